@@ -1,0 +1,50 @@
+"""Every path the project uses, built from the project root.
+
+Set PEER_REVIEW_DATA to point the workspace at another data folder (the tests
+use this to run on small made-up reviews).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def data_dir() -> Path:
+    """The data folder: PEER_REVIEW_DATA if set, else <project>/data."""
+    return Path(os.environ.get("PEER_REVIEW_DATA", PROJECT_ROOT / "data"))
+
+
+def raw_dir() -> Path:
+    return data_dir() / "raw"
+
+
+def reviews_dir() -> Path:
+    return data_dir() / "reviews"
+
+
+def processed_dir() -> Path:
+    return data_dir() / "processed"
+
+
+def updates_dir() -> Path:
+    return data_dir() / "updates"
+
+
+def rules_file(name: str) -> Path:
+    """A rules file analysts edit (leads.csv, themes.csv, vocabulary.yaml, ...)."""
+    return data_dir() / name
+
+
+NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+REPORTS_DIR = PROJECT_ROOT / "reports"
+BENCHMARKS_DIR = PROJECT_ROOT / "benchmarks"
+
+
+def relative(path: Path) -> str:
+    """A path as shown in messages: relative to the project root where possible."""
+    try:
+        return str(Path(path).resolve().relative_to(PROJECT_ROOT))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,40 @@
+"""The one error type for bad input, and the way command-line tools report it."""
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+
+class InputError(Exception):
+    """Bad input an analyst can fix: names the file and the line or row."""
+
+    def __init__(self, message: str, file: Path | str | None = None, line: int | str | None = None):
+        self.message = message
+        self.file = file
+        self.line = line
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        from helpers.config import relative
+
+        where = ""
+        if self.file is not None:
+            where = relative(Path(self.file))
+            if self.line is not None:
+                where += f":{self.line}"
+            where += ": "
+        return f"{where}{self.message}"
+
+
+def run_cli(main: Callable[[], int | None]) -> None:
+    """Run a command-line entry point: expected errors print one line and exit 1."""
+    try:
+        code = main()
+    except InputError as err:
+        print(f"error: {err}", file=sys.stderr)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        sys.exit(130)
+    sys.exit(code or 0)
