@@ -1,0 +1,69 @@
+"""UK local-government financial-year quarters: Q1 = April-June ... Q4 = January-March.
+
+Labels read "2023/24 Q4" ("2023-24 Q4" is accepted too). Quarters are pandas
+periods with frequency Q-MAR (years ending in March), so pandas does the date
+arithmetic.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pandas as pd
+
+FREQ = "Q-MAR"
+_LABEL = re.compile(r"^\s*(\d{4})\s*[/-]\s*(\d{2}|\d{4})\s+Q([1-4])\s*$", re.IGNORECASE)
+
+
+class BadQuarter(ValueError):
+    """A quarter label that does not read like "2023/24 Q4"."""
+
+
+def parse_quarter(label: str) -> pd.Period:
+    """The quarter a label names: "2023/24 Q4" -> January-March 2024."""
+    match = _LABEL.match(str(label))
+    if not match:
+        raise BadQuarter(f"quarter {label!r} is not like '2023/24 Q4' (financial year, then Q1-Q4)")
+    start_year, end_part, q = int(match.group(1)), match.group(2), int(match.group(3))
+    end_year = start_year + 1
+    if int(end_part) != (end_year if len(end_part) == 4 else end_year % 100):
+        raise BadQuarter(f"quarter {label!r}: a financial year runs from one year to the next (e.g. 2023/24)")
+    return pd.Period(year=end_year, quarter=q, freq=FREQ)
+
+
+def label(quarter: pd.Period) -> str:
+    """ "2023/24 Q4" for the quarter January-March 2024."""
+    end_year = quarter.qyear
+    return f"{end_year - 1}/{end_year % 100:02d} Q{quarter.quarter}"
+
+
+def slug(quarter: pd.Period) -> str:
+    """A folder name for a quarter: "2023-24-Q4"."""
+    return label(quarter).replace("/", "-").replace(" ", "-")
+
+
+def start(quarter: pd.Period) -> dt.date:
+    return quarter.start_time.date()
+
+
+def end(quarter: pd.Period) -> dt.date:
+    return quarter.end_time.date()
+
+
+def quarter_of(day: dt.date | pd.Timestamp) -> pd.Period:
+    """The financial-year quarter a date falls in."""
+    return pd.Period(pd.Timestamp(day), freq=FREQ)
+
+
+def latest_completed(today: dt.date | None = None) -> pd.Period:
+    """The last quarter that has ended by `today` (default: today)."""
+    return quarter_of(today or dt.date.today()) - 1
+
+
+def quarters_between(first: pd.Period, last: pd.Period) -> list[pd.Period]:
+    return list(pd.period_range(first, last, freq=FREQ))
+
+
+def long_date(day: dt.date) -> str:
+    """ "31 March 2024" (as a committee paper writes it)."""
+    return f"{day.day} {day:%B %Y}"

@@ -1,0 +1,33 @@
+"""Shared fixtures: a private copy of the data folder for tests that change data."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers import config
+
+PROJECT = config.PROJECT_ROOT
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of data/ in a temporary folder, used by helpers for the rest of the test."""
+    target = tmp_path / "data"
+    shutil.copytree(PROJECT / "data", target, ignore=shutil.ignore_patterns("processed"))
+    (target / "processed").mkdir()
+    monkeypatch.setenv("PEER_REVIEW_DATA", str(target))
+    return target
+
+
+def run_module(module: str, *args: str, data: Path | None = None, timeout: int = 600) -> subprocess.CompletedProcess:
+    """Run `python -m helpers.<module>` as a user would, optionally on another data folder."""
+    env = dict(os.environ)
+    if data is not None:
+        env["PEER_REVIEW_DATA"] = str(data)
+    return subprocess.run([sys.executable, "-m", f"helpers.{module}", *args], capture_output=True, text=True,
+                          cwd=PROJECT, env=env, timeout=timeout)
