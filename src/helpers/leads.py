@@ -93,3 +93,23 @@ def leads_long(recommendations: pd.DataFrame) -> pd.DataFrame:
             rows.append({"review_id": rec.review_id, "rec_no": rec.rec_no, "lead": name,
                          "lead_position": position, "joint": len(names) > 1})
     return pd.DataFrame(rows, columns=["review_id", "rec_no", "lead", "lead_position", "joint"])
+
+
+def workload(status: pd.DataFrame, long: pd.DataFrame) -> pd.DataFrame:
+    """Actions per canonical lead as at a quarter end: open, overdue and complete (joint actions count for each lead)."""
+    from helpers.status import COMPLETE, OVERDUE, OPEN
+
+    joined = long.merge(status[["review_id", "rec_no", "status"]], on=["review_id", "rec_no"], how="inner")
+    table = pd.DataFrame({
+        "open": joined["status"].isin([s for s in OPEN if s != OVERDUE]),
+        "overdue": joined["status"] == OVERDUE,
+        "complete": joined["status"] == COMPLETE,
+        "lead": joined["lead"],
+    }).groupby("lead").sum().astype(int)
+    table["total"] = table.sum(axis=1)
+    return table.sort_values(["total", "overdue"], ascending=False)
+
+
+def without_lead(status: pd.DataFrame) -> pd.DataFrame:
+    """Actions with no lead named in the document."""
+    return status[status["leads"] == ""].reset_index(drop=True)

@@ -1,0 +1,202 @@
+"""Themes across reviews: the taxonomy (data/themes.csv), hand overrides, and recurring wording.
+
+Each recommendation gets up to three themes, primary first, scored by how many
+of a theme's terms appear in its text (twice) and its section heading (once).
+An override in data/theme_overrides.csv always wins. A review with nothing
+transcribed (2019) contributes the themes its decision record names.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from helpers import config
+from helpers.errors import InputError
+
+MAX_THEMES = 3
+UNCLASSIFIED = "unclassified"
+
+
+@lru_cache(maxsize=4)
+def _taxonomy(path: Path) -> pd.DataFrame:
+    if not path.exists():
+        raise InputError("theme taxonomy not found", path)
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = {"theme_id", "theme", "description", "terms"} - set(frame.columns)
+    if missing:
+        raise InputError(f"missing column(s) {', '.join(sorted(missing))}", path, 1)
+    for row_no, row in enumerate(frame.itertuples(), start=2):
+        if not re.fullmatch(r"[a-z0-9-]+", row.theme_id):
+            raise InputError(f"theme_id {row.theme_id!r} should be lower-case words joined by hyphens", path, row_no)
+        if not row.terms.strip():
+            raise InputError(f"theme {row.theme_id!r} has no matching terms", path, row_no)
+    if frame["theme_id"].duplicated().any():
+        dup = frame.loc[frame["theme_id"].duplicated(), "theme_id"].iloc[0]
+        raise InputError(f"theme_id {dup!r} appears twice", path)
+    return frame
+
+
+def taxonomy() -> pd.DataFrame:
+    """The theme taxonomy: theme_id, theme, description, terms (in display order)."""
+    return _taxonomy(config.rules_file("themes.csv"))
+
+
+def theme_names() -> dict[str, str]:
+    """{theme_id: readable name}, in taxonomy order."""
+    return dict(zip(taxonomy()["theme_id"], taxonomy()["theme"])) | {UNCLASSIFIED: "Unclassified"}
+
+
+def _pattern(term: str) -> re.Pattern[str]:
+    term = term.strip().lower()
+    body = re.escape(term.rstrip("*")).replace(r"\ ", r"\s+")
+    return re.compile(r"\b" + body + (r"\w*" if term.endswith("*") else r"s?\b"), re.IGNORECASE)
+
+
+@lru_cache(maxsize=4)
+def _compiled(path: Path) -> list[tuple[str, list[re.Pattern[str]]]]:
+    return [(row.theme_id, [_pattern(t) for t in row.terms.split(";") if t.strip()])
+            for row in _taxonomy(path).itertuples()]
+
+
+def score_themes(text: str, section: str = "") -> list[str]:
+    """Theme ids that match a recommendation, best first (at most three)."""
+    scores = []
+    for order, (theme_id, patterns) in enumerate(_compiled(config.rules_file("themes.csv"))):
+        score = 2 * sum(bool(p.search(text)) for p in patterns) + sum(bool(p.search(section)) for p in patterns)
+        if score:
+            scores.append((-score, order, theme_id))
+    return [theme_id for _, _, theme_id in sorted(scores)[:MAX_THEMES]]
+
+
+def load_overrides(known: set[tuple[str, int]]) -> dict[tuple[str, int], list[str]]:
+    """{(review_id, rec_no): theme ids} from data/theme_overrides.csv, checked."""
+    path = config.rules_file("theme_overrides.csv")
+    if not path.exists():
+        return {}
+    ids = set(taxonomy()["theme_id"])
+    found = {}
+    with path.open(encoding="utf-8", newline="") as f:
+        for row_no, row in enumerate(csv.DictReader(f), start=2):
+            key = (row["review_id"].strip(), int(row["rec_no"]) if row["rec_no"].strip().isdigit() else -1)
+            if key not in known:
+                raise InputError(f"no recommendation {row['rec_no']!r} in review {row['review_id']!r}", path, row_no)
+            themes = [t.strip() for t in row["themes"].split(";") if t.strip()]
+            unknown = [t for t in themes if t not in ids]
+            if unknown or not themes:
+                raise InputError(f"unknown theme(s) {', '.join(unknown) or '(none given)'}; "
+                                 f"known: {', '.join(sorted(ids))}", path, row_no)
+            found[key] = themes
+    return found
+
+
+def assign_themes(recs: pd.DataFrame) -> pd.DataFrame:
+    """recs with `themes` (ids, primary first, '; '-joined), `primary_theme` and `theme_source`."""
+    overrides = load_overrides(set(zip(recs["review_id"], recs["rec_no"])))
+    out = recs.copy()
+    themes, sources = [], []
+    for rec in recs.itertuples(index=False):
+        key = (rec.review_id, rec.rec_no)
+        if key in overrides:
+            chosen, source = overrides[key], "override"
+        else:
+            chosen = score_themes(rec.recommendation, rec.section) or [UNCLASSIFIED]
+            source = "terms"
+        themes.append("; ".join(chosen))
+        sources.append(source)
+    out["themes"] = themes
+    out["primary_theme"] = [t.split("; ")[0] for t in themes]
+    out["theme_source"] = sources
+    return out
+
+
+def theme_long(recs_with_themes: pd.DataFrame, reviews: pd.DataFrame) -> pd.DataFrame:
+    """One row per (review, theme, recommendation); untranscribed reviews add their recorded themes."""
+    rows = []
+    for rec in recs_with_themes.itertuples(index=False):
+        for rank, theme_id in enumerate(rec.themes.split("; "), start=1):
+            rows.append({"review_id": rec.review_id, "rec_no": rec.rec_no, "theme_id": theme_id,
+                         "primary": rank == 1, "source": rec.theme_source})
+    from helpers.reviews import load_reviews
+
+    for review in load_reviews(list(reviews["review_id"])).values():
+        transcribed = (recs_with_themes["review_id"] == review.id).any()
+        if not transcribed:
+            for recorded in review.recorded_themes:
+                rows.append({"review_id": review.id, "rec_no": None, "theme_id": recorded["theme"],
+                             "primary": True, "source": f"recorded in decision: {recorded['as_recorded']}"})
+    frame = pd.DataFrame(rows, columns=["review_id", "rec_no", "theme_id", "primary", "source"])
+    frame["rec_no"] = frame["rec_no"].astype("Int64")
+    return frame
+
+
+def theme_matrix(long: pd.DataFrame, review_ids: list[str]) -> pd.DataFrame:
+    """Theme x review: recommendations per theme (any rank); a recorded-only theme counts as 0 here.
+
+    Use `recorded_only` beside it to mark themes a review's decision record names.
+    """
+    names = theme_names()
+    counted = long[long["rec_no"].notna()]
+    matrix = pd.crosstab(counted["theme_id"], counted["review_id"])
+    matrix = matrix.reindex(index=[t for t in names if t in set(long["theme_id"]) or t != UNCLASSIFIED],
+                            columns=review_ids, fill_value=0).fillna(0).astype(int)
+    matrix = matrix.loc[[t for t in matrix.index if t != UNCLASSIFIED or matrix.loc[t].sum() > 0]]
+    matrix.index = [names[t] for t in matrix.index]
+    matrix.index.name = "theme"
+    matrix.columns.name = "review"
+    return matrix
+
+
+def recorded_only(long: pd.DataFrame, matrix: pd.DataFrame) -> pd.DataFrame:
+    """Boolean frame shaped like `matrix`: True where a theme comes from a decision record, not counts."""
+    names = theme_names()
+    flags = pd.DataFrame(False, index=matrix.index, columns=matrix.columns)
+    for row in long[long["rec_no"].isna()].itertuples():
+        name = names.get(row.theme_id)
+        if name in flags.index and row.review_id in flags.columns:
+            flags.loc[name, row.review_id] = True
+    return flags
+
+
+def reviews_per_theme(matrix: pd.DataFrame, recorded: pd.DataFrame) -> pd.Series:
+    """How many reviews raise each theme (by count or by decision record)."""
+    return ((matrix > 0) | recorded).sum(axis=1).sort_values(ascending=False)
+
+
+# Chosen so the repeats a reader spots by eye are found (7 and 13; 8, 16 and 37 on
+# "being more commercial"; 11, 32 and 44 on a "single version of the truth"; 9 and 38)
+# while unrelated pairs stay out. It is a notebook parameter.
+DEFAULT_SIMILARITY = 0.24
+
+
+def recurring_pairs(recs: pd.DataFrame, threshold: float = DEFAULT_SIMILARITY) -> pd.DataFrame:
+    """Pairs of recommendations with similar wording (TF-IDF cosine similarity >= threshold).
+
+    Uses scikit-learn: single words, English stop words removed, sublinear term
+    frequency so long texts do not dominate.
+    """
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics.pairwise import cosine_similarity
+
+    columns = ["review_a", "rec_a", "recommendation_a", "review_b", "rec_b", "recommendation_b",
+               "similarity", "scope"]
+    if len(recs) < 2:
+        return pd.DataFrame(columns=columns)
+    texts = recs["recommendation"].tolist()
+    matrix = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(texts)
+    sim = cosine_similarity(matrix, dense_output=False).tocoo()
+    keep = (sim.row < sim.col) & (sim.data >= threshold)
+    ids, nos = recs["review_id"].to_numpy(), recs["rec_no"].to_numpy()
+    pairs = pd.DataFrame({
+        "review_a": ids[sim.row[keep]], "rec_a": nos[sim.row[keep]],
+        "recommendation_a": [texts[i] for i in sim.row[keep]],
+        "review_b": ids[sim.col[keep]], "rec_b": nos[sim.col[keep]],
+        "recommendation_b": [texts[i] for i in sim.col[keep]],
+        "similarity": sim.data[keep].round(2),
+    })
+    pairs["scope"] = ["same review" if a == b else "across reviews" for a, b in zip(pairs.review_a, pairs.review_b)]
+    return pairs.sort_values(["similarity", "review_a", "rec_a"], ascending=[False, True, True],
+                             ignore_index=True)[columns]
