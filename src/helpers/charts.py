@@ -96,7 +96,7 @@ def heatmap(matrix: pd.DataFrame, title: str, xlabel: str, ylabel: str,
     labels = matrix.astype(str) if annotations is None else annotations
     sns.heatmap(matrix, annot=labels, fmt="", cmap=HEATMAP, cbar=False, linewidths=0.5, linecolor="white",
                 ax=ax, annot_kws={"fontsize": 10})
-    ax.set_title(title)
+    fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_yticklabels([_wrap(t.get_text(), 40) for t in ax.get_yticklabels()], rotation=0)

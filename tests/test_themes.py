@@ -1,0 +1,70 @@
+import pandas as pd
+import pytest
+
+from helpers import tables
+from helpers.themes import assign_themes, recorded_only, recurring_pairs, reviews_per_theme, theme_long, theme_matrix
+
+
+@pytest.fixture(scope="module")
+def recs():
+    return tables.read("recommendations")
+
+
+@pytest.fixture(scope="module")
+def themed(recs):
+    return assign_themes(recs).set_index(["review_id", "rec_no"])
+
+
+@pytest.mark.parametrize("key, primary", [
+    (("2021-finance", 8), "commercial-assets"),         # 'being more commercial'
+    (("2021-finance", 11), "systems-data"),             # single version of the truth
+    (("2021-finance", 40), "send-dsg"),                 # Schools Forum, deficit reduction
+    (("2021-finance", 33), "financial-management"),     # training on budget monitoring
+    (("2022-progress", 3), "partnerships-place"),       # town and parish councils
+    (("2022-progress", 4), "workforce-learning"),       # staff induction
+    (("2022-progress", 8), "local-plan-housing"),       # Local Development Plan
+])
+def test_real_recommendations_get_the_expected_primary_theme(themed, key, primary):
+    assert themed.loc[key, "primary_theme"] == primary
+
+
+def test_an_override_always_wins(themed):
+    row = themed.loc[("2021-finance", 38)]
+    assert row["themes"] == "one-council; communication-narrative"
+    assert row["theme_source"] == "override"
+
+
+def test_override_naming_an_unknown_theme_is_an_error(data_copy, recs):
+    (data_copy / "theme_overrides.csv").write_text("review_id,rec_no,themes,reason\n2021-finance,3,budgets,x\n")
+    from helpers.errors import InputError
+    with pytest.raises(InputError, match=r"theme_overrides.csv:2: unknown theme\(s\) budgets"):
+        assign_themes(recs)
+
+
+def test_2019_contributes_the_themes_its_minutes_record(themed, recs):
+    reviews = tables.read("reviews")
+    long = theme_long(assign_themes(recs), reviews)
+    matrix = theme_matrix(long, list(reviews["review_id"]))
+    recorded = recorded_only(long, matrix)
+    assert recorded["2019-cpc"].sum() == 5
+    assert recorded.loc["Governance, scrutiny and the member role", "2019-cpc"]
+    assert matrix["2019-cpc"].sum() == 0  # no invented counts
+    per_theme = reviews_per_theme(matrix, recorded)
+    assert per_theme["Financial management, monitoring and reporting"] == 3
+    assert per_theme["Local plan and housing"] == 1
+    # Every theme a 2021 recommendation carries is counted in the 2021 column.
+    assert matrix["2021-finance"].sum() == sum(len(t.split("; ")) for t in themed.loc["2021-finance", "themes"])
+
+
+def test_recurring_recommendations_are_found(recs):
+    pairs = recurring_pairs(recs)
+    found = {(a, b) for a, b in zip(pairs.rec_a, pairs.rec_b)}
+    for pair in [(7, 13), (8, 16), (8, 37), (11, 32), (11, 44), (32, 44), (9, 38)]:
+        assert pair in found, pair
+    assert pairs["similarity"].is_monotonic_decreasing
+    assert set(pairs["scope"]) <= {"same review", "across reviews"}
+
+
+def test_the_threshold_is_a_real_parameter(recs):
+    assert len(recurring_pairs(recs, 0.6)) < len(recurring_pairs(recs, 0.23)) < len(recurring_pairs(recs, 0.1))
+    assert recurring_pairs(recs, 0.6)[["rec_a", "rec_b"]].values.tolist() == [[7, 13]]
