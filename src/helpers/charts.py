@@ -113,3 +113,17 @@ def theme_heatmap(matrix: pd.DataFrame, recorded: pd.DataFrame) -> Figure:
     recurring = int((((matrix > 0) | recorded).sum(axis=1) > 1).sum())
     title = f"{recurring} of {len(matrix)} themes recur in more than one review"
     return heatmap(shown, title, "Review", "Theme", annotations)
+
+
+def lead_theme_heatmap(matrix: pd.DataFrame) -> Figure:
+    """Lead x primary theme counts (from themes.lead_theme_matrix), zero cells left blank."""
+    spread = (matrix > 0).sum(axis=1)
+    widest = spread.idxmax() if len(spread) else "no lead"
+    title = f"{widest} leads actions across {int(spread.max()) if len(spread) else 0} themes"
+    annotations = matrix.astype(str).where(matrix > 0, "")
+    fig = heatmap(matrix, title, "Primary theme of the action", "Lead", annotations)
+    fig.axes[0].set_xticklabels([_wrap(t.get_text(), 14) for t in fig.axes[0].get_xticklabels()], rotation=0,
+                                fontsize=9)
+    fig.set_size_inches(max(10, 1.15 * matrix.shape[1] + 5), max(4, 0.5 * matrix.shape[0] + 2.2))
+    fig.tight_layout()
+    return fig

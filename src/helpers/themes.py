@@ -200,3 +200,15 @@ def recurring_pairs(recs: pd.DataFrame, threshold: float = DEFAULT_SIMILARITY) -
     pairs["scope"] = ["same review" if a == b else "across reviews" for a, b in zip(pairs.review_a, pairs.review_b)]
     return pairs.sort_values(["similarity", "review_a", "rec_a"], ascending=[False, True, True],
                              ignore_index=True)[columns]
+
+
+def lead_theme_matrix(leads_long: pd.DataFrame, themed: pd.DataFrame, top: int = 12) -> pd.DataFrame:
+    """Lead x primary theme: actions per canonical lead (busiest `top` leads), by each action's primary theme."""
+    joined = leads_long.merge(themed[["review_id", "rec_no", "primary_theme"]], on=["review_id", "rec_no"])
+    matrix = pd.crosstab(joined["lead"], joined["primary_theme"])
+    busiest = matrix.sum(axis=1).sort_values(ascending=False, kind="stable").head(top).index
+    names = theme_names()
+    matrix = matrix.loc[busiest, [t for t in names if t in matrix.columns]]
+    matrix.columns = [names[t] for t in matrix.columns]
+    matrix.index.name, matrix.columns.name = "lead", "primary theme"
+    return matrix
