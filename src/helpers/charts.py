@@ -42,9 +42,20 @@ def _wrap(label: str, width: int = 34) -> str:
     return "\n".join(textwrap.wrap(str(label), width)) or str(label)
 
 
+def _empty(title: str, message: str) -> Figure:
+    """A small figure that says there is nothing to draw, rather than an empty chart."""
+    fig, ax = plt.subplots(figsize=(10, 1.6))
+    ax.axis("off")
+    ax.text(0.0, 0.5, message, fontsize=11, va="center")
+    fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
+    return fig
+
+
 def _stacked_barh(table: pd.DataFrame, colours: dict[str, str], title: str, xlabel: str,
                   label_width: int = 34) -> Figure:
     """Horizontal stacked bars, one per row of `table`, with each segment's count written on it."""
+    if table.empty or table.to_numpy().sum() == 0:
+        return _empty(title, "Nothing to show for this selection.")
     height = max(2.6, 0.62 * len(table) + 1.4)
     fig, ax = plt.subplots(figsize=(11, height))
     left = pd.Series(0, index=table.index, dtype=float)
@@ -83,9 +94,10 @@ def status_by_review(counts: pd.DataFrame, review_titles: dict[str, str], as_at:
 
 def lead_workload(table: pd.DataFrame, as_at: str, top: int = 15) -> Figure:
     """Stacked bars of open, overdue and complete actions for the busiest leads (from leads.workload)."""
+    if table.empty:
+        return _empty(f"No actions with a named lead as at {as_at}", "Nothing to show for this selection.")
     shown = table.head(top)[["open", "overdue", "complete"]].rename(columns=str.capitalize)
-    lead = table.index[0] if len(table) else "no lead"
-    title = f"{lead} leads the most actions ({int(table['total'].iloc[0]) if len(table) else 0}) as at {as_at}"
+    title = f"{table.index[0]} leads the most actions ({int(table['total'].iloc[0])}) as at {as_at}"
     return _stacked_barh(shown, WORKLOAD_COLOURS, title, "Actions (a joint action counts for each of its leads)", 40)
 
 

@@ -1,7 +1,7 @@
 """Every path the project uses, built from the project root.
 
-Set PEER_REVIEW_DATA to point the workspace at another data folder (the tests
-use this to run on small made-up reviews).
+Set PEER_REVIEW_DATA to point the workspace at another data folder, and
+PEER_REVIEW_REPORTS to write reports elsewhere (the tests use both).
 """
 from __future__ import annotations
 
@@ -38,8 +38,13 @@ def rules_file(name: str) -> Path:
 
 
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
-REPORTS_DIR = PROJECT_ROOT / "reports"
+REPORT_NOTEBOOK = NOTEBOOKS_DIR / "04-quarterly-report.ipynb"
 BENCHMARKS_DIR = PROJECT_ROOT / "benchmarks"
+
+
+def reports_dir() -> Path:
+    """Where HTML reports go: PEER_REVIEW_REPORTS if set, else <project>/reports."""
+    return Path(os.environ.get("PEER_REVIEW_REPORTS", PROJECT_ROOT / "reports"))
 
 
 def relative(path: Path) -> str:

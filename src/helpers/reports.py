@@ -128,14 +128,12 @@ def headline(counts: pd.DataFrame, quarter: pd.Period) -> str:
             "recommendations have not been transcribed.")
 
 
-def action_table(status: pd.DataFrame, titles: dict[str, str] | None = None) -> pd.DataFrame:
-    """The columns a reader needs for a list of actions."""
+def action_table(status: pd.DataFrame) -> pd.DataFrame:
+    """The columns a reader needs for a list of actions (Review is the short review id)."""
     columns = {"review_id": "Review", "rec_no": "No.", "recommendation": "Recommendation", "lead": "Lead",
                "target": "Target", "status": "Status", "latest_comment": "Latest progress",
                "latest_update_on": "Progress dated", "update_note": "Note"}
     frame = status.reindex(columns=list(columns)).rename(columns=columns)
-    if titles:
-        frame["Review"] = frame["Review"].map(lambda r: titles.get(r, r))
     frame["Latest progress"] = frame["Latest progress"].fillna("").replace("", "No progress recorded")
     return frame
 
@@ -159,3 +157,46 @@ def corrections(ws: Workspace) -> pd.DataFrame:
 
 def no_lead(status: pd.DataFrame) -> pd.DataFrame:
     return without_lead(status)[["review_id", "rec_no", "recommendation", "status", "status_basis"]]
+
+
+def counts_table(counts: pd.DataFrame, titles: dict[str, str]) -> pd.DataFrame:
+    """Status counts with review ids (as the other tables use) and titles, ready to show."""
+    shown = counts.reset_index().rename(columns={"review": "Review"})
+    shown.insert(1, "Title", shown["Review"].map(lambda r: titles.get(r, r)))
+    return shown
+
+
+def changes_html(ws: Workspace, quarter: pd.Period) -> HTML:
+    """Newly complete, newly overdue and new progress comments since the previous quarter end."""
+    found = changes(ws, quarter)
+    previous = quarters.label(quarter - 1)
+    parts = []
+    for name, frame in found.items():
+        parts.append(f"<h3>{html.escape(name.capitalize())} ({len(frame)})</h3>")
+        if frame.empty:
+            parts.append(f"<p>None since {html.escape(previous)}.</p>")
+            continue
+        if name == "new progress comments":
+            shown = frame[["review_id", "rec_no", "status", "comment", "updated_on"]].rename(columns={
+                "review_id": "Review", "rec_no": "No.", "status": "Status given", "comment": "Comment",
+                "updated_on": "Dated"})
+        else:
+            shown = action_table(frame)[["Review", "No.", "Recommendation", "Lead", "Target"]]
+        parts.append(table(shown).data)
+    return HTML("".join(parts))
+
+
+def data_notes(ws: Workspace, status: pd.DataFrame) -> list[str]:
+    """Plain statements about the data behind the report: gaps, corrections, missing updates."""
+    notes = []
+    waiting = int((status["update_note"] != "").sum())
+    if waiting:
+        notes.append(f"{waiting} open actions have no progress update recorded this quarter "
+                     "(marked 'no update this quarter' in the appendix).")
+    for row in corrections(ws).itertuples():
+        notes.append(f"Correction to {ws.titles.get(row.review_id, row.review_id)} recommendation {row.rec_no} "
+                     f"({row.source_file}, line {row.source_lines}): {row.correction}")
+    no_target = status[status["target_kind"] == "none"]
+    if len(no_target):
+        notes.append(f"{len(no_target)} actions have no target date in the source documents.")
+    return notes

@@ -119,9 +119,10 @@ def write_atomically(files: dict[Path, str]) -> None:
         for path, text in files.items():
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+            staged.append((Path(tmp), path))
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
                 f.write(text)
-            staged.append((Path(tmp), path))
+            os.chmod(tmp, 0o644)  # mkstemp makes files private; these are for everyone to read
         for tmp, path in staged:
             os.replace(tmp, path)
     finally:
