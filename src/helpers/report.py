@@ -92,10 +92,15 @@ def to_html(notebook: nbformat.NotebookNode, title: str) -> str:
 
 # --- Running one quarter -----------------------------------------------------------
 
+# Cells papermill adds to the executed copy; not counted, so numbers match the notebook an analyst opens.
+_PAPERMILL_TAGS = {"injected-parameters", "papermill-error-cell-tag"}
+
+
 def _failed_cell(notebook_path: Path) -> str:
-    """ "cell 7 (`reports.table(...)`)" for the first cell with an error output."""
+    """ "cell 7 (`reports.table(...)`): ValueError: ..." for the first cell with an error output."""
     nb = nbformat.read(notebook_path, as_version=4)
-    for number, cell in enumerate(nb.cells, start=1):
+    cells = [c for c in nb.cells if not _PAPERMILL_TAGS & set(c.get("metadata", {}).get("tags", []))]
+    for number, cell in enumerate(cells, start=1):
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
                 first = next((ln for ln in cell.source.splitlines() if ln.strip() and not ln.startswith("#")), "")
