@@ -56,7 +56,7 @@ def test_report_is_self_contained_with_title_and_as_at_date(hostile_report: Path
     import re
     external = re.findall(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//|url\(\s*["']?(?:https?:)?//|@import""", page)
     assert external == []  # opens offline: nothing fetched from the network
-    assert "load_workspace" not in page and "class=\"jp-InputArea" not in page  # no code
+    assert "from helpers import" not in page and "class=\"jp-CodeMirrorEditor" not in page  # no code
     assert "0 of 9 transcribed" in page
     assert "no update this quarter" in page
 
