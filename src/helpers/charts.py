@@ -88,7 +88,8 @@ def status_by_review(counts: pd.DataFrame, review_titles: dict[str, str], as_at:
     table.index = [review_titles.get(i, i) for i in table.index]
     overdue = int(table.get(OVERDUE, pd.Series(dtype=int)).sum())
     counted = int(table.drop(columns=[NOT_TRANSCRIBED], errors="ignore").to_numpy().sum())
-    title = f"{overdue} of {counted} transcribed actions overdue as at {as_at}"
+    title = (f"{overdue} of {counted} transcribed actions overdue as at {as_at}" if counted
+             else f"No transcribed actions to track as at {as_at}")
     return _stacked_barh(table, STATUS_COLOURS, title, "Recommendations / actions", 30)
 
 

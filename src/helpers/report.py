@@ -146,6 +146,8 @@ def run_quarter(quarter_label: str, review_ids: list[str] | None, notebook: Path
     stale = out_root / FAILED / f"{slug}.ipynb"
     if stale.exists():
         stale.unlink()  # this quarter now has a good report
+        if not any(stale.parent.iterdir()):
+            stale.parent.rmdir()
     return target
 
 

@@ -84,14 +84,18 @@ def bullets(items: list[str]) -> HTML:
 
 
 def table(frame: pd.DataFrame, empty: str = "None.", index: bool = False) -> HTML:
-    """A frame as an HTML table (escaped), or a sentence when it is empty."""
+    """A frame as an HTML table (escaped), or a sentence when it is empty.
+
+    A table with a "Recommendation" column is styled to give that column room.
+    """
     if frame.empty:
         return text(empty)
     shown = frame.copy()
     for col in shown.columns:
         if pd.api.types.is_datetime64_any_dtype(shown[col]):
             shown[col] = shown[col].dt.strftime("%d %b %Y").fillna("")
-    return HTML(shown.to_html(index=index, escape=True, na_rep="", border=0, classes="report-table"))
+    classes = "report-table" + (" actions" if "Recommendation" in shown.columns else "")
+    return HTML(shown.to_html(index=index, escape=True, na_rep="", border=0, classes=classes))
 
 
 def when(day) -> str:
@@ -105,6 +109,12 @@ def title_block(ws: Workspace, quarter: pd.Period) -> HTML:
     return HTML(
         f"<h1>Peer review recommendations: progress report {html.escape(quarters.label(quarter))}</h1>"
         f"<p class='subtitle'>{html.escape(ws.council)} &middot; as at {html.escape(as_at)}</p>")
+
+
+def reviews_agreed_by(ws: Workspace, quarter: pd.Period) -> list[str]:
+    """Ids of the reviews whose action plan was approved by the quarter end."""
+    end = pd.Timestamp(quarters.end(quarter))
+    return list(ws.reviews.loc[ws.reviews["approved_on"] <= end, "review_id"])
 
 
 def data_gaps(ws: Workspace, quarter: pd.Period) -> list[str]:

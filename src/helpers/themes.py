@@ -12,6 +12,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from helpers import config
@@ -172,32 +173,41 @@ def reviews_per_theme(matrix: pd.DataFrame, recorded: pd.DataFrame) -> pd.Series
 DEFAULT_SIMILARITY = 0.23
 
 
-def recurring_pairs(recs: pd.DataFrame, threshold: float = DEFAULT_SIMILARITY) -> pd.DataFrame:
+def recurring_pairs(recs: pd.DataFrame, threshold: float = DEFAULT_SIMILARITY,
+                    within: pd.Series | None = None) -> pd.DataFrame:
     """Pairs of recommendations with similar wording (TF-IDF cosine similarity >= threshold).
 
     Uses scikit-learn: single words, English stop words removed, sublinear term
-    frequency so long texts do not dominate.
+    frequency so long texts do not dominate. `within` (e.g. each review's
+    council) limits pairs to recommendations sharing a value, so the work grows
+    with the number of councils, not its square.
     """
     from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.metrics.pairwise import cosine_similarity
 
     columns = ["review_a", "rec_a", "recommendation_a", "review_b", "rec_b", "recommendation_b",
                "similarity", "scope"]
     if len(recs) < 2:
         return pd.DataFrame(columns=columns)
     texts = recs["recommendation"].tolist()
-    matrix = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(texts)
-    sim = cosine_similarity(matrix, dense_output=False).tocoo()
-    keep = (sim.row < sim.col) & (sim.data >= threshold)
+    # TF-IDF rows are L2-normalised, so a dot product is the cosine similarity.
+    vectors = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(texts).tocsr()
+    groups = [np.arange(len(recs))] if within is None else \
+        [np.asarray(ix) for ix in pd.Series(np.asarray(within)).groupby(np.asarray(within), sort=False).indices.values()]
+    rows, cols, sims = [], [], []
+    for ix in groups:
+        block = (vectors[ix] @ vectors[ix].T).tocoo()
+        keep = (block.row < block.col) & (block.data >= threshold)
+        rows.append(ix[block.row[keep]])
+        cols.append(ix[block.col[keep]])
+        sims.append(block.data[keep])
+    a, b, sim = np.concatenate(rows), np.concatenate(cols), np.concatenate(sims)
     ids, nos = recs["review_id"].to_numpy(), recs["rec_no"].to_numpy()
     pairs = pd.DataFrame({
-        "review_a": ids[sim.row[keep]], "rec_a": nos[sim.row[keep]],
-        "recommendation_a": [texts[i] for i in sim.row[keep]],
-        "review_b": ids[sim.col[keep]], "rec_b": nos[sim.col[keep]],
-        "recommendation_b": [texts[i] for i in sim.col[keep]],
-        "similarity": sim.data[keep].round(2),
+        "review_a": ids[a], "rec_a": nos[a], "recommendation_a": [texts[i] for i in a],
+        "review_b": ids[b], "rec_b": nos[b], "recommendation_b": [texts[i] for i in b],
+        "similarity": sim.round(2),
     })
-    pairs["scope"] = ["same review" if a == b else "across reviews" for a, b in zip(pairs.review_a, pairs.review_b)]
+    pairs["scope"] = np.where(pairs["review_a"] == pairs["review_b"], "same review", "across reviews")
     return pairs.sort_values(["similarity", "review_a", "rec_a"], ascending=[False, True, True],
                              ignore_index=True)[columns]
 
