@@ -6,6 +6,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from helpers import config
@@ -97,17 +98,25 @@ def leads_long(recommendations: pd.DataFrame) -> pd.DataFrame:
 
 def workload(status: pd.DataFrame, long: pd.DataFrame) -> pd.DataFrame:
     """Actions per canonical lead as at a quarter end: open, overdue and complete (joint actions count for each lead)."""
-    from helpers.status import COMPLETE, OVERDUE, OPEN
+    from helpers.status import COMPLETE, NOT_YET_DUE, ONGOING, OVERDUE
 
-    joined = long.merge(status[["review_id", "rec_no", "status"]], on=["review_id", "rec_no"], how="inner")
+    keys = pd.MultiIndex.from_arrays([status["review_id"], status["rec_no"]])
+    pos = keys.get_indexer(pd.MultiIndex.from_arrays([long["review_id"], long["rec_no"]]))
+    counted = pos >= 0
+    state = status["status"].to_numpy(object)[pos[counted]]
+    codes, names = pd.factorize(long["lead"].to_numpy(object)[counted], sort=True)
+
+    def per_lead(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(codes[mask], minlength=len(names))
+
     table = pd.DataFrame({
-        "open": joined["status"].isin([s for s in OPEN if s != OVERDUE]),
-        "overdue": joined["status"] == OVERDUE,
-        "complete": joined["status"] == COMPLETE,
-        "lead": joined["lead"],
-    }).groupby("lead").sum().astype(int)
+        "open": per_lead(np.isin(state, [NOT_YET_DUE, ONGOING])),
+        "overdue": per_lead(state == OVERDUE),
+        "complete": per_lead(state == COMPLETE),
+    }, index=pd.Index(names, name="lead"))
+    table = table[table.sum(axis=1) > 0]
     table["total"] = table.sum(axis=1)
-    return table.sort_values(["total", "overdue"], ascending=False)
+    return table.sort_values(["total", "overdue"], ascending=False, kind="stable")
 
 
 def without_lead(status: pd.DataFrame) -> pd.DataFrame:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 from IPython.display import HTML
@@ -14,7 +15,7 @@ from IPython.display import HTML
 from helpers import quarters, tables
 from helpers.leads import without_lead, workload
 from helpers.reviews import load_reviews
-from helpers.status import OVERDUE, changes_since, due_next_quarter, status_at, status_counts
+from helpers.status import OVERDUE, StatusTracker, changes_since, due_next_quarter, status_counts
 from helpers.themes import assign_themes, theme_long
 from helpers.updates import load_updates
 
@@ -46,8 +47,12 @@ class Workspace:
     def themes_long(self) -> pd.DataFrame:
         return theme_long(self.themed(), self.reviews)
 
+    @cached_property
+    def tracker(self) -> StatusTracker:
+        return StatusTracker(self.recommendations, self.reviews, self.updates)
+
     def status(self, quarter: pd.Period) -> pd.DataFrame:
-        return status_at(self.recommendations, self.reviews, self.updates, quarter)
+        return self.tracker.status(quarter)
 
     def counts(self, quarter: pd.Period) -> pd.DataFrame:
         return status_counts(self.status(quarter), self.reviews, quarter)

@@ -29,53 +29,85 @@ OPEN = (NOT_YET_DUE, ONGOING, OVERDUE)
 NO_UPDATE = "no update this quarter"
 
 
-def _latest_updates(updates: pd.DataFrame, quarter_end: pd.Timestamp) -> pd.DataFrame:
-    """The latest update per action up to the quarter end, and the latest one with a status."""
-    upto = updates[updates["updated_on"] <= quarter_end]
-    key = ["review_id", "rec_no"]
-    latest = upto.groupby(key, sort=False).tail(1).set_index(key)
-    with_status = upto[upto["status"] != ""].groupby(key, sort=False).tail(1).set_index(key)
-    return pd.DataFrame({
-        "latest_comment": latest["comment"], "latest_update_on": latest["updated_on"],
-        "latest_status": with_status["status"].reindex(latest.index).fillna(""),
-    })
+class StatusTracker:
+    """The status rules applied to one set of actions and updates, for any number of quarter ends.
+
+    Work that does not depend on the quarter (matching each update to its action,
+    sorting updates by date) is done once, so a backfill of every quarter stays
+    linear in the size of the data.
+    """
+
+    def __init__(self, recs: pd.DataFrame, reviews: pd.DataFrame, updates: pd.DataFrame):
+        self.recs = recs.reset_index(drop=True)
+        keys = pd.MultiIndex.from_arrays([self.recs["review_id"], self.recs["rec_no"]])
+        approved = reviews.set_index("review_id")["approved_on"]
+        self.approved = self.recs["review_id"].map(approved).to_numpy("datetime64[ns]")
+        order = np.argsort(updates["updated_on"].to_numpy("datetime64[ns]"), kind="stable")
+        upd = updates.iloc[order].reset_index(drop=True)
+        self.update_on = upd["updated_on"].to_numpy("datetime64[ns]")
+        self.update_rec = keys.get_indexer(pd.MultiIndex.from_arrays([upd["review_id"], upd["rec_no"]]))
+        self.update_status = upd["status"].to_numpy(object)
+        self.update_comment = upd["comment"].to_numpy(object)
+        self.has_status = upd["status"].to_numpy(object) != ""
+        closing = [name for name, closes in update_statuses().items() if closes]
+        self.update_closes = upd["status"].isin(closing).to_numpy()
+        follows = self.recs["follows"]
+        target = pd.MultiIndex.from_arrays([self.recs["review_id"], follows.fillna(-1).astype("int64")])
+        self.follow_pos = np.where(follows.notna().to_numpy(), keys.get_indexer(target), -1)
+        self.complete_in_plan = (self.recs["target_kind"] == "complete").to_numpy()
+        self.no_action = ((self.recs["response"] == "") & (self.recs["lead"] == "")).to_numpy()
+        self.target_date = self.recs["target_date"].to_numpy("datetime64[ns]")
+
+    def _latest(self, n: int, mask: np.ndarray | None = None) -> np.ndarray:
+        """Position of each action's latest update among the first `n` (date order); -1 for none."""
+        positions = np.arange(n)
+        recs = self.update_rec[:n]
+        if mask is not None:
+            positions, recs = positions[mask[:n]], recs[mask[:n]]
+        known = recs >= 0
+        latest = np.full(len(self.recs), -1)
+        np.maximum.at(latest, recs[known], positions[known])
+        return latest
+
+    def status(self, quarter: pd.Period) -> pd.DataFrame:
+        """Every counted action with its status as at the end of `quarter` (rules in this module's docstring)."""
+        end = np.datetime64(pd.Timestamp(quarters.end(quarter)), "ns")
+        start = np.datetime64(pd.Timestamp(quarters.start(quarter)), "ns")
+        n = int(np.searchsorted(self.update_on, end, side="right"))
+        latest, latest_with_status = self._latest(n), self._latest(n, self.has_status)
+        has_update, has_status = latest >= 0, latest_with_status >= 0
+        latest_status = np.where(has_status, self.update_status[latest_with_status], "")
+        closed_by_update = has_status & self.update_closes[latest_with_status]
+        closed = closed_by_update | self.complete_in_plan
+        dated = ~np.isnat(self.target_date)
+        own = np.select([closed, self.no_action, dated & (self.target_date > end), dated],
+                        [COMPLETE, NO_ACTION, NOT_YET_DUE, OVERDUE], default=ONGOING).astype(object)
+        basis = np.select([closed_by_update, self.complete_in_plan],
+                          ["update: " + latest_status.astype(str), "document says complete"],
+                          default="target").astype(object)
+        status = own.copy()
+        follows = (self.follow_pos >= 0) & ~closed
+        status[follows] = own[self.follow_pos[follows]]
+        basis[follows] = "as recommendation " + self.recs["follows"].to_numpy()[follows].astype(str)
+        updated_on = np.where(has_update, self.update_on[latest], np.datetime64("NaT", "ns"))
+        this_quarter = has_update & (updated_on >= start)
+
+        counted = self.approved <= end
+        frame = self.recs.loc[counted].copy()
+        frame["latest_comment"] = np.where(has_update, self.update_comment[latest], "")[counted]
+        frame["latest_update_on"] = updated_on[counted]
+        frame["latest_status"] = latest_status[counted]
+        frame["status"] = status[counted]
+        frame["status_basis"] = basis[counted]
+        frame["updated_this_quarter"] = this_quarter[counted]
+        frame["update_note"] = np.where(np.isin(status, OPEN) & ~this_quarter, NO_UPDATE, "")[counted]
+        frame["quarter"] = quarters.label(quarter)
+        return frame.reset_index(drop=True)
 
 
 def status_at(recs: pd.DataFrame, reviews: pd.DataFrame, updates: pd.DataFrame, quarter: pd.Period) -> pd.DataFrame:
     """Every counted action with its status as at the end of `quarter` (rules in this module's docstring)."""
-    quarter_end = pd.Timestamp(quarters.end(quarter))
-    approved = reviews.set_index("review_id")["approved_on"]
-    frame = recs[recs["review_id"].map(approved) <= quarter_end].copy()
-    latest = _latest_updates(updates, quarter_end)
-    frame = frame.join(latest, on=["review_id", "rec_no"])
-    frame["latest_comment"] = frame["latest_comment"].fillna("")
-    frame["latest_status"] = frame["latest_status"].fillna("")
-    closing = {name for name, closes in update_statuses().items() if closes}
-
-    closed = frame["latest_status"].isin(closing) | (frame["target_kind"] == "complete")
-    no_action = (frame["response"] == "") & (frame["lead"] == "")
-    dated = frame["target_date"].notna()
-    own = np.select(
-        [closed, no_action, dated & (frame["target_date"] > quarter_end), dated],
-        [COMPLETE, NO_ACTION, NOT_YET_DUE, OVERDUE], default=ONGOING)
-    frame["status"] = own
-    frame["status_basis"] = np.select(
-        [frame["latest_status"].isin(closing), frame["target_kind"] == "complete"],
-        ["update: " + frame["latest_status"], "document says complete"], default="target")
-
-    follows = frame["follows"].notna() & ~closed
-    if follows.any():
-        by_key = pd.Series(own, index=pd.MultiIndex.from_arrays([frame["review_id"], frame["rec_no"]]))
-        keys = pd.MultiIndex.from_arrays([frame.loc[follows, "review_id"], frame.loc[follows, "follows"].astype(int)])
-        frame.loc[follows, "status"] = by_key.reindex(keys).to_numpy()
-        frame.loc[follows, "status_basis"] = "as recommendation " + frame.loc[follows, "follows"].astype(str)
-
-    this_quarter = frame["latest_update_on"].notna() & (
-        frame["latest_update_on"] >= pd.Timestamp(quarters.start(quarter)))
-    frame["updated_this_quarter"] = this_quarter
-    frame["update_note"] = np.where(frame["status"].isin(OPEN) & ~this_quarter, NO_UPDATE, "")
-    frame["quarter"] = quarters.label(quarter)
-    return frame.reset_index(drop=True)
+    return StatusTracker(recs, reviews, updates).status(quarter)
 
 
 def status_counts(status: pd.DataFrame, reviews: pd.DataFrame, quarter: pd.Period) -> pd.DataFrame:

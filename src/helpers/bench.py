@@ -1,0 +1,238 @@
+"""Benchmarks: report speed against its floor, backfill scaling, and national-scale data.
+
+    python -m helpers.bench                    # everything (about 10 minutes on 2 cores)
+    python -m helpers.bench --smoke            # smallest sizes, to check the benchmark still runs
+
+Prints a table and writes benchmarks/results.json. Targets live here and in
+the README, never in timed tests.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import os
+import platform
+import resource
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from helpers import config, quarters
+
+TARGETS = {
+    "report_over_floor": 1.5,          # one quarter's report <= 1.5x the kernel + imports floor
+    "backfill_jobs2_over_jobs1": 0.65,  # two jobs take <= 0.65x one job's time
+    "status_all_quarters_s_at_300": 3.0,
+    "recurring_search_s_at_300": 10.0,
+    "peak_memory_mib_at_300": 1024.0,
+    "growth_100_to_300": 3.3,           # time from 100 to 300 councils grows <= 3.3x
+}
+
+
+def best_of(fn: Callable[[], Any], repeat: int) -> float:
+    """The fastest of `repeat` runs, in seconds (the least disturbed by other work)."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def machine() -> dict[str, Any]:
+    mem_kib = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                    if line.startswith("MemTotal")), 0) if Path("/proc/meminfo").exists() else 0
+    return {"cores": os.cpu_count(), "memory_gib": round(mem_kib / 1024 ** 2, 1), "python": platform.python_version(),
+            "platform": platform.platform()}
+
+
+# --- Report against its floor -------------------------------------------------------
+
+def kernel_floor() -> None:
+    """Start a Jupyter kernel, import pandas, matplotlib and seaborn, and shut it down."""
+    from jupyter_client.manager import KernelManager
+
+    with tempfile.TemporaryDirectory() as tmp:
+        km = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(tmp) / "kernel"))
+        km.start_kernel(cwd=str(config.NOTEBOOKS_DIR))
+        client = km.client()
+        client.start_channels()
+        try:
+            client.wait_for_ready(timeout=60)
+            reply = client.execute_interactive("import pandas, matplotlib, seaborn", timeout=120,
+                                               output_hook=lambda msg: None)
+            if reply["content"]["status"] != "ok":
+                raise RuntimeError("the floor's imports failed in the kernel")
+        finally:
+            client.stop_channels()
+            km.shutdown_kernel(now=True)
+
+
+def report_benchmarks(backfill_quarters: int | None, repeat: int) -> dict[str, Any]:
+    from helpers.extract import extract
+    from helpers.report import quarters_to_run, run_quarter, run_reports
+
+    out: dict[str, Any] = {"extraction_s": best_of(extract, repeat)}
+    out["floor_s"] = best_of(kernel_floor, repeat)
+    with tempfile.TemporaryDirectory() as tmp:
+        out["report_quarter_s"] = best_of(lambda: run_quarter("2023/24 Q4", None, out_root=Path(tmp)), repeat)
+    out["report_over_floor"] = out["report_quarter_s"] / out["floor_s"]
+    labels = [quarters.label(q) for q in quarters_to_run(None, True, None)]
+    if backfill_quarters:
+        labels = labels[-backfill_quarters:]
+    out["backfill_quarters"] = len(labels)
+    for jobs in (1, 2):
+        with tempfile.TemporaryDirectory() as tmp:
+            start = time.perf_counter()
+            outcomes = run_reports(labels, None, jobs=jobs, out_root=Path(tmp))
+            out[f"backfill_jobs{jobs}_s"] = time.perf_counter() - start
+            if any(o.error for o in outcomes):
+                raise RuntimeError(f"backfill failed: {[o.error for o in outcomes if o.error][0]}")
+    out["backfill_jobs2_over_jobs1"] = out["backfill_jobs2_s"] / out["backfill_jobs1_s"]
+    return out
+
+
+# --- National scale -----------------------------------------------------------------
+
+def _max_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _stage(fn: Callable[[], Any]) -> tuple[Any, float, float]:
+    """(result, seconds, the process's peak resident memory in MiB so far) for one stage.
+
+    Peak memory is the whole process's high-water mark (each corpus size runs in a
+    fresh process). tracemalloc is not used: it slows every allocation and would
+    distort the timings it sits beside.
+    """
+    start = time.perf_counter()
+    result = fn()
+    return result, time.perf_counter() - start, _max_rss_mib()
+
+
+def scale_run(councils: int, data_dir: str) -> dict[str, Any]:
+    """One corpus size, in a fresh process: generate, load and validate, status, workload, recurring search."""
+    from helpers import synthetic, tables
+    from helpers.leads import workload
+    from helpers.status import StatusTracker
+    from helpers.themes import recurring_pairs
+    from helpers.updates import load_updates
+
+    corpus = synthetic.generate(councils)
+    synthetic.write(corpus, Path(data_dir))
+    del corpus
+    os.environ["PEER_REVIEW_DATA"] = data_dir
+    baseline = _max_rss_mib()
+
+    def load():
+        recs, reviews = tables.read("recommendations"), tables.read("reviews")
+        return recs, reviews, tables.read("recommendation_leads"), load_updates(recs, reviews)
+
+    (recs, reviews, leads, updates), load_s, load_mib = _stage(load)
+    span = quarters.quarters_between(quarters.quarter_of(updates["updated_on"].min()),
+                                     quarters.quarter_of(updates["updated_on"].max()))
+
+    def all_quarters():
+        tracker = StatusTracker(recs, reviews, updates)
+        for q in span:
+            workload(tracker.status(q), leads)
+
+    _, status_s, status_mib = _stage(all_quarters)
+    council = recs["review_id"].map(reviews.set_index("review_id")["council"])
+    pairs, recurring_s, recurring_mib = _stage(lambda: recurring_pairs(recs, within=council))
+    return {
+        "councils": councils, "reviews": len(reviews), "recommendations": len(recs), "updates": len(updates),
+        "quarters": len(span), "pairs": len(pairs),
+        "load_validate_s": load_s, "status_workload_all_quarters_s": status_s, "recurring_search_s": recurring_s,
+        "rss_after_generate_mib": baseline, "rss_after_load_mib": load_mib, "rss_after_status_mib": status_mib,
+        "max_rss_mib": recurring_mib,
+    }
+
+
+def scale_benchmarks(sizes: list[int]) -> list[dict[str, Any]]:
+    results = []
+    ctx = mp.get_context("spawn")  # a fresh process per size, so peak memory is that size's own
+    for councils in sizes:
+        with tempfile.TemporaryDirectory() as tmp, ctx.Pool(1) as pool:
+            results.append(pool.apply(scale_run, (councils, tmp)))
+    return results
+
+
+# --- Verdicts and output --------------------------------------------------------------
+
+def verdicts(report: dict[str, Any] | None, scale: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    rows = []
+
+    def add(name: str, measured: float | None, target: float, unit: str) -> None:
+        if measured is not None:
+            rows.append({"measure": name, "measured": round(measured, 3), "target": target, "unit": unit,
+                         "met": measured <= target})
+
+    if report:
+        add("report / floor", report["report_over_floor"], TARGETS["report_over_floor"], "x")
+        add("backfill 2 jobs / 1 job", report["backfill_jobs2_over_jobs1"], TARGETS["backfill_jobs2_over_jobs1"], "x")
+    at = {r["councils"]: r for r in scale}
+    if 300 in at:
+        add("status + workload, all quarters, 300 councils", at[300]["status_workload_all_quarters_s"],
+            TARGETS["status_all_quarters_s_at_300"], "s")
+        add("recurring search, 300 councils", at[300]["recurring_search_s"], TARGETS["recurring_search_s_at_300"], "s")
+        add("peak memory (max RSS), 300 councils", at[300]["max_rss_mib"], TARGETS["peak_memory_mib_at_300"], "MiB")
+    if 100 in at and 300 in at:
+        for key in ("load_validate_s", "status_workload_all_quarters_s", "recurring_search_s"):
+            add(f"growth 100 -> 300 councils: {key}", at[300][key] / at[100][key], TARGETS["growth_100_to_300"], "x")
+    return rows
+
+
+def print_table(results: dict[str, Any]) -> None:
+    m = results["machine"]
+    print(f"Machine: {m['cores']} cores, {m['memory_gib']} GiB, Python {m['python']}")
+    if results.get("report"):
+        r = results["report"]
+        print(f"Extraction of all reviews: {r['extraction_s']:.2f} s")
+        print(f"Floor (kernel + pandas/matplotlib/seaborn): {r['floor_s']:.2f} s; "
+              f"one quarter's report: {r['report_quarter_s']:.2f} s")
+        print(f"Backfill of {r['backfill_quarters']} quarters: {r['backfill_jobs1_s']:.1f} s with 1 job, "
+              f"{r['backfill_jobs2_s']:.1f} s with 2 jobs")
+    if results["scale"]:
+        print(f"\n{'councils':>8} {'recs':>7} {'updates':>8} {'load s':>7} {'status s':>8} {'recur s':>7} "
+              f"{'peak RSS MiB':>13}")
+        for s in results["scale"]:
+            print(f"{s['councils']:>8} {s['recommendations']:>7} {s['updates']:>8} {s['load_validate_s']:>7.2f} "
+                  f"{s['status_workload_all_quarters_s']:>8.2f} {s['recurring_search_s']:>7.2f} "
+                  f"{s['max_rss_mib']:>13.0f}")
+    print(f"\n{'measure':<58} {'measured':>9} {'target':>7}  met")
+    for v in results["verdicts"]:
+        print(f"{v['measure']:<58} {v['measured']:>8.2f}{v['unit']:<1} {v['target']:>6}{v['unit']:<1}  "
+              f"{'yes' if v['met'] else 'NO'}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m helpers.bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--smoke", action="store_true", help="smallest sizes: checks the benchmark runs, not speed")
+    parser.add_argument("--councils", type=int, nargs="+", help="synthetic corpus sizes (default 30 100 300)")
+    parser.add_argument("--backfill-quarters", type=int, help="backfill only the latest N quarters (default all)")
+    parser.add_argument("--skip-report", action="store_true", help="only the national-scale benchmark")
+    parser.add_argument("--output", type=Path, default=config.BENCHMARKS_DIR / "results.json")
+    args = parser.parse_args(argv)
+    sizes = args.councils or ([2] if args.smoke else [30, 100, 300])
+    repeat = 1 if args.smoke else 3
+    backfill = args.backfill_quarters or (2 if args.smoke else None)
+    report = None if args.skip_report else report_benchmarks(backfill, repeat)
+    scale = scale_benchmarks(sizes)
+    results = {"when": time.strftime("%Y-%m-%d %H:%M"), "machine": machine(), "smoke": args.smoke,
+               "targets": TARGETS, "report": report, "scale": scale, "verdicts": verdicts(report, scale)}
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print_table(results)
+    print(f"\nwritten: {config.relative(args.output)}")
+    return 0
+
+
+if __name__ == "__main__":
+    from helpers.errors import run_cli
+
+    run_cli(main)
