@@ -27,6 +27,13 @@ class InputError(Exception):
         return f"{where}{self.message}"
 
 
+def yaml_error(err: Exception, path: Path) -> InputError:
+    """The InputError for a YAML file that does not parse, with the line PyYAML points at."""
+    mark = getattr(err, "problem_mark", None)
+    return InputError(f"not valid YAML ({getattr(err, 'problem', None) or err})", path,
+                      mark.line + 1 if mark else None)
+
+
 def run_cli(main: Callable[[], int | None]) -> None:
     """Run a command-line entry point: expected errors print one line and exit 1."""
     try:

@@ -94,6 +94,7 @@ def _review_row(review: Review, transcribed: int) -> dict[str, object]:
         "recommendations_expected": review.recommendations_expected, "recommendations_transcribed": transcribed,
         "transcribed_note": note,
         "recorded_themes": "; ".join(t["as_recorded"] for t in review.recorded_themes),
+        "recorded_theme_ids": "; ".join(t["theme"] for t in review.recorded_themes),
         "documents": "; ".join(review.documents),
     }
 

@@ -55,10 +55,6 @@ def aliases() -> dict[str, str]:
     return _aliases(config.rules_file("leads.csv"))
 
 
-def canonical_leads() -> list[str]:
-    return sorted(set(aliases().values()))
-
-
 def split_leads(raw: str) -> list[str]:
     """Canonical leads named in a lead cell, in the order written; [] for an empty cell."""
     text = re.sub(r"\s+", " ", raw or "").strip()

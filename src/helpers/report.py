@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import html
+import multiprocessing as mp
 import os
 import re
 import shutil
@@ -172,7 +173,9 @@ def run_reports(labels: list[str], review_ids: list[str] | None, jobs: int = 1, 
             outcomes.append(_run_one(task))
             bar.update()
     else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        # spawn, not fork: a parent that has already run kernels holds zmq and asyncio
+        # threads, and forking it can deadlock the workers.
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("spawn")) as pool:
             for future in as_completed([pool.submit(_run_one, t) for t in tasks]):
                 outcomes.append(future.result())
                 bar.update()

@@ -12,9 +12,9 @@ from functools import cached_property
 import pandas as pd
 from IPython.display import HTML
 
-from helpers import quarters, tables
+from helpers import config, quarters, tables
 from helpers.leads import without_lead, workload
-from helpers.reviews import load_reviews
+from helpers.errors import InputError
 from helpers.status import OVERDUE, StatusTracker, changes_since, due_next_quarter, status_counts
 from helpers.themes import assign_themes, theme_long
 from helpers.updates import load_updates
@@ -63,12 +63,16 @@ class Workspace:
 
 def load_workspace(review_ids: list[str] | None = None) -> Workspace:
     """Read the processed tables and updates; `review_ids` (None = all) must all be known reviews."""
-    known = load_reviews(review_ids)  # raises on an unknown review id
-    reviews = tables.read("reviews")
-    reviews = reviews[reviews["review_id"].isin(list(known))].reset_index(drop=True)
+    all_reviews = tables.read("reviews")
+    known = list(all_reviews["review_id"])
+    unknown = [i for i in review_ids or [] if i not in known]
+    if unknown:
+        raise InputError(f"unknown review id(s) {', '.join(unknown)}; known: {', '.join(known)}",
+                         config.processed_dir() / "reviews.csv")
+    keep = [i for i in known if not review_ids or i in review_ids]
+    reviews = all_reviews[all_reviews["review_id"].isin(keep)].reset_index(drop=True)
     all_recs = tables.read("recommendations")
-    updates = load_updates(all_recs, tables.read("reviews"))
-    keep = list(known)
+    updates = load_updates(all_recs, all_reviews)
     return Workspace(
         reviews=reviews,
         recommendations=all_recs[all_recs["review_id"].isin(keep)].reset_index(drop=True),

@@ -10,7 +10,7 @@ import jsonschema
 import yaml
 
 from helpers import config
-from helpers.errors import InputError
+from helpers.errors import InputError, yaml_error
 
 TABLE_COLUMNS = ["rec_no", "recommendation", "response", "lead", "target", "progress"]
 
@@ -151,9 +151,7 @@ def load_review(path: Path) -> Review:
         node = yaml.compose(text)
         raw = yaml.safe_load(text)
     except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        raise InputError(f"not valid YAML ({getattr(err, 'problem', err)})", path, line) from None
+        raise yaml_error(err, path) from None
     if not isinstance(raw, dict):
         raise InputError("expected a mapping of review fields", path, 1)
     # YAML reads 2021-10-05 as a date; the schema speaks of ISO strings.

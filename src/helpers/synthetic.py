@@ -57,7 +57,7 @@ def generate(councils: int, recs_per_review: int = 40, seed: int = SEED) -> dict
                 "approved_on": pd.Timestamp(approved_on), "approved_by": "Cabinet",
                 "source_date": pd.Timestamp(approved_on), "recommendations_expected": n,
                 "recommendations_transcribed": n, "transcribed_note": f"{n} of {n} transcribed",
-                "recorded_themes": "", "documents": "synthetic"})
+                "recorded_themes": "", "recorded_theme_ids": "", "documents": "synthetic"})
             rec_frames.append(_recommendations(rng, review_id, n, approved_on, sentences, lead_names,
                                                vocab["sections"]))
     recs = pd.concat(rec_frames, ignore_index=True)

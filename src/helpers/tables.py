@@ -10,6 +10,7 @@ import pandera.pandas as pa
 
 from helpers import config
 from helpers.errors import InputError
+from helpers.targets import KINDS
 
 _text = pa.Column(str, nullable=False)
 _opt_text = pa.Column(str, nullable=True, required=True)
@@ -25,7 +26,7 @@ RECOMMENDATIONS = pa.DataFrameSchema(
         "leads": _opt_text,
         "target": _opt_text,
         "target_date": pa.Column("datetime64[ns]", nullable=True),
-        "target_kind": pa.Column(str, pa.Check.isin(["month", "season", "day", "ongoing", "complete", "none"])),
+        "target_kind": pa.Column(str, pa.Check.isin(list(KINDS))),
         "progress": _opt_text,
         "see_also": _opt_text,
         "follows": pa.Column("Int64", nullable=True),
@@ -49,7 +50,8 @@ REVIEWS = pa.DataFrameSchema(
      "visit_start": pa.Column("datetime64[ns]"), "visit_end": pa.Column("datetime64[ns]"),
      "approved_on": pa.Column("datetime64[ns]"), "approved_by": _text, "source_date": pa.Column("datetime64[ns]"),
      "recommendations_expected": pa.Column(int), "recommendations_transcribed": pa.Column(int),
-     "transcribed_note": _text, "recorded_themes": _opt_text, "documents": _text},
+     "transcribed_note": _text, "recorded_themes": _opt_text, "recorded_theme_ids": _opt_text,
+     "documents": _text},
     unique=["review_id"], strict=True, ordered=True,
 )
 

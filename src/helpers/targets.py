@@ -10,8 +10,8 @@ import pandas as pd
 from helpers.vocabulary import vocabulary
 
 # Kinds of target, as they appear in the target_kind column.
-DATED = ("month", "season", "day")
 ONGOING, COMPLETE, NONE = "ongoing", "complete", "none"
+KINDS = ("month", "season", "day", ONGOING, COMPLETE, NONE)
 
 
 class Target(NamedTuple):

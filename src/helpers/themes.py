@@ -121,14 +121,16 @@ def theme_long(recs_with_themes: pd.DataFrame, reviews: pd.DataFrame) -> pd.Data
         for rank, theme_id in enumerate(rec.themes.split("; "), start=1):
             rows.append({"review_id": rec.review_id, "rec_no": rec.rec_no, "theme_id": theme_id,
                          "primary": rank == 1, "source": rec.theme_source})
-    from helpers.reviews import load_reviews
-
-    for review in load_reviews(list(reviews["review_id"])).values():
-        transcribed = (recs_with_themes["review_id"] == review.id).any()
-        if not transcribed:
-            for recorded in review.recorded_themes:
-                rows.append({"review_id": review.id, "rec_no": None, "theme_id": recorded["theme"],
-                             "primary": True, "source": f"recorded in decision: {recorded['as_recorded']}"})
+    known = set(taxonomy()["theme_id"])
+    transcribed = set(recs_with_themes["review_id"])
+    for review in reviews[~reviews["review_id"].isin(transcribed)].itertuples():
+        ids = [t for t in review.recorded_theme_ids.split("; ") if t]
+        for as_recorded, theme_id in zip(review.recorded_themes.split("; "), ids):
+            if theme_id not in known:
+                raise InputError(f"review {review.review_id}: recorded theme {theme_id!r} is not in the taxonomy",
+                                 config.rules_file("themes.csv"))
+            rows.append({"review_id": review.review_id, "rec_no": None, "theme_id": theme_id,
+                         "primary": True, "source": f"recorded in decision: {as_recorded}"})
     frame = pd.DataFrame(rows, columns=["review_id", "rec_no", "theme_id", "primary", "source"])
     frame["rec_no"] = frame["rec_no"].astype("Int64")
     return frame

@@ -8,7 +8,7 @@ from typing import Any
 import yaml
 
 from helpers import config
-from helpers.errors import InputError
+from helpers.errors import InputError, yaml_error
 
 
 @lru_cache(maxsize=4)
@@ -18,9 +18,7 @@ def _load(path: Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        raise InputError(f"not valid YAML ({getattr(err, 'problem', err)})", path,
-                         mark.line + 1 if mark else None) from None
+        raise yaml_error(err, path) from None
     for key in ("targets", "statuses", "update_statuses"):
         if not isinstance(data, dict) or key not in data:
             raise InputError(f"missing section '{key}'", path)
