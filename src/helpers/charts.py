@@ -5,9 +5,6 @@ Each chart is a function that returns a matplotlib Figure.
 """
 from __future__ import annotations
 
-import matplotlib
-
-
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns

@@ -107,10 +107,6 @@ def table(frame: pd.DataFrame, empty: str = "None.", index: bool = False) -> HTM
     return HTML(shown.to_html(index=index, escape=True, na_rep="", border=0, classes=classes))
 
 
-def when(day) -> str:
-    return "" if pd.isna(day) else quarters.long_date(pd.Timestamp(day).date())
-
-
 # --- Report content -------------------------------------------------------------
 
 def title_block(ws: Workspace, quarter: pd.Period) -> HTML:
