@@ -31,7 +31,6 @@ import pandas as pd
 from helpers import config, quarters
 from helpers.errors import InputError, run_cli
 from helpers.reports import load_workspace
-from helpers.reviews import load_reviews
 from helpers.tables import write_atomically
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -54,8 +53,8 @@ class Outcome:
 
 def first_quarter(review_ids: list[str] | None = None) -> pd.Period:
     """The quarter in which the first (chosen) action plan was approved."""
-    reviews = load_reviews(review_ids)
-    return quarters.quarter_of(min(r.approved_on for r in reviews.values()))
+    reviews = load_workspace(review_ids).reviews  # raises on an unknown review id
+    return quarters.quarter_of(reviews["approved_on"].min())
 
 
 def quarters_to_run(quarter: str | None, run_all: bool, review_ids: list[str] | None,
@@ -235,11 +234,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.jobs < 1:
         raise InputError("--jobs must be at least 1")
 
-    # Check every parameter and the data before any notebook starts.
-    if args.reviews:
-        load_reviews(args.reviews)
-    labels = [quarters.label(q) for q in quarters_to_run(args.quarter, args.all, args.reviews)]
+    # Check every parameter and the data (tables, update log, review ids) before any notebook starts.
     load_workspace(args.reviews)
+    labels = [quarters.label(q) for q in quarters_to_run(args.quarter, args.all, args.reviews)]
 
     outcomes = run_reports(labels, args.reviews, jobs=args.jobs, progress=len(labels) > 1)
     index = write_index()
