@@ -45,3 +45,11 @@ def run_cli(main: Callable[[], int | None]) -> None:
         print("interrupted", file=sys.stderr)
         sys.exit(130)
     sys.exit(code or 0)
+
+
+class ArgumentParser(__import__("argparse").ArgumentParser):
+    """argparse with one-line usage errors and exit status 1 (stand-in; the readers branch has the full one)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        print(f"error: {message} (see --help)", file=sys.stderr)
+        sys.exit(1)

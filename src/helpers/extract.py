@@ -11,129 +11,204 @@ from dataclasses import dataclass
 import pandas as pd
 
 from helpers import config, tables
-from helpers.corrections import check_all_used, load_corrections
+from helpers.corrections import Correction, check_all_used, load_corrections
 from helpers.errors import InputError, run_cli
-from helpers.extraction import (TableRow, cross_references, is_only_cross_reference, parse_reference_list,
-                                parse_table, read_source, wording_differences)
-from helpers.leads import UnknownLead, leads_long, split_leads
-from helpers.reviews import Review, load_reviews
-from helpers.targets import UnreadableTarget, parse_target
+from helpers.leads import UnknownLead, split_leads
+from helpers.plan_tables import (TableRow, cross_references, is_only_cross_reference, parse_reference_list,
+                                 parse_table, read_source, wording_differences)
+from helpers.reviews import LEAD_ROLES, Review, load_reviews
+from helpers.targets import NONE, UnreadableTarget, parse_target
+from helpers.transcriptions import read_transcription
+from helpers.vocabulary import read_update_status, update_statuses
 
 
 @dataclass
 class Extracted:
-    recommendations: pd.DataFrame
-    recommendation_leads: pd.DataFrame
     reviews: pd.DataFrame
+    recommendations: pd.DataFrame
+    actions: pd.DataFrame
+    action_leads: pd.DataFrame
     wording_differences: pd.DataFrame
 
     def as_tables(self) -> dict[str, pd.DataFrame]:
-        return {"recommendations": self.recommendations, "recommendation_leads": self.recommendation_leads,
-                "reviews": self.reviews, "wording_differences": self.wording_differences}
+        return {"reviews": self.reviews, "recommendations": self.recommendations, "actions": self.actions,
+                "action_leads": self.action_leads, "wording_differences": self.wording_differences}
 
 
-def _recommendation(review: Review, row: TableRow, corrections: dict, used: set) -> dict[str, object]:
-    """One tidy recommendation row from a table row: leads split, target typed, corrections applied."""
-    spec = review.table
-    path = config.raw_dir() / spec.file
-    cells = row.cells
-    typed = {}
-    notes = []
-    for field in ("target", "lead"):
-        value = cells.get(field, "")
-        correction = corrections.get((review.id, row.rec_no, field))
-        if correction:
-            used.add((review.id, row.rec_no, field))
-            if correction.raw_value.strip() != value:
-                raise InputError(f"correction for {field} of recommendation {row.rec_no} expects "
-                                 f"{correction.raw_value!r} but the document has {value!r}",
-                                 config.rules_file("corrections.csv"), correction.row)
-            value = correction.corrected_value
-            notes.append(correction.describe())
-        typed[field] = value
+class _Corrector:
+    """Applies data/corrections.csv to one review's cells and remembers which corrections were used."""
+
+    def __init__(self, corrections: dict[tuple[str, str, str], Correction]):
+        self.corrections = corrections
+        self.used: set[tuple[str, str, str]] = set()
+
+    def apply(self, review_id: str, action_ref: str, field: str, value: str, notes: list[str]) -> str:
+        correction = self.corrections.get((review_id, action_ref, field))
+        if not correction:
+            return value
+        self.used.add((review_id, action_ref, field))
+        if field != "incomplete" and correction.raw_value.strip() != value:
+            raise InputError(f"correction for {field} of action {action_ref} expects {correction.raw_value!r} but "
+                             f"the document has {value!r}", config.rules_file("corrections.csv"), correction.row)
+        notes.append(correction.describe())
+        return correction.reason if field == "incomplete" else correction.corrected_value
+
+
+def _where(review: Review, row: TableRow) -> tuple[object, int]:
+    """The file and line an error about this row should name."""
+    return (row.where or config.raw_dir() / review.table.file), row.first_line  # type: ignore[union-attr]
+
+
+def _action(review: Review, row: TableRow, order: int, fix: _Corrector) -> tuple[dict, list[dict]]:
+    """One tidy action row and its lead rows: leads split by role, target typed, corrections applied."""
+    cells, ref = row.cells, row.action_ref or row.rec_ref
+    path, line = _where(review, row)
+    notes: list[str] = []
+    target_raw = cells.get("target", "")
+    target_text = fix.apply(review.id, ref, "target", target_raw, notes)
+    incomplete = row.incomplete or fix.apply(review.id, ref, "incomplete", "", notes)
     try:
-        target = parse_target(typed["target"], review.source_date)
-        leads = split_leads(typed["lead"])
-    except (UnreadableTarget, UnknownLead) as err:
-        raise InputError(f"recommendation {row.rec_no}: {err}", path, row.first_line) from None
-    response = cells.get("response", "")
-    refs = cross_references(response)
-    return {
-        "review_id": review.id, "rec_no": row.rec_no, "section": row.section,
-        "recommendation": cells["recommendation"], "response": response,
-        "lead": cells.get("lead", ""), "leads": "; ".join(leads),
-        "target": cells.get("target", ""), "target_date": target.date, "target_kind": target.kind,
-        "progress": cells.get("progress", ""), "see_also": "; ".join(map(str, refs)),
-        "follows": refs[0] if is_only_cross_reference(response) and len(refs) == 1 else None,
-        "correction": " | ".join(notes),
-        "source_file": spec.file, "source_lines": row.line_range,
+        target = parse_target(target_text, review.source_date)
+    except UnreadableTarget as err:
+        raise InputError(f"action {ref}: {err}", path, line) from None
+    lead_rows = []
+    for role in LEAD_ROLES:
+        if role not in cells:
+            continue
+        value = fix.apply(review.id, ref, role, cells[role], notes)
+        try:
+            names = split_leads(value, review.council)
+        except UnknownLead as err:
+            raise InputError(f"action {ref}: {err}", path, line) from None
+        lead_rows += [{"review_id": review.id, "action_ref": ref, "council": review.council, "lead": name,
+                       "role": role, "lead_position": n, "joint": len(names) > 1}
+                      for n, name in enumerate(names, start=1)]
+    plan_status = cells.get("status", "")
+    if read_update_status(plan_status) is None:
+        raise InputError(f"action {ref}: status {plan_status!r} is not in data/vocabulary.yaml (update_statuses: "
+                         f"{', '.join(update_statuses())}); add it as another spelling ('also')", path, line)
+    text = cells.get("action") or cells.get("response", "")
+    refs = cross_references(text)
+    follows = refs[0] if target.kind == NONE and len(refs) == 1 and is_only_cross_reference(text) else ""
+    action = {
+        "review_id": review.id, "action_ref": ref, "action_order": order, "rec_ref": row.rec_ref, "action": text,
+        "target": target_raw, "target_corrected": target_text, "target_date": target.date,
+        "target_start": target.start, "target_kind": target.kind,
+        "timescales": "; ".join(d.isoformat() for d in target.timescales),
+        "plan_status": plan_status, "progress": cells.get("progress", ""), "see_also": "; ".join(refs),
+        "follows": follows, "source_incomplete": incomplete, "correction": " | ".join(notes),
+        "source_file": review.transcription.document if review.transcription else review.table.file,  # type: ignore
+        "source_lines": row.line_range,
     }
+    return action, lead_rows
 
 
-def _check_cross_references(review: Review, rows: list[TableRow], records: list[dict]) -> None:
-    numbers = {r.rec_no for r in rows}
-    for row, rec in zip(rows, records):
-        path = config.raw_dir() / rec["source_file"]
-        for ref in filter(None, str(rec["see_also"]).split("; ")):
-            if int(ref) not in numbers:
-                raise InputError(f"recommendation {row.rec_no} refers to {ref}, which this review does not have",
-                                 path, row.first_line)
-            if int(ref) == row.rec_no:
-                raise InputError(f"recommendation {row.rec_no} refers to itself", path, row.first_line)
+def _recommendations(review: Review, rows: list[TableRow]) -> list[dict]:
+    """One row per recommendation, in the order first met (its first action's provenance)."""
+    found: dict[str, dict] = {}
+    for row in rows:
+        if row.rec_ref not in found:
+            found[row.rec_ref] = {
+                "review_id": review.id, "rec_ref": row.rec_ref, "rec_order": len(found) + 1, "section": row.section,
+                "recommendation": row.cells.get("recommendation", ""), "response": row.cells.get("response", ""),
+                "source_file": review.transcription.document if review.transcription else review.table.file,
+                "source_lines": row.line_range,
+            }
+    return list(found.values())
 
 
-def _review_row(review: Review, transcribed: int) -> dict[str, object]:
-    note = f"{transcribed} of {review.recommendations_expected} transcribed"
-    if transcribed < review.recommendations_expected:
-        note += (" (the published documents hold no action-plan table)" if review.table is None
-                 else " (fewer rows than the documents say)")
+def _check_cross_references(review: Review, rows: list[TableRow], actions: list[dict]) -> None:
+    known = {r.rec_ref for r in rows}
+    for row, action in zip(rows, actions):
+        path, line = _where(review, row)
+        for ref in filter(None, action["see_also"].split("; ")):
+            if ref not in known:
+                raise InputError(f"action {action['action_ref']} refers to recommendation {ref}, which this review "
+                                 "does not have", path, line)
+            if ref == row.rec_ref:
+                raise InputError(f"action {action['action_ref']} refers to its own recommendation", path, line)
+
+
+def _review_row(review: Review, recs: int, actions: int) -> dict[str, object]:
+    note = f"{recs} of {review.recommendations_expected} recommendations transcribed"
+    if actions != recs:
+        note += f" ({actions} actions)"
+    if recs < review.recommendations_expected:
+        note += (" (the published documents hold no action plan)" if not (review.table or review.transcription)
+                 else " (fewer than the documents say)")
+    milestone = {k: (v.isoformat() if hasattr(v, "isoformat") else str(v)) for k, v in review.milestones.items()}
     return {
         "review_id": review.id, "title": review.title, "council": review.council, "kind": review.kind,
-        "visit_start": review.visit_start, "visit_end": review.visit_end, "approved_on": review.approved_on,
-        "approved_by": review.approved_by, "source_date": review.source_date,
-        "recommendations_expected": review.recommendations_expected, "recommendations_transcribed": transcribed,
-        "transcribed_note": note,
+        "visit_start": review.visit_start, "visit_end": review.visit_end, "visit_note": review.visit_note,
+        "approved_on": review.approved_on, "approved_by": review.approved_by, "monitored_by": review.monitored_by,
+        "approval_note": review.approval_note, "tracked_from": review.tracked_from,
+        "source_date": review.source_date, "recommendations_expected": review.recommendations_expected,
+        "recommendations_transcribed": recs, "actions_transcribed": actions, "transcribed_note": note,
         "recorded_themes": "; ".join(t["as_recorded"] for t in review.recorded_themes),
         "recorded_theme_ids": "; ".join(t["theme"] for t in review.recorded_themes),
+        "action_plan_published": milestone.get("action_plan_published", ""),
+        "progress_review_visit": milestone.get("progress_review_visit", ""),
+        "progress_review_report": milestone.get("progress_review_report", ""),
         "documents": "; ".join(review.documents),
     }
 
 
+def _frame(name: str, records: list[dict]) -> pd.DataFrame:
+    """Records as a table with the schema's columns and types."""
+    schema = tables.SCHEMAS[name]
+    frame = pd.DataFrame.from_records(records, columns=list(schema.columns))
+    for col, spec in schema.columns.items():
+        dtype = str(spec.dtype)
+        if dtype.startswith("datetime"):
+            frame[col] = pd.to_datetime(frame[col]).astype("datetime64[ns]")
+        elif dtype.startswith("int"):
+            frame[col] = frame[col].astype("int64")
+        elif dtype == "bool":
+            frame[col] = frame[col].astype(bool)
+        else:
+            frame[col] = frame[col].fillna("").astype(str)
+    return frame
+
+
+def source_rows(review: Review) -> list[TableRow]:
+    """A review's actions as read from its tab table or its transcription ([] when it has neither)."""
+    if review.table:
+        return parse_table(review)
+    if review.transcription:
+        return read_transcription(review)
+    return []
+
+
 def extract(review_ids: list[str] | None = None) -> Extracted:
     """Read every review's documents into the processed tables (in memory)."""
-    reviews = load_reviews(review_ids)
-    corrections = load_corrections()
-    used: set = set()
-    records: list[dict] = []
+    every = load_reviews()
+    reviews = load_reviews(review_ids) if review_ids else every
+    fix = _Corrector(load_corrections())
+    recs: list[dict] = []
+    actions: list[dict] = []
+    leads: list[dict] = []
     review_rows: list[dict] = []
     differences: list[dict] = []
     for review in reviews.values():
         for doc in review.documents:
             read_source(doc)  # a missing document is an error even where no table is read
-        rows: list[TableRow] = parse_table(review) if review.table else []
-        recs = [_recommendation(review, row, corrections, used) for row in rows]
-        _check_cross_references(review, rows, recs)
-        if len(rows) > review.recommendations_expected:
-            raise InputError(f"the table has {len(rows)} rows but recommendations_expected is "
+        rows = source_rows(review)
+        these = [_action(review, row, n, fix) for n, row in enumerate(rows, start=1)]
+        _check_cross_references(review, rows, [a for a, _ in these])
+        review_recs = _recommendations(review, rows)
+        if len(review_recs) > review.recommendations_expected:
+            raise InputError(f"the plan has {len(review_recs)} recommendations but recommendations_expected is "
                              f"{review.recommendations_expected}", review.metadata_file)
-        for ref in review.reference_lists:
-            differences += wording_differences(review.id, rows, ref, parse_reference_list(ref))
-        records += recs
-        review_rows.append(_review_row(review, len(rows)))
-    if review_ids is None:
-        check_all_used(corrections, used, set(reviews))
-    recommendations = pd.DataFrame.from_records(records, columns=list(tables.RECOMMENDATIONS.columns))
-    recommendations["target_date"] = pd.to_datetime(recommendations["target_date"]).astype("datetime64[ns]")
-    recommendations["follows"] = recommendations["follows"].astype("Int64")
-    recommendations["rec_no"] = recommendations["rec_no"].astype("int64")
-    for col in ("section", "response", "lead", "leads", "target", "progress", "see_also", "correction"):
-        recommendations[col] = recommendations[col].fillna("").astype(str)
-    reviews_table = pd.DataFrame.from_records(review_rows, columns=list(tables.REVIEWS.columns))
-    for col in ("visit_start", "visit_end", "approved_on", "source_date"):
-        reviews_table[col] = pd.to_datetime(reviews_table[col]).astype("datetime64[ns]")
-    wording = pd.DataFrame.from_records(differences, columns=list(tables.WORDING_DIFFERENCES.columns))
-    wording["rec_no"] = wording["rec_no"].astype("int64")
-    result = Extracted(recommendations, leads_long(recommendations), reviews_table, wording)
+        if review.table:
+            for ref in review.reference_lists:
+                differences += wording_differences(review.id, rows, ref, parse_reference_list(ref))
+        recs += review_recs
+        actions += [a for a, _ in these]
+        leads += [lead for _, rows_ in these for lead in rows_]
+        review_rows.append(_review_row(review, len(review_recs), len(rows)))
+    check_all_used(fix.corrections, fix.used, set(reviews), set(every))
+    result = Extracted(_frame("reviews", review_rows), _frame("recommendations", recs), _frame("actions", actions),
+                       _frame("action_leads", leads), _frame("wording_differences", differences))
     for name, frame in result.as_tables().items():
         tables.validate(name, frame)
     return result
@@ -159,13 +234,11 @@ def stale_tables(result: Extracted) -> list[str]:
 
 def summary(result: Extracted) -> str:
     """A few lines on what was extracted, for the terminal."""
-    lines = []
-    for rev in result.reviews.itertuples():
-        lines.append(f"  {rev.review_id:<15} {rev.transcribed_note}")
-    recs = result.recommendations
-    corrected = recs[recs["correction"] != ""]
-    lines.append(f"  {len(recs)} recommendations, {result.recommendation_leads['lead'].nunique()} leads, "
-                 f"{len(corrected)} correction(s), {len(result.wording_differences)} wording difference(s) "
+    lines = [f"  {rev.review_id:<15} {rev.transcribed_note}" for rev in result.reviews.itertuples()]
+    leads = result.action_leads[["council", "lead"]].drop_duplicates()
+    corrected = result.actions[result.actions["correction"] != ""]
+    lines.append(f"  {len(result.recommendations)} recommendations, {len(result.actions)} actions, {len(leads)} leads, "
+                 f"{len(corrected)} corrected action(s), {len(result.wording_differences)} wording difference(s) "
                  "against the reports' own lists")
     return "\n".join(lines)
 

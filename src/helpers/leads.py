@@ -6,11 +6,11 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from helpers import config
 from helpers.errors import InputError
+from helpers.readers import Row as _Row
 
 # Joint leads are written "A / B", "A, B and C", "A and B"; but "and" and commas
 # also occur inside single names ("Service Manager Change, Transformation,
@@ -28,39 +28,40 @@ def _key(name: str) -> str:
 
 
 @lru_cache(maxsize=4)
-def _aliases(path: Path) -> dict[str, str]:
-    if not path.exists():
-        raise InputError("lead alias file not found", path)
-    table: dict[str, str] = {}
-    with path.open(encoding="utf-8", newline="") as f:
-        reader = csv.DictReader(f)
-        if reader.fieldnames is None or not {"lead", "alias"} <= set(reader.fieldnames):
-            raise InputError("expected columns 'lead' and 'alias'", path, 1)
-        for row_no, row in enumerate(reader, start=2):
-            lead = (row["lead"] or "").strip()
-            if not lead:
-                raise InputError("empty lead name", path, row_no)
-            for name in (lead, (row["alias"] or "").strip()):
-                if not name:
-                    continue
-                known = table.get(_key(name))
-                if known and known != lead:
-                    raise InputError(f"{name!r} is already an alias of {known!r}", path, row_no)
-                table[_key(name)] = lead
+def _aliases(path: Path) -> dict[tuple[str, str], str]:
+    from helpers.readers import read_csv
+
+    frame = read_csv(path, required=["council", "lead", "alias"], optional=["note"], what="lead alias file")
+    table: dict[tuple[str, str], str] = {}
+    for row in map(_Row, frame.to_dict("records")):
+        if not row.council:
+            raise InputError("every lead needs its council (the same title at two councils is two leads)",
+                             path, row._row)
+        if not row.lead:
+            raise InputError("empty lead name", path, row._row)
+        council = _key(row.council)
+        for name in (row.lead, row.alias):
+            if not name:
+                continue
+            known = table.get((council, _key(name)))
+            if known and known != row.lead:
+                raise InputError(f"{name!r} is already an alias of {known!r} at {row.council}", path, row._row)
+            table[(council, _key(name))] = row.lead
     return table
 
 
-def aliases() -> dict[str, str]:
-    """{folded alias: canonical lead} from data/leads.csv."""
-    return _aliases(config.rules_file("leads.csv"))
+def aliases(council: str) -> dict[str, str]:
+    """{folded alias: canonical lead} at one council, from data/leads.csv."""
+    key = _key(council)
+    return {alias: lead for (c, alias), lead in _aliases(config.rules_file("leads.csv")).items() if c == key}
 
 
-def split_leads(raw: str) -> list[str]:
-    """Canonical leads named in a lead cell, in the order written; [] for an empty cell."""
+def split_leads(raw: str, council: str) -> list[str]:
+    """Canonical leads at `council` named in a lead cell, in the order written; [] for an empty cell."""
     text = re.sub(r"\s+", " ", raw or "").strip()
     if not text:
         return []
-    table = aliases()
+    table = aliases(council)
     pieces = _SEPARATOR.split(text)
     words, seps = pieces[0::2], pieces[1::2]
     n = len(words)
@@ -76,45 +77,46 @@ def split_leads(raw: str) -> list[str]:
                 best[end] = best[start] + [lead]
     if best[n] is None:
         unknown = [w for w in words if _key(w) not in table]
-        raise UnknownLead(f"unknown lead {text!r} (not in data/leads.csv: {', '.join(map(repr, unknown))}); "
-                          "add it, or an alias for an existing lead, to data/leads.csv")
+        raise UnknownLead(f"unknown lead {text!r} at {council} (not in data/leads.csv: "
+                          f"{', '.join(map(repr, unknown))}); add it, or an alias for an existing lead, "
+                          "to data/leads.csv with that council")
     return list(dict.fromkeys(best[n]))
 
 
-def leads_long(recommendations: pd.DataFrame) -> pd.DataFrame:
-    """One row per (recommendation, canonical lead): a joint action counts once per lead."""
-    rows = []
-    for rec in recommendations.itertuples(index=False):
-        names = [n for n in str(rec.leads or "").split("; ") if n]
-        for position, name in enumerate(names, start=1):
-            rows.append({"review_id": rec.review_id, "rec_no": rec.rec_no, "lead": name,
-                         "lead_position": position, "joint": len(names) > 1})
-    return pd.DataFrame(rows, columns=["review_id", "rec_no", "lead", "lead_position", "joint"])
+def workload(status: pd.DataFrame, action_leads: pd.DataFrame) -> pd.DataFrame:
+    """Actions per lead as at a quarter end, by status group (a joint action counts for each of its leads).
 
+    An action counts for the people who do the work: its responsible leads, or
+    its leads where the plan has one lead column, or, failing both, its
+    accountable leads. Leads at different councils are never merged.
+    """
+    from helpers.vocabulary import COMPLETE, NO_TARGET, NOT_REPORTED, NOT_YET_DUE, ONGOING, OVERDUE
 
-def workload(status: pd.DataFrame, long: pd.DataFrame) -> pd.DataFrame:
-    """Actions per canonical lead as at a quarter end: open, overdue and complete (joint actions count for each lead)."""
-    from helpers.status import COMPLETE, NOT_YET_DUE, ONGOING, OVERDUE
-
-    keys = pd.MultiIndex.from_arrays([status["review_id"], status["rec_no"]])
-    pos = keys.get_indexer(pd.MultiIndex.from_arrays([long["review_id"], long["rec_no"]]))
-    counted = pos >= 0
-    state = status["status"].to_numpy(object)[pos[counted]]
-    codes, names = pd.factorize(long["lead"].to_numpy(object)[counted], sort=True)
-
-    def per_lead(mask: np.ndarray) -> np.ndarray:
-        return np.bincount(codes[mask], minlength=len(names))
-
-    table = pd.DataFrame({
-        "open": per_lead(np.isin(state, [NOT_YET_DUE, ONGOING])),
-        "overdue": per_lead(state == OVERDUE),
-        "complete": per_lead(state == COMPLETE),
-    }, index=pd.Index(names, name="lead"))
-    table = table[table.sum(axis=1) > 0]
+    doing = working_leads(action_leads)
+    key = ["review_id", "action_ref"]
+    joined = doing.merge(status[key + ["status"]], on=key, how="inner")
+    groups = {"open": [NOT_YET_DUE, ONGOING, NO_TARGET], "overdue": [OVERDUE], "not-reported": [NOT_REPORTED],
+              "complete": [COMPLETE]}
+    group_of = {sid: name for name, ids in groups.items() for sid in ids}
+    joined["group"] = joined["status"].map(group_of)
+    joined = joined[joined["group"].notna()]
+    table = pd.crosstab([joined["council"], joined["lead"]], joined["group"])
+    table = table.reindex(columns=list(groups), fill_value=0)
+    table.columns.name = None
     table["total"] = table.sum(axis=1)
+    table = table[table["total"] > 0]
     return table.sort_values(["total", "overdue"], ascending=False, kind="stable")
 
 
-def without_lead(status: pd.DataFrame) -> pd.DataFrame:
-    """Actions with no lead named in the document."""
-    return status[status["leads"] == ""].reset_index(drop=True)
+def working_leads(action_leads: pd.DataFrame) -> pd.DataFrame:
+    """The leads who do each action's work: responsible, else lead, else accountable."""
+    rank = action_leads["role"].map({"responsible": 0, "lead": 0, "accountable": 1})
+    best = rank.groupby([action_leads["review_id"], action_leads["action_ref"]]).transform("min")
+    return action_leads[rank == best].reset_index(drop=True)
+
+
+def lead_names(table: pd.DataFrame) -> list[str]:
+    """Display names for a (council, lead) index: the council is added only where the table spans several."""
+    councils = table.index.get_level_values("council")
+    several = len(set(councils)) > 1
+    return [f"{lead} ({council})" if several else lead for council, lead in table.index]

@@ -6,15 +6,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-import yaml
-
 from helpers import config
-from helpers.errors import InputError, yaml_error
+from helpers.errors import InputError
 
-TABLE_COLUMNS = ["rec_no", "recommendation", "response", "lead", "target", "progress"]
+# What a column of an action-plan table may hold. `ignore` may repeat.
+TABLE_ROLES = ["rec_ref", "recommendation", "response", "action", "lead", "accountable", "responsible",
+               "target", "status", "progress", "ignore"]
+LEAD_ROLES = ("lead", "accountable", "responsible")
 
-_DATE = {"type": "string", "format": "date"}
+_DATE = {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
+_DATE_OR_UNKNOWN = {"oneOf": [_DATE, {"const": "unknown"}]}
 
 REVIEW_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -29,13 +30,14 @@ REVIEW_SCHEMA: dict[str, Any] = {
                           "planning peer challenge", "other peer review"]},
         "visit": {
             "type": "object", "required": ["start", "end"], "additionalProperties": False,
-            "properties": {"start": _DATE, "end": _DATE, "note": {"type": "string"}},
+            "properties": {"start": _DATE_OR_UNKNOWN, "end": _DATE_OR_UNKNOWN, "note": {"type": "string"}},
         },
         "action_plan": {
             "type": "object", "required": ["approved_on", "approved_by"], "additionalProperties": False,
-            "properties": {"approved_on": _DATE, "approved_by": {"type": "string"},
-                           "monitored_by": {"type": "string"}},
+            "properties": {"approved_on": _DATE_OR_UNKNOWN, "approved_by": {"type": "string"},
+                           "monitored_by": {"type": "string"}, "note": {"type": "string"}},
         },
+        "tracked_from": _DATE,
         "source_date": _DATE,
         "recommendations_expected": {"type": "integer", "minimum": 1},
         "documents": {
@@ -46,15 +48,21 @@ REVIEW_SCHEMA: dict[str, Any] = {
         "recorded_themes": {
             "type": "array",
             "items": {"type": "object", "required": ["as_recorded", "theme"], "additionalProperties": False,
-                      "properties": {"as_recorded": {"type": "string"}, "theme": {"type": "string"}}},
+                      "properties": {"as_recorded": {"type": "string"}, "theme": {"type": "string"},
+                                     "source": {"type": "string"}}},
+        },
+        "milestones": {
+            "type": "object", "additionalProperties": False,
+            "properties": {"action_plan_published": _DATE_OR_UNKNOWN, "progress_review_visit": _DATE_OR_UNKNOWN,
+                           "progress_review_report": _DATE_OR_UNKNOWN, "note": {"type": "string"}},
         },
         "action_plan_table": {
             "type": "object", "required": ["file", "header", "columns"], "additionalProperties": False,
             "properties": {
                 "file": {"type": "string"},
-                "header": {"type": "string", "pattern": "\t"},
-                "columns": {"type": "array", "minItems": 2, "uniqueItems": True,
-                            "items": {"enum": TABLE_COLUMNS}, "contains": {"const": "recommendation"}},
+                "header": {"type": "string", "minLength": 1},
+                "columns": {"type": "array", "minItems": 2, "items": {"enum": TABLE_ROLES + ["rec_no"]},
+                            "contains": {"const": "recommendation"}},
                 "sections": {"oneOf": [
                     {"const": "header_rows"},
                     {"type": "object", "required": ["summary_headings"], "additionalProperties": False,
@@ -63,6 +71,11 @@ REVIEW_SCHEMA: dict[str, Any] = {
                          "properties": {"start": {"type": "string"}, "end": {"type": "string"}}}}},
                 ]},
             },
+        },
+        "transcription": {
+            "type": "object", "required": ["file", "document"], "additionalProperties": False,
+            "properties": {"file": {"type": "string", "pattern": "^[A-Za-z0-9._/-]+[.]csv$"},
+                           "document": {"type": "string"}, "note": {"type": "string"}},
         },
         "reference_lists": {
             "type": "array",
@@ -79,12 +92,25 @@ REVIEW_SCHEMA: dict[str, Any] = {
 
 @dataclass(frozen=True)
 class TableSpec:
-    """Where a review's action-plan table is and how its columns read."""
+    """Where a review's action-plan table is and what each of its columns holds."""
 
     file: str
     header: str
     columns: list[str]
     sections: str | dict[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        # "rec_no" is the older name of "rec_ref".
+        object.__setattr__(self, "columns", ["rec_ref" if c == "rec_no" else c for c in self.columns])
+
+
+@dataclass(frozen=True)
+class Transcription:
+    """A hand transcription (CSV in data/) of a plan that is not a tab table."""
+
+    file: str
+    document: str
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -105,78 +131,96 @@ class Review:
     title: str
     council: str
     kind: str
-    visit_start: dt.date
-    visit_end: dt.date
-    approved_on: dt.date
+    visit_start: dt.date | None
+    visit_end: dt.date | None
+    visit_note: str
+    approved_on: dt.date | None
     approved_by: str
-    monitored_by: str | None
+    monitored_by: str
+    approval_note: str
+    tracked_from: dt.date
     source_date: dt.date
     recommendations_expected: int
     documents: list[str]
     recorded_themes: list[dict[str, str]]
+    milestones: dict[str, Any]
     table: TableSpec | None
+    transcription: Transcription | None
     reference_lists: list[ReferenceList]
     metadata_file: Path
 
     @property
     def year(self) -> int:
-        return self.visit_start.year
+        return int(self.id[:4])
 
 
-def _line_of(node: yaml.Node, path: list[Any]) -> int:
-    """1-based line in the YAML file of the value at `path` (or the nearest parent)."""
-    for key in path:
-        if isinstance(node, yaml.MappingNode):
-            match = [v for k, v in node.value if k.value == key]
-            if not match:
-                break
-            node = match[0]
-        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
-            node = node.value[key]
-        else:
-            break
-    return node.start_mark.line + 1
+class _Dates:
+    """Reads the metadata's dates, naming the line of an impossible one (2021-02-30)."""
 
+    def __init__(self, path: Path, lines: Any):
+        self.path, self.lines = path, lines
 
-def _as_date(value: Any) -> dt.date:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    def __call__(self, value: Any, where: list[Any]) -> dt.date | None:
+        if value in (None, "unknown"):
+            return None
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            raise InputError(f"{'.'.join(map(str, where))}: {value!r} is not a real date (YYYY-MM-DD)",
+                             self.path, self.lines.line_of(where)) from None
 
 
 def load_review(path: Path) -> Review:
     """Read and validate one review metadata file."""
-    if not path.exists():
-        raise InputError("review metadata file not found", path)
-    text = path.read_text(encoding="utf-8")
-    try:
-        node = yaml.compose(text)
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        raise yaml_error(err, path) from None
+    import jsonschema
+
+    from helpers.readers import read_yaml
+
+    raw, lines = read_yaml(path)
     if not isinstance(raw, dict):
         raise InputError("expected a mapping of review fields", path, 1)
-    # YAML reads 2021-10-05 as a date; the schema speaks of ISO strings.
     plain = _dates_to_str(raw)
-    checker = jsonschema.Draft202012Validator(REVIEW_SCHEMA, format_checker=jsonschema.FormatChecker())
+    checker = jsonschema.Draft202012Validator(REVIEW_SCHEMA)
     errors = sorted(checker.iter_errors(plain), key=lambda e: list(e.absolute_path))
     if errors:
         err = errors[0]
         where = ".".join(str(p) for p in err.absolute_path) or "(top level)"
-        raise InputError(f"{where}: {err.message}", path, _line_of(node, list(err.absolute_path)))
+        message = err.message
+        if err.validator == "oneOf" and isinstance(err.instance, str):
+            message = f"{err.instance!r} is not a date (YYYY-MM-DD) or 'unknown'"
+        raise InputError(f"{where}: {message}", path, lines.line_of(list(err.absolute_path)))
     if raw["id"] != path.stem:
         raise InputError(f"id '{raw['id']}' does not match the file name '{path.stem}'", path,
-                         _line_of(node, ["id"]))
-    table = raw.get("action_plan_table")
+                         lines.line_of(["id"]))
+    date = _Dates(path, lines)
+    visit, plan = raw["visit"], raw["action_plan"]
+    approved_on = date(plan["approved_on"], ["action_plan", "approved_on"])
+    tracked_from = date(raw.get("tracked_from"), ["tracked_from"])
+    if approved_on is None and tracked_from is None:
+        raise InputError("action_plan.approved_on is unknown: give tracked_from (the date from which its actions "
+                         "are tracked, e.g. the first document that shows the plan)", path,
+                         lines.line_of(["action_plan", "approved_on"]))
+    table, transcription = raw.get("action_plan_table"), raw.get("transcription")
+    if table and transcription:
+        raise InputError("give either action_plan_table or transcription, not both", path,
+                         lines.line_of(["transcription"]))
     return Review(
         id=raw["id"], title=raw["title"], council=raw["council"], kind=raw["kind"],
-        visit_start=_as_date(raw["visit"]["start"]), visit_end=_as_date(raw["visit"]["end"]),
-        approved_on=_as_date(raw["action_plan"]["approved_on"]),
-        approved_by=raw["action_plan"]["approved_by"],
-        monitored_by=raw["action_plan"].get("monitored_by"),
-        source_date=_as_date(raw["source_date"]),
+        visit_start=date(visit["start"], ["visit", "start"]), visit_end=date(visit["end"], ["visit", "end"]),
+        visit_note=visit.get("note", ""),
+        approved_on=approved_on, approved_by=plan["approved_by"], monitored_by=plan.get("monitored_by", ""),
+        approval_note=plan.get("note", ""),
+        tracked_from=approved_on or tracked_from,  # type: ignore[arg-type]
+        source_date=date(raw["source_date"], ["source_date"]),  # type: ignore[arg-type]
         recommendations_expected=raw["recommendations_expected"],
         documents=[d["file"] for d in raw["documents"]],
         recorded_themes=list(raw.get("recorded_themes", [])),
+        milestones={k: v if k == "note" or v == "unknown" else date(v, ["milestones", k])
+                    for k, v in raw.get("milestones", {}).items()},
         table=TableSpec(**table) if table else None,
+        transcription=Transcription(**transcription) if transcription else None,
         reference_lists=[ReferenceList(**r) for r in raw.get("reference_lists", [])],
         metadata_file=path,
     )
@@ -192,13 +236,30 @@ def _dates_to_str(value: Any) -> Any:
     return value
 
 
+def _check_distinct(reviews: list[Review]) -> None:
+    """The same table of the same document read by two reviews would count its actions twice."""
+    seen: dict[tuple[str, str], Review] = {}
+    for review in reviews:
+        source = ((review.table.file, review.table.header) if review.table
+                  else (review.transcription.file, "") if review.transcription else None)
+        if source is None:
+            continue
+        if source in seen:
+            raise InputError(f"reads the same action plan as review {seen[source].id} "
+                             f"({source[0]}): a review must not be counted twice", review.metadata_file)
+        seen[source] = review
+
+
 def load_reviews(ids: list[str] | None = None) -> dict[str, Review]:
     """All reviews in data/reviews/, oldest first; `ids` picks some (unknown ids are an error)."""
     folder = config.reviews_dir()
+    if not folder.is_dir():
+        raise InputError("review metadata folder not found", folder)
     reviews = [load_review(p) for p in sorted(folder.glob("*.yaml"))]
     if not reviews:
         raise InputError("no review metadata files (*.yaml) found", folder)
-    by_id = {r.id: r for r in sorted(reviews, key=lambda r: (r.visit_start, r.id))}
+    _check_distinct(reviews)
+    by_id = {r.id: r for r in sorted(reviews, key=lambda r: (r.tracked_from, r.id))}
     if ids:
         unknown = [i for i in ids if i not in by_id]
         if unknown:

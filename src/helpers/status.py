@@ -1,19 +1,27 @@
 """Status of each action as at a quarter end: the one place these rules live.
 
-In order, the first rule that applies decides:
+An action counts from the quarter holding its review's `tracked_from` date (the
+action plan's approval, where known). Then, in order, the first rule that
+applies decides (ids from helpers.vocabulary; labels in data/vocabulary.yaml):
 
-1. Not counted yet: the review's action plan was approved after the quarter end.
-2. Complete: the latest update on or before the quarter end has a status that
-   closes the action (data/vocabulary.yaml), or the document's target says
-   "Complete" (complete at the review's source_date).
-3. Follows another: a row whose response is only "See N" takes N's status.
-4. No action recorded: the document gives no response and no lead.
-5. Not yet due: a dated target after the quarter end.
-6. Overdue: a dated target on or before the quarter end, not complete.
-7. Ongoing: no end date ("Ongoing", or no target given).
+1. incomplete-source: the source row is cut off or illegible.
+2. complete: the latest status on or before the quarter end closes the action
+   (from a progress update, or the plan itself: a status column or a "Complete"
+   target, dated the plan's source_date).
+3. follows another: an action with no target of its own whose text is only
+   "See N" / "As N" takes recommendation N's status (basis "as recommendation N").
+4. no-action: the plan gives no action text and no lead.
+5. not-yet-due: the current target date is after the quarter end.
+6. overdue: the current target date has passed, and an update since the plan
+   says the action is not complete.
+7. not-reported: the current target date has passed and nothing has been
+   reported since the plan: not known, so never counted as overdue.
+8. ongoing: the target says ongoing (no end date).
+9. no-target: the plan gives no target date.
 
-A review with fewer rows transcribed than it made recommendations (2019)
-shows the gap as "Not transcribed" in the counts.
+The current target is the plan's, or the latest revision agreed (approved) on or
+before the quarter end. Recommendations the documents count but nobody has
+transcribed appear as not-transcribed in the counts.
 """
 from __future__ import annotations
 
@@ -21,11 +29,11 @@ import numpy as np
 import pandas as pd
 
 from helpers import quarters
-from helpers.vocabulary import statuses, update_statuses
+from helpers.targets import NONE, ONGOING as ONGOING_TARGET
+from helpers.updates import PLAN
+from helpers.vocabulary import (COMPLETE, INCOMPLETE_SOURCE, NO_ACTION, NO_TARGET, NOT_REPORTED, NOT_TRANSCRIBED,
+                                NOT_YET_DUE, ONGOING, OPEN, OVERDUE, status_labels, status_order, update_statuses)
 
-COMPLETE, NOT_YET_DUE, ONGOING, OVERDUE, NO_ACTION, NOT_TRANSCRIBED = (
-    "Complete", "Not yet due", "Ongoing", "Overdue", "No action recorded", "Not transcribed")
-OPEN = (NOT_YET_DUE, ONGOING, OVERDUE)
 NO_UPDATE = "no update this quarter"
 
 
@@ -37,36 +45,66 @@ class StatusTracker:
     linear in the size of the data.
     """
 
-    def __init__(self, recs: pd.DataFrame, reviews: pd.DataFrame, updates: pd.DataFrame):
-        self.recs = recs.reset_index(drop=True)
-        keys = pd.MultiIndex.from_arrays([self.recs["review_id"], self.recs["rec_no"]])
-        approved = reviews.set_index("review_id")["approved_on"]
-        self.approved = self.recs["review_id"].map(approved).to_numpy("datetime64[ns]")
+    def __init__(self, actions: pd.DataFrame, reviews: pd.DataFrame, updates: pd.DataFrame,
+                 has_lead: np.ndarray | None = None):
+        self.actions = actions.reset_index(drop=True)
+        keys = pd.MultiIndex.from_arrays([self.actions["review_id"], self.actions["action_ref"]])
+        tracked = reviews.set_index("review_id")["tracked_from"]
+        self.tracked_from = self.actions["review_id"].map(tracked).to_numpy("datetime64[ns]")
         order = np.argsort(updates["updated_on"].to_numpy("datetime64[ns]"), kind="stable")
         upd = updates.iloc[order].reset_index(drop=True)
         self.update_on = upd["updated_on"].to_numpy("datetime64[ns]")
-        self.update_rec = keys.get_indexer(pd.MultiIndex.from_arrays([upd["review_id"], upd["rec_no"]]))
+        self.update_action = keys.get_indexer(pd.MultiIndex.from_arrays([upd["review_id"], upd["action_ref"]]))
         self.update_status = upd["status"].to_numpy(object)
         self.update_comment = upd["comment"].to_numpy(object)
-        self.has_status = upd["status"].to_numpy(object) != ""
+        self.update_approx = upd["date_approximate"].to_numpy(bool)
+        self.update_origin = upd["origin"].to_numpy(object)
+        self.has_status = self.update_status != ""
+        self.reported = self.update_origin != PLAN
         closing = [name for name, closes in update_statuses().items() if closes]
         self.update_closes = upd["status"].isin(closing).to_numpy()
-        follows = self.recs["follows"]
-        target = pd.MultiIndex.from_arrays([self.recs["review_id"], follows.fillna(-1).astype("int64")])
-        self.follow_pos = np.where(follows.notna().to_numpy(), keys.get_indexer(target), -1)
-        self.complete_in_plan = (self.recs["target_kind"] == "complete").to_numpy()
-        self.no_action = ((self.recs["response"] == "") & (self.recs["lead"] == "")).to_numpy()
-        self.target_date = self.recs["target_date"].to_numpy("datetime64[ns]")
+        # Agreed target revisions, in order of approval.
+        revised = upd[(upd["revised_target"] != "") & upd["revision_approved_on"].notna()]
+        if len(revised):
+            from helpers.updates import target_revisions
 
-    def _latest(self, n: int, mask: np.ndarray | None = None) -> np.ndarray:
-        """Position of each action's latest update among the first `n` (date order); -1 for none."""
+            rev = target_revisions(revised)
+            rev = rev.sort_values("revision_approved_on", kind="stable")
+            self.rev_on = rev["revision_approved_on"].to_numpy("datetime64[ns]")
+            self.rev_action = keys.get_indexer(pd.MultiIndex.from_arrays([rev["review_id"], rev["action_ref"]]))
+            self.rev_date = rev["new_target_date"].to_numpy("datetime64[ns]")
+        else:
+            self.rev_on = np.array([], "datetime64[ns]")
+            self.rev_action = np.array([], int)
+            self.rev_date = np.array([], "datetime64[ns]")
+        requested = upd[(upd["revised_target"] != "") & upd["revision_approved_on"].isna()]
+        self.req_on = requested["updated_on"].to_numpy("datetime64[ns]")
+        self.req_action = keys.get_indexer(pd.MultiIndex.from_arrays([requested["review_id"],
+                                                                      requested["action_ref"]]))
+        self.req_text = requested["revised_target"].to_numpy(object)
+        # "Follows" names a recommendation: take the status of its first action.
+        first = self.actions.reset_index().drop_duplicates(["review_id", "rec_ref"])
+        first_key = pd.MultiIndex.from_arrays([first["review_id"], first["rec_ref"]])
+        found = first_key.get_indexer(pd.MultiIndex.from_arrays([self.actions["review_id"], self.actions["follows"]]))
+        self.follow_pos = np.where((self.actions["follows"] != "").to_numpy() & (found >= 0),
+                                   first["index"].to_numpy()[np.maximum(found, 0)], -1)
+        lead = np.ones(len(self.actions), bool) if has_lead is None else has_lead
+        self.no_action = ((self.actions["action"] == "").to_numpy() & ~lead)
+        self.incomplete = (self.actions["source_incomplete"] != "").to_numpy()
+        self.target_date = self.actions["target_date"].to_numpy("datetime64[ns]")
+        kind = self.actions["target_kind"].to_numpy(object)
+        self.ongoing_target = kind == ONGOING_TARGET
+        self.no_target = kind == NONE
+
+    def _latest(self, on: np.ndarray, action: np.ndarray, n: int, mask: np.ndarray | None = None) -> np.ndarray:
+        """Position of each action's latest entry among the first `n` (date order); -1 for none."""
         positions = np.arange(n)
-        recs = self.update_rec[:n]
+        acts = action[:n]
         if mask is not None:
-            positions, recs = positions[mask[:n]], recs[mask[:n]]
-        known = recs >= 0
-        latest = np.full(len(self.recs), -1)
-        np.maximum.at(latest, recs[known], positions[known])
+            positions, acts = positions[mask[:n]], acts[mask[:n]]
+        known = acts >= 0
+        latest = np.full(len(self.actions), -1)
+        np.maximum.at(latest, acts[known], positions[known])
         return latest
 
     def status(self, quarter: pd.Period) -> pd.DataFrame:
@@ -74,50 +112,71 @@ class StatusTracker:
         end = np.datetime64(pd.Timestamp(quarters.end(quarter)), "ns")
         start = np.datetime64(pd.Timestamp(quarters.start(quarter)), "ns")
         n = int(np.searchsorted(self.update_on, end, side="right"))
-        latest, latest_with_status = self._latest(n), self._latest(n, self.has_status)
-        has_update, has_status = latest >= 0, latest_with_status >= 0
+        latest = self._latest(self.update_on, self.update_action, n)
+        latest_with_status = self._latest(self.update_on, self.update_action, n, self.has_status)
+        latest_reported = self._latest(self.update_on, self.update_action, n, self.reported)
+        has_update, has_status, reported = latest >= 0, latest_with_status >= 0, latest_reported >= 0
         latest_status = np.where(has_status, self.update_status[latest_with_status], "")
-        closed_by_update = has_status & self.update_closes[latest_with_status]
-        closed = closed_by_update | self.complete_in_plan
-        dated = ~np.isnat(self.target_date)
-        own = np.select([closed, self.no_action, dated & (self.target_date > end), dated],
-                        [COMPLETE, NO_ACTION, NOT_YET_DUE, OVERDUE], default=ONGOING).astype(object)
-        basis = np.select([closed_by_update, self.complete_in_plan],
-                          ["update: " + latest_status.astype(str), "document says complete"],
+        closed = has_status & self.update_closes[latest_with_status]
+
+        n_rev = int(np.searchsorted(self.rev_on, end, side="right"))
+        latest_rev = self._latest(self.rev_on, self.rev_action, n_rev)
+        target = np.where(latest_rev >= 0, self.rev_date[np.maximum(latest_rev, 0)] if len(self.rev_date)
+                          else np.datetime64("NaT"), self.target_date).astype("datetime64[ns]")
+        revisions = np.bincount(self.rev_action[:n_rev][self.rev_action[:n_rev] >= 0],
+                                minlength=len(self.actions))
+        pending = np.zeros(len(self.actions), bool)
+        asked = (self.req_on <= end) & (self.req_action >= 0)
+        pending[self.req_action[asked]] = True
+        dated = ~np.isnat(target)
+
+        own = np.select(
+            [self.incomplete, closed, self.no_action, dated & (target > end), dated & reported, dated,
+             self.ongoing_target],
+            [INCOMPLETE_SOURCE, COMPLETE, NO_ACTION, NOT_YET_DUE, OVERDUE, NOT_REPORTED, ONGOING],
+            default=NO_TARGET).astype(object)
+        origin = np.where(has_status, self.update_origin[np.maximum(latest_with_status, 0)], "")
+        basis = np.select([self.incomplete, closed & (origin == PLAN), closed],
+                          ["source row incomplete", "the plan says complete", "update: " + latest_status.astype(str)],
                           default="target").astype(object)
         status = own.copy()
-        follows = (self.follow_pos >= 0) & ~closed
+        follows = (self.follow_pos >= 0) & ~closed & ~self.incomplete
         status[follows] = own[self.follow_pos[follows]]
-        basis[follows] = "as recommendation " + self.recs["follows"].to_numpy()[follows].astype(str)
-        updated_on = np.where(has_update, self.update_on[latest], np.datetime64("NaT", "ns"))
-        this_quarter = has_update & (updated_on >= start)
+        basis[follows] = "as recommendation " + self.actions["follows"].to_numpy()[follows].astype(str)
 
-        counted = self.approved <= end
-        frame = self.recs.loc[counted].copy()
-        frame["latest_comment"] = np.where(has_update, self.update_comment[latest], "")[counted]
+        updated_on = np.where(has_update, self.update_on[np.maximum(latest, 0)], np.datetime64("NaT", "ns"))
+        reported_on = np.where(reported, self.update_on[np.maximum(latest_reported, 0)], np.datetime64("NaT", "ns"))
+        this_quarter = reported & (reported_on >= start)
+        counted = self.tracked_from <= end
+        frame = self.actions.loc[counted].copy()
+        frame["latest_comment"] = np.where(has_update, self.update_comment[np.maximum(latest, 0)], "")[counted]
         frame["latest_update_on"] = updated_on[counted]
+        frame["latest_date_approximate"] = np.where(has_update, self.update_approx[np.maximum(latest, 0)],
+                                                    False)[counted]
+        frame["latest_origin"] = np.where(has_update, self.update_origin[np.maximum(latest, 0)], "")[counted]
         frame["latest_status"] = latest_status[counted]
+        frame["last_reported_on"] = reported_on[counted]
+        frame["current_target_date"] = target[counted]
+        frame["target_revisions"] = revisions[counted]
+        frame["revision_requested"] = pending[counted]
         frame["status"] = status[counted]
+        frame["status_label"] = pd.Series(status[counted]).map(status_labels()).to_numpy()
         frame["status_basis"] = basis[counted]
         frame["updated_this_quarter"] = this_quarter[counted]
+        days = ((end - target) / np.timedelta64(1, "D"))
+        frame["days_overdue"] = np.where(np.isin(status, (OVERDUE, NOT_REPORTED)) & dated, days, np.nan)[counted]
         frame["update_note"] = np.where(np.isin(status, OPEN) & ~this_quarter, NO_UPDATE, "")[counted]
         frame["quarter"] = quarters.label(quarter)
         return frame.reset_index(drop=True)
 
 
-def status_at(recs: pd.DataFrame, reviews: pd.DataFrame, updates: pd.DataFrame, quarter: pd.Period) -> pd.DataFrame:
-    """Every counted action with its status as at the end of `quarter` (rules in this module's docstring)."""
-    return StatusTracker(recs, reviews, updates).status(quarter)
-
-
 def status_counts(status: pd.DataFrame, reviews: pd.DataFrame, quarter: pd.Period) -> pd.DataFrame:
-    """Review x status counts, with untranscribed recommendations as "Not transcribed"."""
+    """Review x status id counts (display order), with untranscribed recommendations as not-transcribed."""
     quarter_end = pd.Timestamp(quarters.end(quarter))
-    counted = reviews[reviews["approved_on"] <= quarter_end]
+    counted = reviews[reviews["tracked_from"] <= quarter_end].set_index("review_id")
     table = pd.crosstab(status["review_id"], status["status"])
-    table = table.reindex(index=list(counted["review_id"]), columns=statuses(), fill_value=0).fillna(0).astype(int)
-    gap = (counted.set_index("review_id")["recommendations_expected"]
-           - counted.set_index("review_id")["recommendations_transcribed"]).clip(lower=0)
+    table = table.reindex(index=list(counted.index), columns=status_order(), fill_value=0).fillna(0).astype(int)
+    gap = (counted["recommendations_expected"] - counted["recommendations_transcribed"]).clip(lower=0)
     table[NOT_TRANSCRIBED] = gap.reindex(table.index).fillna(0).astype(int)
     table["Total"] = table.sum(axis=1)
     table.index.name = "review"
@@ -127,23 +186,33 @@ def status_counts(status: pd.DataFrame, reviews: pd.DataFrame, quarter: pd.Perio
 
 def changes_since(previous: pd.DataFrame, current: pd.DataFrame, updates: pd.DataFrame,
                   quarter: pd.Period) -> dict[str, pd.DataFrame]:
-    """What changed from the previous quarter end: newly complete, newly overdue, new progress comments."""
-    key = ["review_id", "rec_no"]
-    before = previous.set_index(key)["status"]
+    """What changed from the previous quarter end: newly complete, newly overdue, targets revised, new comments."""
+    key = ["review_id", "action_ref"]
+    before = previous.set_index(key)
     now = current.set_index(key)
-    was = before.reindex(now.index)
+    was = before["status"].reindex(now.index)
     newly_complete = now[(now["status"] == COMPLETE) & (was != COMPLETE)].reset_index()
-    newly_overdue = now[(now["status"] == OVERDUE) & (was != OVERDUE)].reset_index()
+    late = (OVERDUE, NOT_REPORTED)
+    newly_overdue = now[now["status"].isin(late) & ~was.isin(late)].reset_index()
+    moved = before["current_target_date"].reindex(now.index)
+    revised = now[(now["target_revisions"] > before["target_revisions"].reindex(now.index).fillna(0))
+                  | (now["current_target_date"].ne(moved) & moved.notna())].reset_index()
     start, end = pd.Timestamp(quarters.start(quarter)), pd.Timestamp(quarters.end(quarter))
-    comments = updates[(updates["updated_on"] >= start) & (updates["updated_on"] <= end) & (updates["comment"] != "")]
+    comments = updates[(updates["updated_on"] >= start) & (updates["updated_on"] <= end)
+                       & (updates["comment"] != "") & (updates["origin"] != PLAN)]
     comments = comments[comments.set_index(key).index.isin(now.index)]
-    return {"newly complete": newly_complete, "newly overdue": newly_overdue,
+    return {"newly complete": newly_complete, "newly overdue": newly_overdue, "targets revised": revised,
             "new progress comments": comments.reset_index(drop=True)}
 
 
 def due_next_quarter(status: pd.DataFrame, quarter: pd.Period) -> pd.DataFrame:
-    """Open actions whose dated target falls in the quarter after `quarter`."""
+    """Open actions whose current target falls in the quarter after `quarter`."""
     nxt = quarter + 1
     start, end = pd.Timestamp(quarters.start(nxt)), pd.Timestamp(quarters.end(nxt))
-    mask = (status["status"] == NOT_YET_DUE) & status["target_date"].between(start, end)
-    return status[mask].sort_values(["target_date", "review_id", "rec_no"]).reset_index(drop=True)
+    mask = (status["status"] == NOT_YET_DUE) & status["current_target_date"].between(start, end)
+    return status[mask].sort_values(["current_target_date", "review_id", "action_order"]).reset_index(drop=True)
+
+
+def last_reported(status: pd.DataFrame) -> pd.Series:
+    """Per review, the date progress was last reported since its plan (NaT where never)."""
+    return status.groupby("review_id")["last_reported_on"].max()

@@ -14,61 +14,75 @@ from helpers.targets import KINDS
 
 _text = pa.Column(str, nullable=False)
 _opt_text = pa.Column(str, nullable=True, required=True)
-
-RECOMMENDATIONS = pa.DataFrameSchema(
-    {
-        "review_id": _text,
-        "rec_no": pa.Column(int, pa.Check.ge(1)),
-        "section": _opt_text,
-        "recommendation": pa.Column(str, pa.Check.str_length(min_value=1)),
-        "response": _opt_text,
-        "lead": _opt_text,
-        "leads": _opt_text,
-        "target": _opt_text,
-        "target_date": pa.Column("datetime64[ns]", nullable=True),
-        "target_kind": pa.Column(str, pa.Check.isin(list(KINDS))),
-        "progress": _opt_text,
-        "see_also": _opt_text,
-        "follows": pa.Column("Int64", nullable=True),
-        "correction": _opt_text,
-        "source_file": _text,
-        "source_lines": pa.Column(str, pa.Check.str_matches(r"^\d+(-\d+)?$")),
-    },
-    unique=["review_id", "rec_no"],
-    strict=True,
-    ordered=True,
-)
-
-RECOMMENDATION_LEADS = pa.DataFrameSchema(
-    {"review_id": _text, "rec_no": pa.Column(int), "lead": _text,
-     "lead_position": pa.Column(int, pa.Check.ge(1)), "joint": pa.Column(bool)},
-    unique=["review_id", "rec_no", "lead"], strict=True, ordered=True,
-)
+_date = pa.Column("datetime64[ns]", nullable=False)
+_opt_date = pa.Column("datetime64[ns]", nullable=True)
+_ref = pa.Column(str, pa.Check.str_matches(r"^\S+$"))
+_provenance = {"source_file": _text, "source_lines": pa.Column(str, pa.Check.str_length(min_value=1))}
 
 REVIEWS = pa.DataFrameSchema(
     {"review_id": _text, "title": _text, "council": _text, "kind": _text,
-     "visit_start": pa.Column("datetime64[ns]"), "visit_end": pa.Column("datetime64[ns]"),
-     "approved_on": pa.Column("datetime64[ns]"), "approved_by": _text, "source_date": pa.Column("datetime64[ns]"),
-     "recommendations_expected": pa.Column(int), "recommendations_transcribed": pa.Column(int),
+     "visit_start": _opt_date, "visit_end": _opt_date, "visit_note": _opt_text,
+     "approved_on": _opt_date, "approved_by": _text, "monitored_by": _opt_text, "approval_note": _opt_text,
+     "tracked_from": _date, "source_date": _date,
+     "recommendations_expected": pa.Column(int, pa.Check.ge(1)),
+     "recommendations_transcribed": pa.Column(int, pa.Check.ge(0)),
+     "actions_transcribed": pa.Column(int, pa.Check.ge(0)),
      "transcribed_note": _text, "recorded_themes": _opt_text, "recorded_theme_ids": _opt_text,
+     "action_plan_published": _opt_text, "progress_review_visit": _opt_text, "progress_review_report": _opt_text,
      "documents": _text},
     unique=["review_id"], strict=True, ordered=True,
 )
 
+RECOMMENDATIONS = pa.DataFrameSchema(
+    {"review_id": _text, "rec_ref": _ref, "rec_order": pa.Column(int, pa.Check.ge(1)), "section": _opt_text,
+     "recommendation": pa.Column(str, pa.Check.str_length(min_value=1)), "response": _opt_text, **_provenance},
+    unique=["review_id", "rec_ref"], strict=True, ordered=True,
+)
+
+ACTIONS = pa.DataFrameSchema(
+    {
+        "review_id": _text,
+        "action_ref": _ref,
+        "action_order": pa.Column(int, pa.Check.ge(1)),
+        "rec_ref": _ref,
+        "action": _opt_text,
+        "target": _opt_text,
+        "target_corrected": _opt_text,
+        "target_date": _opt_date,
+        "target_start": _opt_date,
+        "target_kind": pa.Column(str, pa.Check.isin(list(KINDS))),
+        "timescales": _opt_text,
+        "plan_status": _opt_text,
+        "progress": _opt_text,
+        "see_also": _opt_text,
+        "follows": _opt_text,
+        "source_incomplete": _opt_text,
+        "correction": _opt_text,
+        **_provenance,
+    },
+    unique=["review_id", "action_ref"], strict=True, ordered=True,
+)
+
+ACTION_LEADS = pa.DataFrameSchema(
+    {"review_id": _text, "action_ref": _ref, "council": _text, "lead": _text,
+     "role": pa.Column(str, pa.Check.isin(["lead", "accountable", "responsible"])),
+     "lead_position": pa.Column(int, pa.Check.ge(1)), "joint": pa.Column(bool)},
+    unique=["review_id", "action_ref", "lead", "role"], strict=True, ordered=True,
+)
+
 WORDING_DIFFERENCES = pa.DataFrameSchema(
-    {"review_id": _text, "rec_no": pa.Column(int), "reference": _text, "action_plan_text": _opt_text,
+    {"review_id": _text, "rec_ref": _ref, "reference": _text, "action_plan_text": _opt_text,
      "reference_text": _opt_text, "difference": _text, "action_plan_lines": _opt_text, "reference_line": _opt_text},
     strict=True, ordered=True,
 )
 
 SCHEMAS = {
-    "recommendations": RECOMMENDATIONS,
-    "recommendation_leads": RECOMMENDATION_LEADS,
     "reviews": REVIEWS,
+    "recommendations": RECOMMENDATIONS,
+    "actions": ACTIONS,
+    "action_leads": ACTION_LEADS,
     "wording_differences": WORDING_DIFFERENCES,
 }
-_DATE_COLUMNS = {"recommendations": ["target_date"],
-                 "reviews": ["visit_start", "visit_end", "approved_on", "source_date"]}
 
 
 def validate(name: str, frame: pd.DataFrame, source: Path | str | None = None) -> pd.DataFrame:
@@ -86,26 +100,41 @@ def validate(name: str, frame: pd.DataFrame, source: Path | str | None = None) -
 
 
 def read(name: str) -> pd.DataFrame:
-    """A processed table from data/processed/, typed and validated."""
+    """A processed table from data/processed/, typed and validated (errors name the file and row)."""
+    from helpers.readers import read_csv
+
     path = config.processed_dir() / f"{name}.csv"
     if not path.exists():
         raise InputError("processed table not found: run `make extract` first", path)
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    return validate(name, _typed(name, frame), path)
+    columns = list(SCHEMAS[name].columns)
+    frame = read_csv(path, required=columns, what="processed table").drop(columns="_row")
+    return validate(name, _typed(name, frame[columns], path), path)
 
 
-def _typed(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+def _typed(name: str, frame: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """Text cells to the schema's types; a cell that does not read names its row and column."""
     frame = frame.copy()
-    for col in _DATE_COLUMNS.get(name, []):
-        frame[col] = pd.to_datetime(frame[col].replace("", None), format="%Y-%m-%d").astype("datetime64[ns]")
+
+    def bad(column: str, mask: pd.Series, what: str) -> None:
+        if mask.any():
+            row = int(mask.to_numpy().nonzero()[0][0])
+            raise InputError(f"column {column}: {frame[column].iloc[row]!r} is not {what} (this table is made by "
+                             "`make extract`: rerun it rather than editing by hand)", path, row + 2)
+
     for col, spec in SCHEMAS[name].columns.items():
         dtype = str(spec.dtype)
-        if dtype.startswith("int"):
-            frame[col] = frame[col].astype("int64")
-        elif dtype == "Int64":
-            frame[col] = pd.to_numeric(frame[col].replace("", None)).astype("Int64")
+        text = frame[col]
+        if dtype.startswith("datetime"):
+            day = pd.to_datetime(text.replace("", None), format="%Y-%m-%d", errors="coerce")
+            bad(col, day.isna() & (text != ""), "a date (YYYY-MM-DD)")
+            frame[col] = day.astype("datetime64[ns]")
+        elif dtype.startswith("int"):
+            number = pd.to_numeric(text, errors="coerce")
+            bad(col, number.isna() | (number % 1 != 0), "a whole number")
+            frame[col] = number.astype("int64")
         elif dtype == "bool":
-            frame[col] = frame[col].map({"True": True, "False": False}).astype(bool)
+            bad(col, ~text.isin(["True", "False"]), "True or False")
+            frame[col] = text.eq("True")
     return frame
 
 

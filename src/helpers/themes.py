@@ -73,38 +73,50 @@ def score_themes(text: str, section: str = "") -> list[str]:
     return [theme_id for _, _, theme_id in sorted(scores)[:MAX_THEMES]]
 
 
-def load_overrides(known: set[tuple[str, int]]) -> dict[tuple[str, int], list[str]]:
-    """{(review_id, rec_no): theme ids} from data/theme_overrides.csv, checked."""
+def load_overrides(known: set[tuple[str, str]], all_reviews: set[str] | None = None) -> dict[tuple[str, str], list[str]]:
+    """{(review_id, rec_ref): theme ids} from data/theme_overrides.csv, checked.
+
+    Overrides for reviews outside this selection are skipped (checked only for
+    their theme ids), so any selection of reviews works.
+    """
+    from helpers.readers import read_csv
+
     path = config.rules_file("theme_overrides.csv")
     if not path.exists():
         return {}
+    frame = read_csv(path, required=["review_id", "rec_ref", "themes"], optional=["reason"],
+                     what="theme overrides file")
     ids = set(taxonomy()["theme_id"])
+    selected = {review for review, _ in known}
     found = {}
-    with path.open(encoding="utf-8", newline="") as f:
-        for row_no, row in enumerate(csv.DictReader(f), start=2):
-            key = (row["review_id"].strip(), int(row["rec_no"]) if row["rec_no"].strip().isdigit() else -1)
-            if key not in known:
-                raise InputError(f"no recommendation {row['rec_no']!r} in review {row['review_id']!r}", path, row_no)
-            themes = [t.strip() for t in row["themes"].split(";") if t.strip()]
-            unknown = [t for t in themes if t not in ids]
-            if unknown or not themes:
-                raise InputError(f"unknown theme(s) {', '.join(unknown) or '(none given)'}; "
-                                 f"known: {', '.join(sorted(ids))}", path, row_no)
-            found[key] = themes
+    for row in frame.to_dict("records"):
+        themes = [t.strip() for t in row["themes"].split(";") if t.strip()]
+        unknown = [t for t in themes if t not in ids]
+        if unknown or not themes:
+            raise InputError(f"unknown theme(s) {', '.join(unknown) or '(none given)'}; "
+                             f"known: {', '.join(sorted(ids))}", path, row["_row"])
+        if all_reviews is not None and row["review_id"] not in all_reviews:
+            raise InputError(f"unknown review {row['review_id']!r}", path, row["_row"])
+        if row["review_id"] not in selected:
+            continue
+        key = (row["review_id"], row["rec_ref"].rstrip("."))
+        if key not in known:
+            raise InputError(f"no recommendation {row['rec_ref']!r} in review {row['review_id']!r}", path, row["_row"])
+        found[key] = themes
     return found
 
 
 def assign_themes(recs: pd.DataFrame) -> pd.DataFrame:
     """recs with `themes` (ids, primary first, '; '-joined), `primary_theme` and `theme_source`."""
-    overrides = load_overrides(set(zip(recs["review_id"], recs["rec_no"])))
+    overrides = load_overrides(set(zip(recs["review_id"], recs["rec_ref"])))
     out = recs.copy()
     themes, sources = [], []
-    for rec in recs.itertuples(index=False):
-        key = (rec.review_id, rec.rec_no)
+    for rec in recs.to_dict("records"):
+        key = (rec["review_id"], rec["rec_ref"])
         if key in overrides:
             chosen, source = overrides[key], "override"
         else:
-            chosen = score_themes(rec.recommendation, rec.section) or [UNCLASSIFIED]
+            chosen = score_themes(rec["recommendation"], rec["section"]) or [UNCLASSIFIED]
             source = "terms"
         themes.append("; ".join(chosen))
         sources.append(source)
@@ -119,7 +131,7 @@ def theme_long(recs_with_themes: pd.DataFrame, reviews: pd.DataFrame) -> pd.Data
     rows = []
     for rec in recs_with_themes.itertuples(index=False):
         for rank, theme_id in enumerate(rec.themes.split("; "), start=1):
-            rows.append({"review_id": rec.review_id, "rec_no": rec.rec_no, "theme_id": theme_id,
+            rows.append({"review_id": rec.review_id, "rec_ref": rec.rec_ref, "theme_id": theme_id,
                          "primary": rank == 1, "source": rec.theme_source})
     known = set(taxonomy()["theme_id"])
     transcribed = set(recs_with_themes["review_id"])
@@ -129,11 +141,9 @@ def theme_long(recs_with_themes: pd.DataFrame, reviews: pd.DataFrame) -> pd.Data
             if theme_id not in known:
                 raise InputError(f"review {review.review_id}: recorded theme {theme_id!r} is not in the taxonomy",
                                  config.rules_file("themes.csv"))
-            rows.append({"review_id": review.review_id, "rec_no": None, "theme_id": theme_id,
+            rows.append({"review_id": review.review_id, "rec_ref": None, "theme_id": theme_id,
                          "primary": True, "source": f"recorded in decision: {as_recorded}"})
-    frame = pd.DataFrame(rows, columns=["review_id", "rec_no", "theme_id", "primary", "source"])
-    frame["rec_no"] = frame["rec_no"].astype("Int64")
-    return frame
+    return pd.DataFrame(rows, columns=["review_id", "rec_ref", "theme_id", "primary", "source"])
 
 
 def theme_matrix(long: pd.DataFrame, review_ids: list[str]) -> pd.DataFrame:
@@ -142,7 +152,7 @@ def theme_matrix(long: pd.DataFrame, review_ids: list[str]) -> pd.DataFrame:
     Use `recorded_only` beside it to mark themes a review's decision record names.
     """
     names = theme_names()
-    counted = long[long["rec_no"].notna()]
+    counted = long[long["rec_ref"].notna()]
     matrix = pd.crosstab(counted["theme_id"], counted["review_id"])
     matrix = matrix.reindex(index=[t for t in names if t in set(long["theme_id"]) or t != UNCLASSIFIED],
                             columns=review_ids, fill_value=0).fillna(0).astype(int)
@@ -157,7 +167,7 @@ def recorded_only(long: pd.DataFrame, matrix: pd.DataFrame) -> pd.DataFrame:
     """Boolean frame shaped like `matrix`: True where a theme comes from a decision record, not counts."""
     names = theme_names()
     flags = pd.DataFrame(False, index=matrix.index, columns=matrix.columns)
-    for row in long[long["rec_no"].isna()].itertuples():
+    for row in long[long["rec_ref"].isna()].itertuples():
         name = names.get(row.theme_id)
         if name in flags.index and row.review_id in flags.columns:
             flags.loc[name, row.review_id] = True
@@ -203,7 +213,7 @@ def recurring_pairs(recs: pd.DataFrame, threshold: float = DEFAULT_SIMILARITY,
         cols.append(ix[block.col[keep]])
         sims.append(block.data[keep])
     a, b, sim = np.concatenate(rows), np.concatenate(cols), np.concatenate(sims)
-    ids, nos = recs["review_id"].to_numpy(), recs["rec_no"].to_numpy()
+    ids, nos = recs["review_id"].to_numpy(), recs["rec_ref"].to_numpy()
     pairs = pd.DataFrame({
         "review_a": ids[a], "rec_a": nos[a], "recommendation_a": [texts[i] for i in a],
         "review_b": ids[b], "rec_b": nos[b], "recommendation_b": [texts[i] for i in b],
@@ -214,13 +224,19 @@ def recurring_pairs(recs: pd.DataFrame, threshold: float = DEFAULT_SIMILARITY,
                              ignore_index=True)[columns]
 
 
-def lead_theme_matrix(leads_long: pd.DataFrame, themed: pd.DataFrame, top: int = 12) -> pd.DataFrame:
-    """Lead x primary theme: actions per canonical lead (busiest `top` leads), by each action's primary theme."""
-    joined = leads_long.merge(themed[["review_id", "rec_no", "primary_theme"]], on=["review_id", "rec_no"])
-    matrix = pd.crosstab(joined["lead"], joined["primary_theme"])
+def lead_theme_matrix(action_leads: pd.DataFrame, actions: pd.DataFrame, themed: pd.DataFrame,
+                      top: int = 12) -> pd.DataFrame:
+    """Lead x primary theme: actions per lead doing the work (busiest `top`), by their recommendation's primary theme."""
+    from helpers.leads import lead_names, working_leads
+
+    doing = working_leads(action_leads).merge(actions[["review_id", "action_ref", "rec_ref"]],
+                                              on=["review_id", "action_ref"])
+    joined = doing.merge(themed[["review_id", "rec_ref", "primary_theme"]], on=["review_id", "rec_ref"])
+    matrix = pd.crosstab([joined["council"], joined["lead"]], joined["primary_theme"])
     busiest = matrix.sum(axis=1).sort_values(ascending=False, kind="stable").head(top).index
     names = theme_names()
     matrix = matrix.loc[busiest, [t for t in names if t in matrix.columns]]
+    matrix.index = lead_names(matrix)
     matrix.columns = [names[t] for t in matrix.columns]
     matrix.index.name, matrix.columns.name = "lead", "primary theme"
     return matrix

@@ -1,4 +1,11 @@
-"""The progress-update log: data/updates/<quarter>.csv files plus the documents' own progress column."""
+"""The progress-update log: what each plan itself says, then data/updates/<quarter>.csv.
+
+One format, two ways in: analysts type rows into the quarter's CSV, or
+`make collect` writes them from the leads' returned workbooks. Both are read and
+checked here. The plan's own statements are updates too (origin "plan"): a
+status column or a "Complete" target gives a status on the review's
+source_date; a progress column gives a comment whose date is approximate.
+"""
 from __future__ import annotations
 
 import re
@@ -9,10 +16,21 @@ import pandas as pd
 
 from helpers import config, quarters
 from helpers.errors import InputError
-from helpers.vocabulary import update_statuses
+from helpers.vocabulary import update_status_spellings, update_statuses
 
-COLUMNS = ["review_id", "rec_no", "status", "comment", "updated_on", "quarter", "source"]
+FILE_COLUMNS = ["review_id", "action_ref", "status", "comment", "updated_on"]
+OPTIONAL_COLUMNS = ["revised_target", "revision_reason", "revision_approved_by", "revision_approved_on",
+                    "evidence", "lead", "source", "collected_on"]
+COLUMNS = ["review_id", "action_ref", "status", "comment", "updated_on", "date_approximate", "origin",
+           "revised_target", "revision_reason", "revision_approved_by", "revision_approved_on", "evidence", "lead",
+           "source"]
+PLAN, UPDATE = "plan", "update"
 _FILE_NAME = re.compile(r"^(\d{4})-(\d{2})-Q([1-4])\.csv$")
+
+
+def quarter_file(quarter: pd.Period, folder: Path | None = None) -> Path:
+    """data/updates/2023-24-Q4.csv for 2023/24 Q4."""
+    return (folder or config.updates_dir()) / f"{quarters.slug(quarter)}.csv"
 
 
 def _first_bad(mask: pd.Series | np.ndarray) -> int | None:
@@ -22,44 +40,36 @@ def _first_bad(mask: pd.Series | np.ndarray) -> int | None:
 
 
 def _dates(text: pd.Series) -> pd.Series:
-    """YYYY-MM-DD, or DD/MM/YYYY; NaT where neither reads."""
+    """YYYY-MM-DD, or DD/MM/YYYY; NaT where neither reads (including impossible dates like 2024-02-30)."""
     iso = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
     return iso.fillna(pd.to_datetime(text, format="%d/%m/%Y", errors="coerce"))
 
 
 def read_update_file(path: Path, known: pd.MultiIndex) -> pd.DataFrame:
-    """One quarter's update file, checked row by row (vectorised); errors name the file and row."""
+    """One quarter's update file, checked (vectorised); errors name the file and row."""
+    from helpers.readers import read_csv
+    from helpers.targets import UnreadableTarget, parse_target
+
     match = _FILE_NAME.match(path.name)
     if not match:
         raise InputError("update files are named after their quarter, like 2023-24-Q4.csv", path)
     quarter = quarters.parse_quarter(f"{match.group(1)}/{match.group(2)} Q{match.group(3)}")
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except (pd.errors.ParserError, UnicodeDecodeError) as err:
-        raise InputError(f"not a readable CSV file ({err})", path) from None
-    needed = {"review_id", "rec_no", "status", "comment", "updated_on"}
-    if not needed <= set(frame.columns):
-        raise InputError(f"expected columns {', '.join(sorted(needed))}", path, 1)
-    frame = frame.apply(lambda col: col.str.strip())
+    frame = read_csv(path, required=FILE_COLUMNS, optional=OPTIONAL_COLUMNS, what="update file")
 
-    numeric = frame["rec_no"].str.fullmatch(r"\d{1,6}")
-    rec_no = pd.to_numeric(frame["rec_no"].where(numeric), errors="coerce").fillna(-1).astype("int64")
-    unknown = ~pd.MultiIndex.from_arrays([frame["review_id"], rec_no]).isin(known)
+    unknown = ~pd.MultiIndex.from_arrays([frame["review_id"], frame["action_ref"].str.rstrip(".")]).isin(known)
     if (row := _first_bad(unknown)) is not None:
-        review_id, rec_text = frame.at[row - 2, "review_id"], frame.at[row - 2, "rec_no"]
+        review_id, ref = frame.at[row - 2, "review_id"], frame.at[row - 2, "action_ref"]
         what = (f"unknown review {review_id!r}" if review_id not in set(known.get_level_values(0))
-                else f"review {review_id} has no recommendation {rec_text!r}")
+                else f"review {review_id} has no action {ref!r}")
         raise InputError(what, path, row)
 
-    allowed = update_statuses()
-    folded = {name.casefold(): name for name in allowed}
-    status = frame["status"].str.casefold().map(folded)
+    status = frame["status"].str.casefold().str.split().str.join(" ").map(update_status_spellings())
     if (row := _first_bad((frame["status"] != "") & status.isna())) is not None:
-        raise InputError(f"unknown status {frame.at[row - 2, 'status']!r}; use one of {', '.join(allowed)} "
+        raise InputError(f"unknown status {frame.at[row - 2, 'status']!r}; use one of {', '.join(update_statuses())} "
                          "or leave it blank", path, row)
     comment = frame["comment"].str.replace(r"\s+", " ", regex=True)
-    if (row := _first_bad((frame["status"] == "") & (comment == ""))) is not None:
-        raise InputError("an update needs a status or a comment", path, row)
+    if (row := _first_bad((status.isna()) & (comment == "") & (frame["revised_target"] == ""))) is not None:
+        raise InputError("an update needs a status, a comment or a revised target", path, row)
 
     day = _dates(frame["updated_on"])
     if (row := _first_bad(day.isna())) is not None:
@@ -70,34 +80,83 @@ def read_update_file(path: Path, known: pd.MultiIndex) -> pd.DataFrame:
         raise InputError(f"updated_on {day.iloc[row - 2].date()} is outside {quarters.label(quarter)} "
                          f"({start.date()} to {end.date()})", path, row)
 
+    revised = frame["revised_target"]
+    if (row := _first_bad((revised != "") & (frame["revision_reason"] == ""))) is not None:
+        raise InputError("a revised target needs a reason for the revision", path, row)
+    for n in np.asarray(revised != "").nonzero()[0]:
+        try:
+            target = parse_target(revised.iloc[n], day.iloc[n].date())
+        except UnreadableTarget as err:
+            raise InputError(f"revised_target: {err}", path, int(n) + 2) from None
+        if target.date is None:
+            raise InputError(f"revised_target {revised.iloc[n]!r} is not a date", path, int(n) + 2)
+    approved = _dates(frame["revision_approved_on"])
+    if (row := _first_bad((frame["revision_approved_on"] != "") & approved.isna())) is not None:
+        raise InputError(f"cannot read revision_approved_on {frame.at[row - 2, 'revision_approved_on']!r}", path, row)
+    if (row := _first_bad((frame["revision_approved_on"] != "") & (revised == ""))) is not None:
+        raise InputError("revision_approved_on is given but there is no revised_target", path, row)
+
+    source = frame["source"].where(frame["source"] != "",
+                                   pd.Series([f"{config.relative(path)}:{n}" for n in frame["_row"]], index=frame.index))
+    out = pd.DataFrame({
+        "review_id": frame["review_id"], "action_ref": frame["action_ref"].str.rstrip("."),
+        "status": status.fillna(""), "comment": comment, "updated_on": day, "date_approximate": False,
+        "origin": UPDATE, "revised_target": revised, "revision_reason": frame["revision_reason"],
+        "revision_approved_by": frame["revision_approved_by"], "revision_approved_on": approved,
+        "evidence": frame["evidence"], "lead": frame["lead"], "source": source,
+    })
+    duplicate = out.duplicated(["review_id", "action_ref", "status", "comment", "updated_on", "revised_target"])
+    if (row := _first_bad(duplicate)) is not None:
+        raise InputError("this update repeats an earlier row of the same file", path, row)
+    return out
+
+
+def plan_updates(actions: pd.DataFrame, reviews: pd.DataFrame) -> pd.DataFrame:
+    """What each plan itself says, as updates dated its source_date: status (exact), progress (approximate)."""
+    from helpers.targets import COMPLETE
+
+    spellings = update_status_spellings()
+    complete = next(name for name, closes in update_statuses().items() if closes)
+    status = actions["plan_status"].str.casefold().str.split().str.join(" ").map(spellings).fillna("")
+    status = status.where(actions["target_kind"] != COMPLETE, complete)
+    said = actions[(status != "") | (actions["progress"] != "")]
+    status = status[said.index]
+    day = said["review_id"].map(reviews.set_index("review_id")["source_date"])
     return pd.DataFrame({
-        "review_id": frame["review_id"], "rec_no": rec_no, "status": status.fillna(""), "comment": comment,
-        "updated_on": day, "quarter": quarters.label(quarter),
-        "source": [f"{config.relative(path)}:{n}" for n in range(2, len(frame) + 2)],
+        "review_id": said["review_id"], "action_ref": said["action_ref"], "status": status,
+        "comment": said["progress"], "updated_on": day, "date_approximate": said["progress"] != "",
+        "origin": PLAN, "revised_target": "", "revision_reason": "", "revision_approved_by": "",
+        "revision_approved_on": pd.NaT, "evidence": "", "lead": "",
+        "source": said["source_file"] + ":" + said["source_lines"],
     })
 
 
-def document_updates(recs: pd.DataFrame, reviews: pd.DataFrame) -> pd.DataFrame:
-    """The documents' own progress comments, dated the review's source_date (no status claimed)."""
-    with_progress = recs[recs["progress"] != ""]
-    day = with_progress["review_id"].map(reviews.set_index("review_id")["source_date"])
-    labels = {d: quarters.label(quarters.quarter_of(d)) for d in set(day)}
-    return pd.DataFrame({
-        "review_id": with_progress["review_id"], "rec_no": with_progress["rec_no"], "status": "",
-        "comment": with_progress["progress"], "updated_on": day, "quarter": day.map(labels),
-        "source": with_progress["source_file"] + ":" + with_progress["source_lines"],
-    })
-
-
-def load_updates(recs: pd.DataFrame, reviews: pd.DataFrame, folder: Path | None = None) -> pd.DataFrame:
-    """Every progress update, oldest first: document progress columns, then data/updates/*.csv."""
+def load_updates(actions: pd.DataFrame, reviews: pd.DataFrame, folder: Path | None = None) -> pd.DataFrame:
+    """Every update, oldest first: the plans' own statements, then data/updates/*.csv."""
     folder = folder or config.updates_dir()
-    known = pd.MultiIndex.from_arrays([recs["review_id"], recs["rec_no"]])
-    parts = [document_updates(recs, reviews)]
-    parts += [read_update_file(path, known) for path in sorted(folder.glob("*.csv"))] if folder.exists() else []
-    frame = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) \
-        else pd.DataFrame(columns=COLUMNS)
+    known = pd.MultiIndex.from_arrays([actions["review_id"], actions["action_ref"]])
+    parts = [plan_updates(actions, reviews)]
+    if folder.exists():
+        for path in sorted(folder.glob("*.csv")):
+            if not path.is_file():
+                raise InputError("is a folder, expected an update file", path)
+            parts.append(read_update_file(path, known))
+    parts = [p for p in parts if len(p)]
+    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
     frame = frame[COLUMNS]
     frame["updated_on"] = pd.to_datetime(frame["updated_on"]).astype("datetime64[ns]")
-    frame["rec_no"] = frame["rec_no"].astype("int64")
-    return frame.sort_values(["updated_on", "review_id", "rec_no"], kind="stable", ignore_index=True)
+    frame["revision_approved_on"] = pd.to_datetime(frame["revision_approved_on"]).astype("datetime64[ns]")
+    frame["date_approximate"] = frame["date_approximate"].astype(bool)
+    return frame.sort_values(["updated_on", "review_id", "action_ref"], kind="stable", ignore_index=True)
+
+
+def target_revisions(updates: pd.DataFrame, source_dates: dict[str, object] | None = None) -> pd.DataFrame:
+    """Every target revision: requested on, new target (typed), reason, approved by/on ("requested" until then)."""
+    from helpers.targets import parse_target
+
+    asked = updates[updates["revised_target"] != ""].copy()
+    typed = [parse_target(t, d.date()) for t, d in zip(asked["revised_target"], asked["updated_on"])]
+    asked["new_target_date"] = pd.to_datetime([t.date for t in typed]).astype("datetime64[ns]")
+    asked["state"] = np.where(asked["revision_approved_on"].notna(), "agreed", "requested")
+    return asked[["review_id", "action_ref", "updated_on", "revised_target", "new_target_date", "revision_reason",
+                  "revision_approved_by", "revision_approved_on", "state", "lead", "source"]].reset_index(drop=True)

@@ -1,4 +1,4 @@
-"""Read each review's action-plan table out of the raw text, with provenance.
+"""Read a review's tab-separated action-plan table out of the raw text, with provenance.
 
 The text is as published: rows wrap across page breaks (a later line starting
 with a tab continues the row's cells), section header rows sit inside the
@@ -18,34 +18,44 @@ from helpers.reviews import ReferenceList, Review, TableSpec
 # Formatting tags the council's publishing system leaves in cells. Anything else
 # in angle brackets is kept as literal text (and escaped wherever it is shown).
 _FORMATTING_TAG = re.compile(r"</?(?:p|br|strong|em|b|i|u|span|ul|ol|li|div)(?:\s[^<>]*)?/?>", re.IGNORECASE)
-_REC_NO = re.compile(r"^\s*(\d{1,3})\.?\s*$")
-_CROSS_REF = re.compile(r"\b(?:See|As)\s+(\d{1,3})\b(?![/\d])")
+# A reference as plans write it: "7", "7.", "R1", "1.1", "12a".
+REF = r"(?:[A-Z]{1,3} ?)?\d{1,3}(?:\.\d{1,3})*[a-z]?"
+_REF_CELL = re.compile(rf"^\s*({REF})\.?\s*$")
 _MARKDOWN_LINK = re.compile(r"^\[(.+)\]\([^)]*\)$")
+# Words that may stand beside a cross-reference without adding an action of its own.
+_FILLER = {"above", "below", "recommendation", "recommendations", "rec", "action", "and", "the"}
 
 
 @dataclass
 class TableRow:
-    """One recommendation's cells as read, before normalisation."""
+    """One action's cells as read (by column role), before normalisation."""
 
-    rec_no: int
+    rec_ref: str
     cells: dict[str, str]
     first_line: int
     last_line: int
     section: str = ""
     parts: dict[str, list[str]] = field(default_factory=dict)
+    action_ref: str = ""  # blank: the recommendation's own reference (one action per recommendation)
+    source: str = ""  # where in the document, when not the line range ("p. 4", from a transcription)
+    incomplete: str = ""  # why the source row is incomplete, if it is
+    # Where an error about this row should point: the table line, or the transcription row.
+    where: Path | None = None
 
     @property
     def line_range(self) -> str:
-        """Source lines as "107" or "109-111"."""
+        """Source lines as "107" or "109-111" (or the transcription's own citation)."""
+        if self.source:
+            return self.source
         return f"{self.first_line}-{self.last_line}" if self.last_line > self.first_line else str(self.first_line)
 
 
 def read_source(file_name: str) -> tuple[Path, list[str]]:
     """The lines of a raw document in data/raw/ (1-based line n is lines[n-1])."""
+    from helpers.readers import read_text
+
     path = config.raw_dir() / file_name
-    if not path.exists():
-        raise InputError("raw document not found (is it in data/raw/ under this name?)", path)
-    return path, path.read_text(encoding="utf-8").split("\n")
+    return path, read_text(path, "raw document").split("\n")
 
 
 def clean_text(text: str) -> str:
@@ -55,15 +65,31 @@ def clean_text(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def cross_references(response: str) -> list[int]:
-    """Recommendation numbers a response points to ("See 7", "As 41.")."""
-    return sorted({int(n) for n in _CROSS_REF.findall(response)})
+def normalise_ref(text: str) -> str:
+    """A reference as written, without a trailing full stop or spaces: " 7." -> "7", "R 1" -> "R1"."""
+    return re.sub(r"\s+", "", str(text)).rstrip(".")
 
 
-def is_only_cross_reference(response: str) -> bool:
-    """True where the response says nothing but "See N" / "As N" (the action is that one's)."""
-    rest = _CROSS_REF.sub("", response)
-    return bool(cross_references(response)) and not re.sub(r"[\s.;,]", "", rest)
+def _cross_reference_pattern() -> re.Pattern[str]:
+    from helpers.vocabulary import cross_reference_phrases
+
+    phrases = sorted(cross_reference_phrases(), key=len, reverse=True)
+    words = "|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases)
+    return re.compile(rf"\b(?:{words})\s+(?:recommendation\s+|rec\s+)?({REF})\b(?![/\d])")
+
+
+def cross_references(text: str) -> list[str]:
+    """References an action's text points to ("See 7", "As 41.", "To be addressed through 2, above")."""
+    return list(dict.fromkeys(normalise_ref(r) for r in _cross_reference_pattern().findall(text)))
+
+
+def is_only_cross_reference(text: str) -> bool:
+    """True where the text says nothing but "See N" / "As N" (the action is that one's)."""
+    if not cross_references(text):
+        return False
+    rest = _cross_reference_pattern().sub("", text)
+    words = [w for w in re.findall(r"[A-Za-z]+", rest) if w.casefold() not in _FILLER]
+    return not words
 
 
 def _find_line(lines: list[str], text: str, path: Path, what: str, start: int = 0) -> int:
@@ -74,13 +100,35 @@ def _find_line(lines: list[str], text: str, path: Path, what: str, start: int = 
     raise InputError(f"{what} not found: no line reads {text.strip()!r}", path)
 
 
+def find_header(lines: list[str], header: str, path: Path) -> int:
+    """0-based index of a table's header line, or an error that says why it is not there."""
+    for i, line in enumerate(lines):
+        if line.strip() == header.strip():
+            return i
+    if not any("\t" in line for line in lines):
+        raise InputError("the action-plan table header was not found, and the text has no tab characters: "
+                         "this plan is not a tab-separated table, so use a transcription (README, 'Adding a review')",
+                         path)
+    import difflib
+
+    shown = {i: line.strip() for i, line in enumerate(lines) if line.strip()}
+    nearest = difflib.get_close_matches(header.strip(), list(shown.values()), n=1, cutoff=0.5)
+    if nearest:
+        at = next(i for i, line in shown.items() if line == nearest[0])
+        hint = " (its separators differ: write tabs as \\t in the metadata)" if \
+            nearest[0].replace("\t", " ").split() == header.replace("\t", " ").split() else ""
+        raise InputError(f"the action-plan table header {header.strip()!r} was not found; the nearest line is "
+                         f"{at + 1}: {nearest[0]!r}{hint}", path, at + 1)
+    raise InputError(f"the action-plan table header {header.strip()!r} was not found, and no line is like it", path)
+
+
 def parse_table(review: Review) -> list[TableRow]:
-    """The action-plan rows of a review, in document order."""
+    """The action-plan rows of a review, in document order (one action per row)."""
     spec: TableSpec = review.table  # type: ignore[assignment]
     path, lines = read_source(spec.file)
-    header_at = _find_line(lines, spec.header, path, "action-plan table header")
+    header_at = find_header(lines, spec.header, path)
     ncols = len(spec.columns)
-    has_numbers = "rec_no" in spec.columns
+    has_refs = "rec_ref" in spec.columns
     rows: list[TableRow] = []
     section = ""
     for i in range(header_at + 1, len(lines)):
@@ -95,35 +143,39 @@ def parse_table(review: Review) -> list[TableRow]:
                 raise InputError(f"row has {len(cells)} cells but the table has {ncols} columns", path, lineno)
             cells = cells[:ncols]
         cells += [""] * (ncols - len(cells))
-        by_col = dict(zip(spec.columns, cells))
+        by_col = {role: text for role, text in zip(spec.columns, cells) if role != "ignore"}
         first = cells[0].strip()
         if not first:
             if not rows:
                 raise InputError("continuation line before the first row of the table", path, lineno)
             _continue_row(rows[-1], by_col, lineno)
             continue
-        if has_numbers:
-            match = _REC_NO.match(by_col["rec_no"])
-            others = [c for k, c in by_col.items() if k != "rec_no" and c.strip()]
+        others = [c for c in cells[1:] if c.strip()]
+        if has_refs:
+            match = _REF_CELL.match(by_col["rec_ref"])
             if not match and not others:
                 section = clean_text(first)  # a section header row: text in the first cell only
                 continue
             if not match:
-                raise InputError(f"cannot read a recommendation number from {first!r}", path, lineno)
-            rec_no = int(match.group(1))
+                raise InputError(f"cannot read a recommendation reference from {first!r} "
+                                 "(expected one like 7, R1 or 1.1)", path, lineno)
+            rec_ref = normalise_ref(match.group(1))
         else:
-            rec_no = len(rows) + 1
-        row = TableRow(rec_no=rec_no, cells={}, first_line=lineno, last_line=lineno, section=section,
-                       parts={k: [v] for k, v in by_col.items() if k != "rec_no"})
+            if not others and spec.sections == "header_rows":
+                section = clean_text(first)
+                continue
+            rec_ref = str(len(rows) + 1)
+        row = TableRow(rec_ref=rec_ref, cells={}, first_line=lineno, last_line=lineno, section=section,
+                       parts={k: [v] for k, v in by_col.items() if k != "rec_ref"})
         rows.append(row)
     if not rows:
         raise InputError("the action-plan table header was found but no rows follow it", path, header_at + 1)
-    seen: dict[int, int] = {}
+    seen: dict[str, int] = {}
     for row in rows:
-        if row.rec_no in seen:
-            raise InputError(f"recommendation number {row.rec_no} appears twice (first at line {seen[row.rec_no]})",
+        if row.rec_ref in seen:
+            raise InputError(f"recommendation {row.rec_ref} appears twice (first at line {seen[row.rec_ref]})",
                              path, row.first_line)
-        seen[row.rec_no] = row.first_line
+        seen[row.rec_ref] = row.first_line
         row.cells = {k: clean_text(" ".join(p for p in parts if p.strip())) for k, parts in row.parts.items()}
     if isinstance(spec.sections, dict):
         _assign_summary_sections(rows, lines, path, spec.sections["summary_headings"])
@@ -132,7 +184,7 @@ def parse_table(review: Review) -> list[TableRow]:
 
 def _continue_row(row: TableRow, by_col: dict[str, str], lineno: int) -> None:
     for key, text in by_col.items():
-        if key != "rec_no" and text.strip():
+        if key != "rec_ref" and text.strip():
             row.parts[key].append(text)
     row.last_line = lineno
 
@@ -180,12 +232,14 @@ def _assign_summary_sections(rows: list[TableRow], lines: list[str], path: Path,
     order = {heading: n for n, (heading, _) in enumerate(blocks)}
     previous = 0
     for row in rows:
-        words = _words(row.cells["recommendation"] + " " + row.cells.get("response", ""))
+        words = _words(row.cells["recommendation"] + " " + row.cells.get("response", "") + " "
+                       + row.cells.get("action", ""))
         scores = [(len(words & _words(" ".join(bullets) + " " + heading)), -n, heading)
                   for n, (heading, bullets) in enumerate(blocks)]
         best, _, heading = max(scores)
         if best == 0 or order[heading] < previous:
-            raise InputError(f"cannot tell which summary heading action {row.rec_no} belongs to", path, row.first_line)
+            raise InputError(f"cannot tell which summary heading action {row.rec_ref} belongs to", path,
+                             row.first_line)
         row.section = heading
         previous = order[heading]
 
@@ -254,11 +308,11 @@ def describe_difference(plan: str, report: str) -> str:
 def wording_differences(review_id: str, rows: list[TableRow], ref: ReferenceList,
                         items: dict[int, tuple[str, int]]) -> list[dict[str, object]]:
     """Each recommendation whose action-plan wording differs from the report's list."""
-    by_no = {r.rec_no: r for r in rows}
+    by_ref = {r.rec_ref: r for r in rows}
     numbers = range(ref.first_rec_no, max(items) + 1) if items else range(0)
     found = []
     for n in numbers:
-        plan, report = by_no.get(n), items.get(n)
+        plan, report = by_ref.get(str(n)), items.get(n)
         plan_text = plan.cells["recommendation"] if plan else ""
         report_text = report[0] if report else ""
         if plan and report and _comparable(plan_text) == _comparable(report_text):
@@ -270,7 +324,7 @@ def wording_differences(review_id: str, rows: list[TableRow], ref: ReferenceList
         else:
             difference = describe_difference(plan_text, report_text)
         found.append({
-            "review_id": review_id, "rec_no": n, "reference": ref.name,
+            "review_id": review_id, "rec_ref": str(n), "reference": ref.name,
             "action_plan_text": plan_text, "reference_text": report_text, "difference": difference,
             "action_plan_lines": plan.line_range if plan else "",
             "reference_line": str(report[1]) if report else "",

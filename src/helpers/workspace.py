@@ -1,0 +1,114 @@
+"""The workspace an analysis or report works on: processed tables and the update log for chosen reviews."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import pandas as pd
+
+from helpers import config, quarters, tables
+from helpers.errors import InputError
+from helpers.leads import lead_names, workload
+from helpers.status import StatusTracker, status_counts
+from helpers.updates import load_updates
+
+
+def lead_text(action_leads: pd.DataFrame) -> pd.Series:
+    """Each action's leads as a reader sees them: "A / B", or "Accountable: A; Responsible: B" by role."""
+    def one(group: pd.DataFrame) -> str:
+        roles = list(dict.fromkeys(group["role"]))
+        if roles == ["lead"]:
+            return " / ".join(group["lead"])
+        return "; ".join(f"{role.capitalize()}: {' / '.join(group.loc[group['role'] == role, 'lead'])}"
+                         for role in roles)
+
+    if action_leads.empty:
+        return pd.Series(dtype=str)
+    return action_leads.groupby(["review_id", "action_ref"], sort=False)[["role", "lead"]].apply(one)
+
+
+@dataclass
+class Workspace:
+    """The processed tables and update log for the chosen reviews."""
+
+    reviews: pd.DataFrame
+    recommendations: pd.DataFrame
+    actions: pd.DataFrame
+    action_leads: pd.DataFrame
+    updates: pd.DataFrame
+
+    @property
+    def review_ids(self) -> list[str]:
+        return list(self.reviews["review_id"])
+
+    @property
+    def titles(self) -> dict[str, str]:
+        return dict(zip(self.reviews["review_id"], self.reviews["title"]))
+
+    @property
+    def councils(self) -> list[str]:
+        return list(dict.fromkeys(self.reviews["council"]))
+
+    @cached_property
+    def tracked(self) -> pd.DataFrame:
+        """Actions with their recommendation's text and section and a readable lead column."""
+        key = ["review_id", "rec_ref"]
+        recs = self.recommendations[key + ["rec_order", "section", "recommendation", "response"]]
+        frame = self.actions.merge(recs, on=key, how="left")
+        leads = lead_text(self.action_leads)
+        index = pd.MultiIndex.from_arrays([frame["review_id"], frame["action_ref"]])
+        frame["lead"] = leads.reindex(index).fillna("").to_numpy() if len(leads) else ""
+        return frame
+
+    def themed(self) -> pd.DataFrame:
+        from helpers.themes import assign_themes
+
+        return assign_themes(self.recommendations)
+
+    def themes_long(self) -> pd.DataFrame:
+        from helpers.themes import theme_long
+
+        return theme_long(self.themed(), self.reviews)
+
+    @cached_property
+    def tracker(self) -> StatusTracker:
+        frame = self.tracked
+        return StatusTracker(frame, self.reviews, self.updates, has_lead=(frame["lead"] != "").to_numpy())
+
+    def status(self, quarter: pd.Period) -> pd.DataFrame:
+        return self.tracker.status(quarter)
+
+    def counts(self, quarter: pd.Period) -> pd.DataFrame:
+        return status_counts(self.status(quarter), self.reviews, quarter)
+
+    def workload(self, quarter: pd.Period) -> pd.DataFrame:
+        """Actions per lead doing the work (see leads.workload), indexed by a display name."""
+        table = workload(self.status(quarter), self.action_leads)
+        table.index = pd.Index(lead_names(table), name="lead")
+        return table
+
+    def counted_reviews(self, quarter: pd.Period) -> pd.DataFrame:
+        """Reviews whose actions count by the quarter end (tracked from on or before it)."""
+        end = pd.Timestamp(quarters.end(quarter))
+        return self.reviews[self.reviews["tracked_from"] <= end].reset_index(drop=True)
+
+
+def load_workspace(review_ids: list[str] | None = None) -> Workspace:
+    """Read the processed tables and updates; `review_ids` (None = all) must all be known reviews."""
+    all_reviews = tables.read("reviews")
+    known = list(all_reviews["review_id"])
+    unknown = [i for i in review_ids or [] if i not in known]
+    if unknown:
+        raise InputError(f"unknown review id(s) {', '.join(unknown)}; known: {', '.join(known)}",
+                         config.processed_dir() / "reviews.csv")
+    keep = [i for i in known if not review_ids or i in review_ids]
+
+    def chosen(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[frame["review_id"].isin(keep)].reset_index(drop=True)
+
+    all_actions = tables.read("actions")
+    # Every update file is checked against every review, so a bad row is caught whatever the selection.
+    updates = load_updates(all_actions, all_reviews)
+    return Workspace(reviews=chosen(all_reviews), recommendations=chosen(tables.read("recommendations")),
+                     actions=chosen(all_actions), action_leads=chosen(tables.read("action_leads")),
+                     updates=chosen(updates))
