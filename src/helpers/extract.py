@@ -72,6 +72,9 @@ def _action(review: Review, row: TableRow, order: int, fix: _Corrector) -> tuple
     except UnreadableTarget as err:
         raise InputError(f"action {ref}: {err}", path, line) from None
     lead_rows = []
+    written = [(role, cells[role]) for role in LEAD_ROLES if cells.get(role)]
+    lead_as_written = (written[0][1] if [r for r, _ in written] == ["lead"]
+                       else "; ".join(f"{role}: {text}" for role, text in written))
     for role in LEAD_ROLES:
         if role not in cells:
             continue
@@ -92,6 +95,7 @@ def _action(review: Review, row: TableRow, order: int, fix: _Corrector) -> tuple
     follows = refs[0] if target.kind == NONE and len(refs) == 1 and is_only_cross_reference(text) else ""
     action = {
         "review_id": review.id, "action_ref": ref, "action_order": order, "rec_ref": row.rec_ref, "action": text,
+        "lead_as_written": lead_as_written,
         "target": target_raw, "target_corrected": target_text, "target_date": target.date,
         "target_start": target.start, "target_kind": target.kind,
         "timescales": "; ".join(d.isoformat() for d in target.timescales),

@@ -46,6 +46,7 @@ ACTIONS = pa.DataFrameSchema(
         "action_order": pa.Column(int, pa.Check.ge(1)),
         "rec_ref": _ref,
         "action": _opt_text,
+        "lead_as_written": _opt_text,
         "target": _opt_text,
         "target_corrected": _opt_text,
         "target_date": _opt_date,
