@@ -1,9 +1,14 @@
 """The one error type for bad input, and the way command-line tools report it."""
 from __future__ import annotations
 
+import argparse
+import errno
+import os
+import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
+from typing import NoReturn
 
 
 class InputError(Exception):
@@ -34,12 +39,44 @@ def yaml_error(err: Exception, path: Path) -> InputError:
                       mark.line + 1 if mark else None)
 
 
+# OSErrors that mean "the disk or folder will not take the file", not a bug in the program.
+_WRITE_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT}
+
+
+def write_error_message(err: OSError) -> str | None:
+    """One line for an OSError met while writing a file, or None if it is not that kind of error."""
+    if err.errno not in _WRITE_ERRNOS and not isinstance(err, PermissionError):
+        return None
+    from helpers.config import relative
+
+    target = err.filename or err.filename2
+    where = f" {relative(Path(target))}" if target else ""
+    if err.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"cannot write{where}: the disk is full"
+    if isinstance(err, PermissionError) and target and Path(target).exists() and not Path(target).is_dir() \
+            and not os.access(target, os.R_OK):
+        return f"cannot read{where}: permission denied"
+    reason = "read-only file system" if err.errno == errno.EROFS else "permission denied"
+    return f"cannot write{where}: {reason} \u2014 check the folder is writable"
+
+
 def run_cli(main: Callable[[], int | None]) -> None:
-    """Run a command-line entry point: expected errors print one line and exit 1."""
+    """Run a command-line entry point: expected errors print one line and exit 1.
+
+    InputError (bad input), and a file the disk will not let us write (read-only
+    reports/ or data/processed/, a full disk) give one line on stderr and exit 1.
+    Any other exception is a bug and keeps its traceback.
+    """
     try:
         code = main()
     except InputError as err:
         print(f"error: {err}", file=sys.stderr)
+        sys.exit(1)
+    except OSError as err:
+        message = write_error_message(err)
+        if message is None:
+            raise
+        print(f"error: {message}", file=sys.stderr)
         sys.exit(1)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -47,9 +84,38 @@ def run_cli(main: Callable[[], int | None]) -> None:
     sys.exit(code or 0)
 
 
-class ArgumentParser(__import__("argparse").ArgumentParser):
-    """argparse with one-line usage errors and exit status 1 (stand-in; the readers branch has the full one)."""
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse that reports a bad command line as one line, `error: <message> (see --help)`, and exits 1."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
-        print(f"error: {message} (see --help)", file=sys.stderr)
-        sys.exit(1)
+    def error(self, message: str) -> NoReturn:
+        self.exit(1, f"error: {message} (see --help)\n")
+
+
+def env_args(names: Mapping[str, str], multiple: Collection[str] = ("REVIEWS",),
+             environ: Mapping[str, str] | None = None) -> list[str]:
+    """Command-line arguments from environment variables, for a tool's `--from-env` option.
+
+    `names` maps a variable to its option, e.g. {"QUARTER": "--quarter",
+    "REVIEWS": "--reviews", "MEETING_DATE": "--meeting-date"}. Unset or blank
+    variables are left out; a variable in `multiple` is split on spaces and
+    commas into several values (for an option taking nargs="+"). So QUARTER="2023/24 Q4"
+    REVIEWS="2021-finance, 2022-progress" gives
+    ["--quarter=2023/24 Q4", "--reviews", "2021-finance", "2022-progress"].
+
+    Parse the result with the tool's own parser (`parser.parse_args(env_args(...))`),
+    so the values are checked exactly as typed ones are. They are only ever
+    passed to argparse, never to a shell. A value starting with "-" is refused
+    (InputError), so a variable cannot smuggle in another option.
+    """
+    environ = os.environ if environ is None else environ
+    argv: list[str] = []
+    for name, option in names.items():
+        value = (environ.get(name) or "").strip()
+        if not value:
+            continue
+        values = [v for v in re.split(r"[\s,]+", value) if v] if name in multiple else [value]
+        for v in values:
+            if v.startswith("-"):
+                raise InputError(f"environment variable {name}={value!r}: a value cannot start with '-'")
+        argv += [option, *values] if name in multiple else [f"{option}={value}"]
+    return argv

@@ -67,3 +67,22 @@ def quarters_between(first: pd.Period, last: pd.Period) -> list[pd.Period]:
 def long_date(day: dt.date) -> str:
     """ "31 March 2024" (as a committee paper writes it)."""
     return f"{day.day} {day:%B %Y}"
+
+
+def check_reportable(quarter: pd.Period | str, first: pd.Period, today: dt.date | None = None,
+                     forecast: bool = False) -> pd.Period:
+    """The quarter, if a report can be run for it; BadQuarter if not.
+
+    Refused: a quarter before `first` (the first quarter with an action plan),
+    and one that has not ended by `today` (default: today) unless `forecast`.
+    """
+    if not isinstance(quarter, pd.Period):
+        quarter = parse_quarter(quarter)
+    if quarter < first:
+        raise BadQuarter(f"{label(quarter)}: no action plan is tracked before {label(first)} "
+                         "(the first quarter with a plan)")
+    latest = latest_completed(today)
+    if quarter > latest and not forecast:
+        raise BadQuarter(f"{label(quarter)} has not ended yet: the latest completed quarter is {label(latest)}; "
+                         "use --forecast to run it as a forecast")
+    return quarter
