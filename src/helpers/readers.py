@@ -299,3 +299,9 @@ def check_int(text: str | int, path: Path | str | None, row: int | None, column:
     if maximum is not None and number > maximum:
         raise InputError(f"{number} is above {maximum} ({kind} {column})", path, row)
     return number
+
+
+class Row(dict):
+    """A CSV row (from read_csv(...).to_dict("records")) whose cells read as attributes: row.lead, row._row."""
+
+    __getattr__ = dict.__getitem__

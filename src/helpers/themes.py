@@ -24,21 +24,26 @@ UNCLASSIFIED = "unclassified"
 
 @lru_cache(maxsize=4)
 def _taxonomy(path: Path) -> pd.DataFrame:
-    if not path.exists():
-        raise InputError("theme taxonomy not found", path)
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = {"theme_id", "theme", "description", "terms"} - set(frame.columns)
-    if missing:
-        raise InputError(f"missing column(s) {', '.join(sorted(missing))}", path, 1)
-    for row_no, row in enumerate(frame.itertuples(), start=2):
-        if not re.fullmatch(r"[a-z0-9-]+", row.theme_id):
-            raise InputError(f"theme_id {row.theme_id!r} should be lower-case words joined by hyphens", path, row_no)
-        if not row.terms.strip():
-            raise InputError(f"theme {row.theme_id!r} has no matching terms", path, row_no)
-    if frame["theme_id"].duplicated().any():
-        dup = frame.loc[frame["theme_id"].duplicated(), "theme_id"].iloc[0]
-        raise InputError(f"theme_id {dup!r} appears twice", path)
-    return frame
+    from helpers.readers import read_csv
+
+    frame = read_csv(path, required=["theme_id", "theme", "description", "terms"], what="theme taxonomy")
+    if frame.empty:
+        raise InputError("the theme taxonomy has no themes", path, 1)
+    for row in frame.to_dict("records"):
+        if not re.fullmatch(r"[a-z0-9-]+", row["theme_id"]):
+            raise InputError(f"theme_id {row['theme_id']!r} should be lower-case words joined by hyphens", path,
+                             row["_row"])
+        if not row["terms"].strip():
+            raise InputError(f"theme {row['theme_id']!r} has no matching terms", path, row["_row"])
+        for term in row["terms"].split(";"):
+            try:
+                _pattern(term)
+            except re.error:
+                raise InputError(f"term {term.strip()!r} cannot be matched", path, row["_row"]) from None
+    dup = frame[frame["theme_id"].duplicated()]
+    if len(dup):
+        raise InputError(f"theme_id {dup['theme_id'].iloc[0]!r} appears twice", path, int(dup["_row"].iloc[0]))
+    return frame.drop(columns="_row")
 
 
 def taxonomy() -> pd.DataFrame:

@@ -34,9 +34,9 @@ def quarter_file(quarter: pd.Period, folder: Path | None = None) -> Path:
 
 
 def _first_bad(mask: pd.Series | np.ndarray) -> int | None:
-    """The file row number (header = row 1) of the first True in `mask`, or None."""
+    """The position of the first True in `mask`, or None."""
     bad = np.asarray(mask).nonzero()[0]
-    return int(bad[0]) + 2 if len(bad) else None
+    return int(bad[0]) if len(bad) else None
 
 
 def _dates(text: pd.Series) -> pd.Series:
@@ -55,46 +55,47 @@ def read_update_file(path: Path, known: pd.MultiIndex) -> pd.DataFrame:
         raise InputError("update files are named after their quarter, like 2023-24-Q4.csv", path)
     quarter = quarters.parse_quarter(f"{match.group(1)}/{match.group(2)} Q{match.group(3)}")
     frame = read_csv(path, required=FILE_COLUMNS, optional=OPTIONAL_COLUMNS, what="update file")
+    rows = frame["_row"].to_numpy()
 
     unknown = ~pd.MultiIndex.from_arrays([frame["review_id"], frame["action_ref"].str.rstrip(".")]).isin(known)
     if (row := _first_bad(unknown)) is not None:
-        review_id, ref = frame.at[row - 2, "review_id"], frame.at[row - 2, "action_ref"]
+        review_id, ref = frame["review_id"].iloc[row], frame["action_ref"].iloc[row]
         what = (f"unknown review {review_id!r}" if review_id not in set(known.get_level_values(0))
                 else f"review {review_id} has no action {ref!r}")
-        raise InputError(what, path, row)
+        raise InputError(what, path, rows[row])
 
     status = frame["status"].str.casefold().str.split().str.join(" ").map(update_status_spellings())
     if (row := _first_bad((frame["status"] != "") & status.isna())) is not None:
-        raise InputError(f"unknown status {frame.at[row - 2, 'status']!r}; use one of {', '.join(update_statuses())} "
-                         "or leave it blank", path, row)
+        raise InputError(f"unknown status {frame['status'].iloc[row]!r}; use one of {', '.join(update_statuses())} "
+                         "or leave it blank", path, rows[row])
     comment = frame["comment"].str.replace(r"\s+", " ", regex=True)
     if (row := _first_bad((status.isna()) & (comment == "") & (frame["revised_target"] == ""))) is not None:
-        raise InputError("an update needs a status, a comment or a revised target", path, row)
+        raise InputError("an update needs a status, a comment or a revised target", path, rows[row])
 
     day = _dates(frame["updated_on"])
     if (row := _first_bad(day.isna())) is not None:
-        raise InputError(f"cannot read date {frame.at[row - 2, 'updated_on']!r}: use YYYY-MM-DD (e.g. 2024-03-12)",
-                         path, row)
+        raise InputError(f"cannot read date {frame['updated_on'].iloc[row]!r}: use YYYY-MM-DD (e.g. 2024-03-12)",
+                         path, rows[row])
     start, end = pd.Timestamp(quarters.start(quarter)), pd.Timestamp(quarters.end(quarter))
     if (row := _first_bad((day < start) | (day > end))) is not None:
-        raise InputError(f"updated_on {day.iloc[row - 2].date()} is outside {quarters.label(quarter)} "
-                         f"({start.date()} to {end.date()})", path, row)
+        raise InputError(f"updated_on {day.iloc[row].date()} is outside {quarters.label(quarter)} "
+                         f"({start.date()} to {end.date()})", path, rows[row])
 
     revised = frame["revised_target"]
     if (row := _first_bad((revised != "") & (frame["revision_reason"] == ""))) is not None:
-        raise InputError("a revised target needs a reason for the revision", path, row)
+        raise InputError("a revised target needs a reason for the revision", path, rows[row])
     for n in np.asarray(revised != "").nonzero()[0]:
         try:
             target = parse_target(revised.iloc[n], day.iloc[n].date())
         except UnreadableTarget as err:
-            raise InputError(f"revised_target: {err}", path, int(n) + 2) from None
+            raise InputError(f"revised_target: {err}", path, rows[n]) from None
         if target.date is None:
-            raise InputError(f"revised_target {revised.iloc[n]!r} is not a date", path, int(n) + 2)
+            raise InputError(f"revised_target {revised.iloc[n]!r} is not a date", path, rows[n])
     approved = _dates(frame["revision_approved_on"])
     if (row := _first_bad((frame["revision_approved_on"] != "") & approved.isna())) is not None:
-        raise InputError(f"cannot read revision_approved_on {frame.at[row - 2, 'revision_approved_on']!r}", path, row)
+        raise InputError(f"cannot read revision_approved_on {frame['revision_approved_on'].iloc[row]!r}", path, rows[row])
     if (row := _first_bad((frame["revision_approved_on"] != "") & (revised == ""))) is not None:
-        raise InputError("revision_approved_on is given but there is no revised_target", path, row)
+        raise InputError("revision_approved_on is given but there is no revised_target", path, rows[row])
 
     source = frame["source"].where(frame["source"] != "",
                                    pd.Series([f"{config.relative(path)}:{n}" for n in frame["_row"]], index=frame.index))
@@ -107,7 +108,7 @@ def read_update_file(path: Path, known: pd.MultiIndex) -> pd.DataFrame:
     })
     duplicate = out.duplicated(["review_id", "action_ref", "status", "comment", "updated_on", "revised_target"])
     if (row := _first_bad(duplicate)) is not None:
-        raise InputError("this update repeats an earlier row of the same file", path, row)
+        raise InputError("this update repeats an earlier row of the same file", path, rows[row])
     return out
 
 
