@@ -16,10 +16,9 @@ PROJECT = config.PROJECT_ROOT
 
 @pytest.fixture
 def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of data/ in a temporary folder, used by helpers for the rest of the test."""
+    """A copy of data/ (processed tables included) in a temporary folder, used by helpers for the rest of the test."""
     target = tmp_path / "data"
-    shutil.copytree(PROJECT / "data", target, ignore=shutil.ignore_patterns("processed"))
-    (target / "processed").mkdir()
+    shutil.copytree(PROJECT / "data", target)
     monkeypatch.setenv("PEER_REVIEW_DATA", str(target))
     return target
 

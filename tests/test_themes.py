@@ -12,30 +12,30 @@ def recs():
 
 @pytest.fixture(scope="module")
 def themed(recs):
-    return assign_themes(recs).set_index(["review_id", "rec_no"])
+    return assign_themes(recs).set_index(["review_id", "rec_ref"])
 
 
 @pytest.mark.parametrize("key, primary", [
-    (("2021-finance", 8), "commercial-assets"),         # 'being more commercial'
-    (("2021-finance", 11), "systems-data"),             # single version of the truth
-    (("2021-finance", 40), "send-dsg"),                 # Schools Forum, deficit reduction
-    (("2021-finance", 33), "financial-management"),     # training on budget monitoring
-    (("2022-progress", 3), "partnerships-place"),       # town and parish councils
-    (("2022-progress", 4), "workforce-learning"),       # staff induction
-    (("2022-progress", 8), "local-plan-housing"),       # Local Development Plan
+    (("2021-finance", "8"), "commercial-assets"),         # 'being more commercial'
+    (("2021-finance", "11"), "systems-data"),             # single version of the truth
+    (("2021-finance", "40"), "send-dsg"),                 # Schools Forum, deficit reduction
+    (("2021-finance", "33"), "financial-management"),     # training on budget monitoring
+    (("2022-progress", "3"), "partnerships-place"),       # town and parish councils
+    (("2022-progress", "4"), "workforce-learning"),       # staff induction
+    (("2022-progress", "8"), "local-plan-housing"),       # Local Development Plan
 ])
 def test_real_recommendations_get_the_expected_primary_theme(themed, key, primary):
     assert themed.loc[key, "primary_theme"] == primary
 
 
 def test_an_override_always_wins(themed):
-    row = themed.loc[("2021-finance", 38)]
+    row = themed.loc[("2021-finance", "38")]
     assert row["themes"] == "one-council; communication-narrative"
     assert row["theme_source"] == "override"
 
 
 def test_override_naming_an_unknown_theme_is_an_error(data_copy, recs):
-    (data_copy / "theme_overrides.csv").write_text("review_id,rec_no,themes,reason\n2021-finance,3,budgets,x\n")
+    (data_copy / "theme_overrides.csv").write_text("review_id,rec_ref,themes,reason\n2021-finance,3,budgets,x\n")
     from helpers.errors import InputError
     with pytest.raises(InputError, match=r"theme_overrides.csv:2: unknown theme\(s\) budgets"):
         assign_themes(recs)
@@ -59,12 +59,38 @@ def test_2019_contributes_the_themes_its_minutes_record(themed, recs):
 def test_recurring_recommendations_are_found(recs):
     pairs = recurring_pairs(recs)
     found = {(a, b) for a, b in zip(pairs.rec_a, pairs.rec_b)}
-    for pair in [(7, 13), (8, 16), (8, 37), (11, 32), (11, 44), (32, 44), (9, 38)]:
-        assert pair in found, pair
+    for a, b in [(7, 13), (8, 16), (8, 37), (11, 32), (11, 44), (32, 44), (9, 38)]:
+        assert (str(a), str(b)) in found, (a, b)
     assert pairs["similarity"].is_monotonic_decreasing
     assert set(pairs["scope"]) <= {"same review", "across reviews"}
 
 
 def test_the_threshold_is_a_real_parameter(recs):
     assert len(recurring_pairs(recs, 0.6)) < len(recurring_pairs(recs, 0.23)) < len(recurring_pairs(recs, 0.1))
-    assert recurring_pairs(recs, 0.6)[["rec_a", "rec_b"]].values.tolist() == [[7, 13]]
+    assert recurring_pairs(recs, 0.6)[["rec_a", "rec_b"]].values.tolist() == [["7", "13"]]
+
+
+def test_the_default_threshold_is_the_one_the_notebook_uses():
+    import nbformat
+    import papermill as pm
+
+    from helpers import config
+    from helpers.themes import DEFAULT_SIMILARITY
+
+    params = pm.inspect_notebook(str(config.NOTEBOOKS_DIR / "02-themes.ipynb"))
+    assert float(params["SIMILARITY"]["default"]) == DEFAULT_SIMILARITY == 0.23
+    assert nbformat  # the notebook is where analysts change it
+
+
+def test_a_recommendation_with_several_actions_counts_once_per_theme():
+    recs = pd.DataFrame({"review_id": ["x"], "rec_ref": ["1"], "section": [""],
+                         "recommendation": ["Refresh the budget monitoring and forecasting arrangements."]})
+    long = theme_long(assign_themes(recs), pd.DataFrame({"review_id": ["x"], "recorded_themes": [""],
+                                                         "recorded_theme_ids": [""]}))
+    assert long.groupby("theme_id").size().max() == 1  # themes belong to recommendations, not actions
+
+
+def test_overrides_for_reviews_not_selected_are_ignored(recs):
+    only_2022 = recs[recs["review_id"] == "2022-progress"]
+    themed = assign_themes(only_2022)  # the 2021 override must not stop this
+    assert set(themed["theme_source"]) == {"terms"}

@@ -174,6 +174,50 @@ def _frame(name: str, records: list[dict]) -> pd.DataFrame:
     return frame
 
 
+def check_manifest() -> dict[str, str]:
+    """Every raw document must match its manifest line (SHA-256): a changed or cut-short document is refused."""
+    import hashlib
+
+    from helpers.readers import read_csv
+
+    path = config.raw_dir() / "manifest.csv"
+    manifest = read_csv(path, required=["file", "original_name", "sha256"], optional=["review_id", "role", "bytes",
+                                                                                      "description"],
+                        what="raw document manifest")
+    found = {}
+    for row in manifest.to_dict("records"):
+        doc = config.raw_dir() / row["file"]
+        if doc.is_dir():
+            raise InputError("is a folder, expected a raw document", doc)
+        if not doc.is_file():
+            raise InputError(f"{row['file']} is listed but is not a file in data/raw/", path, row["_row"])
+        if hashlib.sha256(doc.read_bytes()).hexdigest() != row["sha256"].lower():
+            raise InputError("this document differs from the one recorded in data/raw/manifest.csv (SHA-256): "
+                             "raw documents are never edited; if a new version was published, add it under a new "
+                             "name with its own manifest line", doc)
+        found[row["file"]] = row["sha256"]
+    return found
+
+
+def _check_documents(review: Review, manifest: dict[str, str]) -> None:
+    for doc in dict.fromkeys([*review.documents, *([review.table.file] if review.table else []),
+                              *([review.transcription.document] if review.transcription else [])]):
+        read_source(doc)  # a missing document is an error even where no table is read
+        if doc not in manifest:
+            raise InputError(f"{doc} is not listed in data/raw/manifest.csv: add its line (file, original name, "
+                             "SHA-256)", review.metadata_file)
+
+
+def _check_recorded_themes(review: Review) -> None:
+    from helpers.themes import taxonomy
+
+    known = set(taxonomy()["theme_id"])
+    for n, theme in enumerate(review.recorded_themes):
+        if theme["theme"] not in known:
+            raise InputError(f"recorded_themes[{n}]: theme {theme['theme']!r} is not in data/themes.csv "
+                             f"(known: {', '.join(sorted(known))})", review.metadata_file)
+
+
 def source_rows(review: Review) -> list[TableRow]:
     """A review's actions as read from its tab table or its transcription ([] when it has neither)."""
     if review.table:
@@ -188,14 +232,15 @@ def extract(review_ids: list[str] | None = None) -> Extracted:
     every = load_reviews()
     reviews = load_reviews(review_ids) if review_ids else every
     fix = _Corrector(load_corrections())
+    manifest = check_manifest()
     recs: list[dict] = []
     actions: list[dict] = []
     leads: list[dict] = []
     review_rows: list[dict] = []
     differences: list[dict] = []
     for review in reviews.values():
-        for doc in review.documents:
-            read_source(doc)  # a missing document is an error even where no table is read
+        _check_documents(review, manifest)
+        _check_recorded_themes(review)
         rows = source_rows(review)
         these = [_action(review, row, n, fix) for n, row in enumerate(rows, start=1)]
         _check_cross_references(review, rows, [a for a, _ in these])

@@ -174,6 +174,11 @@ class _Dates:
 
 def load_review(path: Path) -> Review:
     """Read and validate one review metadata file."""
+    import sys
+
+    # jsonschema's format module imports rfc3987_syntax when installed (JupyterLab pulls it in), which builds a
+    # grammar taking ~2.3 s. We check no URI formats, so keep it out: a missing module is what jsonschema expects.
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
     import jsonschema
 
     from helpers.readers import read_yaml
