@@ -1,61 +1,201 @@
-"""Adding a review is adding a text file and a metadata file: no code change."""
+"""Adding a review is adding data files, for plans shaped as councils publish them: no code change.
+
+Two made-up plans of another council, each in a shape the Dorset documents do
+not have:
+- a tab table with Ref, Recommendation, Position, Accountable, Responsible,
+  Timescale ("Oct 24") and Status columns, references like "R1";
+- a plan published as a web page, transcribed by hand into a CSV with several
+  actions under one recommendation and a row cut off in the source.
+"""
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
-from helpers.extract import extract
+import pandas as pd
+import pytest
 
-# A made-up planning peer challenge, laid out like the 2021 action plan
-# (section rows, a row wrapped over a page break, <p> tags, a cross-reference).
-TEXT = """Made-up council report
+from conftest import run_module
+from helpers import quarters, workspace
+from helpers.extract import extract, write
 
-Planning Peer Challenge Action Plan
+COUNCIL = "Wessex Vale District Council"  # made up
 
-No\tRecommendation\tAction\tLead\tBy when
-Speed and quality\t\t\t\t
-1.\tSpeed up the validation of planning applications.\t<p>New validation checklist.</p>\tSLT\tMarch 2024
-2.\tPublish monthly performance figures\tSee 1.\tCabinet and SLT\tOngoing
+TAB_PLAN = """Wessex Vale District Council
+Cabinet, 4 March 2024: Corporate Peer Challenge action plan
 
-\tfor planning applications.\t\t\t
-Local plan\t\t\t\t
-3.\tAgree a timetable for the local plan.\t\tCorporate Director for Economic Growth and Infrastructure\tSpring 2024
+Ref\tRecommendation\tPosition\tAccountable\tResponsible\tTimescale\tStatus
+R1\tAgree a clear set of priorities for the council plan.\tAgreed. A new council plan will be drafted with members.\tChief Executive\tHead of Policy\tOct 24\tIn progress
+R2\tStrengthen budget monitoring and forecasting.\tAgreed. Monthly monitoring reports go to Cabinet.\tSection 151 Officer\tHead of Finance\tDec 2024\tComplete
+R3\tPublish monthly finance figures for members.\tTo be addressed through R2, above\tSection 151 Officer\t\t\t
+R4\tReview the member development programme.\tAgreed.\tMonitoring Officer\tHead of Democratic Services\tJune 2020 onwards\tNot started
 
-Background papers
+Background papers: none.
 """
 
-META = """id: 2024-planning
-title: Planning peer challenge 2024 (made up for a test)
-council: Dorset Council
+TAB_META = f"""id: 2024-wessex-cpc
+title: Wessex Vale corporate peer challenge 2024
+council: {COUNCIL}
+kind: corporate peer challenge
+visit: {{start: unknown, end: unknown, note: No document gives the visit dates.}}
+action_plan:
+  approved_on: unknown
+  approved_by: Cabinet
+  monitored_by: Overview and Scrutiny Committee
+  note: The plan was published on 4 March 2024; the approving decision is not in the documents.
+tracked_from: 2024-03-04
+source_date: 2024-03-04
+recommendations_expected: 4
+documents:
+  - file: 2024-03-04-wessex-vale-cpc-action-plan.txt
+action_plan_table:
+  file: 2024-03-04-wessex-vale-cpc-action-plan.txt
+  header: "Ref\\tRecommendation\\tPosition\\tAccountable\\tResponsible\\tTimescale\\tStatus"
+  columns: [rec_ref, recommendation, response, accountable, responsible, target, status]
+"""
+
+WEB_PAGE = """Wessex Vale District Council - Planning peer challenge: our response (web page, June 2024)
+1. Speed up the determination of planning applications.
+Actions: 1.1 New validation checklist (Head of Planning, Oct 24). 1.2 Recruit two planning officers (Head of HR, Dec 2024).
+2. Agree a timetable for the local plan.
+Action: publish a local development scheme (Head of Planning, by end of March 2025).
+3. Improve engagement with parish councils.
+Action: [text cut off in the published page]
+"""
+
+TRANSCRIPTION = """rec_ref,recommendation,response,section,action_ref,action,accountable,responsible,lead,target,status,progress,source,incomplete,note
+1,Speed up the determination of planning applications.,Agreed,Development management,1.1,New validation checklist,,,Head of Planning,Oct 24,,,lines 2-3,,
+1,,,,1.2,Recruit two planning officers,,,Head of HR,Dec 2024,,,lines 2-3,,
+2,Agree a timetable for the local plan.,Agreed,Local plan,,Publish a local development scheme,,,Head of Planning,by end of March 2025,,,lines 4-5,,
+3,Improve engagement with parish councils.,,Place,,,,,,,,,lines 6-7,the action text is cut off in the published page,
+"""
+
+WEB_META = f"""id: 2024-wessex-planning
+title: Wessex Vale planning peer challenge 2024
+council: {COUNCIL}
 kind: planning peer challenge
-visit: {start: 2024-01-15, end: 2024-01-18}
-action_plan: {approved_on: 2024-02-20, approved_by: Cabinet}
-source_date: 2024-02-20
+visit: {{start: 2024-02-05, end: 2024-02-08}}
+action_plan: {{approved_on: 2024-06-11, approved_by: Planning Committee}}
+source_date: 2024-06-11
 recommendations_expected: 3
 documents:
-  - file: 2024-planning-peer-challenge.txt
-action_plan_table:
-  file: 2024-planning-peer-challenge.txt
-  header: "No\\tRecommendation\\tAction\\tLead\\tBy when"
-  columns: [rec_no, recommendation, response, lead, target]
-  sections: header_rows
+  - file: 2024-06-wessex-vale-planning-response.txt
+transcription:
+  file: transcriptions/2024-wessex-planning.csv
+  document: 2024-06-wessex-vale-planning-response.txt
 """
 
+LEADS = "".join(f"{COUNCIL},{name},,\n" for name in [
+    "Chief Executive", "Head of Policy", "Section 151 Officer", "Head of Finance", "Monitoring Officer",
+    "Head of Democratic Services", "Head of Planning", "Head of HR"])
 
-def test_a_new_review_needs_only_a_text_file_and_a_metadata_file(data_copy: Path):
-    (data_copy / "raw" / "2024-planning-peer-challenge.txt").write_text(TEXT, encoding="utf-8")
-    (data_copy / "reviews" / "2024-planning.yaml").write_text(META, encoding="utf-8")
 
+def add_document(data: Path, name: str, text: str) -> None:
+    """A raw document with its manifest line, as the README's 'Adding a review' says."""
+    (data / "raw" / name).write_text(text, encoding="utf-8")
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    with (data / "raw" / "manifest.csv").open("a", encoding="utf-8") as f:
+        f.write(f"{name},{name},,source,{digest},{len(text.encode())},made up for a test\n")
+
+
+def add_both_reviews(data: Path) -> None:
+    add_document(data, "2024-03-04-wessex-vale-cpc-action-plan.txt", TAB_PLAN)
+    add_document(data, "2024-06-wessex-vale-planning-response.txt", WEB_PAGE)
+    (data / "reviews" / "2024-wessex-cpc.yaml").write_text(TAB_META, encoding="utf-8")
+    (data / "reviews" / "2024-wessex-planning.yaml").write_text(WEB_META, encoding="utf-8")
+    (data / "transcriptions" / "2024-wessex-planning.csv").write_text(TRANSCRIPTION, encoding="utf-8")
+    with (data / "leads.csv").open("a", encoding="utf-8") as f:
+        f.write(LEADS)
+
+
+@pytest.fixture
+def added(data_copy: Path):
+    add_both_reviews(data_copy)
     result = extract()
+    write(result)
+    return result
 
-    recs = result.recommendations[result.recommendations.review_id == "2024-planning"].set_index("rec_no")
-    assert list(recs.index) == [1, 2, 3]
-    assert list(recs["section"]) == ["Speed and quality", "Speed and quality", "Local plan"]
-    assert recs.loc[2, "recommendation"] == "Publish monthly performance figures for planning applications."
-    assert recs.loc[2, "source_lines"] == "8-10"
-    assert recs.loc[2, "follows"] == 1
-    assert recs.loc[1, "response"] == "New validation checklist."
-    assert recs.loc[2, "leads"] == "Cabinet; Senior Leadership Team (SLT)"
-    assert str(recs.loc[3, "target_date"].date()) == "2024-05-31"
-    note = result.reviews.set_index("review_id").loc["2024-planning", "transcribed_note"]
-    assert note == "3 of 3 transcribed"
-    assert set(result.reviews["review_id"]) == {"2019-cpc", "2021-finance", "2022-progress", "2024-planning"}
+
+def test_a_tab_table_with_lead_roles_and_a_status_column_loads_from_data_files_only(added):
+    actions = added.actions.set_index(["review_id", "action_ref"]).loc["2024-wessex-cpc"]
+    assert list(actions.index) == ["R1", "R2", "R3", "R4"]
+    assert actions.loc["R1", "target_date"] == pd.Timestamp("2024-10-31")  # "Oct 24"
+    assert actions.loc["R2", "plan_status"] == "Complete"
+    assert actions.loc["R3", "follows"] == "R2"  # "To be addressed through R2, above", no target of its own
+    assert actions.loc["R4", "target_kind"] == "ongoing"  # "June 2020 onwards"
+    assert actions.loc["R4", "target_start"] == pd.Timestamp("2020-06-30")
+    leads = added.action_leads.query("review_id == '2024-wessex-cpc' and action_ref == 'R1'")
+    assert dict(zip(leads["role"], leads["lead"])) == {"accountable": "Chief Executive",
+                                                       "responsible": "Head of Policy"}
+    review = added.reviews.set_index("review_id").loc["2024-wessex-cpc"]
+    assert pd.isna(review["approved_on"]) and pd.isna(review["visit_start"])  # unknown, not guessed
+    assert review["tracked_from"] == pd.Timestamp("2024-03-04")
+
+
+def test_a_transcribed_plan_keeps_several_actions_under_one_recommendation(added):
+    recs = added.recommendations.query("review_id == '2024-wessex-planning'")
+    actions = added.actions.query("review_id == '2024-wessex-planning'").set_index("action_ref")
+    assert list(recs["rec_ref"]) == ["1", "2", "3"]  # counted once each, not once per action
+    assert list(actions.index) == ["1.1", "1.2", "2", "3"]
+    assert set(actions.loc[["1.1", "1.2"], "rec_ref"]) == {"1"}
+    assert actions.loc["2", "target_date"] == pd.Timestamp("2025-03-31")  # "by end of March 2025"
+    assert actions.loc["3", "source_incomplete"] == "the action text is cut off in the published page"
+    assert actions.loc["1.2", "source_file"] == "2024-06-wessex-vale-planning-response.txt"
+    assert actions.loc["1.2", "source_lines"] == "lines 2-3"
+    note = added.reviews.set_index("review_id").loc["2024-wessex-planning", "transcribed_note"]
+    assert note == "3 of 3 recommendations transcribed (4 actions)"
+
+
+def test_statuses_and_workload_of_the_new_reviews(added):
+    ws = workspace.load_workspace(["2024-wessex-cpc", "2024-wessex-planning"])
+    status = ws.status(quarters.parse_quarter("2024/25 Q3")).set_index("action_ref")["status"]
+    assert status["R2"] == "complete"        # the plan's own status column
+    assert status["R3"] == "complete"        # follows R2
+    assert status["R1"] == "not-reported"    # Oct 24 passed; "In progress" was said at the plan date only
+    assert status["3"] == "incomplete-source"  # never "no action recorded"
+    assert status["1.2"] == "not-reported"   # Dec 2024 = 31 December 2024, the quarter's last day: passed
+    assert status["2"] == "not-yet-due"      # 31 March 2025
+    # Workload counts the responsible lead only, where a plan gives both roles.
+    workload = ws.workload(quarters.parse_quarter("2024/25 Q3"))
+    assert "Chief Executive" not in workload.index  # accountable only
+    assert workload.loc["Head of Planning", "total"] == 2
+
+
+def test_leads_with_the_same_title_at_two_councils_are_two_leads(data_copy):
+    add_both_reviews(data_copy)
+    extra = TAB_META.replace("Head of Policy", "Chief Executive")
+    (data_copy / "reviews" / "2024-wessex-cpc.yaml").write_text(extra, encoding="utf-8")
+    text = TAB_PLAN.replace("\tChief Executive\tHead of Policy\t", "\tChief Executive\tChief Executive\t")
+    (data_copy / "raw" / "2024-03-04-wessex-vale-cpc-action-plan.txt").write_text(text, encoding="utf-8")
+    manifest = data_copy / "raw" / "manifest.csv"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace(
+        hashlib.sha256(TAB_PLAN.encode()).hexdigest(), hashlib.sha256(text.encode()).hexdigest()), encoding="utf-8")
+    write(extract())
+    ws = workspace.load_workspace()
+    table = ws.workload(quarters.parse_quarter("2024/25 Q3"))
+    assert f"Chief Executive ({COUNCIL})" in table.index
+    assert "Chief Executive (Dorset Council)" in table.index
+
+
+def test_a_plan_that_is_not_a_tab_table_is_told_to_use_a_transcription(data_copy):
+    add_both_reviews(data_copy)
+    meta = WEB_META.replace("""transcription:
+  file: transcriptions/2024-wessex-planning.csv
+  document: 2024-06-wessex-vale-planning-response.txt""", """action_plan_table:
+  file: 2024-06-wessex-vale-planning-response.txt
+  header: "Ref\\tRecommendation"
+  columns: [rec_ref, recommendation]""")
+    (data_copy / "reviews" / "2024-wessex-planning.yaml").write_text(meta, encoding="utf-8")
+    result = run_module("extract", data=data_copy)
+    assert result.returncode == 1
+    assert "no tab characters" in result.stderr and "use a transcription" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_transcription_row_without_a_source_names_the_csv_row(data_copy):
+    add_both_reviews(data_copy)
+    path = data_copy / "transcriptions" / "2024-wessex-planning.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",lines 4-5,", ",,"), encoding="utf-8")
+    result = run_module("extract", data=data_copy)
+    assert result.returncode == 1
+    assert "2024-wessex-planning.csv:4: source '' should cite the document" in result.stderr
