@@ -83,29 +83,41 @@ def split_leads(raw: str, council: str) -> list[str]:
     return list(dict.fromkeys(best[n]))
 
 
-def workload(status: pd.DataFrame, action_leads: pd.DataFrame) -> pd.DataFrame:
-    """Actions per lead as at a quarter end, by status group (a joint action counts for each of its leads).
+GROUPS = {"open": ("not-yet-due", "ongoing", "no-target"), "overdue": ("overdue",),
+          "not-reported": ("not-reported",), "complete": ("complete",)}
+
+
+class WorkloadCounter:
+    """Actions per lead by status group, for any number of quarter ends (lead positions are matched once).
 
     An action counts for the people who do the work: its responsible leads, or
     its leads where the plan has one lead column, or, failing both, its
-    accountable leads. Leads at different councils are never merged.
+    accountable leads. A joint action counts for each of its leads. Leads at
+    different councils are never merged.
     """
-    from helpers.vocabulary import COMPLETE, NO_TARGET, NOT_REPORTED, NOT_YET_DUE, ONGOING, OVERDUE
 
-    doing = working_leads(action_leads)
-    key = ["review_id", "action_ref"]
-    joined = doing.merge(status[key + ["status"]], on=key, how="inner")
-    groups = {"open": [NOT_YET_DUE, ONGOING, NO_TARGET], "overdue": [OVERDUE], "not-reported": [NOT_REPORTED],
-              "complete": [COMPLETE]}
-    group_of = {sid: name for name, ids in groups.items() for sid in ids}
-    joined["group"] = joined["status"].map(group_of)
-    joined = joined[joined["group"].notna()]
-    table = pd.crosstab([joined["council"], joined["lead"]], joined["group"])
-    table = table.reindex(columns=list(groups), fill_value=0)
-    table.columns.name = None
-    table["total"] = table.sum(axis=1)
-    table = table[table["total"] > 0]
-    return table.sort_values(["total", "overdue"], ascending=False, kind="stable")
+    def __init__(self, action_leads: pd.DataFrame, actions: pd.DataFrame):
+        doing = working_leads(action_leads)
+        keys = pd.MultiIndex.from_arrays([actions["review_id"], actions["action_ref"]])
+        self.position = keys.get_indexer(pd.MultiIndex.from_arrays([doing["review_id"], doing["action_ref"]]))
+        self.codes, self.names = pd.MultiIndex.from_arrays([doing["council"], doing["lead"]]).factorize(sort=True)
+
+    def count(self, status_ids) -> pd.DataFrame:
+        """The workload table for status ids aligned with the actions given at construction."""
+        import numpy as np
+
+        state = np.asarray(status_ids, dtype=object)[self.position]
+        table = pd.DataFrame({name: np.bincount(self.codes[np.isin(state, ids)], minlength=len(self.names))
+                              for name, ids in GROUPS.items()},
+                             index=pd.MultiIndex.from_tuples(list(self.names), names=["council", "lead"]))
+        table["total"] = table.sum(axis=1)
+        table = table[table["total"] > 0]
+        return table.sort_values(["total", "overdue"], ascending=False, kind="stable")
+
+
+def workload(status: pd.DataFrame, action_leads: pd.DataFrame) -> pd.DataFrame:
+    """Actions per (council, lead) by status group as at one quarter end (see WorkloadCounter)."""
+    return WorkloadCounter(action_leads, status).count(status["status"].to_numpy(object))
 
 
 def working_leads(action_leads: pd.DataFrame) -> pd.DataFrame:

@@ -107,8 +107,15 @@ class StatusTracker:
         np.maximum.at(latest, acts[known], positions[known])
         return latest
 
+    def status_ids(self, quarter: pd.Period) -> np.ndarray:
+        """Each action's status id as at the end of `quarter`, in self.actions order ("" where not counted yet)."""
+        return self._compute(quarter)["status"]
+
     def status(self, quarter: pd.Period) -> pd.DataFrame:
         """Every counted action with its status as at the end of `quarter` (rules in this module's docstring)."""
+        return self._frame(quarter, self._compute(quarter))
+
+    def _compute(self, quarter: pd.Period) -> dict[str, np.ndarray]:
         end = np.datetime64(pd.Timestamp(quarters.end(quarter)), "ns")
         start = np.datetime64(pd.Timestamp(quarters.start(quarter)), "ns")
         n = int(np.searchsorted(self.update_on, end, side="right"))
@@ -144,27 +151,36 @@ class StatusTracker:
         status[follows] = own[self.follow_pos[follows]]
         basis[follows] = "as recommendation " + self.actions["follows"].to_numpy()[follows].astype(str)
 
-        updated_on = np.where(has_update, self.update_on[np.maximum(latest, 0)], np.datetime64("NaT", "ns"))
-        reported_on = np.where(reported, self.update_on[np.maximum(latest_reported, 0)], np.datetime64("NaT", "ns"))
-        this_quarter = reported & (reported_on >= start)
         counted = self.tracked_from <= end
+        status = np.where(counted, status, "")
+        return {"end": end, "start": start, "status": status, "basis": basis, "counted": counted,
+                "has_update": has_update, "latest": latest, "reported": reported, "latest_reported": latest_reported,
+                "latest_status": latest_status, "target": target, "revisions": revisions, "pending": pending,
+                "dated": dated}
+
+    def _frame(self, quarter: pd.Period, c: dict[str, np.ndarray]) -> pd.DataFrame:
+        nat = np.datetime64("NaT", "ns")
+        latest, has_update, counted, status = c["latest"], c["has_update"], c["counted"], c["status"]
+        updated_on = np.where(has_update, self.update_on[np.maximum(latest, 0)], nat)
+        reported_on = np.where(c["reported"], self.update_on[np.maximum(c["latest_reported"], 0)], nat)
+        this_quarter = c["reported"] & (reported_on >= c["start"])
         frame = self.actions.loc[counted].copy()
         frame["latest_comment"] = np.where(has_update, self.update_comment[np.maximum(latest, 0)], "")[counted]
         frame["latest_update_on"] = updated_on[counted]
         frame["latest_date_approximate"] = np.where(has_update, self.update_approx[np.maximum(latest, 0)],
                                                     False)[counted]
         frame["latest_origin"] = np.where(has_update, self.update_origin[np.maximum(latest, 0)], "")[counted]
-        frame["latest_status"] = latest_status[counted]
+        frame["latest_status"] = c["latest_status"][counted]
         frame["last_reported_on"] = reported_on[counted]
-        frame["current_target_date"] = target[counted]
-        frame["target_revisions"] = revisions[counted]
-        frame["revision_requested"] = pending[counted]
+        frame["current_target_date"] = c["target"][counted]
+        frame["target_revisions"] = c["revisions"][counted]
+        frame["revision_requested"] = c["pending"][counted]
         frame["status"] = status[counted]
         frame["status_label"] = pd.Series(status[counted]).map(status_labels()).to_numpy()
-        frame["status_basis"] = basis[counted]
+        frame["status_basis"] = c["basis"][counted]
         frame["updated_this_quarter"] = this_quarter[counted]
-        days = ((end - target) / np.timedelta64(1, "D"))
-        frame["days_overdue"] = np.where(np.isin(status, (OVERDUE, NOT_REPORTED)) & dated, days, np.nan)[counted]
+        days = (c["end"] - c["target"]) / np.timedelta64(1, "D")
+        frame["days_overdue"] = np.where(np.isin(status, (OVERDUE, NOT_REPORTED)) & c["dated"], days, np.nan)[counted]
         frame["update_note"] = np.where(np.isin(status, OPEN) & ~this_quarter, NO_UPDATE, "")[counted]
         frame["quarter"] = quarters.label(quarter)
         return frame.reset_index(drop=True)

@@ -8,6 +8,7 @@ source_date; a progress column gives a comment whose date is approximate.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -156,8 +157,9 @@ def target_revisions(updates: pd.DataFrame, source_dates: dict[str, object] | No
     from helpers.targets import parse_target
 
     asked = updates[updates["revised_target"] != ""].copy()
-    typed = [parse_target(t, d.date()) for t, d in zip(asked["revised_target"], asked["updated_on"])]
-    asked["new_target_date"] = pd.to_datetime([t.date for t in typed]).astype("datetime64[ns]")
+    # A revised target is a date, so the update's own date never changes how it reads: parse each text once.
+    typed = {text: parse_target(text, dt.date.today()).date for text in asked["revised_target"].unique()}
+    asked["new_target_date"] = pd.to_datetime(asked["revised_target"].map(typed)).astype("datetime64[ns]")
     asked["state"] = np.where(asked["revision_approved_on"].notna(), "agreed", "requested")
     return asked[["review_id", "action_ref", "updated_on", "revised_target", "new_target_date", "revision_reason",
                   "revision_approved_by", "revision_approved_on", "state", "lead", "source"]].reset_index(drop=True)

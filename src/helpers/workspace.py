@@ -8,23 +8,21 @@ import pandas as pd
 
 from helpers import config, quarters, tables
 from helpers.errors import InputError
-from helpers.leads import lead_names, workload
+from helpers.leads import WorkloadCounter, lead_names
 from helpers.status import StatusTracker, status_counts
 from helpers.updates import load_updates
 
 
 def lead_text(action_leads: pd.DataFrame) -> pd.Series:
     """Each action's leads as a reader sees them: "A / B", or "Accountable: A; Responsible: B" by role."""
-    def one(group: pd.DataFrame) -> str:
-        roles = list(dict.fromkeys(group["role"]))
-        if roles == ["lead"]:
-            return " / ".join(group["lead"])
-        return "; ".join(f"{role.capitalize()}: {' / '.join(group.loc[group['role'] == role, 'lead'])}"
-                         for role in roles)
-
     if action_leads.empty:
         return pd.Series(dtype=str)
-    return action_leads.groupby(["review_id", "action_ref"], sort=False)[["role", "lead"]].apply(one)
+    per_role = action_leads.groupby(["review_id", "action_ref", "role"], sort=False)["lead"].agg(" / ".join)
+    per_role = per_role.reset_index()
+    per_role["is_lead"] = per_role["role"] == "lead"
+    only_lead = per_role.groupby(["review_id", "action_ref"], sort=False)["is_lead"].transform("all")
+    per_role["text"] = per_role["lead"].where(only_lead, per_role["role"].str.capitalize() + ": " + per_role["lead"])
+    return per_role.groupby(["review_id", "action_ref"], sort=False)["text"].agg("; ".join)
 
 
 @dataclass
@@ -75,6 +73,10 @@ class Workspace:
         frame = self.tracked
         return StatusTracker(frame, self.reviews, self.updates, has_lead=(frame["lead"] != "").to_numpy())
 
+    @cached_property
+    def workload_counter(self) -> WorkloadCounter:
+        return WorkloadCounter(self.action_leads, self.tracker.actions)
+
     def status(self, quarter: pd.Period) -> pd.DataFrame:
         return self.tracker.status(quarter)
 
@@ -83,7 +85,7 @@ class Workspace:
 
     def workload(self, quarter: pd.Period) -> pd.DataFrame:
         """Actions per lead doing the work (see leads.workload), indexed by a display name."""
-        table = workload(self.status(quarter), self.action_leads)
+        table = self.workload_counter.count(self.tracker.status_ids(quarter))
         table.index = pd.Index(lead_names(table), name="lead")
         return table
 
