@@ -386,7 +386,7 @@ def collect(quarter: pd.Period, replace: bool = False, today: dt.date | None = N
     if changed:
         write_atomically({log: text})
     return {"log": log, "changed": changed, "returns": returns, "counts": counts,
-            "hand_rows": int((~is_collected(frame["source"])).sum()), "rows": len(frame)}
+            "hand_rows": int((~is_collected(frame["source"])).sum()), "rows": len(frame), "workspace": ws}
 
 
 def _quarter(args: argparse.Namespace) -> pd.Period:
@@ -427,7 +427,7 @@ def main(argv: list[str] | None = None) -> int:
     if forms_dir(quarter).is_dir():
         from helpers.forms import _due_from_forms, lead_forms, return_by, write_chase_list
 
-        _, forms, unled = lead_forms(quarter)
+        _, forms, unled = lead_forms(quarter, result["workspace"])
         due = _due_from_forms(forms_dir(quarter)) or return_by(quarter)
         chase = write_chase_list(quarter, forms, unled, due, forms_dir(quarter))
         waiting = chase[chase["returned"] == "no"]

@@ -35,6 +35,7 @@ from helpers.cycle import (ABOUT_KEYS, ABOUT_SHEET, COLUMNS, FILL, FIRST_FILL_CO
 from helpers.errors import ArgumentParser, InputError, run_cli
 from helpers.tables import to_csv_text, write_atomically
 from helpers.vocabulary import update_statuses, vocabulary
+from helpers.workspace import Workspace
 
 CHASE_COLUMNS = ["council", "lead", "open_actions", "form", "returned", "return_file", "rows_collected"]
 
@@ -242,11 +243,12 @@ def _write_instructions(sheet, lead: Lead, quarter: pd.Period, n_actions: int, d
 
 # --- All forms, and the chase list ------------------------------------------------
 
-def lead_forms(quarter: pd.Period) -> tuple[pd.DataFrame, dict[Lead, tuple[str, pd.DataFrame]], pd.DataFrame]:
+def lead_forms(quarter: pd.Period, ws: Workspace | None = None
+               ) -> tuple[pd.DataFrame, dict[Lead, tuple[str, pd.DataFrame]], pd.DataFrame]:
     """(all form rows, {lead: (file name, rows)}, open actions with no lead) for the quarter."""
     from helpers.workspace import load_workspace
 
-    ws = load_workspace()
+    ws = ws or load_workspace()
     rows = form_rows(ws, quarter)
     forms: dict[Lead, tuple[str, pd.DataFrame]] = {}
     used: set[str] = set()
