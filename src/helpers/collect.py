@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import re
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -37,7 +36,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers import config, quarters
-from helpers.cycle import (ABOUT_SHEET, COLUMNS, FILL, FIRST_FILL_COLUMN, FORM_VERSION, HEADERS, REFERENCE,
+from helpers.cycle import (ABOUT_SHEET, COLUMNS, FILL, FORM_VERSION, HEADERS, REFERENCE,
                            UPDATES_SHEET, Lead, cell_text, check, column_letter, form_rows, forms_dir, is_collected,
                            read_about, returns_dir, source_prefix)
 from helpers.errors import ArgumentParser, InputError, run_cli
@@ -86,7 +85,8 @@ def _read_date(value: object) -> dt.date | None:
 
 
 def _value(cell) -> object:
-    """A cell's value as typed: a formula stays its text ("=HYPERLINK(...)"), never evaluated."""
+    """A cell's value as typed (the workbook is read with data_only=False): a formula stays its text
+    ("=HYPERLINK(...)") and is recorded as text, never evaluated."""
     return cell.value
 
 
@@ -153,7 +153,6 @@ def read_return(path: Path, quarter: pd.Period, open_actions: set[tuple[str, str
     statuses = ", ".join(update_statuses())
     errors: list[InputError] = []
     out = Return(path, lead)
-    ref_keys = [key for key, _, _ in REFERENCE]
     fill_keys = [key for key, _, _ in FILL]
     last = max(sheet.max_row, max(expected, default=1))
     for r in range(2, last + 1):
