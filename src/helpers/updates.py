@@ -107,7 +107,9 @@ def read_update_file(path: Path, known: pd.MultiIndex) -> pd.DataFrame:
         "revision_approved_by": frame["revision_approved_by"], "revision_approved_on": approved,
         "evidence": frame["evidence"], "lead": frame["lead"], "source": source,
     })
-    duplicate = out.duplicated(["review_id", "action_ref", "status", "comment", "updated_on", "revised_target"])
+    # Two leads reporting the same words on the same day are two reports; one lead saying it twice is a repeat.
+    duplicate = out.duplicated(["review_id", "action_ref", "status", "comment", "updated_on", "revised_target",
+                                "lead"])
     if (row := _first_bad(duplicate)) is not None:
         raise InputError("this update repeats an earlier row of the same file", path, rows[row])
     return out

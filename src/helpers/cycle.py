@@ -1,0 +1,226 @@
+"""The quarterly update cycle's shared parts: who gets a form, what it holds, where returns go.
+
+    make forms QUARTER="2024/25 Q1"     # helpers.forms: one workbook per lead, and a chase list
+    make collect QUARTER="2024/25 Q1"   # helpers.collect: returned workbooks -> data/updates/<quarter>.csv
+
+A lead is (council, lead). Every lead named for an open action, in any role
+(accountable, responsible, lead), gets that action in their form. "Open" means
+open as at the quarter end *before this quarter's returns*: updates collected
+from this quarter's workbooks are left out, so making the forms again, or
+checking a return, gives the same rows whatever has been collected since.
+
+The form's layout (sheet names, columns, the About sheet) is defined here once,
+so forms and collect cannot drift apart. Each form carries a hidden, protected
+About sheet: the quarter, council, lead, form version, and per row the action's
+key and a short hash of each reference cell, which collect uses to tell that a
+return is the form that was sent, unchanged where it was locked.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from helpers import config, quarters
+from helpers.vocabulary import OPEN
+from helpers.workspace import Workspace
+
+FORM_VERSION = "1"
+UPDATES_SHEET, INSTRUCTIONS_SHEET, ABOUT_SHEET = "Updates", "Instructions", "About"
+RETURN_WORKING_DAYS = 10
+
+# Reference cells (locked), then the cells a lead fills in (unlocked). Widths in characters.
+REFERENCE = [
+    ("review_id", "Review id", 14),
+    ("review_title", "Review", 24),
+    ("action_ref", "Action ref", 9),
+    ("recommendation", "Recommendation (peers' wording)", 45),
+    ("action", "Council's action", 55),
+    ("role", "Your role", 12),
+    ("original_target", "Original target", 16),
+    ("current_target", "Current target", 20),
+    ("latest_status", "Status at quarter end", 18),
+    ("latest_comment", "Latest comment", 45),
+    ("latest_comment_on", "Latest comment dated", 13),
+]
+FILL = [
+    ("status", "Status", 16),
+    ("comment", "Progress comment", 50),
+    ("updated_on", "Date of update", 13),
+    ("revised_target", "Revised target date", 15),
+    ("revision_reason", "Reason for revision", 35),
+    ("evidence", "Evidence (link or document reference)", 35),
+]
+COLUMNS = REFERENCE + FILL
+HEADERS = [header for _, header, _ in COLUMNS]
+FIRST_FILL_COLUMN = len(REFERENCE) + 1  # 1-based column number of "Status"
+# About sheet: key/value pairs, then the row table under ROW_TABLE_HEADER.
+ABOUT_KEYS = ["form_version", "quarter", "council", "lead", "return_by", "file"]
+ROW_TABLE_HEADER = ["sheet_row", "review_id", "action_ref", "role", "check"]
+_ROLE_ORDER = {"accountable": 0, "responsible": 1, "lead": 2}
+_COLLECTED = r"\.xlsx:" + UPDATES_SHEET + r"!\d+$"
+
+
+def column_letter(name: str) -> str:
+    """The column letter of a form column by its key ("status" -> "L")."""
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter([key for key, _, _ in COLUMNS].index(name) + 1)
+
+
+def returns_dir(quarter: pd.Period) -> Path:
+    """data/updates/returns/2024-25-Q1/: where returned workbooks are saved."""
+    return config.updates_dir() / "returns" / quarters.slug(quarter)
+
+
+def forms_dir(quarter: pd.Period) -> Path:
+    """reports/2024-25-Q1/forms/: where the forms and the chase list are written."""
+    return config.reports_dir() / quarters.slug(quarter) / "forms"
+
+
+def source_prefix(quarter: pd.Period) -> str:
+    """How the update log names this quarter's returns: "returns/2024-25-Q1/" (relative to data/updates/)."""
+    return f"returns/{quarters.slug(quarter)}/"
+
+
+def is_collected(source: pd.Series) -> pd.Series:
+    """True where an update-log `source` names a cell of a returned workbook ("...xlsx:Updates!7")."""
+    return source.str.contains(_COLLECTED, regex=True, flags=re.IGNORECASE)
+
+
+def return_by(quarter: pd.Period, working_days: int = RETURN_WORKING_DAYS) -> dt.date:
+    """The quarter end plus `working_days` weekdays (bank holidays are not known, so not skipped)."""
+    return (pd.Timestamp(quarters.end(quarter)) + pd.offsets.BDay(working_days)).date()
+
+
+def safe_name(text: str) -> str:
+    """Letters, digits and single hyphens only: "Senior Leadership Team (SLT)" -> "Senior-Leadership-Team-SLT"."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    ascii_text = re.sub(r"['\u2019]", "", ascii_text).replace("&", " and ")
+    return re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-") or "lead"
+
+
+def form_file_name(council: str, lead: str, quarter: pd.Period) -> str:
+    return f"{safe_name(lead)}--{safe_name(council)}--{quarters.slug(quarter)}.xlsx"
+
+
+def cell_text(value: object) -> str:
+    """A cell's value as text: dates as YYYY-MM-DD, whole numbers without ".0", blanks as ""."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = getattr(value, "text", value)  # an ArrayFormula keeps its text in .text
+    return str(text).strip()
+
+
+def check(values: list[str]) -> str:
+    """Short hashes of the reference cells, one per column, space-separated (whitespace-insensitive)."""
+    return " ".join(hashlib.sha256(" ".join(v.split()).encode("utf-8")).hexdigest()[:10] for v in values)
+
+
+def baseline(ws: Workspace, quarter: pd.Period) -> Workspace:
+    """The workspace without updates collected from this quarter's returns (what the forms were made from)."""
+    source = ws.updates["source"].astype(str)
+    mine = is_collected(source) & source.str.startswith(source_prefix(quarter))
+    return dataclasses.replace(ws, updates=ws.updates[~mine].reset_index(drop=True))
+
+
+@dataclass(frozen=True)
+class Lead:
+    council: str
+    lead: str
+
+    def __str__(self) -> str:
+        return f"{self.lead} ({self.council})"
+
+
+def _long(day: object) -> str:
+    return "" if day is None or pd.isna(day) else quarters.long_date(pd.Timestamp(day).date())
+
+
+def _current_target(row: dict) -> str:
+    text = _long(row["current_target_date"])
+    if not text:
+        text = "Ongoing" if row["target_kind"] == "ongoing" else "None given"
+    if row["target_revisions"]:
+        text += " (revised)"
+    if row["revision_requested"]:
+        text += "; a revision is requested, not yet agreed"
+    return text
+
+
+def form_rows(ws: Workspace, quarter: pd.Period) -> pd.DataFrame:
+    """One row per (lead, open action) as at the quarter end, with the form's reference cells.
+
+    Columns: council, lead, review_id, action_ref and the REFERENCE keys; ordered by
+    council, lead, then the review's and the action's own order.
+    """
+    status = baseline(ws, quarter).status(quarter)
+    open_ = status[status["status"].isin(OPEN)]
+    key = ["review_id", "action_ref"]
+    leads = ws.action_leads.merge(open_[key], on=key, how="inner")
+    if leads.empty:
+        return pd.DataFrame(columns=["council", "lead", *[k for k, _, _ in REFERENCE]])
+    leads = leads.assign(rank=leads["role"].map(_ROLE_ORDER)).sort_values("rank", kind="stable")
+    roles = (leads.groupby(["council", "lead", *key], sort=False)["role"]
+             .apply(lambda r: ", ".join(dict.fromkeys(x.capitalize() for x in r))).rename("role").reset_index())
+    detail = open_.set_index(key)
+    review_order = {rid: n for n, rid in enumerate(ws.reviews["review_id"])}
+    rows = []
+    for item in roles.to_dict("records"):
+        act = detail.loc[(item["review_id"], item["action_ref"])].to_dict()
+        comment_on = ""
+        if pd.notna(act["latest_update_on"]):
+            day = pd.Timestamp(act["latest_update_on"])
+            comment_on = f"about {day:%B %Y}" if act["latest_date_approximate"] else _long(day)
+        rows.append({
+            "council": item["council"], "lead": item["lead"],
+            "review_id": item["review_id"], "review_title": ws.titles.get(item["review_id"], ""),
+            "action_ref": item["action_ref"], "recommendation": act["recommendation"],
+            "action": act["action"], "role": item["role"],
+            "original_target": act["target_corrected"] or "None given",
+            "current_target": _current_target(act), "latest_status": act["status_label"],
+            "latest_comment": act["latest_comment"] if act["latest_comment"] else "",
+            "latest_comment_on": comment_on if act["latest_comment"] else "",
+            "_review_order": review_order.get(item["review_id"], 0), "_action_order": act["action_order"],
+        })
+    frame = pd.DataFrame(rows).sort_values(["council", "lead", "_review_order", "_action_order"], kind="stable")
+    return frame.drop(columns=["_review_order", "_action_order"]).reset_index(drop=True)
+
+
+def unled_open_actions(ws: Workspace, quarter: pd.Period) -> pd.DataFrame:
+    """Open actions with no lead named: they are in nobody's form."""
+    status = baseline(ws, quarter).status(quarter)
+    open_ = status[status["status"].isin(OPEN)]
+    led = pd.MultiIndex.from_frame(ws.action_leads[["review_id", "action_ref"]])
+    return open_[~pd.MultiIndex.from_frame(open_[["review_id", "action_ref"]]).isin(led)].reset_index(drop=True)
+
+
+def read_about(book) -> tuple[dict[str, tuple[str, str]], list[dict[str, str]]]:
+    """The About sheet: {key: (value, cell)}, and the row table as dicts (with "_cell" naming the row's cell)."""
+    sheet = book[ABOUT_SHEET]
+    values: dict[str, tuple[str, str]] = {}
+    rows: list[dict[str, str]] = []
+    in_table = False
+    for row in sheet.iter_rows(min_row=1, max_col=len(ROW_TABLE_HEADER)):
+        cells = [cell_text(c.value) for c in row]
+        if not in_table and cells[: len(ROW_TABLE_HEADER)] == ROW_TABLE_HEADER:
+            in_table = True
+            continue
+        if in_table:
+            if any(cells):
+                rows.append({**dict(zip(ROW_TABLE_HEADER, cells)), "_cell": f"{ABOUT_SHEET}!A{row[0].row}"})
+        elif cells[0] in ABOUT_KEYS:
+            values[cells[0]] = (cells[1], f"{ABOUT_SHEET}!B{row[0].row}")
+    return values, rows

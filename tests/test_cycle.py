@@ -1,0 +1,405 @@
+"""The quarterly update cycle on the real data: forms out (helpers.forms), returns in (helpers.collect).
+
+A copy of data/ (as the data_copy fixture makes, here once per module, with the
+committed processed tables) and a temporary reports folder; forms are made once
+for 2024/25 Q1 and each test works on its own copy of both.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from conftest import PROJECT
+from helpers.cycle import HEADERS, column_letter
+
+QUARTER = "2024/25 Q1"
+SLUG = "2024-25-Q1"
+SLT = "Senior-Leadership-Team-SLT--Dorset-Council--2024-25-Q1.xlsx"
+CABINET = "Cabinet--Dorset-Council--2024-25-Q1.xlsx"
+FINANCE_TEAM = "Finance-Team--Dorset-Council--2024-25-Q1.xlsx"
+HYPERLINK = '=HYPERLINK("https://example.org/mtfp","MTFP report")'
+TODAY = dt.date.today().isoformat()
+L = {key: column_letter(key) for key in ("review_id", "action_ref", "recommendation", "latest_comment", "status",
+                                          "comment", "updated_on", "revised_target", "revision_reason", "evidence")}
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory) -> Path:
+    """data/ (with processed tables) and reports/ holding the 2024/25 Q1 forms."""
+    root = tmp_path_factory.mktemp("cycle")
+    shutil.copytree(PROJECT / "data", root / "data")
+    (root / "reports").mkdir()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PEER_REVIEW_DATA", str(root / "data"))
+        mp.setenv("PEER_REVIEW_REPORTS", str(root / "reports"))
+        mp.setenv("QUARTER", QUARTER)
+        from helpers import forms
+
+        assert forms.main(["--from-env"]) == 0
+    return root
+
+
+@pytest.fixture
+def space(made: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """This test's own copy of data/ and reports/ (forms made), used by in-process helpers too."""
+    shutil.copytree(made / "data", tmp_path / "data")
+    shutil.copytree(made / "reports", tmp_path / "reports")
+    (tmp_path / "data" / "updates" / "returns" / SLUG).mkdir(parents=True)
+    monkeypatch.setenv("PEER_REVIEW_DATA", str(tmp_path / "data"))
+    monkeypatch.setenv("PEER_REVIEW_REPORTS", str(tmp_path / "reports"))
+    return tmp_path
+
+
+def run(root: Path, module: str, *args: str) -> subprocess.CompletedProcess:
+    """`python -m helpers.<module>` as a user runs it, on this workspace (as conftest.run_module)."""
+    env = {**os.environ, "PEER_REVIEW_DATA": str(root / "data"), "PEER_REVIEW_REPORTS": str(root / "reports")}
+    return subprocess.run([sys.executable, "-m", f"helpers.{module}", *args], capture_output=True, text=True,
+                          cwd=PROJECT, env=env, timeout=300)
+
+
+def form(root: Path, name: str) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(root / "reports" / SLUG / "forms" / name)
+
+
+def row_of(sheet, review_id: str, action_ref: str) -> int:
+    for r in range(2, sheet.max_row + 1):
+        if (sheet[f"A{r}"].value, sheet[f"{L['action_ref']}{r}"].value) == (review_id, action_ref):
+            return r
+    raise AssertionError(f"{review_id} {action_ref} not in the form")
+
+
+def text_cell(cell, value: str) -> None:
+    """What Excel stores when a lead types into a Text-formatted cell: a string, even "=..."."""
+    cell.value = value
+    cell.data_type = "s"
+
+
+def send_back(root: Path, book: openpyxl.Workbook, name: str) -> Path:
+    path = root / "data" / "updates" / "returns" / SLUG / name
+    book.save(path)
+    return path
+
+
+def read_log(root: Path) -> list[dict[str, str]]:
+    with open(root / "data" / "updates" / f"{SLUG}.csv", encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+# --- Forms out ----------------------------------------------------------------------
+
+def test_one_form_per_lead_with_open_actions(made: Path, monkeypatch: pytest.MonkeyPatch):
+    from helpers import quarters
+    from helpers.vocabulary import OPEN, update_statuses
+    from helpers.workspace import load_workspace
+
+    monkeypatch.setenv("PEER_REVIEW_DATA", str(made / "data"))
+    ws = load_workspace()
+    status = ws.status(quarters.parse_quarter(QUARTER))
+    open_ = status[status["status"].isin(OPEN)][["review_id", "action_ref"]]
+    expected = ws.action_leads.merge(open_, on=["review_id", "action_ref"])
+    folder = made / "reports" / SLUG / "forms"
+    books = sorted(p.name for p in folder.glob("*.xlsx"))
+    assert len(books) == expected.groupby(["council", "lead"]).ngroups == 22
+    assert all(re.fullmatch(r"[A-Za-z0-9-]+--Dorset-Council--2024-25-Q1\.xlsx", b) for b in books)
+    assert SLT in books and "Childrens-Services--Dorset-Council--2024-25-Q1.xlsx" in books
+    assert not any(b.startswith("All-managers") for b in books)  # its one action (23) is complete in the plan
+
+    book = form(made, SLT)
+    assert book.sheetnames == ["Updates", "Instructions", "About"]
+    assert book["About"].sheet_state == "hidden" and book.security.lockStructure
+    sheet = book["Updates"]
+    assert [c.value for c in sheet[1]] == HEADERS
+    slt = expected[expected["lead"] == "Senior Leadership Team (SLT)"]
+    assert sheet.max_row - 1 == len(slt) == 19
+    # The 2021 finance plan's SLT actions: 2 (October 2021, nothing reported since) is open; 26 is complete.
+    r = row_of(sheet, "2021-finance", "2")
+    assert sheet[f"G{r}"].value == "October 2021" and sheet[f"I{r}"].value == "Target passed, no update"
+    assert sheet[f"F{r}"].value == "Lead"
+    assert not any(sheet[f"A{n}"].value == "2021-finance" and sheet[f"C{n}"].value == "26"
+                   for n in range(2, sheet.max_row + 1))
+    assert sheet.protection.sheet and sheet.freeze_panes == "D2"
+    assert sheet[f"A{r}"].protection.locked and not sheet[f"{L['status']}{r}"].protection.locked
+    assert all(not sheet[f"{L[k]}{r}"].protection.locked for k in ("comment", "updated_on", "revised_target",
+                                                                    "revision_reason", "evidence"))
+    assert sheet[f"D{r}"].alignment.wrap_text
+    lists = [v for v in sheet.data_validations.dataValidation if v.type == "list"]
+    assert lists[0].formula1 == '"' + ",".join(update_statuses()) + '"'
+    assert f"{L['status']}2:{L['status']}20" in str(lists[0].sqref)
+    instructions = "\n".join(str(c.value) for c in book["Instructions"]["A"])
+    assert "by 12 July 2024" in instructions  # 30 June 2024 + 10 working days
+    assert all(f"{name}:" in instructions for name in update_statuses())
+    assert "request until the committee agrees" in instructions and "Do not" in instructions
+    about = {row[0].value: row[1].value for row in book["About"].iter_rows(max_row=8)}
+    assert about["quarter"] == QUARTER and about["lead"] == "Senior Leadership Team (SLT)"
+    assert about["council"] == "Dorset Council" and about["form_version"] == "1"
+
+    chase = list(csv.DictReader(open(folder / "chase-list.csv", encoding="utf-8")))
+    assert len(chase) == 22 and {c["returned"] for c in chase} == {"no"}
+    assert {c["form"] for c in chase} == set(books)
+    assert "| Senior Leadership Team (SLT) | Dorset Council | 19 |" in (folder / "README.md").read_text()
+
+
+# --- The round trip ---------------------------------------------------------------------
+
+def test_round_trip_forms_returns_log_status_and_report(space: Path):
+    from helpers import quarters
+    from helpers.committee import action_table
+    from helpers.presentation import table_html
+    from helpers.workspace import load_workspace
+
+    log = space / "data" / "updates" / f"{SLUG}.csv"
+    log.write_text("review_id,action_ref,status,comment,updated_on\n"
+                   "2022-progress,4,In progress,Typed by hand from an email.,2024-05-20\n", encoding="utf-8")
+
+    book = form(space, SLT)
+    sheet = book["Updates"]
+    done, commented, revised = (row_of(sheet, "2021-finance", ref) for ref in ("2", "9", "41"))
+    sheet[f"{L['status']}{done}"] = "Complete"
+    sheet[f"{L['comment']}{done}"] = "Budget principles refreshed and agreed by Cabinet."
+    sheet[f"{L['updated_on']}{done}"] = dt.datetime(2024, 6, 10)
+    text_cell(sheet[f"{L['comment']}{commented}"], HYPERLINK)  # a comment only: not complete, past target
+    sheet[f"{L['status']}{revised}"] = "In progress"
+    sheet[f"{L['comment']}{revised}"] = "Savings plan drafted."
+    sheet[f"{L['updated_on']}{revised}"] = "14/06/2024"
+    sheet[f"{L['revised_target']}{revised}"] = "March 2025"
+    sheet[f"{L['revision_reason']}{revised}"] = "Waiting for the 2025/26 budget round."
+    sheet[f"{L['evidence']}{revised}"] = "https://example.org/cabinet/2024-06"
+    send_back(space, book, "SLT return.xlsx")  # renamed by the lead: still theirs (About sheet)
+
+    book = form(space, CABINET)
+    sheet = book["Updates"]
+    r = row_of(sheet, "2021-finance", "5")
+    sheet[f"{L['status']}{r}"] = "Behind schedule"
+    text_cell(sheet[f"{L['comment']}{r}"], "+ new timetable to Cabinet in July")
+    send_back(space, book, CABINET)
+    send_back(space, form(space, FINANCE_TEAM), FINANCE_TEAM)  # nothing filled: no update, no error
+
+    first = run(space, "collect", "--quarter", QUARTER)
+    assert first.returncode == 0, first.stderr
+    assert "3 return(s) read (2 with updates, 1 empty)" in first.stdout
+    with open(log, encoding="utf-8", newline="") as f:
+        assert next(csv.reader(f)) == ["review_id", "action_ref", "status", "comment", "updated_on",
+                                       "revised_target", "revision_reason", "revision_approved_by",
+                                       "revision_approved_on", "evidence", "lead", "source", "collected_on"]
+    rows = read_log(space)
+    assert rows[0]["comment"] == "Typed by hand from an email." and rows[0]["source"] == ""  # kept as typed
+    got = {(r["action_ref"], r["source"]): r for r in rows[1:]}
+    assert len(rows) == 5
+    slt = f"returns/{SLUG}/SLT return.xlsx:Updates!"
+    assert got[("2", f"{slt}{done}")]["status"] == "Complete"
+    assert got[("2", f"{slt}{done}")]["updated_on"] == "2024-06-10"
+    assert got[("9", f"{slt}{commented}")]["comment"] == HYPERLINK
+    assert got[("9", f"{slt}{commented}")]["updated_on"] == "2024-06-30"  # blank date: as at the quarter end
+    rev = got[("41", f"{slt}{revised}")]
+    assert (rev["revised_target"], rev["revision_reason"], rev["evidence"], rev["updated_on"]) == (
+        "March 2025", "Waiting for the 2025/26 budget round.", "https://example.org/cabinet/2024-06", "2024-06-14")
+    assert rev["revision_approved_on"] == "" and rev["lead"] == "Senior Leadership Team (SLT)"
+    cab = got[("5", f"returns/{SLUG}/{CABINET}:Updates!{r}")]
+    assert (cab["status"], cab["comment"], cab["lead"]) == ("Behind schedule", "+ new timetable to Cabinet in July",
+                                                            "Cabinet")
+    assert {r["collected_on"] for r in rows[1:]} == {TODAY}
+
+    # Status at the quarter end: complete closes; a comment since the plan makes a passed target Overdue.
+    q1 = quarters.parse_quarter(QUARTER)
+    status = load_workspace().status(q1).set_index(["review_id", "action_ref"])
+    assert status.loc[("2021-finance", "2"), "status"] == "complete"
+    assert status.loc[("2021-finance", "9"), "status"] == "overdue"
+    assert status.loc[("2021-finance", "9"), "latest_comment"] == HYPERLINK
+    assert status.loc[("2021-finance", "41"), "status"] == "overdue"  # the revision is only requested
+    assert status.loc[("2021-finance", "41"), "revision_requested"]
+    assert str(status.loc[("2021-finance", "41"), "current_target_date"].date()) == "2022-02-28"
+    assert status.loc[("2021-finance", "5"), "status"] == "overdue"
+    assert status.loc[("2021-finance", "4"), "status"] == "not-reported"  # no return from its lead
+    html = table_html(action_table(status.reset_index().query("action_ref == '9' and review_id == '2021-finance'")))
+    assert f">{HYPERLINK}</td>" in html and "<a " not in html  # shown as the text it is, not a link
+
+    # Collecting again changes nothing, byte for byte (collected_on is the first collection's).
+    before = log.read_bytes()
+    again = run(space, "collect", "--quarter", QUARTER)
+    assert again.returncode == 0, again.stderr
+    assert log.read_bytes() == before and "unchanged" in again.stdout
+    chase = {c["lead"]: c for c in csv.DictReader(open(space / "reports" / SLUG / "forms" / "chase-list.csv"))}
+    assert chase["Senior Leadership Team (SLT)"]["returned"] == "yes"
+    assert chase["Senior Leadership Team (SLT)"]["return_file"] == "SLT return.xlsx"
+    assert chase["Senior Leadership Team (SLT)"]["rows_collected"] == "3"
+    assert chase["Finance Team"]["returned"] == "yes" and chase["Children's Services"]["returned"] == "no"
+
+    # The committee agrees the revision in July: the analyst fills the approval; collect keeps it.
+    text = before.decode("utf-8").replace("Waiting for the 2025/26 budget round.,,,",
+                                          "Waiting for the 2025/26 budget round.,Cabinet,2024-07-16,")
+    log.write_text(text, encoding="utf-8")
+    kept = run(space, "collect", "--quarter", QUARTER)
+    assert kept.returncode == 0, kept.stderr
+    assert log.read_text(encoding="utf-8") == text
+    ws = load_workspace()
+    assert ws.status(q1).set_index(["review_id", "action_ref"]).loc[("2021-finance", "41"), "status"] == "overdue"
+    q2 = ws.status(q1 + 1).set_index(["review_id", "action_ref"]).loc[("2021-finance", "41")]
+    assert q2["status"] == "not-yet-due" and str(q2["current_target_date"].date()) == "2025-03-31"
+
+    # Next quarter's form shows the comment as text, never a formula; the completed action is gone.
+    from helpers import forms
+
+    assert forms.main(["--quarter", "2024/25 Q2"]) == 0
+    book = openpyxl.load_workbook(space / "reports" / "2024-25-Q2" / "forms" /
+                                  "Senior-Leadership-Team-SLT--Dorset-Council--2024-25-Q2.xlsx")
+    sheet = book["Updates"]
+    cell = sheet[f"{L['latest_comment']}{row_of(sheet, '2021-finance', '9')}"]
+    assert (cell.value, cell.data_type) == (HYPERLINK, "s")
+    with pytest.raises(AssertionError):
+        row_of(sheet, "2021-finance", "2")
+
+
+# --- Bad returns: one line each, naming workbook, sheet and cell; nothing written -------
+
+def _fill(sheet, values: dict[str, object], row: int = 2) -> None:
+    for key, value in values.items():
+        sheet[f"{L[key]}{row}"] = value
+
+
+BAD = {
+    # case: (form, how it is spoilt, the message (after "error: .../returns/2024-25-Q1/"))
+    "unknown status": (SLT, lambda b: _fill(b["Updates"], {"status": "Nearly done"}),
+                       f"{SLT}: Updates!L2: unknown status 'Nearly done'; use one of Complete, In progress, "
+                       "Not started, On hold, Behind schedule, or leave it blank"),
+    "date outside the quarter": (CABINET, lambda b: _fill(b["Updates"], {"status": "In progress",
+                                                                           "updated_on": dt.datetime(2024, 7, 5)}),
+                                 f"{CABINET}: Updates!N2: date of update 2024-07-05 is outside 2024/25 Q1 "
+                                 "(2024-04-01 to 2024-06-30)"),
+    "revised target without a reason": (
+        "Corporate-Director-Finance-and-Commercial--Dorset-Council--2024-25-Q1.xlsx",
+        lambda b: _fill(b["Updates"], {"comment": "Slipping.", "revised_target": "March 2025"}),
+        "Corporate-Director-Finance-and-Commercial--Dorset-Council--2024-25-Q1.xlsx: Updates!P2: a revised target "
+        "date needs a reason for the revision"),
+    "revised target not a date": (
+        "Childrens-Services--Dorset-Council--2024-25-Q1.xlsx",
+        lambda b: _fill(b["Updates"], {"revised_target": "when the budget allows", "revision_reason": "Funding"}),
+        "Childrens-Services--Dorset-Council--2024-25-Q1.xlsx: Updates!O2: revised target 'when the budget allows' "
+        "is not a date"),
+    "locked cell changed": (
+        "Budget-Holders--Dorset-Council--2024-25-Q1.xlsx",
+        lambda b: _fill(b["Updates"], {"recommendation": "Something easier.", "status": "Complete"}),
+        "Budget-Holders--Dorset-Council--2024-25-Q1.xlsx: Updates!D2: a locked cell was changed "
+        "(Recommendation (peers' wording): now 'Something easier.')"),
+    "not an open action of that lead": (
+        "Executive-Director-Place--Dorset-Council--2024-25-Q1.xlsx",
+        lambda b: (_fill(b["Updates"], {"status": "In progress"}),
+                   b["About"].__setitem__("B5", "All managers")),  # a form passed to the wrong person
+        "Executive-Director-Place--Dorset-Council--2024-25-Q1.xlsx: Updates!C2: 2021-finance action 37 is not an "
+        "open action of All managers at Dorset Council on 30 June 2024"),
+    "row added": (
+        "Head-of-Human-Resources--Dorset-Council--2024-25-Q1.xlsx",
+        lambda b: (b["Updates"].__setitem__("A3", "2022-progress"), _fill(b["Updates"], {"status": "Complete"}, 3)),
+        "Head-of-Human-Resources--Dorset-Council--2024-25-Q1.xlsx: Updates!A3: row 3 was not in the form as sent "
+        "(rows 2 to 2)"),
+    "sheet renamed": (
+        "Executive-Director-Corporate-Development--Dorset-Council--2024-25-Q1.xlsx",
+        lambda b: setattr(b["Updates"], "title", "Progress"),
+        "Executive-Director-Corporate-Development--Dorset-Council--2024-25-Q1.xlsx: Updates: sheet missing (the "
+        "workbook has Progress, Instructions, About)"),
+    "header renamed": (
+        FINANCE_TEAM, lambda b: b["Updates"].__setitem__("M1", "Comments"),
+        f"{FINANCE_TEAM}: Updates!M1: header is 'Comments', should be 'Progress comment'"),
+    "column removed": (
+        "Childrens-Accountancy-Team--Dorset-Council--2024-25-Q1.xlsx", lambda b: b["Updates"].delete_cols(13),
+        "Childrens-Accountancy-Team--Dorset-Council--2024-25-Q1.xlsx: Updates!M1: header is 'Date of update', "
+        "should be 'Progress comment'"),
+    "form for another quarter": (
+        "Chief-Executive--Dorset-Council--2024-25-Q1.xlsx", lambda b: b["About"].__setitem__("B3", "2024/25 Q2"),
+        "Chief-Executive--Dorset-Council--2024-25-Q1.xlsx: About!B3: this form is for 2024/25 Q2, not 2024/25 Q1"),
+    "not an xlsx": ("notes.txt", None, "notes.txt: not an Excel workbook (.xlsx)"),
+    "corrupt xlsx": ("broken.xlsx", None, "broken.xlsx: not a readable Excel workbook (.xlsx)"),
+}
+HAND_TYPED = "review_id,action_ref,status,comment,updated_on\n2021-finance,31,In progress,By hand.,2024-05-02\n"
+
+
+@pytest.fixture(scope="module")
+def bad_run(made: Path, tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
+    """One collect over a returns folder holding every bad case (each from a different lead's form)."""
+    root = tmp_path_factory.mktemp("bad")
+    shutil.copytree(made / "data", root / "data")
+    shutil.copytree(made / "reports", root / "reports")
+    folder = root / "data" / "updates" / "returns" / SLUG
+    folder.mkdir(parents=True)
+    (root / "data" / "updates" / f"{SLUG}.csv").write_text(HAND_TYPED, encoding="utf-8")
+    for name, spoil, _ in BAD.values():
+        if spoil is None:
+            (folder / name).write_bytes(b"PK\x03\x04 this is not really a workbook" if name.endswith(".xlsx")
+                                        else b"Notes from the lead's email\n")
+            continue
+        book = form(root, name)
+        spoil(book)
+        book.save(folder / name)
+    good = form(root, "Service-Manager-for-Commercial-and-Procurement--Dorset-Council--2024-25-Q1.xlsx")
+    _fill(good["Updates"], {"status": "Complete", "comment": "Done."})
+    send_back(root, good, "good.xlsx")  # a good return alongside: still nothing is written
+    return run(root, "collect", "--quarter", QUARTER), root
+
+
+@pytest.mark.parametrize("case", list(BAD))
+def test_bad_return_gives_one_line_naming_the_cell(bad_run, case: str):
+    result, _ = bad_run
+    _, _, message = BAD[case]
+    lines = [line for line in result.stderr.splitlines() if message in line]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: ") and f"returns/{SLUG}/{message}" in lines[0]
+
+
+def test_bad_returns_exit_1_and_write_nothing(bad_run):
+    result, root = bad_run
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == len(BAD), result.stderr
+    assert result.stderr.splitlines()[-1] == "nothing written"
+    assert (root / "data" / "updates" / f"{SLUG}.csv").read_text(encoding="utf-8") == HAND_TYPED
+
+
+# --- Conflicts ----------------------------------------------------------------------------
+
+def test_a_changed_return_is_a_conflict_unless_replace(space: Path):
+    book = form(space, CABINET)
+    _fill(book["Updates"], {"status": "In progress", "comment": "Timetable agreed."})
+    path = send_back(space, book, CABINET)
+    assert run(space, "collect", "--quarter", QUARTER).returncode == 0
+    log = space / "data" / "updates" / f"{SLUG}.csv"
+    log.write_text(log.read_text(encoding="utf-8").replace(TODAY, "2024-07-08"), encoding="utf-8")
+    before = log.read_bytes()
+
+    book = openpyxl.load_workbook(path)
+    book["Updates"][f"{L['comment']}2"] = "Timetable agreed; report in July."
+    book.save(path)
+    clash = run(space, "collect", "--quarter", QUARTER)
+    assert clash.returncode == 1 and log.read_bytes() == before
+    assert (f"returns/{SLUG}/{CABINET}: Updates!M2: conflicts with the row collected on 2024-07-08 (comment: was "
+            "'Timetable agreed.', now 'Timetable agreed; report in July.'); use --replace") in clash.stderr
+
+    replaced = run(space, "collect", "--quarter", QUARTER, "--replace")
+    assert replaced.returncode == 0, replaced.stderr
+    (row,) = read_log(space)
+    assert (row["comment"], row["collected_on"]) == ("Timetable agreed; report in July.", TODAY)
+
+    path.unlink()
+    gone = run(space, "collect", "--quarter", QUARTER)
+    assert gone.returncode == 1
+    assert f"returns/{SLUG}/{CABINET}:Updates!2 was collected on {TODAY} but is no longer in the returns" \
+        in gone.stderr
+
+
+def test_two_returns_from_one_lead_are_refused(space: Path, capsys: pytest.CaptureFixture):
+    from helpers import collect
+
+    send_back(space, form(space, CABINET), CABINET)
+    send_back(space, form(space, CABINET), "Cabinet (1).xlsx")
+    assert collect.main(["--quarter", QUARTER]) == 1
+    err = capsys.readouterr().err
+    assert f"returns/{SLUG}/{CABINET}: About: another return for Cabinet (Dorset Council) is Cabinet (1).xlsx" \
+        in err
+    assert not (space / "data" / "updates" / f"{SLUG}.csv").exists()
