@@ -1,36 +1,82 @@
 # Run `make help` for the list of targets.
+#
+# Shell safety: the values people pass (QUARTER, REVIEWS, MEETING_DATE) are
+# never pasted into a recipe line. They reach Python as environment variables
+# (`export` below) and the commands have a fixed argument vector
+# (`python -m helpers.report --from-env`), so a quote, `;` or `$(...)` in a
+# value is just text. tests/test_project.py fails if a recipe mentions one of them.
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
-QUARTER ?=
-REVIEWS ?=
+LOCK   := requirements/lock.txt
+# nbstripout keeps the outputs and execution counts (nbval compares the outputs
+# and refuses a cell with outputs but no count) and the cell ids, and strips the
+# per-run noise: execution timings and papermill's metadata.
+# .pre-commit-config.yaml uses the same options (tests/test_project.py checks).
+NBSTRIPOUT_ARGS := --keep-output --keep-count --keep-id --extra-keys "metadata.papermill cell.metadata.papermill"
+
+# Take the values verbatim (`$(value ...)`: make does not expand a `$(shell ...)`
+# inside them) and hand them to Python as environment variables.
+override QUARTER      := $(value QUARTER)
+override REVIEWS      := $(value REVIEWS)
+override MEETING_DATE := $(value MEETING_DATE)
+export QUARTER REVIEWS MEETING_DATE
 
 .DEFAULT_GOAL := help
-.PHONY: help venv extract report report-all test lab bench clean
+.PHONY: help venv lock lock-upgrade extract report report-all forms collect notebooks test lint lab bench clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+# The lock is for Python 3.11 on Linux; another Python may still work, so warn only.
+$(STAMP): $(LOCK) pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.version_info[:2] == (3, 11) or print("warning: requirements/lock.txt is for Python 3.11, this is " + sys.version.split()[0], file=sys.stderr)'
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
-venv: $(STAMP) ## Create .venv and install the project into it
+venv: $(STAMP) ## Create .venv and install the locked versions (requirements/lock.txt) and the project
+
+lock: $(STAMP) ## Update requirements/lock.txt after editing pyproject.toml (keeps existing pins)
+	@$(PY) -c 'import sys; assert sys.version_info[:2] == (3, 11) and sys.platform == "linux", "make lock needs Python 3.11 on Linux"'
+	$(PY) -m piptools compile pyproject.toml
+
+lock-upgrade: $(STAMP) ## Regenerate requirements/lock.txt with the newest versions the ranges allow
+	@$(PY) -c 'import sys; assert sys.version_info[:2] == (3, 11) and sys.platform == "linux", "make lock needs Python 3.11 on Linux"'
+	$(PY) -m piptools compile --upgrade pyproject.toml
 
 extract: $(STAMP) ## Read the raw documents into data/processed tables
 	$(PY) -m helpers.extract
 
-report: $(STAMP) ## Write the quarterly HTML report (QUARTER="2023/24 Q4", default: latest completed quarter)
-	$(PY) -m helpers.report $(if $(QUARTER),--quarter "$(QUARTER)") $(if $(REVIEWS),--reviews $(REVIEWS))
+report: $(STAMP) ## Write the quarterly HTML report (QUARTER="2023/24 Q4", REVIEWS="2021-finance 2022-progress", MEETING_DATE=2024-05-14; default: latest completed quarter)
+	$(PY) -m helpers.report --from-env
 
 report-all: $(STAMP) ## Backfill the report for every quarter since the first action plan
 	$(PY) -m helpers.report --all
 
+forms: $(STAMP) ## Write the lead officers' xlsx update forms for a quarter (QUARTER="2024/25 Q1")
+	$(PY) -m helpers.forms --from-env
+
+collect: $(STAMP) ## Read the returned xlsx forms into data/updates (QUARTER="2024/25 Q1")
+	$(PY) -m helpers.collect --from-env
+
+notebooks: $(STAMP) ## Re-execute notebooks/*.ipynb in place so their stored outputs match the data
+	$(PY) -m helpers.notebooks
+	$(VENV)/bin/nbstripout $(NBSTRIPOUT_ARGS) notebooks/*.ipynb
+
 test: $(STAMP) ## Run the unit tests, back-tests, nbval over the notebooks and the browser test
 	$(PY) -m pytest --nbval-lax --nbval-current-env
+
+# Runs all three checks, then fails if any of them did.
+lint: $(STAMP) ## Check code style (ruff check, ruff format --check) and notebook metadata (nbstripout --verify)
+	@status=0; \
+	$(VENV)/bin/ruff check src tests notebooks || status=1; \
+	$(VENV)/bin/ruff format --check --output-format concise src tests || status=1; \
+	$(VENV)/bin/nbstripout --verify $(NBSTRIPOUT_ARGS) notebooks/*.ipynb || { status=1; \
+	  echo "notebooks carry execution timings or papermill metadata: 'make notebooks' re-executes and strips them"; }; \
+	exit $$status
 
 lab: $(STAMP) ## Start JupyterLab in notebooks/ from the project's environment
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
@@ -39,4 +85,4 @@ bench: $(STAMP) ## Run the benchmarks and write benchmarks/results.json
 	$(PY) -m helpers.bench
 
 clean: ## Remove the virtual environment and caches (keeps data and reports)
-	rm -rf $(VENV) .pytest_cache build src/*.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache build src/*.egg-info
