@@ -1,4 +1,5 @@
 """Shared fixtures: a private copy of the data folder for tests that change data."""
+
 from __future__ import annotations
 
 import os
@@ -28,5 +29,11 @@ def run_module(module: str, *args: str, data: Path | None = None, timeout: int =
     env = dict(os.environ)
     if data is not None:
         env["PEER_REVIEW_DATA"] = str(data)
-    return subprocess.run([sys.executable, "-m", f"helpers.{module}", *args], capture_output=True, text=True,
-                          cwd=PROJECT, env=env, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", f"helpers.{module}", *args],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT,
+        env=env,
+        timeout=timeout,
+    )

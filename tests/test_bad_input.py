@@ -1,4 +1,5 @@
 """Bad input stops the run with one plain line naming the file and line, and loses nothing."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -28,66 +29,139 @@ def _edit(data: Path, name: str, old: str, new: str) -> None:
 
 
 CASES = {
-    "malformed metadata": (lambda d: _edit(d, "reviews/2021-finance.yaml", "kind: finance peer challenge",
-                                           "kind: [finance"),
-                           "reviews/2021-finance.yaml:", "not valid YAML"),
-    "metadata breaks the schema": (lambda d: _edit(d, "reviews/2022-progress.yaml", "recommendations_expected: 8",
-                                                   "recommendations_expected: eight"),
-                                   "reviews/2022-progress.yaml:18", "recommendations_expected"),
-    "missing raw document": (lambda d: (d / PROGRESS).unlink(),
-                             "2022-09-progress-review-summary-and-action-plan.txt", "is listed but is not a file"),
-    "table header not found": (lambda d: _edit(d, "reviews/2021-finance.yaml", 'header: "Rec\\tPeer',
-                                               'header: "Ref\\tPeer'),
-                               "2021-10-05-cabinet-finance-peer-challenge-action-plan.txt:105",
-                               "was not found; the nearest line is 105"),
-    "duplicated recommendation number": (lambda d: _edit(d, FINANCE, "\n12.\tEmbed the performance", "\n11.\tEmbed the performance"),
-                                         "2021-10-05-cabinet-finance-peer-challenge-action-plan.txt:123",
-                                         "recommendation 11 appears twice"),
-    "unparseable target": (lambda d: _edit(d, FINANCE, "\tOctober 2021\tCorporate Director Finance & Commercial",
-                                           "\tOctobre 2021\tCorporate Director Finance & Commercial"),
-                           "2021-10-05-cabinet-finance-peer-challenge-action-plan.txt:107",
-                           "cannot read target 'Octobre 2021'"),
-    "unknown lead": (lambda d: _edit(d, FINANCE, "\tCSAMG\n", "\tCSAMG and the Mayor\n"),
-                     "2021-10-05-cabinet-finance-peer-challenge-action-plan.txt:145", "unknown lead"),
-    "stale correction": (lambda d: _edit(d, "corrections.csv", "2021-finance,46,", "2021-finance,45,"),
-                         "corrections.csv:2", "correction for target of action 45"),
+    "malformed metadata": (
+        lambda d: _edit(d, "reviews/2021-finance.yaml", "kind: finance peer challenge", "kind: [finance"),
+        "reviews/2021-finance.yaml:",
+        "not valid YAML",
+    ),
+    "metadata breaks the schema": (
+        lambda d: _edit(
+            d, "reviews/2022-progress.yaml", "recommendations_expected: 8", "recommendations_expected: eight"
+        ),
+        "reviews/2022-progress.yaml:18",
+        "recommendations_expected",
+    ),
+    "missing raw document": (
+        lambda d: (d / PROGRESS).unlink(),
+        "2022-09-progress-review-summary-and-action-plan.txt",
+        "is listed but is not a file",
+    ),
+    "table header not found": (
+        lambda d: _edit(d, "reviews/2021-finance.yaml", 'header: "Rec\\tPeer', 'header: "Ref\\tPeer'),
+        "2021-10-05-cabinet-finance-peer-challenge-action-plan.txt:105",
+        "was not found; the nearest line is 105",
+    ),
+    "duplicated recommendation number": (
+        lambda d: _edit(d, FINANCE, "\n12.\tEmbed the performance", "\n11.\tEmbed the performance"),
+        "2021-10-05-cabinet-finance-peer-challenge-action-plan.txt:123",
+        "recommendation 11 appears twice",
+    ),
+    "unparseable target": (
+        lambda d: _edit(
+            d,
+            FINANCE,
+            "\tOctober 2021\tCorporate Director Finance & Commercial",
+            "\tOctobre 2021\tCorporate Director Finance & Commercial",
+        ),
+        "2021-10-05-cabinet-finance-peer-challenge-action-plan.txt:107",
+        "cannot read target 'Octobre 2021'",
+    ),
+    "unknown lead": (
+        lambda d: _edit(d, FINANCE, "\tCSAMG\n", "\tCSAMG and the Mayor\n"),
+        "2021-10-05-cabinet-finance-peer-challenge-action-plan.txt:145",
+        "unknown lead",
+    ),
+    "stale correction": (
+        lambda d: _edit(d, "corrections.csv", "2021-finance,46,", "2021-finance,45,"),
+        "corrections.csv:2",
+        "correction for target of action 45",
+    ),
     # From the hardening issue: each of these broke the one-line promise.
-    "impossible date in metadata": (lambda d: _edit(d, "reviews/2021-finance.yaml", "start: 2021-06-21",
-                                                    "start: 2021-02-30"),
-                                    "reviews/2021-finance.yaml:9", "'2021-02-30' is not a real date"),
-    "duplicated metadata key": (lambda d: _edit(d, "reviews/2022-progress.yaml", "source_date: 2023-02-28",
-                                                "source_date: 2023-02-28\nsource_date: 2023-03-01"),
-                                "reviews/2022-progress.yaml:", "appears twice"),
-    "YAML alias": (lambda d: _edit(d, "reviews/2022-progress.yaml", "approved_by: Cabinet",
-                                   "approved_by: &who Cabinet\n  monitored_by: *who"),
-                   "reviews/2022-progress.yaml:", "aliases"),
-    "metadata in Windows-1252": (lambda d: (d / "reviews/2022-progress.yaml").write_bytes(
-        (d / "reviews/2022-progress.yaml").read_bytes().replace(b"Progress review 2022", b"Progress review \x96 2022")),
-                                 "reviews/2022-progress.yaml", "save it as UTF-8"),
-    "leads file in Windows-1252": (lambda d: (d / "leads.csv").write_bytes(
-        (d / "leads.csv").read_bytes().replace(b"Children's Services", b"Children\x92s Services")),
-                                   "leads.csv", "save it as UTF-8"),
-    "unclosed quote in leads.csv": (lambda d: _edit(d, "leads.csv", "Dorset Council,Cabinet", 'Dorset Council,"Cabinet'),
-                                    "leads.csv:", "quote"),
-    "a folder where a raw document should be": (lambda d: ((d / PROGRESS).unlink(), (d / PROGRESS).mkdir()),
-                                                "2022-09-progress-review-summary-and-action-plan.txt", "folder"),
-    "raw document cut short": (lambda d: (d / FINANCE).write_text(
-        (d / FINANCE).read_text(encoding="utf-8")[:40000], encoding="utf-8"),
-                               "2021-10-05-cabinet-finance-peer-challenge-action-plan.txt", "differs from the one recorded"),
-    "the same review under a second id": (lambda d: (d / "reviews/2021-finance-copy.yaml").write_text(
-        (d / "reviews/2021-finance.yaml").read_text(encoding="utf-8").replace("id: 2021-finance", "id: 2021-finance-copy"),
-        encoding="utf-8"), "reviews/2021-finance", "reads the same action plan as review"),
-    "season end month of 13": (lambda d: _edit(d, "vocabulary.yaml", "autumn: {last_month: 11}",
-                                               "autumn: {last_month: 13}"),
-                               "vocabulary.yaml:", "last_month must be a month number 1-12"),
-    "no ongoing target words": (lambda d: _edit(d, "vocabulary.yaml", "ongoing: [Ongoing, On-going, On going, Continuous, Continual]",
-                                                "ongoing: []"),
-                                "vocabulary.yaml:", "targets.ongoing must list at least one word"),
-    "unknown recorded theme": (lambda d: _edit(d, "reviews/2019-cpc.yaml", "theme: governance-scrutiny",
-                                               "theme: governance"),
-                               "reviews/2019-cpc.yaml", "theme 'governance' is not in data/themes.csv"),
-    "malformed themes.csv": (lambda d: _edit(d, "themes.csv", "theme_id,theme,description,terms", "id,theme,terms"),
-                             "themes.csv:1", "missing column"),
+    "impossible date in metadata": (
+        lambda d: _edit(d, "reviews/2021-finance.yaml", "start: 2021-06-21", "start: 2021-02-30"),
+        "reviews/2021-finance.yaml:9",
+        "'2021-02-30' is not a real date",
+    ),
+    "duplicated metadata key": (
+        lambda d: _edit(
+            d,
+            "reviews/2022-progress.yaml",
+            "source_date: 2023-02-28",
+            "source_date: 2023-02-28\nsource_date: 2023-03-01",
+        ),
+        "reviews/2022-progress.yaml:",
+        "appears twice",
+    ),
+    "YAML alias": (
+        lambda d: _edit(
+            d, "reviews/2022-progress.yaml", "approved_by: Cabinet", "approved_by: &who Cabinet\n  monitored_by: *who"
+        ),
+        "reviews/2022-progress.yaml:",
+        "aliases",
+    ),
+    "metadata in Windows-1252": (
+        lambda d: (d / "reviews/2022-progress.yaml").write_bytes(
+            (d / "reviews/2022-progress.yaml")
+            .read_bytes()
+            .replace(b"Progress review 2022", b"Progress review \x96 2022")
+        ),
+        "reviews/2022-progress.yaml",
+        "save it as UTF-8",
+    ),
+    "leads file in Windows-1252": (
+        lambda d: (d / "leads.csv").write_bytes(
+            (d / "leads.csv").read_bytes().replace(b"Children's Services", b"Children\x92s Services")
+        ),
+        "leads.csv",
+        "save it as UTF-8",
+    ),
+    "unclosed quote in leads.csv": (
+        lambda d: _edit(d, "leads.csv", "Dorset Council,Cabinet", 'Dorset Council,"Cabinet'),
+        "leads.csv:",
+        "quote",
+    ),
+    "a folder where a raw document should be": (
+        lambda d: ((d / PROGRESS).unlink(), (d / PROGRESS).mkdir()),
+        "2022-09-progress-review-summary-and-action-plan.txt",
+        "folder",
+    ),
+    "raw document cut short": (
+        lambda d: (d / FINANCE).write_text((d / FINANCE).read_text(encoding="utf-8")[:40000], encoding="utf-8"),
+        "2021-10-05-cabinet-finance-peer-challenge-action-plan.txt",
+        "differs from the one recorded",
+    ),
+    "the same review under a second id": (
+        lambda d: (d / "reviews/2021-finance-copy.yaml").write_text(
+            (d / "reviews/2021-finance.yaml")
+            .read_text(encoding="utf-8")
+            .replace("id: 2021-finance", "id: 2021-finance-copy"),
+            encoding="utf-8",
+        ),
+        "reviews/2021-finance",
+        "reads the same action plan as review",
+    ),
+    "season end month of 13": (
+        lambda d: _edit(d, "vocabulary.yaml", "autumn: {last_month: 11}", "autumn: {last_month: 13}"),
+        "vocabulary.yaml:",
+        "last_month must be a month number 1-12",
+    ),
+    "no ongoing target words": (
+        lambda d: _edit(
+            d, "vocabulary.yaml", "ongoing: [Ongoing, On-going, On going, Continuous, Continual]", "ongoing: []"
+        ),
+        "vocabulary.yaml:",
+        "targets.ongoing must list at least one word",
+    ),
+    "unknown recorded theme": (
+        lambda d: _edit(d, "reviews/2019-cpc.yaml", "theme: governance-scrutiny", "theme: governance"),
+        "reviews/2019-cpc.yaml",
+        "theme 'governance' is not in data/themes.csv",
+    ),
+    "malformed themes.csv": (
+        lambda d: _edit(d, "themes.csv", "theme_id,theme,description,terms", "id,theme,terms"),
+        "themes.csv:1",
+        "missing column",
+    ),
 }
 
 

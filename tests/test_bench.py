@@ -1,4 +1,5 @@
 """The benchmark runs at its smallest size, so it cannot rot. Shapes only: timings belong to `make bench`."""
+
 from __future__ import annotations
 
 import json
@@ -15,8 +16,15 @@ def test_benchmark_smoke_run_writes_a_complete_result_file(tmp_path):
     assert data["smoke"] is True
     assert {"cores", "memory_gib", "python"} <= set(data["machine"])
     report = data["report"]
-    for key in ("extraction_s", "floor_s", "report_quarter_s", "report_over_floor", "backfill_jobs1_s",
-                "backfill_jobs2_s", "backfill_jobs2_over_jobs1"):
+    for key in (
+        "extraction_s",
+        "floor_s",
+        "report_quarter_s",
+        "report_over_floor",
+        "backfill_jobs1_s",
+        "backfill_jobs2_s",
+        "backfill_jobs2_over_jobs1",
+    ):
         assert report[key] > 0, key
     assert report["backfill_quarters"] == 2
     [scale] = data["scale"]
@@ -37,5 +45,6 @@ def test_synthetic_corpus_is_deterministic_and_valid():
     recs = first["recommendations"]
     assert recs.groupby("review_id").size().between(35, 45).all()
     from helpers import tables
+
     for name in ("reviews", "recommendations", "recommendation_leads"):
         tables.validate(name, first[name])

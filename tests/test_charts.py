@@ -2,6 +2,7 @@
 
 Expected values are worked out by hand from the frames built here.
 """
+
 import base64
 import itertools
 import re
@@ -11,32 +12,60 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.colors import to_hex  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
-from matplotlib.text import Text  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.colors import to_hex
+from matplotlib.patches import Patch
+from matplotlib.text import Text
 
-from helpers import charts  # noqa: E402
+from helpers import charts
 
 AS_AT = "31 March 2024"
-STATUS_IDS = ["complete", "not-yet-due", "ongoing", "no-target", "overdue", "not-reported", "no-action",
-              "incomplete-source", "not-transcribed"]  # docs/data-model.md
-LABELS = {"complete": "Complete", "not-yet-due": "Not yet due", "ongoing": "Ongoing", "no-target": "No target date",
-          "overdue": "Overdue", "not-reported": "Target passed, no update", "no-action": "No action recorded",
-          "incomplete-source": "Incomplete in source", "not-transcribed": "Not transcribed"}
-TITLES = {"2019-cpc": "Corporate peer challenge 2019", "2021-finance": "Finance peer challenge 2021",
-          "2022-progress": "Progress review 2022"}
+STATUS_IDS = [
+    "complete",
+    "not-yet-due",
+    "ongoing",
+    "no-target",
+    "overdue",
+    "not-reported",
+    "no-action",
+    "incomplete-source",
+    "not-transcribed",
+]  # docs/data-model.md
+LABELS = {
+    "complete": "Complete",
+    "not-yet-due": "Not yet due",
+    "ongoing": "Ongoing",
+    "no-target": "No target date",
+    "overdue": "Overdue",
+    "not-reported": "Target passed, no update",
+    "no-action": "No action recorded",
+    "incomplete-source": "Incomplete in source",
+    "not-transcribed": "Not transcribed",
+}
+TITLES = {
+    "2019-cpc": "Corporate peer challenge 2019",
+    "2021-finance": "Finance peer challenge 2021",
+    "2022-progress": "Progress review 2022",
+}
 
 
 def _counts():
     """Finance: 2 + 23 + 3 + 19 + 1 = 48; progress: 1 + 4 + 1 + 2 = 8; 2019: 9 not transcribed."""
-    counts = pd.DataFrame({"complete": [2, 1, 0], "not-yet-due": [0, 0, 0], "ongoing": [23, 4, 0],
-                           "overdue": [3, 1, 0], "not-reported": [19, 2, 0], "no-action": [1, 0, 0],
-                           "not-transcribed": [0, 0, 9]},
-                          index=["2021-finance", "2022-progress", "2019-cpc"])
+    counts = pd.DataFrame(
+        {
+            "complete": [2, 1, 0],
+            "not-yet-due": [0, 0, 0],
+            "ongoing": [23, 4, 0],
+            "overdue": [3, 1, 0],
+            "not-reported": [19, 2, 0],
+            "no-action": [1, 0, 0],
+            "not-transcribed": [0, 0, 9],
+        },
+        index=["2021-finance", "2022-progress", "2019-cpc"],
+    )
     counts["Total"] = [48, 8, 9]
     return counts
 
@@ -91,6 +120,7 @@ def _fills(ax):
 
 # --- contrast -----------------------------------------------------------------------------------
 
+
 def test_contrast_ratio_matches_known_wcag_values():
     assert charts.contrast_ratio("#000000", "#ffffff") == pytest.approx(21.0)
     assert charts.contrast_ratio("#ffffff", "#000000") == pytest.approx(21.0)
@@ -141,8 +171,11 @@ def test_heatmap_cell_labels_contrast_with_their_cell():
     matrix = pd.DataFrame({"Review A": [0, 16, 8], "Review B": [2, 1, 4]}, index=["A", "B", "C"])
     chart = charts.lead_theme_heatmap(matrix)
     ax = chart.figure.axes[0]
-    cells = {(int(p.get_x()), int(p.get_y())): to_hex(p.get_facecolor()) for p in ax.patches
-             if p.get_facecolor()[3] > 0 and p.get_width() == 1}
+    cells = {
+        (int(p.get_x()), int(p.get_y())): to_hex(p.get_facecolor())
+        for p in ax.patches
+        if p.get_facecolor()[3] > 0 and p.get_width() == 1
+    }
     labels = [t for t in ax.texts if t.get_text()]
     assert sorted(t.get_text() for t in labels) == sorted(["2", "16", "1", "8", "4"])
     for label in labels:
@@ -154,14 +187,16 @@ def test_heatmap_cell_labels_contrast_with_their_cell():
 # --- palette: not colour alone -------------------------------------------------------------------
 
 # Machado, Oliveira & Fernandes (2009), severity 1.0, applied to linear RGB.
-DEUTERANOPIA = np.array([[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413],
-                         [-0.011820, 0.042940, 0.968881]])
-PROTANOPIA = np.array([[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216],
-                       [-0.003882, -0.048116, 1.051998]])
+DEUTERANOPIA = np.array(
+    [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.011820, 0.042940, 0.968881]]
+)
+PROTANOPIA = np.array(
+    [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]]
+)
 
 
 def _linear(hex_colour):
-    rgb = np.array([int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)])
+    rgb = np.array([int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)])
     return np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
 
 
@@ -196,13 +231,16 @@ def test_status_colours_stay_apart_in_greyscale():
     for a, b in itertools.combinations(lightness, 2):
         assert abs(lightness[a] - lightness[b]) >= 8, (a, b, lightness[a], lightness[b])
     # A printer's simple greyscale (Rec. 601 luma on the encoded values) keeps them apart too.
-    luma = {s: 0.299 * int(c[1:3], 16) + 0.587 * int(c[3:5], 16) + 0.114 * int(c[5:7], 16)
-            for s, c in charts.STATUS_COLOURS.items()}
+    luma = {
+        s: 0.299 * int(c[1:3], 16) + 0.587 * int(c[3:5], 16) + 0.114 * int(c[5:7], 16)
+        for s, c in charts.STATUS_COLOURS.items()
+    }
     for a, b in itertools.combinations(luma, 2):
         assert abs(luma[a] - luma[b]) >= 12, (a, b)  # of 255
 
 
 # --- status by review ----------------------------------------------------------------------------
+
 
 def test_status_chart_title_states_the_finding():
     # Past target and not complete: overdue 3 + 1, not reported 19 + 2 = 25, of 48 + 8 = 56 transcribed.
@@ -217,16 +255,21 @@ def test_status_chart_draws_each_count_in_its_status_colour_and_pattern():
     overdue = [p for p in _fills(ax) if to_hex(p.get_facecolor()) == charts.STATUS_COLOURS["overdue"]]
     assert sorted(int(p.get_width()) for p in overdue) == [1, 3]
     hatched = sorted((p.get_hatch(), int(p.get_width())) for p in ax.patches if p.get_hatch() and p.get_width())
-    assert hatched == sorted([("--", 23), ("--", 4), ("xx", 3), ("xx", 1), ("\\\\", 19), ("\\\\", 2),
-                              ("++", 1), ("//", 9)])
-    assert [t.get_text() for t in ax.get_yticklabels()] == [TITLES["2021-finance"], TITLES["2022-progress"],
-                                                            TITLES["2019-cpc"]]
+    assert hatched == sorted(
+        [("--", 23), ("--", 4), ("xx", 3), ("xx", 1), ("\\\\", 19), ("\\\\", 2), ("++", 1), ("//", 9)]
+    )
+    assert [t.get_text() for t in ax.get_yticklabels()] == [
+        TITLES["2021-finance"],
+        TITLES["2022-progress"],
+        TITLES["2019-cpc"],
+    ]
 
 
 def test_legend_shows_each_status_present_and_no_status_with_zero():
     legend = _status_chart().figure.legends[0]
     assert sorted(t.get_text() for t in legend.get_texts()) == sorted(
-        ["Complete", "Ongoing", "Overdue", "Target passed, no update", "No action recorded", "Not transcribed"])
+        ["Complete", "Ongoing", "Overdue", "Target passed, no update", "No action recorded", "Not transcribed"]
+    )
     # The legend swatches carry the hatch as well as the colour.
     hatches = {p.get_hatch() for p in legend.findobj(Patch) if p.get_hatch()}
     assert hatches == {"--", "xx", "\\\\", "++", "//"}
@@ -235,8 +278,10 @@ def test_legend_shows_each_status_present_and_no_status_with_zero():
 def test_alt_text_gives_each_review_and_each_non_zero_count_with_its_label():
     alt = _status_chart().alt
     assert alt.startswith(f"Stacked bar chart of action status by review as at {AS_AT}.")
-    assert "Finance peer challenge 2021: 2 Complete; 23 Ongoing; 3 Overdue; 19 Target passed, no update; " \
-           "1 No action recorded (48 in total)." in alt
+    assert (
+        "Finance peer challenge 2021: 2 Complete; 23 Ongoing; 3 Overdue; 19 Target passed, no update; "
+        "1 No action recorded (48 in total)." in alt
+    )
     assert "Progress review 2022: 1 Complete; 4 Ongoing; 1 Overdue; 2 Target passed, no update (8 in total)." in alt
     assert "Corporate peer challenge 2019: 9 Not transcribed (9 in total)." in alt
     assert "Not yet due" not in alt and "No description" not in alt
@@ -246,8 +291,17 @@ def test_data_table_has_a_caption_and_the_same_numbers():
     table = _table(_status_chart())
     assert table.caption == f"Actions by status and review as at {AS_AT}"
     assert table.rows == [
-        ["Review", "Complete", "Not yet due", "Ongoing", "Overdue", "Target passed, no update",
-         "No action recorded", "Not transcribed", "Total"],
+        [
+            "Review",
+            "Complete",
+            "Not yet due",
+            "Ongoing",
+            "Overdue",
+            "Target passed, no update",
+            "No action recorded",
+            "Not transcribed",
+            "Total",
+        ],
         ["Finance peer challenge 2021", "2", "0", "23", "3", "19", "1", "0", "48"],
         ["Progress review 2022", "1", "0", "4", "1", "2", "0", "0", "8"],
         ["Corporate peer challenge 2019", "0", "0", "0", "0", "0", "0", "9", "9"],
@@ -274,6 +328,7 @@ def test_html_is_one_self_contained_figure_with_one_svg_image():
     assert base64.b64decode(encoded).decode("utf-8") == chart.svg()
     # Only HTML is offered, so an exported notebook holds exactly one image per chart.
     from IPython.core.formatters import DisplayFormatter
+
     data, _ = DisplayFormatter().format(chart)
     assert set(data) == {"text/plain", "text/html"}
     assert not hasattr(chart, "_repr_png_")
@@ -287,8 +342,11 @@ def test_charts_do_not_pile_up_in_pyplot():
 
 
 def test_text_from_data_is_plain_text_and_escaped():
-    titles = {"2021-finance": "Cost of $x$ per head", "2022-progress": "<script>alert(1)</script> & co",
-              "2019-cpc": "Corporate peer challenge 2019"}
+    titles = {
+        "2021-finance": "Cost of $x$ per head",
+        "2022-progress": "<script>alert(1)</script> & co",
+        "2019-cpc": "Corporate peer challenge 2019",
+    }
     chart = charts.status_by_review(_counts(), titles, AS_AT, LABELS)
     texts = _svg_texts(chart.svg())
     assert "Cost of $x$ per head" in texts  # drawn literally, not as mathtext
@@ -308,20 +366,29 @@ def test_svg_is_deterministic():
 
 
 def test_svg_keeps_text_as_text_and_stays_small():
-    workload = pd.DataFrame({"complete": [1] * 15, "open": [4] * 15, "overdue": [2] * 15,
-                             "not-reported": [3] * 15}, index=[f"Service manager for area {i}" for i in range(15)])
-    themes = pd.DataFrame(np.arange(12 * 13).reshape(12, 13) % 5, index=[f"Lead number {i}" for i in range(12)],
-                          columns=[f"Theme with a longish name {j}" for j in range(13)])
+    workload = pd.DataFrame(
+        {"complete": [1] * 15, "open": [4] * 15, "overdue": [2] * 15, "not-reported": [3] * 15},
+        index=[f"Service manager for area {i}" for i in range(15)],
+    )
+    themes = pd.DataFrame(
+        np.arange(12 * 13).reshape(12, 13) % 5,
+        index=[f"Lead number {i}" for i in range(12)],
+        columns=[f"Theme with a longish name {j}" for j in range(13)],
+    )
     everything = pd.DataFrame({s: [3, 2, 4] for s in STATUS_IDS}, index=list(TITLES))
-    for chart in (charts.status_by_review(everything, TITLES, AS_AT, LABELS),
-                  charts.lead_workload(workload, AS_AT), charts.lead_theme_heatmap(themes),
-                  charts.theme_heatmap(themes.iloc[:, :3], themes.iloc[:, :3] > 3)):
+    for chart in (
+        charts.status_by_review(everything, TITLES, AS_AT, LABELS),
+        charts.lead_workload(workload, AS_AT),
+        charts.lead_theme_heatmap(themes),
+        charts.theme_heatmap(themes.iloc[:, :3], themes.iloc[:, :3] > 3),
+    ):
         svg = chart.svg()
-        assert "<text" in svg and "<use xlink:href=\"#DejaVu" not in svg  # fonttype none: no glyph outlines
+        assert "<text" in svg and '<use xlink:href="#DejaVu' not in svg  # fonttype none: no glyph outlines
         assert len(svg.encode("utf-8")) < 60_000, (chart.title, len(svg))
 
 
 # --- labels --------------------------------------------------------------------------------------
+
 
 def test_labels_come_from_the_caller_then_the_vocabulary_then_a_fallback(monkeypatch):
     import helpers.vocabulary as vocabulary
@@ -349,9 +416,12 @@ def test_old_label_columns_are_refused():
 
 # --- lead workload -------------------------------------------------------------------------------
 
+
 def test_workload_chart_shows_the_busiest_leads_first():
-    table = pd.DataFrame({"open": [1, 14, 0], "overdue": [6, 5, 1], "complete": [0, 1, 0]},
-                         index=["Corporate Director Finance & Commercial", "SLT", "CSAMG"])  # totals 7, 20, 1
+    table = pd.DataFrame(
+        {"open": [1, 14, 0], "overdue": [6, 5, 1], "complete": [0, 1, 0]},
+        index=["Corporate Director Finance & Commercial", "SLT", "CSAMG"],
+    )  # totals 7, 20, 1
     chart = charts.lead_workload(table, AS_AT, top=2)
     ax = chart.figure.axes[0]
     assert chart.title == f"SLT leads the most actions (20) as at {AS_AT}"
@@ -369,27 +439,34 @@ def test_workload_chart_shows_the_busiest_leads_first():
 
 # --- heatmaps ------------------------------------------------------------------------------------
 
+
 def test_theme_heatmap_labels_counts_and_recorded_themes():
     reviews = ["Corporate peer challenge 2019", "Finance peer challenge 2021", "Progress review 2022"]
-    matrix = pd.DataFrame([[0, 16, 2], [0, 0, 1]], index=["Financial management", "Local plan and housing"],
-                          columns=reviews)
+    matrix = pd.DataFrame(
+        [[0, 16, 2], [0, 0, 1]], index=["Financial management", "Local plan and housing"], columns=reviews
+    )
     recorded = pd.DataFrame([[True, False, False], [False, False, False]], index=matrix.index, columns=reviews)
     chart = charts.theme_heatmap(matrix, recorded)
     assert [t.get_text() for t in chart.figure.axes[0].texts] == ["minutes", "16", "2", "1"]
     assert chart.title == "1 of 2 themes recur in more than one review"
-    assert ("Financial management: Corporate peer challenge 2019 named in the minutes; "
-            "Finance peer challenge 2021 16; Progress review 2022 2.") in chart.alt
+    assert (
+        "Financial management: Corporate peer challenge 2019 named in the minutes; "
+        "Finance peer challenge 2021 16; Progress review 2022 2."
+    ) in chart.alt
     assert "Local plan and housing: Progress review 2022 1." in chart.alt
-    assert [t.get_text() for t in chart.figure.legends[0].get_texts()] == \
-        ["Named only in the decision record (minutes)"]
+    assert [t.get_text() for t in chart.figure.legends[0].get_texts()] == [
+        "Named only in the decision record (minutes)"
+    ]
     assert _table(chart).rows[1] == ["Financial management", "named in minutes", "16", "2"]
 
 
 def test_theme_heatmap_can_rename_review_ids_to_titles():
     matrix = pd.DataFrame({"2021-finance": [16], "2022-progress": [2]}, index=["Financial management"])
     chart = charts.theme_heatmap(matrix, matrix > 100, review_titles=TITLES)
-    assert [t.get_text() for t in chart.figure.axes[0].get_xticklabels()] == \
-        ["Finance peer\nchallenge 2021", "Progress review\n2022"]
+    assert [t.get_text() for t in chart.figure.axes[0].get_xticklabels()] == [
+        "Finance peer\nchallenge 2021",
+        "Progress review\n2022",
+    ]
     assert "2021-finance" not in chart.svg() and "2021-finance" not in chart._repr_html_()
 
 
@@ -403,13 +480,17 @@ def test_lead_theme_heatmap_title_and_alt():
 
 # --- empty selections ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("make", [
-    lambda: charts.status_by_review(_counts().iloc[:0], TITLES, AS_AT, LABELS),
-    lambda: charts.status_by_review(_counts() * 0, TITLES, AS_AT, LABELS),
-    lambda: charts.lead_workload(pd.DataFrame(columns=["open", "overdue", "complete", "total"]), AS_AT),
-    lambda: charts.theme_heatmap(pd.DataFrame(), pd.DataFrame()),
-    lambda: charts.lead_theme_heatmap(pd.DataFrame()),
-])
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: charts.status_by_review(_counts().iloc[:0], TITLES, AS_AT, LABELS),
+        lambda: charts.status_by_review(_counts() * 0, TITLES, AS_AT, LABELS),
+        lambda: charts.lead_workload(pd.DataFrame(columns=["open", "overdue", "complete", "total"]), AS_AT),
+        lambda: charts.theme_heatmap(pd.DataFrame(), pd.DataFrame()),
+        lambda: charts.lead_theme_heatmap(pd.DataFrame()),
+    ],
+)
 def test_an_empty_selection_says_so(make):
     chart = make()
     assert chart.alt.startswith("Nothing to show")

@@ -4,6 +4,7 @@ A copy of data/ (as the data_copy fixture makes, here once per module, with the
 committed processed tables) and a temporary reports folder; forms are made once
 for 2024/25 Q1 and each test works on its own copy of both.
 """
+
 from __future__ import annotations
 
 import csv
@@ -28,8 +29,21 @@ CABINET = "Cabinet--Dorset-Council--2024-25-Q1.xlsx"
 FINANCE_TEAM = "Finance-Team--Dorset-Council--2024-25-Q1.xlsx"
 HYPERLINK = '=HYPERLINK("https://example.org/mtfp","MTFP report")'
 TODAY = dt.date.today().isoformat()
-L = {key: column_letter(key) for key in ("review_id", "action_ref", "recommendation", "latest_comment", "status",
-                                          "comment", "updated_on", "revised_target", "revision_reason", "evidence")}
+L = {
+    key: column_letter(key)
+    for key in (
+        "review_id",
+        "action_ref",
+        "recommendation",
+        "latest_comment",
+        "status",
+        "comment",
+        "updated_on",
+        "revised_target",
+        "revision_reason",
+        "evidence",
+    )
+}
 
 
 @pytest.fixture(scope="module")
@@ -62,8 +76,14 @@ def space(made: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def run(root: Path, module: str, *args: str) -> subprocess.CompletedProcess:
     """`python -m helpers.<module>` as a user runs it, on this workspace (as conftest.run_module)."""
     env = {**os.environ, "PEER_REVIEW_DATA": str(root / "data"), "PEER_REVIEW_REPORTS": str(root / "reports")}
-    return subprocess.run([sys.executable, "-m", f"helpers.{module}", *args], capture_output=True, text=True,
-                          cwd=PROJECT, env=env, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", f"helpers.{module}", *args],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT,
+        env=env,
+        timeout=300,
+    )
 
 
 def form(root: Path, name: str) -> openpyxl.Workbook:
@@ -96,6 +116,7 @@ def read_log(root: Path) -> list[dict[str, str]]:
 
 # --- Forms out ----------------------------------------------------------------------
 
+
 def test_one_form_per_lead_with_open_actions(made: Path, monkeypatch: pytest.MonkeyPatch):
     from helpers import quarters
     from helpers.vocabulary import OPEN, update_statuses
@@ -124,12 +145,15 @@ def test_one_form_per_lead_with_open_actions(made: Path, monkeypatch: pytest.Mon
     r = row_of(sheet, "2021-finance", "2")
     assert sheet[f"G{r}"].value == "October 2021" and sheet[f"I{r}"].value == "Target passed, no update"
     assert sheet[f"F{r}"].value == "Lead"
-    assert not any(sheet[f"A{n}"].value == "2021-finance" and sheet[f"C{n}"].value == "26"
-                   for n in range(2, sheet.max_row + 1))
+    assert not any(
+        sheet[f"A{n}"].value == "2021-finance" and sheet[f"C{n}"].value == "26" for n in range(2, sheet.max_row + 1)
+    )
     assert sheet.protection.sheet and sheet.freeze_panes == "D2"
     assert sheet[f"A{r}"].protection.locked and not sheet[f"{L['status']}{r}"].protection.locked
-    assert all(not sheet[f"{L[k]}{r}"].protection.locked for k in ("comment", "updated_on", "revised_target",
-                                                                    "revision_reason", "evidence"))
+    assert all(
+        not sheet[f"{L[k]}{r}"].protection.locked
+        for k in ("comment", "updated_on", "revised_target", "revision_reason", "evidence")
+    )
     assert sheet[f"D{r}"].alignment.wrap_text
     lists = [v for v in sheet.data_validations.dataValidation if v.type == "list"]
     assert lists[0].formula1 == '"' + ",".join(update_statuses()) + '"'
@@ -142,13 +166,14 @@ def test_one_form_per_lead_with_open_actions(made: Path, monkeypatch: pytest.Mon
     assert about["quarter"] == QUARTER and about["lead"] == "Senior Leadership Team (SLT)"
     assert about["council"] == "Dorset Council" and about["form_version"] == "1"
 
-    chase = list(csv.DictReader(open(folder / "chase-list.csv", encoding="utf-8")))
+    chase = list(csv.DictReader((folder / "chase-list.csv").read_text(encoding="utf-8").splitlines()))
     assert len(chase) == 22 and {c["returned"] for c in chase} == {"no"}
     assert {c["form"] for c in chase} == set(books)
     assert "| Senior Leadership Team (SLT) | Dorset Council | 19 |" in (folder / "README.md").read_text()
 
 
 # --- The round trip ---------------------------------------------------------------------
+
 
 def test_round_trip_forms_returns_log_status_and_report(space: Path):
     from helpers import quarters
@@ -157,8 +182,11 @@ def test_round_trip_forms_returns_log_status_and_report(space: Path):
     from helpers.workspace import load_workspace
 
     log = space / "data" / "updates" / f"{SLUG}.csv"
-    log.write_text("review_id,action_ref,status,comment,updated_on\n"
-                   "2022-progress,4,In progress,Typed by hand from an email.,2024-05-20\n", encoding="utf-8")
+    log.write_text(
+        "review_id,action_ref,status,comment,updated_on\n"
+        "2022-progress,4,In progress,Typed by hand from an email.,2024-05-20\n",
+        encoding="utf-8",
+    )
 
     book = form(space, SLT)
     sheet = book["Updates"]
@@ -187,9 +215,21 @@ def test_round_trip_forms_returns_log_status_and_report(space: Path):
     assert first.returncode == 0, first.stderr
     assert "3 return(s) read (2 with updates, 1 empty)" in first.stdout
     with open(log, encoding="utf-8", newline="") as f:
-        assert next(csv.reader(f)) == ["review_id", "action_ref", "status", "comment", "updated_on",
-                                       "revised_target", "revision_reason", "revision_approved_by",
-                                       "revision_approved_on", "evidence", "lead", "source", "collected_on"]
+        assert next(csv.reader(f)) == [
+            "review_id",
+            "action_ref",
+            "status",
+            "comment",
+            "updated_on",
+            "revised_target",
+            "revision_reason",
+            "revision_approved_by",
+            "revision_approved_on",
+            "evidence",
+            "lead",
+            "source",
+            "collected_on",
+        ]
     rows = read_log(space)
     assert rows[0]["comment"] == "Typed by hand from an email." and rows[0]["source"] == ""  # kept as typed
     got = {(r["action_ref"], r["source"]): r for r in rows[1:]}
@@ -201,11 +241,18 @@ def test_round_trip_forms_returns_log_status_and_report(space: Path):
     assert got[("9", f"{slt}{commented}")]["updated_on"] == "2024-06-30"  # blank date: as at the quarter end
     rev = got[("41", f"{slt}{revised}")]
     assert (rev["revised_target"], rev["revision_reason"], rev["evidence"], rev["updated_on"]) == (
-        "March 2025", "Waiting for the 2025/26 budget round.", "https://example.org/cabinet/2024-06", "2024-06-14")
+        "March 2025",
+        "Waiting for the 2025/26 budget round.",
+        "https://example.org/cabinet/2024-06",
+        "2024-06-14",
+    )
     assert rev["revision_approved_on"] == "" and rev["lead"] == "Senior Leadership Team (SLT)"
     cab = got[("5", f"returns/{SLUG}/{CABINET}:Updates!{r}")]
-    assert (cab["status"], cab["comment"], cab["lead"]) == ("Behind schedule", "+ new timetable to Cabinet in July",
-                                                            "Cabinet")
+    assert (cab["status"], cab["comment"], cab["lead"]) == (
+        "Behind schedule",
+        "+ new timetable to Cabinet in July",
+        "Cabinet",
+    )
     assert {r["collected_on"] for r in rows[1:]} == {TODAY}
 
     # Status at the quarter end: complete closes; a comment since the plan makes a passed target Overdue.
@@ -227,15 +274,17 @@ def test_round_trip_forms_returns_log_status_and_report(space: Path):
     again = run(space, "collect", "--quarter", QUARTER)
     assert again.returncode == 0, again.stderr
     assert log.read_bytes() == before and "unchanged" in again.stdout
-    chase = {c["lead"]: c for c in csv.DictReader(open(space / "reports" / SLUG / "forms" / "chase-list.csv"))}
+    chase_text = (space / "reports" / SLUG / "forms" / "chase-list.csv").read_text(encoding="utf-8")
+    chase = {c["lead"]: c for c in csv.DictReader(chase_text.splitlines())}
     assert chase["Senior Leadership Team (SLT)"]["returned"] == "yes"
     assert chase["Senior Leadership Team (SLT)"]["return_file"] == "SLT return.xlsx"
     assert chase["Senior Leadership Team (SLT)"]["rows_collected"] == "3"
     assert chase["Finance Team"]["returned"] == "yes" and chase["Children's Services"]["returned"] == "no"
 
     # The committee agrees the revision in July: the analyst fills the approval; collect keeps it.
-    text = before.decode("utf-8").replace("Waiting for the 2025/26 budget round.,,,",
-                                          "Waiting for the 2025/26 budget round.,Cabinet,2024-07-16,")
+    text = before.decode("utf-8").replace(
+        "Waiting for the 2025/26 budget round.,,,", "Waiting for the 2025/26 budget round.,Cabinet,2024-07-16,"
+    )
     log.write_text(text, encoding="utf-8")
     kept = run(space, "collect", "--quarter", QUARTER)
     assert kept.returncode == 0, kept.stderr
@@ -249,8 +298,9 @@ def test_round_trip_forms_returns_log_status_and_report(space: Path):
     from helpers import forms
 
     assert forms.main(["--quarter", "2024/25 Q2"]) == 0
-    book = openpyxl.load_workbook(space / "reports" / "2024-25-Q2" / "forms" /
-                                  "Senior-Leadership-Team-SLT--Dorset-Council--2024-25-Q2.xlsx")
+    book = openpyxl.load_workbook(
+        space / "reports" / "2024-25-Q2" / "forms" / "Senior-Leadership-Team-SLT--Dorset-Council--2024-25-Q2.xlsx"
+    )
     sheet = book["Updates"]
     cell = sheet[f"{L['latest_comment']}{row_of(sheet, '2021-finance', '9')}"]
     assert (cell.value, cell.data_type) == (HYPERLINK, "s")
@@ -260,6 +310,7 @@ def test_round_trip_forms_returns_log_status_and_report(space: Path):
 
 # --- Bad returns: one line each, naming workbook, sheet and cell; nothing written -------
 
+
 def _fill(sheet, values: dict[str, object], row: int = 2) -> None:
     for key, value in values.items():
         sheet[f"{L[key]}{row}"] = value
@@ -267,54 +318,72 @@ def _fill(sheet, values: dict[str, object], row: int = 2) -> None:
 
 BAD = {
     # case: (form, how it is spoilt, the message (after "error: .../returns/2024-25-Q1/"))
-    "unknown status": (SLT, lambda b: _fill(b["Updates"], {"status": "Nearly done"}),
-                       f"{SLT}: Updates!L2: unknown status 'Nearly done'; use one of Complete, In progress, "
-                       "Not started, On hold, Behind schedule, or leave it blank"),
-    "date outside the quarter": (CABINET, lambda b: _fill(b["Updates"], {"status": "In progress",
-                                                                           "updated_on": dt.datetime(2024, 7, 5)}),
-                                 f"{CABINET}: Updates!N2: date of update 2024-07-05 is outside 2024/25 Q1 "
-                                 "(2024-04-01 to 2024-06-30)"),
+    "unknown status": (
+        SLT,
+        lambda b: _fill(b["Updates"], {"status": "Nearly done"}),
+        f"{SLT}: Updates!L2: unknown status 'Nearly done'; use one of Complete, In progress, "
+        "Not started, On hold, Behind schedule, or leave it blank",
+    ),
+    "date outside the quarter": (
+        CABINET,
+        lambda b: _fill(b["Updates"], {"status": "In progress", "updated_on": dt.datetime(2024, 7, 5)}),
+        f"{CABINET}: Updates!N2: date of update 2024-07-05 is outside 2024/25 Q1 (2024-04-01 to 2024-06-30)",
+    ),
     "revised target without a reason": (
         "Corporate-Director-Finance-and-Commercial--Dorset-Council--2024-25-Q1.xlsx",
         lambda b: _fill(b["Updates"], {"comment": "Slipping.", "revised_target": "March 2025"}),
         "Corporate-Director-Finance-and-Commercial--Dorset-Council--2024-25-Q1.xlsx: Updates!P2: a revised target "
-        "date needs a reason for the revision"),
+        "date needs a reason for the revision",
+    ),
     "revised target not a date": (
         "Childrens-Services--Dorset-Council--2024-25-Q1.xlsx",
         lambda b: _fill(b["Updates"], {"revised_target": "when the budget allows", "revision_reason": "Funding"}),
         "Childrens-Services--Dorset-Council--2024-25-Q1.xlsx: Updates!O2: revised target 'when the budget allows' "
-        "is not a date"),
+        "is not a date",
+    ),
     "locked cell changed": (
         "Budget-Holders--Dorset-Council--2024-25-Q1.xlsx",
         lambda b: _fill(b["Updates"], {"recommendation": "Something easier.", "status": "Complete"}),
         "Budget-Holders--Dorset-Council--2024-25-Q1.xlsx: Updates!D2: a locked cell was changed "
-        "(Recommendation (peers' wording): now 'Something easier.')"),
+        "(Recommendation (peers' wording): now 'Something easier.')",
+    ),
     "not an open action of that lead": (
         "Executive-Director-Place--Dorset-Council--2024-25-Q1.xlsx",
-        lambda b: (_fill(b["Updates"], {"status": "In progress"}),
-                   b["About"].__setitem__("B5", "All managers")),  # a form passed to the wrong person
+        lambda b: (
+            _fill(b["Updates"], {"status": "In progress"}),
+            b["About"].__setitem__("B5", "All managers"),
+        ),  # a form passed to the wrong person
         "Executive-Director-Place--Dorset-Council--2024-25-Q1.xlsx: Updates!C2: 2021-finance action 37 is not an "
-        "open action of All managers at Dorset Council on 30 June 2024"),
+        "open action of All managers at Dorset Council on 30 June 2024",
+    ),
     "row added": (
         "Head-of-Human-Resources--Dorset-Council--2024-25-Q1.xlsx",
         lambda b: (b["Updates"].__setitem__("A3", "2022-progress"), _fill(b["Updates"], {"status": "Complete"}, 3)),
         "Head-of-Human-Resources--Dorset-Council--2024-25-Q1.xlsx: Updates!A3: row 3 was not in the form as sent "
-        "(rows 2 to 2)"),
+        "(rows 2 to 2)",
+    ),
     "sheet renamed": (
         "Executive-Director-Corporate-Development--Dorset-Council--2024-25-Q1.xlsx",
         lambda b: setattr(b["Updates"], "title", "Progress"),
         "Executive-Director-Corporate-Development--Dorset-Council--2024-25-Q1.xlsx: Updates: sheet missing (the "
-        "workbook has Progress, Instructions, About)"),
+        "workbook has Progress, Instructions, About)",
+    ),
     "header renamed": (
-        FINANCE_TEAM, lambda b: b["Updates"].__setitem__("M1", "Comments"),
-        f"{FINANCE_TEAM}: Updates!M1: header is 'Comments', should be 'Progress comment'"),
+        FINANCE_TEAM,
+        lambda b: b["Updates"].__setitem__("M1", "Comments"),
+        f"{FINANCE_TEAM}: Updates!M1: header is 'Comments', should be 'Progress comment'",
+    ),
     "column removed": (
-        "Childrens-Accountancy-Team--Dorset-Council--2024-25-Q1.xlsx", lambda b: b["Updates"].delete_cols(13),
+        "Childrens-Accountancy-Team--Dorset-Council--2024-25-Q1.xlsx",
+        lambda b: b["Updates"].delete_cols(13),
         "Childrens-Accountancy-Team--Dorset-Council--2024-25-Q1.xlsx: Updates!M1: header is 'Date of update', "
-        "should be 'Progress comment'"),
+        "should be 'Progress comment'",
+    ),
     "form for another quarter": (
-        "Chief-Executive--Dorset-Council--2024-25-Q1.xlsx", lambda b: b["About"].__setitem__("B3", "2024/25 Q2"),
-        "Chief-Executive--Dorset-Council--2024-25-Q1.xlsx: About!B3: this form is for 2024/25 Q2, not 2024/25 Q1"),
+        "Chief-Executive--Dorset-Council--2024-25-Q1.xlsx",
+        lambda b: b["About"].__setitem__("B3", "2024/25 Q2"),
+        "Chief-Executive--Dorset-Council--2024-25-Q1.xlsx: About!B3: this form is for 2024/25 Q2, not 2024/25 Q1",
+    ),
     "not an xlsx": ("notes.txt", None, "notes.txt: not an Excel workbook (.xlsx)"),
     "corrupt xlsx": ("broken.xlsx", None, "broken.xlsx: not a readable Excel workbook (.xlsx)"),
 }
@@ -332,8 +401,11 @@ def bad_run(made: Path, tmp_path_factory) -> tuple[subprocess.CompletedProcess, 
     (root / "data" / "updates" / f"{SLUG}.csv").write_text(HAND_TYPED, encoding="utf-8")
     for name, spoil, _ in BAD.values():
         if spoil is None:
-            (folder / name).write_bytes(b"PK\x03\x04 this is not really a workbook" if name.endswith(".xlsx")
-                                        else b"Notes from the lead's email\n")
+            (folder / name).write_bytes(
+                b"PK\x03\x04 this is not really a workbook"
+                if name.endswith(".xlsx")
+                else b"Notes from the lead's email\n"
+            )
             continue
         book = form(root, name)
         spoil(book)
@@ -364,6 +436,7 @@ def test_bad_returns_exit_1_and_write_nothing(bad_run):
 
 # --- Conflicts ----------------------------------------------------------------------------
 
+
 def test_a_changed_return_is_a_conflict_unless_replace(space: Path):
     book = form(space, CABINET)
     _fill(book["Updates"], {"status": "In progress", "comment": "Timetable agreed."})
@@ -378,8 +451,10 @@ def test_a_changed_return_is_a_conflict_unless_replace(space: Path):
     book.save(path)
     clash = run(space, "collect", "--quarter", QUARTER)
     assert clash.returncode == 1 and log.read_bytes() == before
-    assert (f"returns/{SLUG}/{CABINET}: Updates!M2: conflicts with the row collected on 2024-07-08 (comment: was "
-            "'Timetable agreed.', now 'Timetable agreed; report in July.'); use --replace") in clash.stderr
+    assert (
+        f"returns/{SLUG}/{CABINET}: Updates!M2: conflicts with the row collected on 2024-07-08 (comment: was "
+        "'Timetable agreed.', now 'Timetable agreed; report in July.'); use --replace"
+    ) in clash.stderr
 
     replaced = run(space, "collect", "--quarter", QUARTER, "--replace")
     assert replaced.returncode == 0, replaced.stderr
@@ -389,8 +464,7 @@ def test_a_changed_return_is_a_conflict_unless_replace(space: Path):
     path.unlink()
     gone = run(space, "collect", "--quarter", QUARTER)
     assert gone.returncode == 1
-    assert f"returns/{SLUG}/{CABINET}:Updates!2 was collected on {TODAY} but is no longer in the returns" \
-        in gone.stderr
+    assert f"returns/{SLUG}/{CABINET}:Updates!2 was collected on {TODAY} but is no longer in the returns" in gone.stderr
 
 
 def test_two_returns_from_one_lead_are_refused(space: Path, capsys: pytest.CaptureFixture):
@@ -400,6 +474,5 @@ def test_two_returns_from_one_lead_are_refused(space: Path, capsys: pytest.Captu
     send_back(space, form(space, CABINET), "Cabinet (1).xlsx")
     assert collect.main(["--quarter", QUARTER]) == 1
     err = capsys.readouterr().err
-    assert f"returns/{SLUG}/{CABINET}: About: another return for Cabinet (Dorset Council) is Cabinet (1).xlsx" \
-        in err
+    assert f"returns/{SLUG}/{CABINET}: About: another return for Cabinet (Dorset Council) is Cabinet (1).xlsx" in err
     assert not (space / "data" / "updates" / f"{SLUG}.csv").exists()

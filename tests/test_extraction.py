@@ -1,4 +1,5 @@
 """Back-tests: the extracted table against the published documents, cell for cell."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -17,8 +18,10 @@ def result():
 @pytest.fixture(scope="module")
 def recs(result) -> pd.DataFrame:
     """Actions with their recommendation's text and section, by (review, reference as written)."""
-    merged = result.actions.merge(result.recommendations[["review_id", "rec_ref", "section", "recommendation",
-                                                          "response"]], on=["review_id", "rec_ref"])
+    merged = result.actions.merge(
+        result.recommendations[["review_id", "rec_ref", "section", "recommendation", "response"]],
+        on=["review_id", "rec_ref"],
+    )
     leads = result.action_leads.groupby(["review_id", "action_ref"])["lead"].agg("; ".join)
     merged["leads"] = leads.reindex(pd.MultiIndex.from_frame(merged[["review_id", "action_ref"]])).fillna("").values
     merged["lead"] = merged["lead_as_written"]
@@ -58,10 +61,18 @@ FINANCE_2021 = [
     (34, "Partnerships and innovation", "Ongoing", "Cabinet and SLT"),
     (38, "Partnerships and innovation", "", ""),
     (40, "DSG deficit and high needs block review", "Autumn 2021", "Children's Services"),
-    (44, "DSG deficit and high needs block review", "Ongoing",
-     "Children's Accountancy Team working with other council colleagues."),
-    (46, "DSG deficit and high needs block review", "Children's Services, Children's Accountancy Team",
-     "Children's Services, Children's Accountancy Team"),
+    (
+        44,
+        "DSG deficit and high needs block review",
+        "Ongoing",
+        "Children's Accountancy Team working with other council colleagues.",
+    ),
+    (
+        46,
+        "DSG deficit and high needs block review",
+        "Children's Services, Children's Accountancy Team",
+        "Children's Services, Children's Accountancy Team",
+    ),
     (48, "DSG deficit and high needs block review", "Ongoing", "Children's Services"),
 ]
 
@@ -74,13 +85,43 @@ def test_2021_cells_match_the_action_plan(recs, rec_no, section, target, lead):
 
 # Action 4 wraps over a page break; its progress cell also holds <p> tags.
 PROGRESS_2022 = [
-    (1, "Council/Corporate plan", "On-going", "ongoing", "Chief Executive; Service Manager Change, Transformation, Innovation and Digital"),
-    (2, "Council/Corporate plan", "Complete", "complete", "Service Manager Change, Transformation, Innovation and Digital"),
+    (
+        1,
+        "Council/Corporate plan",
+        "On-going",
+        "ongoing",
+        "Chief Executive; Service Manager Change, Transformation, Innovation and Digital",
+    ),
+    (
+        2,
+        "Council/Corporate plan",
+        "Complete",
+        "complete",
+        "Service Manager Change, Transformation, Innovation and Digital",
+    ),
     (3, "Place leadership", "On-going", "ongoing", "Business Partner \u2013 Communities and Partnerships"),
-    (4, "Learning and development", "April 2023", "month", "Head of Human Resources; Head of Organisational Development"),
+    (
+        4,
+        "Learning and development",
+        "April 2023",
+        "month",
+        "Head of Human Resources; Head of Organisational Development",
+    ),
     (5, "One Council", "October 2023", "month", "Executive Director Corporate Development"),
-    (6, "Financial control", "On-going", "ongoing", "Executive Director Corporate Development; Corporate Director Finance & Commercial"),
-    (7, "Governance/Scrutiny", "October 2023", "month", "Director of Legal and Democratic Services; Service Manager for Democratic and Electoral Services"),
+    (
+        6,
+        "Financial control",
+        "On-going",
+        "ongoing",
+        "Executive Director Corporate Development; Corporate Director Finance & Commercial",
+    ),
+    (
+        7,
+        "Governance/Scrutiny",
+        "October 2023",
+        "month",
+        "Director of Legal and Democratic Services; Service Manager for Democratic and Electoral Services",
+    ),
     (8, "Local Plan", "On-going", "ongoing", "Corporate Director for Economic Growth and Infrastructure"),
 ]
 
@@ -98,7 +139,9 @@ def test_rows_wrapped_across_page_breaks_are_joined(recs):
     assert row3["source_lines"] == "109-111"
     induction = recs.loc[("2022-progress", "4")]
     assert "<p>" not in induction["progress"]
-    assert induction["progress"].endswith("been completed, with amendments being implemented in the February 2023 event.")
+    assert induction["progress"].endswith(
+        "been completed, with amendments being implemented in the February 2023 event."
+    )
     assert induction["source_lines"] == "64-66"
 
 
@@ -118,19 +161,22 @@ def test_html_fragments_keep_text_and_drop_tags():
     assert clean_text("<script>alert(1)</script>") == "<script>alert(1)</script>"
 
 
-@pytest.mark.parametrize("response, refs, only", [
-    ("See 6", ["6"], True),
-    ("See 35.", ["35"], True),
-    ("As 41.", ["41"], True),
-    ("See 8. The commercial strategy is one of a number of strategies", ["8"], False),
-    ("Part of the HNB Strategy to be published in the Autumn 2021. See 41.", ["41"], False),
-    ("The budget setting round for 2022/23 is already well under way.", [], False),
-    # Other councils' wording and references (vocabulary.yaml lists the phrases).
-    ("To be addressed through 2, above", ["2"], True),
-    ("See R3.", ["R3"], True),
-    ("As 1.2", ["1.2"], True),
-    ("Covered by 4 and a new staff survey", ["4"], False),
-])
+@pytest.mark.parametrize(
+    "response, refs, only",
+    [
+        ("See 6", ["6"], True),
+        ("See 35.", ["35"], True),
+        ("As 41.", ["41"], True),
+        ("See 8. The commercial strategy is one of a number of strategies", ["8"], False),
+        ("Part of the HNB Strategy to be published in the Autumn 2021. See 41.", ["41"], False),
+        ("The budget setting round for 2022/23 is already well under way.", [], False),
+        # Other councils' wording and references (vocabulary.yaml lists the phrases).
+        ("To be addressed through 2, above", ["2"], True),
+        ("See R3.", ["R3"], True),
+        ("As 1.2", ["1.2"], True),
+        ("Covered by 4 and a new staff survey", ["4"], False),
+    ],
+)
 def test_cross_references(response, refs, only):
     assert cross_references(response) == refs
     assert is_only_cross_reference(response) is only

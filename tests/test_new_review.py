@@ -7,6 +7,7 @@ not have:
 - a plan published as a web page, transcribed by hand into a CSV with several
   actions under one recommendation and a row cut off in the source.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -85,9 +86,19 @@ transcription:
   document: 2024-06-wessex-vale-planning-response.txt
 """
 
-LEADS = "".join(f"{COUNCIL},{name},,\n" for name in [
-    "Chief Executive", "Head of Policy", "Section 151 Officer", "Head of Finance", "Monitoring Officer",
-    "Head of Democratic Services", "Head of Planning", "Head of HR"])
+LEADS = "".join(
+    f"{COUNCIL},{name},,\n"
+    for name in [
+        "Chief Executive",
+        "Head of Policy",
+        "Section 151 Officer",
+        "Head of Finance",
+        "Monitoring Officer",
+        "Head of Democratic Services",
+        "Head of Planning",
+        "Head of HR",
+    ]
+)
 
 
 def add_document(data: Path, name: str, text: str) -> None:
@@ -125,8 +136,10 @@ def test_a_tab_table_with_lead_roles_and_a_status_column_loads_from_data_files_o
     assert actions.loc["R4", "target_kind"] == "ongoing"  # "June 2020 onwards"
     assert actions.loc["R4", "target_start"] == pd.Timestamp("2020-06-30")
     leads = added.action_leads.query("review_id == '2024-wessex-cpc' and action_ref == 'R1'")
-    assert dict(zip(leads["role"], leads["lead"])) == {"accountable": "Chief Executive",
-                                                       "responsible": "Head of Policy"}
+    assert dict(zip(leads["role"], leads["lead"], strict=False)) == {
+        "accountable": "Chief Executive",
+        "responsible": "Head of Policy",
+    }
     review = added.reviews.set_index("review_id").loc["2024-wessex-cpc"]
     assert pd.isna(review["approved_on"]) and pd.isna(review["visit_start"])  # unknown, not guessed
     assert review["tracked_from"] == pd.Timestamp("2024-03-04")
@@ -149,12 +162,12 @@ def test_a_transcribed_plan_keeps_several_actions_under_one_recommendation(added
 def test_statuses_and_workload_of_the_new_reviews(added):
     ws = workspace.load_workspace(["2024-wessex-cpc", "2024-wessex-planning"])
     status = ws.status(quarters.parse_quarter("2024/25 Q3")).set_index("action_ref")["status"]
-    assert status["R2"] == "complete"        # the plan's own status column
-    assert status["R3"] == "complete"        # follows R2
-    assert status["R1"] == "not-reported"    # Oct 24 passed; "In progress" was said at the plan date only
+    assert status["R2"] == "complete"  # the plan's own status column
+    assert status["R3"] == "complete"  # follows R2
+    assert status["R1"] == "not-reported"  # Oct 24 passed; "In progress" was said at the plan date only
     assert status["3"] == "incomplete-source"  # never "no action recorded"
-    assert status["1.2"] == "not-reported"   # Dec 2024 = 31 December 2024, the quarter's last day: passed
-    assert status["2"] == "not-yet-due"      # 31 March 2025
+    assert status["1.2"] == "not-reported"  # Dec 2024 = 31 December 2024, the quarter's last day: passed
+    assert status["2"] == "not-yet-due"  # 31 March 2025
     # Workload counts the responsible lead only, where a plan gives both roles.
     workload = ws.workload(quarters.parse_quarter("2024/25 Q3"))
     assert "Chief Executive" not in workload.index  # accountable only
@@ -168,8 +181,12 @@ def test_leads_with_the_same_title_at_two_councils_are_two_leads(data_copy):
     text = TAB_PLAN.replace("\tChief Executive\tHead of Policy\t", "\tChief Executive\tChief Executive\t")
     (data_copy / "raw" / "2024-03-04-wessex-vale-cpc-action-plan.txt").write_text(text, encoding="utf-8")
     manifest = data_copy / "raw" / "manifest.csv"
-    manifest.write_text(manifest.read_text(encoding="utf-8").replace(
-        hashlib.sha256(TAB_PLAN.encode()).hexdigest(), hashlib.sha256(text.encode()).hexdigest()), encoding="utf-8")
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8").replace(
+            hashlib.sha256(TAB_PLAN.encode()).hexdigest(), hashlib.sha256(text.encode()).hexdigest()
+        ),
+        encoding="utf-8",
+    )
     write(extract())
     ws = workspace.load_workspace()
     table = ws.workload(quarters.parse_quarter("2024/25 Q3"))
@@ -179,12 +196,15 @@ def test_leads_with_the_same_title_at_two_councils_are_two_leads(data_copy):
 
 def test_a_plan_that_is_not_a_tab_table_is_told_to_use_a_transcription(data_copy):
     add_both_reviews(data_copy)
-    meta = WEB_META.replace("""transcription:
+    meta = WEB_META.replace(
+        """transcription:
   file: transcriptions/2024-wessex-planning.csv
-  document: 2024-06-wessex-vale-planning-response.txt""", """action_plan_table:
+  document: 2024-06-wessex-vale-planning-response.txt""",
+        """action_plan_table:
   file: 2024-06-wessex-vale-planning-response.txt
   header: "Ref\\tRecommendation"
-  columns: [rec_ref, recommendation]""")
+  columns: [rec_ref, recommendation]""",
+    )
     (data_copy / "reviews" / "2024-wessex-planning.yaml").write_text(meta, encoding="utf-8")
     result = run_module("extract", data=data_copy)
     assert result.returncode == 1

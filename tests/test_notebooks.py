@@ -1,4 +1,5 @@
 """Notebooks are thin, narrative and parametrised; nbval runs them (make test) and checks key outputs."""
+
 from __future__ import annotations
 
 import re

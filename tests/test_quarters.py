@@ -5,13 +5,16 @@ import pytest
 from helpers.quarters import BadQuarter, end, label, latest_completed, long_date, parse_quarter, quarter_of, slug, start
 
 
-@pytest.mark.parametrize("text, first, last", [
-    ("2023/24 Q1", dt.date(2023, 4, 1), dt.date(2023, 6, 30)),
-    ("2023/24 Q3", dt.date(2023, 10, 1), dt.date(2023, 12, 31)),
-    ("2023/24 Q4", dt.date(2024, 1, 1), dt.date(2024, 3, 31)),
-    ("2023-24 Q4", dt.date(2024, 1, 1), dt.date(2024, 3, 31)),
-    ("1999/00 Q2", dt.date(1999, 7, 1), dt.date(1999, 9, 30)),
-])
+@pytest.mark.parametrize(
+    "text, first, last",
+    [
+        ("2023/24 Q1", dt.date(2023, 4, 1), dt.date(2023, 6, 30)),
+        ("2023/24 Q3", dt.date(2023, 10, 1), dt.date(2023, 12, 31)),
+        ("2023/24 Q4", dt.date(2024, 1, 1), dt.date(2024, 3, 31)),
+        ("2023-24 Q4", dt.date(2024, 1, 1), dt.date(2024, 3, 31)),
+        ("1999/00 Q2", dt.date(1999, 7, 1), dt.date(1999, 9, 30)),
+    ],
+)
 def test_labels_name_financial_year_quarters(text, first, last):
     q = parse_quarter(text)
     assert (start(q), end(q)) == (first, last)

@@ -1,4 +1,5 @@
 """The checked readers: every bad file gives one InputError naming the file and line or row."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -128,8 +129,10 @@ def test_impossible_yaml_date_is_kept_as_text_then_refused_by_check_date(tmp_pat
 
 def test_yaml_alias_bomb_fails_at_the_first_alias_fast_and_small(tmp_path):
     lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    lines += [f"{chr(ord('a') + i)}: &{chr(ord('a') + i)} [" + ",".join([f"*{chr(ord('a') + i - 1)}"] * 9) + "]"
-              for i in range(1, 9)]
+    lines += [
+        f"{chr(ord('a') + i)}: &{chr(ord('a') + i)} [" + ",".join([f"*{chr(ord('a') + i - 1)}"] * 9) + "]"
+        for i in range(1, 9)
+    ]
     path = write(tmp_path, "reviews/bomb.yaml", "\n".join(lines) + "\n")
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
@@ -140,8 +143,11 @@ def test_yaml_alias_bomb_fails_at_the_first_alias_fast_and_small(tmp_path):
 
 
 def test_yaml_duplicate_key_names_both_lines(tmp_path):
-    path = write(tmp_path, "reviews/2021-finance.yaml", REVIEW.replace("  end: 2021-07-02\n",
-                                                                       "  end: 2021-07-02\n  start: 2021-06-22\n"))
+    path = write(
+        tmp_path,
+        "reviews/2021-finance.yaml",
+        REVIEW.replace("  end: 2021-07-02\n", "  end: 2021-07-02\n  start: 2021-06-22\n"),
+    )
     err = error(read_yaml, path)
     assert (err.line, err.message) == (9, "key 'start' appears twice (first at line 7)")
 
@@ -158,7 +164,9 @@ def test_empty_yaml(tmp_path, content):
 
 
 def test_yaml_syntax_error_has_pyyamls_line(tmp_path):
-    path = write(tmp_path, "reviews/2021-finance.yaml", REVIEW.replace("kind: finance peer challenge", "kind: [finance"))
+    path = write(
+        tmp_path, "reviews/2021-finance.yaml", REVIEW.replace("kind: finance peer challenge", "kind: [finance")
+    )
     err = error(read_yaml, path)
     assert err.message.startswith("not valid YAML")
     assert err.line == 6
@@ -184,9 +192,15 @@ def test_yaml_deep_nesting_is_one_line(tmp_path):
 
 
 def test_csv_reads_stripped_strings_with_row_numbers(tmp_path):
-    path = write(tmp_path, "leads.csv", LEADS_HEADER + LEADS_ROWS.replace(",SLT,", ",  SLT ,") + "\n,,\n"
-                 + "Executive Director Corporate Development,Executive Director for Corporate Development,"
-                 '"2021 row 3 wraps, over a page break"\n')
+    path = write(
+        tmp_path,
+        "leads.csv",
+        LEADS_HEADER
+        + LEADS_ROWS.replace(",SLT,", ",  SLT ,")
+        + "\n,,\n"
+        + "Executive Director Corporate Development,Executive Director for Corporate Development,"
+        '"2021 row 3 wraps, over a page break"\n',
+    )
     frame = read_csv(path, LEADS_COLUMNS, ["note"])
     assert list(frame.columns) == ["lead", "alias", "note", "_row"]
     assert frame["alias"].tolist()[1] == "SLT"
@@ -196,15 +210,21 @@ def test_csv_reads_stripped_strings_with_row_numbers(tmp_path):
 
 
 def test_csv_values_are_never_turned_into_numbers_or_nan(tmp_path):
-    path = write(tmp_path, "corrections.csv", "review_id,rec_no,field,raw_value,corrected_value,reason\n"
-                 "2021-finance,046,target,NA,,none\n")
+    path = write(
+        tmp_path,
+        "corrections.csv",
+        "review_id,rec_no,field,raw_value,corrected_value,reason\n2021-finance,046,target,NA,,none\n",
+    )
     row = read_csv(path, ["review_id", "rec_no", "field", "raw_value", "corrected_value", "reason"]).iloc[0]
     assert (row["rec_no"], row["raw_value"], row["corrected_value"]) == ("046", "NA", "")
 
 
 def test_header_only_csv_has_no_rows(tmp_path):
-    frame = read_csv(write(tmp_path, "theme_overrides.csv", "review_id,rec_no,themes,reason\n"),
-                     ["review_id", "rec_no", "themes"], ["reason"])
+    frame = read_csv(
+        write(tmp_path, "theme_overrides.csv", "review_id,rec_no,themes,reason\n"),
+        ["review_id", "rec_no", "themes"],
+        ["reason"],
+    )
     assert len(frame) == 0
     assert list(frame.columns) == ["review_id", "rec_no", "themes", "reason", "_row"]
 
@@ -233,7 +253,9 @@ def test_csv_folder_in_place_of_file(tmp_path):
 
 
 def test_unclosed_quote_names_its_own_line_in_the_right_file(tmp_path):
-    path = write(tmp_path, "leads.csv", LEADS_HEADER + LEADS_ROWS + 'Chief Executive,"CEO,\nS151 Officer,Section 151,\n')
+    path = write(
+        tmp_path, "leads.csv", LEADS_HEADER + LEADS_ROWS + 'Chief Executive,"CEO,\nS151 Officer,Section 151,\n'
+    )
     err = error(read_csv, path, LEADS_COLUMNS, ["note"])
     assert (err.file, err.line) == (path, 5)
     assert "no closing quote" in err.message
@@ -258,8 +280,11 @@ def test_row_numbers_count_records_and_errors_count_lines(tmp_path):
     path = write(tmp_path, "leads.csv", LEADS_HEADER + 'SLT,Senior Leadership Team,"two\nlines"\nCEO,Chief,,x\n')
     err = error(read_csv, path, LEADS_COLUMNS, ["note"])
     assert err.line == 4
-    frame = read_csv(write(tmp_path, "ok.csv", LEADS_HEADER + 'SLT,Senior Leadership Team,"two\nlines"\nCEO,Chief,\n'),
-                     LEADS_COLUMNS, ["note"])
+    frame = read_csv(
+        write(tmp_path, "ok.csv", LEADS_HEADER + 'SLT,Senior Leadership Team,"two\nlines"\nCEO,Chief,\n'),
+        LEADS_COLUMNS,
+        ["note"],
+    )
     assert frame["_row"].tolist() == [2, 3]
     assert frame["note"].tolist() == ["two\nlines", ""]
 
@@ -268,8 +293,9 @@ def test_missing_columns_give_the_header_to_use(tmp_path):
     path = write(tmp_path, "themes.csv", "theme_id,theme\ncouncil-plan,Council plan and priorities\n")
     err = error(read_csv, path, ["theme_id", "theme", "description", "terms"])
     assert err.line == 1
-    assert err.message == ("missing column(s) description, terms; "
-                           "the header must be: theme_id, theme, description, terms")
+    assert err.message == (
+        "missing column(s) description, terms; the header must be: theme_id, theme, description, terms"
+    )
 
 
 def test_extra_column_refused_unless_allowed(tmp_path):
@@ -295,18 +321,28 @@ def test_csv_size_limit(tmp_path):
 # ---------------------------------------------------------------- cells
 
 
-@pytest.mark.parametrize("text, day", [("2024-03-12", dt.date(2024, 3, 12)), ("12/03/2024", dt.date(2024, 3, 12)),
-                                       (" 2024-02-29 ", dt.date(2024, 2, 29)), (dt.date(2024, 1, 1), dt.date(2024, 1, 1))])
+@pytest.mark.parametrize(
+    "text, day",
+    [
+        ("2024-03-12", dt.date(2024, 3, 12)),
+        ("12/03/2024", dt.date(2024, 3, 12)),
+        (" 2024-02-29 ", dt.date(2024, 2, 29)),
+        (dt.date(2024, 1, 1), dt.date(2024, 1, 1)),
+    ],
+)
 def test_check_date_reads(text, day):
     assert check_date(text, "data/updates/2023-24-Q4.csv", 2, "updated_on") == day
 
 
-@pytest.mark.parametrize("text, message", [
-    ("2021-02-30", "2021-02-30 is not a real date (column updated_on)"),
-    ("31/04/2024", "31/04/2024 is not a real date (column updated_on)"),
-    ("March 2024", "cannot read date 'March 2024' (column updated_on): use YYYY-MM-DD (e.g. 2024-03-12)"),
-    ("", "no date given (column updated_on): use YYYY-MM-DD (e.g. 2024-03-12)"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("2021-02-30", "2021-02-30 is not a real date (column updated_on)"),
+        ("31/04/2024", "31/04/2024 is not a real date (column updated_on)"),
+        ("March 2024", "cannot read date 'March 2024' (column updated_on): use YYYY-MM-DD (e.g. 2024-03-12)"),
+        ("", "no date given (column updated_on): use YYYY-MM-DD (e.g. 2024-03-12)"),
+    ],
+)
 def test_check_date_refuses(tmp_path, text, message):
     err = error(check_date, text, tmp_path / "2023-24-Q4.csv", 7, "updated_on")
     assert (err.line, err.message) == (7, message)
@@ -314,7 +350,10 @@ def test_check_date_refuses(tmp_path, text, message):
 
 def test_check_int():
     assert check_int(" 12 ", "corrections.csv", 2, "rec_no", minimum=1) == 12
-    assert error(check_int, "12.0", "corrections.csv", 2, "rec_no").message == "'12.0' is not a whole number (column rec_no)"
+    assert (
+        error(check_int, "12.0", "corrections.csv", 2, "rec_no").message
+        == "'12.0' is not a whole number (column rec_no)"
+    )
     assert error(check_int, "0", "corrections.csv", 2, "rec_no", minimum=1).message == "0 is below 1 (column rec_no)"
 
 
@@ -332,8 +371,10 @@ def test_argument_parser_error_is_one_line_and_exit_1(capsys):
 
 
 def test_argument_parser_in_a_real_process():
-    code = ("from helpers.errors import ArgumentParser\n"
-            "p = ArgumentParser(prog='report'); p.add_argument('--quarter', required=True); p.parse_args([])")
+    code = (
+        "from helpers.errors import ArgumentParser\n"
+        "p = ArgumentParser(prog='report'); p.add_argument('--quarter', required=True); p.parse_args([])"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 1
     assert done.stderr == "error: the following arguments are required: --quarter (see --help)\n"
@@ -344,8 +385,13 @@ NAMES = {"QUARTER": "--quarter", "REVIEWS": "--reviews", "MEETING_DATE": "--meet
 
 def test_env_args_builds_argv_from_non_empty_variables():
     env = {"QUARTER": "2023/24 Q4", "REVIEWS": " 2021-finance, 2022-progress  2019-cpc ", "MEETING_DATE": "  "}
-    assert env_args(NAMES, environ=env) == ["--quarter=2023/24 Q4", "--reviews", "2021-finance", "2022-progress",
-                                            "2019-cpc"]
+    assert env_args(NAMES, environ=env) == [
+        "--quarter=2023/24 Q4",
+        "--reviews",
+        "2021-finance",
+        "2022-progress",
+        "2019-cpc",
+    ]
     assert env_args(NAMES, environ={}) == []
     parser = ArgumentParser()
     parser.add_argument("--quarter")
@@ -363,6 +409,7 @@ def test_env_args_values_cannot_be_options_or_reach_a_shell():
 def _cli(raise_: BaseException):
     def main():
         raise raise_
+
     return main
 
 
@@ -371,8 +418,9 @@ def test_run_cli_turns_a_read_only_folder_into_one_line(tmp_path, capsys):
     with pytest.raises(SystemExit) as info:
         run_cli(_cli(PermissionError(errno.EACCES, "Permission denied", str(target))))
     assert info.value.code == 1
-    assert capsys.readouterr().err == (f"error: cannot write {target}: permission denied \u2014 "
-                                       "check the folder is writable\n")
+    assert capsys.readouterr().err == (
+        f"error: cannot write {target}: permission denied \u2014 check the folder is writable\n"
+    )
     with pytest.raises(SystemExit):
         run_cli(_cli(OSError(errno.EROFS, "Read-only file system", str(target))))
     assert "read-only file system" in capsys.readouterr().err
@@ -394,12 +442,14 @@ def test_run_cli_write_error_in_a_real_process(tmp_path):
     folder.mkdir()
     folder.chmod(0o555)
     target = folder / "recommendations.csv"
-    code = ("import os; from pathlib import Path; from helpers.errors import run_cli\n"
-            "def main():\n"
-            f"    if os.geteuid() == 0:  # root writes anywhere: fail as the open() would\n"
-            f"        raise PermissionError(13, 'Permission denied', {str(target)!r})\n"
-            f"    Path({str(target)!r}).write_text('x')\n"
-            "run_cli(main)")
+    code = (
+        "import os; from pathlib import Path; from helpers.errors import run_cli\n"
+        "def main():\n"
+        f"    if os.geteuid() == 0:  # root writes anywhere: fail as the open() would\n"
+        f"        raise PermissionError(13, 'Permission denied', {str(target)!r})\n"
+        f"    Path({str(target)!r}).write_text('x')\n"
+        "run_cli(main)"
+    )
     try:
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     finally:
@@ -419,15 +469,19 @@ TODAY = dt.date(2026, 11, 23)
 def test_check_reportable_accepts_completed_quarters():
     assert quarters.label(quarters.check_reportable("2026/27 Q2", FIRST, TODAY)) == "2026/27 Q2"
     assert quarters.check_reportable(FIRST, FIRST, TODAY) == FIRST
-    assert quarters.label(quarters.check_reportable(quarters.parse_quarter("2023/24 Q4"), FIRST,
-                                                    dt.date(2024, 4, 1))) == "2023/24 Q4"
+    assert (
+        quarters.label(quarters.check_reportable(quarters.parse_quarter("2023/24 Q4"), FIRST, dt.date(2024, 4, 1)))
+        == "2023/24 Q4"
+    )
 
 
 def test_check_reportable_refuses_a_quarter_not_yet_ended_unless_forecast():
     with pytest.raises(quarters.BadQuarter) as info:
         quarters.check_reportable("2099/00 Q1", FIRST, TODAY)
-    assert str(info.value) == ("2099/00 Q1 has not ended yet: the latest completed quarter is 2026/27 Q2; "
-                               "use --forecast to run it as a forecast")
+    assert str(info.value) == (
+        "2099/00 Q1 has not ended yet: the latest completed quarter is 2026/27 Q2; "
+        "use --forecast to run it as a forecast"
+    )
     with pytest.raises(quarters.BadQuarter, match="2023/24 Q4 has not ended yet"):
         quarters.check_reportable("2023/24 Q4", FIRST, dt.date(2024, 3, 31))
     assert quarters.label(quarters.check_reportable("2026/27 Q3", FIRST, TODAY, forecast=True)) == "2026/27 Q3"

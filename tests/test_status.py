@@ -3,6 +3,7 @@
 Expected statuses are worked out by hand from the 2021 action plan (Appendix 1
 of the Cabinet report of 5 October 2021) and the rules in src/helpers/status.py.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -13,8 +14,10 @@ from helpers.errors import InputError
 from helpers.quarters import parse_quarter
 from helpers.status import changes_since, due_next_quarter
 
-UPDATE_HEADER = "review_id,action_ref,status,comment,updated_on,revised_target,revision_reason," \
-                "revision_approved_by,revision_approved_on\n"
+UPDATE_HEADER = (
+    "review_id,action_ref,status,comment,updated_on,revised_target,revision_reason,"
+    "revision_approved_by,revision_approved_on\n"
+)
 
 
 @pytest.fixture(scope="module")
@@ -28,16 +31,16 @@ def _status(ws, quarter: str) -> pd.Series:
 
 def test_statuses_as_at_the_first_quarter_end_after_approval(ws):
     s = _status(ws, "2021/22 Q3")  # as at 31 December 2021; nothing reported since the plan
-    assert s[("2021-finance", "1")] == "not-reported"   # October 2021: passed, but not known to be undone
-    assert s[("2021-finance", "3")] == "not-reported"   # December 2021: due on the quarter end
-    assert s[("2021-finance", "4")] == "not-yet-due"    # February 2022
+    assert s[("2021-finance", "1")] == "not-reported"  # October 2021: passed, but not known to be undone
+    assert s[("2021-finance", "3")] == "not-reported"  # December 2021: due on the quarter end
+    assert s[("2021-finance", "4")] == "not-yet-due"  # February 2022
     assert s[("2021-finance", "40")] == "not-reported"  # Autumn 2021 = 30 November 2021
-    assert s[("2021-finance", "23")] == "complete"      # the plan says Complete
+    assert s[("2021-finance", "23")] == "complete"  # the plan says Complete
     assert s[("2021-finance", "6")] == "ongoing"
-    assert s[("2021-finance", "47")] == "ongoing"       # "See 40." but its own target says Ongoing
-    assert s[("2021-finance", "42")] == "no-target"     # no target given
-    assert s[("2021-finance", "38")] == "no-action"     # no response and no lead
-    assert s[("2021-finance", "46")] == "no-target"     # corrected: no target date
+    assert s[("2021-finance", "47")] == "ongoing"  # "See 40." but its own target says Ongoing
+    assert s[("2021-finance", "42")] == "no-target"  # no target given
+    assert s[("2021-finance", "38")] == "no-action"  # no response and no lead
+    assert s[("2021-finance", "46")] == "no-target"  # corrected: no target date
     assert not any(k[0] == "2022-progress" for k in s.index)  # approved 28 February 2023
 
 
@@ -71,6 +74,7 @@ def test_the_headline_names_every_status_and_adds_up(ws):
     tracked = int(counts["Total"].sum() - counts["not-transcribed"].sum())
     assert f"{tracked} actions are tracked" in sentence
     import re
+
     parts = re.search(r"tracked: (.*?)\.", sentence).group(1)
     numbers = [int(n) for n in re.findall(r"(\d+) [a-z]", parts)]
     assert sum(numbers) == tracked
@@ -82,9 +86,12 @@ def _write(data, name, body):
 
 
 def test_a_reported_update_separates_overdue_from_not_known(data_copy):
-    _write(data_copy, "2023-24-Q4.csv",
-           "2022-progress,4,Complete,Revised induction in use.,2024-03-12,,,,\n"
-           "2021-finance,31,In progress,Survey designed.,2024-02-28,,,,\n")
+    _write(
+        data_copy,
+        "2023-24-Q4.csv",
+        "2022-progress,4,Complete,Revised induction in use.,2024-03-12,,,,\n"
+        "2021-finance,31,In progress,Survey designed.,2024-02-28,,,,\n",
+    )
     ws = workspace.load_workspace()
     before, after = _status(ws, "2023/24 Q3"), _status(ws, "2023/24 Q4")
     assert before[("2022-progress", "4")] == "not-reported"  # April 2023, nothing reported yet
@@ -110,10 +117,13 @@ def test_newly_overdue_lists_only_actions_that_passed_their_target_this_quarter(
 
 
 def test_an_agreed_revised_target_moves_the_status_and_keeps_the_original(data_copy):
-    _write(data_copy, "2023-24-Q4.csv",
-           "2021-finance,31,In progress,Fieldwork moved.,2024-02-28,September 2024,Survey contractor changed,"
-           "Audit and Governance Committee,2024-03-20\n"
-           "2021-finance,33,In progress,Training paused.,2024-02-28,December 2024,Trainer on leave,,\n")
+    _write(
+        data_copy,
+        "2023-24-Q4.csv",
+        "2021-finance,31,In progress,Fieldwork moved.,2024-02-28,September 2024,Survey contractor changed,"
+        "Audit and Governance Committee,2024-03-20\n"
+        "2021-finance,33,In progress,Training paused.,2024-02-28,December 2024,Trainer on leave,,\n",
+    )
     ws = workspace.load_workspace()
     frame = ws.status(parse_quarter("2023/24 Q4")).set_index("action_ref")
     row31, row33 = frame.loc["31"], frame.loc["33"]
@@ -126,19 +136,27 @@ def test_an_agreed_revised_target_moves_the_status_and_keeps_the_original(data_c
     assert "(target moved)" in shown["Status"].iloc[0]  # never simply "not yet due"
 
 
-@pytest.mark.parametrize("row, message", [
-    ("2021-finance,49,Complete,x,2024-03-01,,,,\n", "2023-24-Q4.csv:2: review 2021-finance has no action '49'"),
-    ("2020-budget,1,Complete,x,2024-03-01,,,,\n", "2023-24-Q4.csv:2: unknown review '2020-budget'"),
-    ("2021-finance,5,Finished,x,2024-03-01,,,,\n", "2023-24-Q4.csv:2: unknown status 'Finished'"),
-    ("2021-finance,5,Complete,x,2024-04-01,,,,\n", "2023-24-Q4.csv:2: updated_on 2024-04-01 is outside 2023/24 Q4"),
-    ("2021-finance,5,Complete,x,2023-12-31,,,,\n", "2023-24-Q4.csv:2: updated_on 2023-12-31 is outside 2023/24 Q4"),
-    ("2021-finance,5,Complete,x,March 2024,,,,\n", "2023-24-Q4.csv:2: cannot read date 'March 2024'"),
-    ("2021-finance,5,Complete,x,2024-02-30,,,,\n", "2023-24-Q4.csv:2: cannot read date '2024-02-30'"),
-    ("2021-finance,5,,,2024-03-01,,,,\n", "2023-24-Q4.csv:2: an update needs a status, a comment or a revised target"),
-    ("2021-finance,5,,x,2024-03-01,June 2024,,,\n", "2023-24-Q4.csv:2: a revised target needs a reason"),
-    ("2021-finance,5,,x,2024-03-01,,,,\n2021-finance,5,,x,2024-03-01,,,,\n",
-     "2023-24-Q4.csv:3: this update repeats an earlier row"),
-])
+@pytest.mark.parametrize(
+    "row, message",
+    [
+        ("2021-finance,49,Complete,x,2024-03-01,,,,\n", "2023-24-Q4.csv:2: review 2021-finance has no action '49'"),
+        ("2020-budget,1,Complete,x,2024-03-01,,,,\n", "2023-24-Q4.csv:2: unknown review '2020-budget'"),
+        ("2021-finance,5,Finished,x,2024-03-01,,,,\n", "2023-24-Q4.csv:2: unknown status 'Finished'"),
+        ("2021-finance,5,Complete,x,2024-04-01,,,,\n", "2023-24-Q4.csv:2: updated_on 2024-04-01 is outside 2023/24 Q4"),
+        ("2021-finance,5,Complete,x,2023-12-31,,,,\n", "2023-24-Q4.csv:2: updated_on 2023-12-31 is outside 2023/24 Q4"),
+        ("2021-finance,5,Complete,x,March 2024,,,,\n", "2023-24-Q4.csv:2: cannot read date 'March 2024'"),
+        ("2021-finance,5,Complete,x,2024-02-30,,,,\n", "2023-24-Q4.csv:2: cannot read date '2024-02-30'"),
+        (
+            "2021-finance,5,,,2024-03-01,,,,\n",
+            "2023-24-Q4.csv:2: an update needs a status, a comment or a revised target",
+        ),
+        ("2021-finance,5,,x,2024-03-01,June 2024,,,\n", "2023-24-Q4.csv:2: a revised target needs a reason"),
+        (
+            "2021-finance,5,,x,2024-03-01,,,,\n2021-finance,5,,x,2024-03-01,,,,\n",
+            "2023-24-Q4.csv:3: this update repeats an earlier row",
+        ),
+    ],
+)
 def test_bad_updates_name_the_file_and_row(data_copy, row, message):
     _write(data_copy, "2023-24-Q4.csv", row)
     with pytest.raises(InputError) as err:

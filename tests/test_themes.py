@@ -15,15 +15,18 @@ def themed(recs):
     return assign_themes(recs).set_index(["review_id", "rec_ref"])
 
 
-@pytest.mark.parametrize("key, primary", [
-    (("2021-finance", "8"), "commercial-assets"),         # 'being more commercial'
-    (("2021-finance", "11"), "systems-data"),             # single version of the truth
-    (("2021-finance", "40"), "send-dsg"),                 # Schools Forum, deficit reduction
-    (("2021-finance", "33"), "financial-management"),     # training on budget monitoring
-    (("2022-progress", "3"), "partnerships-place"),       # town and parish councils
-    (("2022-progress", "4"), "workforce-learning"),       # staff induction
-    (("2022-progress", "8"), "local-plan-housing"),       # Local Development Plan
-])
+@pytest.mark.parametrize(
+    "key, primary",
+    [
+        (("2021-finance", "8"), "commercial-assets"),  # 'being more commercial'
+        (("2021-finance", "11"), "systems-data"),  # single version of the truth
+        (("2021-finance", "40"), "send-dsg"),  # Schools Forum, deficit reduction
+        (("2021-finance", "33"), "financial-management"),  # training on budget monitoring
+        (("2022-progress", "3"), "partnerships-place"),  # town and parish councils
+        (("2022-progress", "4"), "workforce-learning"),  # staff induction
+        (("2022-progress", "8"), "local-plan-housing"),  # Local Development Plan
+    ],
+)
 def test_real_recommendations_get_the_expected_primary_theme(themed, key, primary):
     assert themed.loc[key, "primary_theme"] == primary
 
@@ -37,6 +40,7 @@ def test_an_override_always_wins(themed):
 def test_override_naming_an_unknown_theme_is_an_error(data_copy, recs):
     (data_copy / "theme_overrides.csv").write_text("review_id,rec_ref,themes,reason\n2021-finance,3,budgets,x\n")
     from helpers.errors import InputError
+
     with pytest.raises(InputError, match=r"theme_overrides.csv:2: unknown theme\(s\) budgets"):
         assign_themes(recs)
 
@@ -58,7 +62,7 @@ def test_2019_contributes_the_themes_its_minutes_record(themed, recs):
 
 def test_recurring_recommendations_are_found(recs):
     pairs = recurring_pairs(recs)
-    found = {(a, b) for a, b in zip(pairs.rec_a, pairs.rec_b)}
+    found = {(a, b) for a, b in zip(pairs.rec_a, pairs.rec_b, strict=False)}
     for a, b in [(7, 13), (8, 16), (8, 37), (11, 32), (11, 44), (32, 44), (9, 38)]:
         assert (str(a), str(b)) in found, (a, b)
     assert pairs["similarity"].is_monotonic_decreasing
@@ -83,10 +87,17 @@ def test_the_default_threshold_is_the_one_the_notebook_uses():
 
 
 def test_a_recommendation_with_several_actions_counts_once_per_theme():
-    recs = pd.DataFrame({"review_id": ["x"], "rec_ref": ["1"], "section": [""],
-                         "recommendation": ["Refresh the budget monitoring and forecasting arrangements."]})
-    long = theme_long(assign_themes(recs), pd.DataFrame({"review_id": ["x"], "recorded_themes": [""],
-                                                         "recorded_theme_ids": [""]}))
+    recs = pd.DataFrame(
+        {
+            "review_id": ["x"],
+            "rec_ref": ["1"],
+            "section": [""],
+            "recommendation": ["Refresh the budget monitoring and forecasting arrangements."],
+        }
+    )
+    long = theme_long(
+        assign_themes(recs), pd.DataFrame({"review_id": ["x"], "recorded_themes": [""], "recorded_theme_ids": [""]})
+    )
     assert long.groupby("theme_id").size().max() == 1  # themes belong to recommendations, not actions
 
 

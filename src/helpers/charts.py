@@ -32,6 +32,7 @@ House style:
 - Titles state the finding; rows are labelled with display names (review titles,
   lead names), never internal ids.
 """
+
 from __future__ import annotations
 
 import base64
@@ -41,8 +42,8 @@ import math
 import re
 import textwrap
 import warnings
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Iterable, Mapping
 
 import matplotlib
 import numpy as np
@@ -58,10 +59,10 @@ from matplotlib.ticker import MaxNLocator
 # ---------------------------------------------------------------------------
 # Colours, patterns and contrast
 
-TEXT = "#1a1a1a"          # all chart text: 17.4:1 on white
-AXIS = "#595959"          # axis lines and ticks: 7:1 on white
+TEXT = "#1a1a1a"  # all chart text: 17.4:1 on white
+AXIS = "#595959"  # axis lines and ticks: 7:1 on white
 BACKGROUND = "#ffffff"
-GAP_EDGE = "#1a1a1a"      # outline of data-gap segments
+GAP_EDGE = "#1a1a1a"  # outline of data-gap segments
 
 
 @dataclass(frozen=True)
@@ -69,27 +70,36 @@ class Style:
     """How one category is drawn: fill colour, hatch pattern and the hatch's colour."""
 
     colour: str
-    hatch: str          # matplotlib hatch; "" is solid (itself a distinct pattern). Lines only:
-                        # dot and ring hatches cost 20-140 KB each in SVG.
+    hatch: str  # matplotlib hatch; "" is solid (itself a distinct pattern). Lines only:
+    # dot and ring hatches cost 20-140 KB each in SVG.
     hatch_colour: str
-    gap: bool = False   # a data gap, not a status: drawn with a dark edge
+    gap: bool = False  # a data gap, not a status: drawn with a dark edge
 
 
 # Status ids from docs/data-model.md, in display order. Lightness (CIELAB L*) steps
 # down by ~9 from not-yet-due to ongoing so that greyscale keeps every pair apart; the data gaps
 # are lighter still (pale cream L* 91, white L* 100) and differ from each other by tint and hatch.
-STATUS_ORDER = ("complete", "not-yet-due", "ongoing", "no-target", "overdue", "not-reported", "no-action",
-                "incomplete-source", "not-transcribed")
+STATUS_ORDER = (
+    "complete",
+    "not-yet-due",
+    "ongoing",
+    "no-target",
+    "overdue",
+    "not-reported",
+    "no-action",
+    "incomplete-source",
+    "not-transcribed",
+)
 STATUS_STYLES: dict[str, Style] = {
-    "complete": Style("#3a603c", "", "#ffffff"),                  # dark green, solid      L* 37
-    "not-yet-due": Style("#9ad6e1", "||", "#1a1a1a"),             # pale cyan, vertical    L* 82
-    "ongoing": Style("#024573", "--", "#ffffff"),                 # dark blue, horizontal  L* 28
-    "no-target": Style("#98b1fc", "\\-", "#1a1a1a"),             # periwinkle, back-diagonal + horizontal L* 73
-    "overdue": Style("#c83912", "xx", "#ffffff"),                 # vermilion, cross       L* 46
-    "not-reported": Style("#dd8556", "\\\\", "#1a1a1a"),          # light orange, back-diagonal L* 64
-    "no-action": Style("#838485", "++", "#ffffff"),               # mid grey, grid         L* 55
+    "complete": Style("#3a603c", "", "#ffffff"),  # dark green, solid      L* 37
+    "not-yet-due": Style("#9ad6e1", "||", "#1a1a1a"),  # pale cyan, vertical    L* 82
+    "ongoing": Style("#024573", "--", "#ffffff"),  # dark blue, horizontal  L* 28
+    "no-target": Style("#98b1fc", "\\-", "#1a1a1a"),  # periwinkle, back-diagonal + horizontal L* 73
+    "overdue": Style("#c83912", "xx", "#ffffff"),  # vermilion, cross       L* 46
+    "not-reported": Style("#dd8556", "\\\\", "#1a1a1a"),  # light orange, back-diagonal L* 64
+    "no-action": Style("#838485", "++", "#ffffff"),  # mid grey, grid         L* 55
     "incomplete-source": Style("#f5e4bf", "/|", "#1a1a1a", True),  # pale cream, diagonal + vertical L* 91
-    "not-transcribed": Style("#ffffff", "//", "#1a1a1a", True),   # white, diagonal        L* 100
+    "not-transcribed": Style("#ffffff", "//", "#1a1a1a", True),  # white, diagonal        L* 100
 }
 STATUS_COLOURS = {key: style.colour for key, style in STATUS_STYLES.items()}
 STATUS_HATCHES = {key: style.hatch for key, style in STATUS_STYLES.items()}
@@ -97,20 +107,24 @@ DATA_GAPS = frozenset(key for key, style in STATUS_STYLES.items() if style.gap)
 
 # Lead workload: "open" (not yet due, ongoing or no target) is drawn like ongoing.
 WORKLOAD_ORDER = ("complete", "open", "overdue", "not-reported")
-WORKLOAD_STYLES = {"complete": STATUS_STYLES["complete"], "open": STATUS_STYLES["ongoing"],
-                   "overdue": STATUS_STYLES["overdue"], "not-reported": STATUS_STYLES["not-reported"]}
+WORKLOAD_STYLES = {
+    "complete": STATUS_STYLES["complete"],
+    "open": STATUS_STYLES["ongoing"],
+    "overdue": STATUS_STYLES["overdue"],
+    "not-reported": STATUS_STYLES["not-reported"],
+}
 
 # Heatmaps: white to dark blue; a cell named only in a decision record is hatched.
 HEATMAP = LinearSegmentedColormap.from_list("tracker-blues", ["#dbe9f6", "#9ecae1", "#2171b5", "#08306b"])
-EMPTY_CELL = "#f3f3f3"    # a zero cell: light grey, left blank
+EMPTY_CELL = "#f3f3f3"  # a zero cell: light grey, left blank
 RECORDED_STYLE = Style("#e4e4e4", "//", "#1a1a1a", True)
 
 SVG_SALT = "peer-review-tracker"
 
 STYLE = {
-    "svg.fonttype": "none",            # text stays text
-    "svg.hashsalt": SVG_SALT,          # deterministic ids
-    "text.parse_math": False,          # "$x$" from data is drawn literally
+    "svg.fonttype": "none",  # text stays text
+    "svg.hashsalt": SVG_SALT,  # deterministic ids
+    "text.parse_math": False,  # "$x$" from data is drawn literally
     "text.usetex": False,
     "font.family": "sans-serif",
     # Layout is measured with DejaVu Sans (shipped with matplotlib). A viewer without it
@@ -160,10 +174,18 @@ def text_colour_on(background: str) -> str:
 # Labels
 
 # Used only when neither the caller nor helpers.vocabulary gives a label (docs/data-model.md).
-FALLBACK_LABELS = {"complete": "Complete", "not-yet-due": "Not yet due", "ongoing": "Ongoing",
-                   "no-target": "No target date", "overdue": "Overdue", "not-reported": "Target passed, no update",
-                   "no-action": "No action recorded", "incomplete-source": "Incomplete in source",
-                   "not-transcribed": "Not transcribed", "open": "Open"}
+FALLBACK_LABELS = {
+    "complete": "Complete",
+    "not-yet-due": "Not yet due",
+    "ongoing": "Ongoing",
+    "no-target": "No target date",
+    "overdue": "Overdue",
+    "not-reported": "Target passed, no update",
+    "no-action": "No action recorded",
+    "incomplete-source": "Incomplete in source",
+    "not-transcribed": "Not transcribed",
+    "open": "Open",
+}
 
 
 def _humanise(key: str) -> str:
@@ -216,18 +238,21 @@ def _series(items: list[str], limit: int, rest: str) -> str:
 # ---------------------------------------------------------------------------
 # The display object
 
+
 def _html_table(data: pd.DataFrame, caption: str) -> str:
     """An escaped HTML table with a caption, row headers and column headers."""
     esc = html.escape
     index_name = data.index.name or ""
     head = "".join(f'<th scope="col">{esc(str(c))}</th>' for c in data.columns)
     rows = []
-    for key, row in zip(data.index, data.itertuples(index=False)):
+    for key, row in zip(data.index, data.itertuples(index=False), strict=False):
         cells = "".join(f"<td>{esc(_cell(v))}</td>" for v in row)
         rows.append(f'<tr><th scope="row">{esc(str(key))}</th>{cells}</tr>')
-    return (f'<table class="report-table chart-data"><caption>{esc(caption)}</caption>'
-            f'<thead><tr><th scope="col">{esc(str(index_name))}</th>{head}</tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table>')
+    return (
+        f'<table class="report-table chart-data"><caption>{esc(caption)}</caption>'
+        f'<thead><tr><th scope="col">{esc(str(index_name))}</th>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
 
 
 def _cell(value: object) -> str:
@@ -244,8 +269,9 @@ class Chart:
     The SVG is rendered once, when the chart is made; the figure is kept for tests.
     """
 
-    def __init__(self, figure: Figure, *, title: str, alt: str, data: pd.DataFrame, caption: str = "",
-                 table_caption: str = ""):
+    def __init__(
+        self, figure: Figure, *, title: str, alt: str, data: pd.DataFrame, caption: str = "", table_caption: str = ""
+    ):
         self.figure = figure
         self.title = title
         self.alt = alt
@@ -268,9 +294,11 @@ class Chart:
     def _repr_html_(self) -> str:
         esc = html.escape
         width, height = round(self.width_pt * 4 / 3), round(self.height_pt * 4 / 3)
-        parts = ['<figure class="chart" style="margin:1.2em 0">',
-                 f'<img src="{self.svg_data_uri()}" alt="{esc(self.alt, quote=True)}" width="{width}" '
-                 f'height="{height}" style="max-width:100%;height:auto">']
+        parts = [
+            '<figure class="chart" style="margin:1.2em 0">',
+            f'<img src="{self.svg_data_uri()}" alt="{esc(self.alt, quote=True)}" width="{width}" '
+            f'height="{height}" style="max-width:100%;height:auto">',
+        ]
         if self.caption:
             parts.append(f"<figcaption>{esc(self.caption)}</figcaption>")
         table = self.table_html()
@@ -288,8 +316,12 @@ def _render_svg(fig: Figure) -> str:
         for text in fig.findobj(Text):
             text.set_parse_math(False)
         buffer = io.StringIO()
-        fig.savefig(buffer, format="svg", facecolor=BACKGROUND,
-                    metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
+        fig.savefig(
+            buffer,
+            format="svg",
+            facecolor=BACKGROUND,
+            metadata={"Date": None, "Creator": None, "Format": None, "Type": None},
+        )
     return _compact_svg(buffer.getvalue())
 
 
@@ -325,10 +357,10 @@ def _compact_svg(svg: str) -> str:
         svg = svg.replace(style, f"{style}text{{font-family:{fonts.pop()}}}", 1)
     start, end = svg.find(" <metadata>"), svg.find("</metadata>\n")
     if start != -1 and end != -1:
-        svg = svg[:start] + svg[end + len("</metadata>\n"):]
+        svg = svg[:start] + svg[end + len("</metadata>\n") :]
     doctype = svg.find("<!DOCTYPE")
     if doctype != -1:
-        svg = svg[:doctype] + svg[svg.find(">", doctype) + 2:]
+        svg = svg[:doctype] + svg[svg.find(">", doctype) + 2 :]
     return svg
 
 
@@ -340,8 +372,7 @@ def _figure(width: float, height: float) -> Figure:
 
 
 def _title(fig: Figure, title: str, width: int = 80) -> None:
-    fig.suptitle(_wrap(title, width), x=0.01, ha="left", fontsize=13, fontweight="bold", color=TEXT,
-                 linespacing=1.3)
+    fig.suptitle(_wrap(title, width), x=0.01, ha="left", fontsize=13, fontweight="bold", color=TEXT, linespacing=1.3)
 
 
 def _empty(title: str, message: str, alt: str) -> Chart:
@@ -358,6 +389,7 @@ def _empty(title: str, message: str, alt: str) -> Chart:
 # ---------------------------------------------------------------------------
 # Stacked bars
 
+
 def _legend_handle(style: Style) -> tuple[Patch, ...]:
     fill = Patch(facecolor=style.colour, edgecolor=GAP_EDGE if style.gap else style.colour, linewidth=0.8)
     if not style.hatch:
@@ -370,13 +402,28 @@ def _legend(fig: Figure, handles: list, labels: list[str], ncols: int = 4) -> No
     ncols = max(1, min(ncols, len(handles)))
     rows = math.ceil(len(handles) / ncols)
     order = [r * ncols + c for c in range(ncols) for r in range(rows) if r * ncols + c < len(handles)]
-    fig.legend([handles[i] for i in order], [labels[i] for i in order], loc="outside lower left", ncols=ncols,
-               handler_map={tuple: HandlerTuple(ndivide=1)}, handlelength=2.4, handleheight=1.5, fontsize=10,
-               columnspacing=1.6, labelcolor=TEXT)
+    fig.legend(
+        [handles[i] for i in order],
+        [labels[i] for i in order],
+        loc="outside lower left",
+        ncols=ncols,
+        handler_map={tuple: HandlerTuple(ndivide=1)},
+        handlelength=2.4,
+        handleheight=1.5,
+        fontsize=10,
+        columnspacing=1.6,
+        labelcolor=TEXT,
+    )
 
 
-def _stacked_barh(table: pd.DataFrame, styles: Mapping[str, Style], labels: Mapping[str, str], title: str,
-                  xlabel: str, label_width: int = 32) -> tuple[Figure, list[Text]]:
+def _stacked_barh(
+    table: pd.DataFrame,
+    styles: Mapping[str, Style],
+    labels: Mapping[str, str],
+    title: str,
+    xlabel: str,
+    label_width: int = 32,
+) -> tuple[Figure, list[Text]]:
     """Horizontal stacked bars, one per row of `table` (index = display names, columns = style keys).
 
     Each segment has its colour and hatch; its count is written on it when it fits
@@ -405,11 +452,26 @@ def _draw_stacked_barh(table, styles, labels, title, xlabel, label_width):
     for column in shown:
         style = styles[column]
         values = table[column].to_numpy(dtype=float)
-        ax.barh(y, values, left=left, height=0.72, color=style.colour,
-                edgecolor=GAP_EDGE if style.gap else BACKGROUND, linewidth=0.8 if style.gap else 1.0)
+        ax.barh(
+            y,
+            values,
+            left=left,
+            height=0.72,
+            color=style.colour,
+            edgecolor=GAP_EDGE if style.gap else BACKGROUND,
+            linewidth=0.8 if style.gap else 1.0,
+        )
         if style.hatch:
-            ax.barh(y, values, left=left, height=0.72, color="none", edgecolor=style.hatch_colour, linewidth=0,
-                    hatch=style.hatch)
+            ax.barh(
+                y,
+                values,
+                left=left,
+                height=0.72,
+                color="none",
+                edgecolor=style.hatch_colour,
+                linewidth=0,
+                hatch=style.hatch,
+            )
         segments += [(column, i, left[i], v) for i, v in enumerate(values) if v > 0]
         left = left + values
     totals = left
@@ -420,8 +482,16 @@ def _draw_stacked_barh(table, styles, labels, title, xlabel, label_width):
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(xlabel, color=TEXT)
     for i, total in enumerate(totals):
-        ax.text(total + ax.get_xlim()[1] * 0.006, i, _n(total), va="center", ha="left", fontsize=10,
-                fontweight="bold", color=TEXT)
+        ax.text(
+            total + ax.get_xlim()[1] * 0.006,
+            i,
+            _n(total),
+            va="center",
+            ha="left",
+            fontsize=10,
+            fontweight="bold",
+            color=TEXT,
+        )
     _title(fig, title)
     _legend(fig, [_legend_handle(styles[c]) for c in shown], [labels[c] for c in shown])
 
@@ -431,9 +501,16 @@ def _draw_stacked_barh(table, styles, labels, title, xlabel, label_width):
     written = []
     for column, i, start, value in segments:
         fill = styles[column].colour
-        label = ax.text(start + value / 2, i, _n(value), ha="center", va="center", fontsize=10,
-                        color=text_colour_on(fill),
-                        bbox={"boxstyle": "square,pad=0.12", "facecolor": fill, "edgecolor": "none"})
+        label = ax.text(
+            start + value / 2,
+            i,
+            _n(value),
+            ha="center",
+            va="center",
+            fontsize=10,
+            color=text_colour_on(fill),
+            bbox={"boxstyle": "square,pad=0.12", "facecolor": fill, "edgecolor": "none"},
+        )
         text_width = label.get_window_extent(renderer).width
         x0, x1 = ax.transData.transform([(start, i), (start + value, i)])[:, 0]
         if text_width + 6 > (x1 - x0):
@@ -449,8 +526,9 @@ def _check_columns(columns: Iterable[str], allowed: Iterable[str], what: str) ->
         raise ValueError(f"{what}: unknown column(s) {unknown}; expected ids from {list(allowed)}")
 
 
-def status_by_review(counts: pd.DataFrame, review_titles: Mapping[str, str], as_at: str,
-                     labels: Mapping[str, str] | None = None) -> Chart:
+def status_by_review(
+    counts: pd.DataFrame, review_titles: Mapping[str, str], as_at: str, labels: Mapping[str, str] | None = None
+) -> Chart:
     """Stacked bars of actions by status for each review.
 
     `counts`: index = review_id, columns = status ids (docs/data-model.md), plus an
@@ -468,13 +546,19 @@ def status_by_review(counts: pd.DataFrame, review_titles: Mapping[str, str], as_
 
     counted = int(table.drop(columns=["not-transcribed"], errors="ignore").to_numpy().sum())
     late = int(sum(table[c].sum() for c in ("overdue", "not-reported") if c in table.columns))
-    title = (f"{late} of {counted} transcribed actions are past their target date and not complete "
-             f"as at {as_at}" if counted else f"No transcribed actions to track as at {as_at}")
+    title = (
+        f"{late} of {counted} transcribed actions are past their target date and not complete as at {as_at}"
+        if counted
+        else f"No transcribed actions to track as at {as_at}"
+    )
     data = table.rename(columns=names)
     data["Total"] = table.sum(axis=1)
     if table.empty or table.to_numpy().sum() == 0:
-        return _empty(title, "Nothing to show for this selection: no actions or recommendations.",
-                      f"Nothing to show: no actions or recommendations to chart as at {as_at}.")
+        return _empty(
+            title,
+            "Nothing to show for this selection: no actions or recommendations.",
+            f"Nothing to show: no actions or recommendations to chart as at {as_at}.",
+        )
 
     xlabel = "Actions"
     if "not-transcribed" in table.columns and table["not-transcribed"].sum():
@@ -484,19 +568,27 @@ def status_by_review(counts: pd.DataFrame, review_titles: Mapping[str, str], as_
     for name, row in table.iterrows():
         parts = "; ".join(f"{_n(v)} {names[c]}" for c, v in row.items() if v > 0)
         per_review.append(f"{name}: {parts or 'none'} ({_n(row.sum())} in total).")
-    alt = (f"Stacked bar chart of action status by review as at {as_at}. {title}. "
-           + _series(per_review, 12, "{n} more reviews are in the data table."))
+    alt = f"Stacked bar chart of action status by review as at {as_at}. {title}. " + _series(
+        per_review, 12, "{n} more reviews are in the data table."
+    )
     gaps = [names[c] for c in table.columns if c in DATA_GAPS and table[c].sum() > 0]
-    caption = ("One bar per review; each segment is a status with its own colour and pattern (see the key), "
-               "with its count written on it where it fits and the bar's total at its end.")
+    caption = (
+        "One bar per review; each segment is a status with its own colour and pattern (see the key), "
+        "with its count written on it where it fits and the bar's total at its end."
+    )
     if gaps:
         caption += f" Pale hatched segments with a dark outline ({', '.join(gaps)}) are data gaps, not statuses."
-    return Chart(fig, title=title, alt=alt, data=data, caption=caption,
-                 table_caption=f"Actions by status and review as at {as_at}")
+    return Chart(
+        fig,
+        title=title,
+        alt=alt,
+        data=data,
+        caption=caption,
+        table_caption=f"Actions by status and review as at {as_at}",
+    )
 
 
-def lead_workload(table: pd.DataFrame, as_at: str, top: int = 15,
-                  labels: Mapping[str, str] | None = None) -> Chart:
+def lead_workload(table: pd.DataFrame, as_at: str, top: int = 15, labels: Mapping[str, str] | None = None) -> Chart:
     """Stacked bars of complete, open, overdue and not-reported actions for the busiest leads.
 
     `table`: index = lead display name; columns any of 'complete', 'open', 'overdue',
@@ -511,38 +603,60 @@ def lead_workload(table: pd.DataFrame, as_at: str, top: int = 15,
     keep = total > 0
     counts, total = counts[keep], total[keep]
     if counts.empty:
-        return _empty(f"No actions with a named lead as at {as_at}", "Nothing to show for this selection.",
-                      f"Nothing to show: no actions with a named lead as at {as_at}.")
+        return _empty(
+            f"No actions with a named lead as at {as_at}",
+            "Nothing to show for this selection.",
+            f"Nothing to show: no actions with a named lead as at {as_at}.",
+        )
     names = _labels_for(parts, labels)
     shown = counts.head(top)
     shown.index = pd.Index([str(i) for i in shown.index], name="Lead")
     title = f"{shown.index[0]} leads the most actions ({_n(total.iloc[0])}) as at {as_at}"
-    fig, _ = _stacked_barh(shown, WORKLOAD_STYLES, names, title,
-                           "Actions (a joint action counts once for each of its leads)", 40)
+    fig, _ = _stacked_barh(
+        shown, WORKLOAD_STYLES, names, title, "Actions (a joint action counts once for each of its leads)", 40
+    )
     data = shown.rename(columns=names)
     data["Total"] = total.head(top).to_numpy()
     per_lead = []
-    for (name, row), row_total in zip(shown.iterrows(), data["Total"]):
+    for (name, row), row_total in zip(shown.iterrows(), data["Total"], strict=False):
         bits = "; ".join(f"{_n(v)} {names[c]}" for c, v in row.items() if v > 0)
         per_lead.append(f"{name}: {bits} ({_n(row_total)} in total).")
-    scope = (f"the {len(shown)} leads with the most actions, of {len(counts)}" if len(counts) > len(shown)
-             else f"{len(shown)} leads")
-    alt = (f"Stacked bar chart of actions per lead as at {as_at}, {scope}. {title}. "
-           + _series(per_lead, 10, "Figures for the other {n} leads shown are in the data table."))
-    caption = ("One bar per lead, busiest first; segments show complete, open, overdue and not-reported "
-               "actions, each with its own colour and pattern. A joint action counts once for each of its "
-               "leads, so totals add up to more than the number of actions.")
-    return Chart(fig, title=title, alt=alt, data=data, caption=caption,
-                 table_caption=f"Actions per lead as at {as_at}")
+    scope = (
+        f"the {len(shown)} leads with the most actions, of {len(counts)}"
+        if len(counts) > len(shown)
+        else f"{len(shown)} leads"
+    )
+    alt = f"Stacked bar chart of actions per lead as at {as_at}, {scope}. {title}. " + _series(
+        per_lead, 10, "Figures for the other {n} leads shown are in the data table."
+    )
+    caption = (
+        "One bar per lead, busiest first; segments show complete, open, overdue and not-reported "
+        "actions, each with its own colour and pattern. A joint action counts once for each of its "
+        "leads, so totals add up to more than the number of actions."
+    )
+    return Chart(fig, title=title, alt=alt, data=data, caption=caption, table_caption=f"Actions per lead as at {as_at}")
 
 
 # ---------------------------------------------------------------------------
 # Heatmaps
 
-def heatmap(matrix: pd.DataFrame, title: str, xlabel: str, ylabel: str,
-            annotations: pd.DataFrame | None = None, *, hatched: pd.DataFrame | None = None,
-            hatched_label: str = "", alt: str | None = None, caption: str = "", table_caption: str = "",
-            data: pd.DataFrame | None = None, row_width: int = 40, col_width: int = 16) -> Chart:
+
+def heatmap(
+    matrix: pd.DataFrame,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    annotations: pd.DataFrame | None = None,
+    *,
+    hatched: pd.DataFrame | None = None,
+    hatched_label: str = "",
+    alt: str | None = None,
+    caption: str = "",
+    table_caption: str = "",
+    data: pd.DataFrame | None = None,
+    row_width: int = 40,
+    col_width: int = 16,
+) -> Chart:
     """A counts heatmap with every non-empty cell labelled.
 
     `annotations` may replace a cell's label ("" leaves it blank); `hatched` (bool,
@@ -551,10 +665,16 @@ def heatmap(matrix: pd.DataFrame, title: str, xlabel: str, ylabel: str,
     contrast with each cell. `alt` defaults to a sentence per row with its non-zero cells.
     """
     values = matrix.fillna(0).to_numpy(dtype=float)
-    flags = (np.zeros(values.shape, bool) if hatched is None
-             else hatched.reindex(index=matrix.index, columns=matrix.columns, fill_value=False).to_numpy(bool))
-    text = (matrix.fillna(0).astype(int).astype(str).where(matrix.fillna(0) != 0, "") if annotations is None
-            else annotations.reindex(index=matrix.index, columns=matrix.columns).fillna("").astype(str))
+    flags = (
+        np.zeros(values.shape, bool)
+        if hatched is None
+        else hatched.reindex(index=matrix.index, columns=matrix.columns, fill_value=False).to_numpy(bool)
+    )
+    text = (
+        matrix.fillna(0).astype(int).astype(str).where(matrix.fillna(0) != 0, "")
+        if annotations is None
+        else annotations.reindex(index=matrix.index, columns=matrix.columns).fillna("").astype(str)
+    )
     nrows, ncols = values.shape
     table = data if data is not None else text.where(text != "", "0")
     if nrows == 0 or ncols == 0 or (not values.any() and not flags.any()):
@@ -576,8 +696,9 @@ def heatmap(matrix: pd.DataFrame, title: str, xlabel: str, ylabel: str,
             xlabel_in = 0.19 * max(x.count("\n") + 1 for x in xlabels)
         width = min(11.5, max(8.0, cell_w * ncols + label_in))
         cell_h = max(0.34, 0.19 * ylines + 0.1)
-        height = cell_h * nrows + xlabel_in + 0.3 * (_wrap(title, 80).count("\n") + 1) + 1.2 \
-            + (0.35 if flags.any() else 0)
+        height = (
+            cell_h * nrows + xlabel_in + 0.3 * (_wrap(title, 80).count("\n") + 1) + 1.2 + (0.35 if flags.any() else 0)
+        )
         fig = _figure(width, height)
         ax = fig.subplots()
         vmax = max(values[~flags].max() if (~flags).any() else 1, 1)
@@ -597,15 +718,31 @@ def heatmap(matrix: pd.DataFrame, title: str, xlabel: str, ylabel: str,
                 if fill != EMPTY_CELL:
                     ax.add_patch(Rectangle((c, r), 1, 1, facecolor=fill, edgecolor="none", clip_on=False))
                 if hatch:
-                    ax.add_patch(Rectangle((c + 0.03, r + 0.05), 0.94, 0.9, facecolor="none",
-                                           edgecolor=RECORDED_STYLE.hatch_colour, linewidth=0, hatch=hatch,
-                                           clip_on=False))
+                    ax.add_patch(
+                        Rectangle(
+                            (c + 0.03, r + 0.05),
+                            0.94,
+                            0.9,
+                            facecolor="none",
+                            edgecolor=RECORDED_STYLE.hatch_colour,
+                            linewidth=0,
+                            hatch=hatch,
+                            clip_on=False,
+                        )
+                    )
                 label = text.iat[r, c]
                 if label:
-                    ax.text(c + 0.5, r + 0.5, label, ha="center", va="center", fontsize=10,
-                            color=text_colour_on(fill), clip_on=False,
-                            bbox={"boxstyle": "square,pad=0.15", "facecolor": fill, "edgecolor": "none"}
-                            if hatch else None)
+                    ax.text(
+                        c + 0.5,
+                        r + 0.5,
+                        label,
+                        ha="center",
+                        va="center",
+                        fontsize=10,
+                        color=text_colour_on(fill),
+                        clip_on=False,
+                        bbox={"boxstyle": "square,pad=0.15", "facecolor": fill, "edgecolor": "none"} if hatch else None,
+                    )
         ax.hlines(np.arange(1, nrows), 0, ncols, colors=BACKGROUND, linewidth=2, clip_on=False)
         ax.vlines(np.arange(1, ncols), 0, nrows, colors=BACKGROUND, linewidth=2, clip_on=False)
         ax.set_xlim(0, ncols)
@@ -627,17 +764,18 @@ def heatmap(matrix: pd.DataFrame, title: str, xlabel: str, ylabel: str,
         if alt is None:
             rows = []
             for r, name in enumerate(matrix.index):
-                cells = "; ".join(f"{col} {text.iat[r, c]}" for c, col in enumerate(matrix.columns)
-                                  if text.iat[r, c])
+                cells = "; ".join(f"{col} {text.iat[r, c]}" for c, col in enumerate(matrix.columns) if text.iat[r, c])
                 if cells:
                     rows.append(f"{name}: {cells}.")
-            alt = (f"Heatmap of counts by {ylabel.lower()} (rows) and {xlabel.lower()} (columns). {title}. "
-                   + _series(rows, 12, "{n} more rows are in the data table."))
+            alt = f"Heatmap of counts by {ylabel.lower()} (rows) and {xlabel.lower()} (columns). {title}. " + _series(
+                rows, 12, "{n} more rows are in the data table."
+            )
     return Chart(fig, title=title, alt=alt, data=table, caption=caption, table_caption=table_caption or title)
 
 
-def theme_heatmap(matrix: pd.DataFrame, recorded: pd.DataFrame | None = None,
-                  review_titles: Mapping[str, str] | None = None) -> Chart:
+def theme_heatmap(
+    matrix: pd.DataFrame, recorded: pd.DataFrame | None = None, review_titles: Mapping[str, str] | None = None
+) -> Chart:
     """Theme x review counts of recommendations; columns are review titles.
 
     `recorded` (bool, same shape): themes only a decision record (the minutes) names
@@ -648,32 +786,55 @@ def theme_heatmap(matrix: pd.DataFrame, recorded: pd.DataFrame | None = None,
         matrix = matrix.rename(columns=lambda c: review_titles.get(c) or c)
         if recorded is not None:
             recorded = recorded.rename(columns=lambda c: review_titles.get(c) or c)
-    recorded = (pd.DataFrame(False, index=matrix.index, columns=matrix.columns) if recorded is None
-                else recorded.reindex(index=matrix.index, columns=matrix.columns, fill_value=False).astype(bool))
+    recorded = (
+        pd.DataFrame(False, index=matrix.index, columns=matrix.columns)
+        if recorded is None
+        else recorded.reindex(index=matrix.index, columns=matrix.columns, fill_value=False).astype(bool)
+    )
     counts = matrix.fillna(0).astype(int)
     annotations = counts.astype(str).where(counts > 0, "").where(~recorded, "minutes")
     per_theme = ((counts > 0) | recorded).sum(axis=1)
     recurring = int((per_theme > 1).sum())
-    title = (f"{recurring} of {_plural(len(matrix), 'theme')} recur{'s' if len(matrix) == 1 else ''} in more "
-             f"than one review" if len(matrix) else "No themes to show for this selection")
+    title = (
+        f"{recurring} of {_plural(len(matrix), 'theme')} recur{'s' if len(matrix) == 1 else ''} in more than one review"
+        if len(matrix)
+        else "No themes to show for this selection"
+    )
     data = counts.astype(object).where(~recorded, "named in minutes")
     data.index.name, data.columns.name = "Theme", None
     rows = []
     flags, values = recorded.to_numpy(bool), counts.to_numpy()
-    order = [i for i in range(len(matrix)) if per_theme.iat[i] > 1] + \
-        [i for i in range(len(matrix)) if per_theme.iat[i] <= 1]
+    order = [i for i in range(len(matrix)) if per_theme.iat[i] > 1] + [
+        i for i in range(len(matrix)) if per_theme.iat[i] <= 1
+    ]
     for r in order:
-        cells = "; ".join(f"{review} {'named in the minutes' if flags[r, c] else _n(values[r, c])}"
-                          for c, review in enumerate(matrix.columns) if flags[r, c] or values[r, c])
+        cells = "; ".join(
+            f"{review} {'named in the minutes' if flags[r, c] else _n(values[r, c])}"
+            for c, review in enumerate(matrix.columns)
+            if flags[r, c] or values[r, c]
+        )
         if cells:
             rows.append(f"{matrix.index[r]}: {cells}.")
-    alt = (f"Heatmap of recommendations per theme (rows) and review (columns). {title}. "
-           + _series(rows, 12, "{n} more themes are in the data table."))
-    caption = ("Each cell counts a review's recommendations on a theme; darker is more. Hatched cells marked "
-               "“minutes” are themes only the decision record (Cabinet minutes) names for that review.")
-    return heatmap(counts, title, "Review", "Theme", annotations, hatched=recorded,
-                   hatched_label="Named only in the decision record (minutes)", alt=alt, caption=caption,
-                   table_caption="Recommendations per theme and review", data=data)
+    alt = f"Heatmap of recommendations per theme (rows) and review (columns). {title}. " + _series(
+        rows, 12, "{n} more themes are in the data table."
+    )
+    caption = (
+        "Each cell counts a review's recommendations on a theme; darker is more. Hatched cells marked "
+        "“minutes” are themes only the decision record (Cabinet minutes) names for that review."
+    )
+    return heatmap(
+        counts,
+        title,
+        "Review",
+        "Theme",
+        annotations,
+        hatched=recorded,
+        hatched_label="Named only in the decision record (minutes)",
+        alt=alt,
+        caption=caption,
+        table_caption="Recommendations per theme and review",
+        data=data,
+    )
 
 
 def lead_theme_heatmap(matrix: pd.DataFrame) -> Chart:
@@ -692,8 +853,18 @@ def lead_theme_heatmap(matrix: pd.DataFrame) -> Chart:
         cells = "; ".join(f"{theme} {_n(values[r, c])}" for c, theme in enumerate(counts.columns) if values[r, c])
         if cells:
             rows.append(f"{counts.index[r]}: {cells}.")
-    alt = (f"Heatmap of actions per lead (rows) and primary theme (columns). {title}. "
-           + _series(rows, 8, "{n} more leads are in the data table."))
+    alt = f"Heatmap of actions per lead (rows) and primary theme (columns). {title}. " + _series(
+        rows, 8, "{n} more leads are in the data table."
+    )
     caption = "Each cell counts a lead's actions whose primary theme is that column; darker is more, blank is none."
-    return heatmap(counts, title, "Primary theme of the action", "Lead", alt=alt, caption=caption,
-                   table_caption="Actions per lead and primary theme", data=data, col_width=14)
+    return heatmap(
+        counts,
+        title,
+        "Primary theme of the action",
+        "Lead",
+        alt=alt,
+        caption=caption,
+        table_caption="Actions per lead and primary theme",
+        data=data,
+        col_width=14,
+    )

@@ -23,6 +23,7 @@ Revised targets come in as requests. The committee agrees them later: record
 that by filling revision_approved_by and revision_approved_on in the row of the
 update file (collect keeps what you fill in there).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,17 +37,42 @@ from pathlib import Path
 import pandas as pd
 
 from helpers import config, quarters
-from helpers.cycle import (ABOUT_SHEET, COLUMNS, FILL, FORM_VERSION, HEADERS, REFERENCE,
-                           UPDATES_SHEET, Lead, cell_text, check, column_letter, form_rows, forms_dir, is_collected,
-                           read_about, returns_dir, source_prefix)
+from helpers.cycle import (
+    ABOUT_SHEET,
+    COLUMNS,
+    FILL,
+    FORM_VERSION,
+    HEADERS,
+    REFERENCE,
+    UPDATES_SHEET,
+    Lead,
+    cell_text,
+    check,
+    column_letter,
+    form_rows,
+    forms_dir,
+    is_collected,
+    read_about,
+    returns_dir,
+    source_prefix,
+)
 from helpers.errors import ArgumentParser, InputError, run_cli
 from helpers.tables import to_csv_text, write_atomically
 from helpers.updates import FILE_COLUMNS, OPTIONAL_COLUMNS, quarter_file, read_update_file
 
 CSV_COLUMNS = FILE_COLUMNS + OPTIONAL_COLUMNS
 # What a lead's return decides; the analyst's approval columns and collected_on are kept from the file.
-FROM_RETURN = ["review_id", "action_ref", "status", "comment", "updated_on", "revised_target", "revision_reason",
-               "evidence", "lead"]
+FROM_RETURN = [
+    "review_id",
+    "action_ref",
+    "status",
+    "comment",
+    "updated_on",
+    "revised_target",
+    "revision_reason",
+    "evidence",
+    "lead",
+]
 MAX_LINES = 50
 
 
@@ -90,8 +116,7 @@ def _value(cell) -> object:
     return cell.value
 
 
-def read_return(path: Path, quarter: pd.Period, open_actions: set[tuple[str, str, str, str]],
-                today: dt.date) -> Return:
+def read_return(path: Path, quarter: pd.Period, open_actions: set[tuple[str, str, str, str]], today: dt.date) -> Return:
     """One returned workbook, checked; raises Problems listing every bad cell (one line each)."""
     from openpyxl import load_workbook
 
@@ -103,22 +128,27 @@ def read_return(path: Path, quarter: pd.Period, open_actions: set[tuple[str, str
 
     try:
         book = load_workbook(path, data_only=False)
-    except Exception as err:  # noqa: BLE001 - any failure to parse means the file is not a usable workbook
+    except Exception as err:
         reason = str(err).splitlines()[0] if str(err) else type(err).__name__
-        raise fail(f"not a readable Excel workbook (.xlsx): {reason}; save the return as an Excel workbook, or "
-                   "remove it from the returns folder") from None
+        raise fail(
+            f"not a readable Excel workbook (.xlsx): {reason}; save the return as an Excel workbook, or "
+            "remove it from the returns folder"
+        ) from None
     for name in (UPDATES_SHEET, ABOUT_SHEET):
         if name not in book.sheetnames:
-            raise fail(f"{name}: sheet missing (the workbook has {', '.join(book.sheetnames)}); sheets must keep "
-                       "the names the form gave them: ask the lead to fill in the form as sent")
+            raise fail(
+                f"{name}: sheet missing (the workbook has {', '.join(book.sheetnames)}); sheets must keep "
+                "the names the form gave them: ask the lead to fill in the form as sent"
+            )
     about, table = read_about(book)
     for key in ("form_version", "quarter", "council", "lead"):
         if not about.get(key, ("", ""))[0]:
             raise fail(f"{ABOUT_SHEET}: no {key} recorded; this is not a form made by `make forms`")
     version, cell = about["form_version"]
     if version != FORM_VERSION:
-        raise fail(f"{cell}: form version {version!r}; this collect reads version {FORM_VERSION}: send the lead "
-                   "a new form")
+        raise fail(
+            f"{cell}: form version {version!r}; this collect reads version {FORM_VERSION}: send the lead a new form"
+        )
     label, cell = about["quarter"]
     if label != quarters.label(quarter):
         try:
@@ -134,12 +164,16 @@ def read_return(path: Path, quarter: pd.Period, open_actions: set[tuple[str, str
         if " ".join(got.split()) != want:
             letter = sheet.cell(row=1, column=n).column_letter
             shown = f"{got!r}" if got else "empty"
-            raise fail(f"{UPDATES_SHEET}!{letter}1: header is {shown}, should be {want!r}; columns must not be "
-                       "renamed, moved or removed")
+            raise fail(
+                f"{UPDATES_SHEET}!{letter}1: header is {shown}, should be {want!r}; columns must not be "
+                "renamed, moved or removed"
+            )
     extra = cell_text(sheet.cell(row=1, column=len(HEADERS) + 1).value)
     if extra:
-        raise fail(f"{UPDATES_SHEET}!{sheet.cell(row=1, column=len(HEADERS) + 1).column_letter}1: a column was "
-                   f"added ({extra!r}); columns must not be added, renamed, moved or removed")
+        raise fail(
+            f"{UPDATES_SHEET}!{sheet.cell(row=1, column=len(HEADERS) + 1).column_letter}1: a column was "
+            f"added ({extra!r}); columns must not be added, renamed, moved or removed"
+        )
 
     expected: dict[int, dict[str, str]] = {}
     for entry in table:
@@ -163,33 +197,48 @@ def read_return(path: Path, quarter: pd.Period, open_actions: set[tuple[str, str
         if entry is None:
             if any(texts):
                 first = next(n for n, t in enumerate(texts) if t)
-                errors.append(InputError(f"{UPDATES_SHEET}!{cells[first].column_letter}{r}: row {r} was not in the "
-                                         f"form as sent ({sent}); rows must not be added or moved", path))
+                errors.append(
+                    InputError(
+                        f"{UPDATES_SHEET}!{cells[first].column_letter}{r}: row {r} was not in the "
+                        f"form as sent ({sent}); rows must not be added or moved",
+                        path,
+                    )
+                )
             continue
         # Locked cells: each must read as the form wrote it.
         got = check(texts[: len(REFERENCE)]).split()
         want = entry["check"].split()
-        changed = [n for n, (a, b) in enumerate(zip(got, want)) if a != b] or ([0] if len(got) != len(want) else [])
+        changed = [n for n, (a, b) in enumerate(zip(got, want, strict=False)) if a != b]
+        changed = changed or ([0] if len(got) != len(want) else [])
         if changed:
             n = changed[0]
-            errors.append(InputError(f"{UPDATES_SHEET}!{cells[n].column_letter}{r}: a locked cell was changed "
-                                     f"({HEADERS[n]}: now {texts[n][:60]!r}); put back what the form said", path))
+            errors.append(
+                InputError(
+                    f"{UPDATES_SHEET}!{cells[n].column_letter}{r}: a locked cell was changed "
+                    f"({HEADERS[n]}: now {texts[n][:60]!r}); put back what the form said",
+                    path,
+                )
+            )
             continue
-        fill = dict(zip(fill_keys, values[len(REFERENCE):]))
-        fill_text = dict(zip(fill_keys, texts[len(REFERENCE):]))
+        fill = dict(zip(fill_keys, values[len(REFERENCE) :], strict=False))
+        fill_text = dict(zip(fill_keys, texts[len(REFERENCE) :], strict=False))
         if not any(fill_text.values()):
             continue
         out.filled_rows += 1
         review_id, action_ref = entry["review_id"], entry["action_ref"]
         if (lead.council, lead.lead, review_id, action_ref) not in open_actions:
-            errors.append(InputError(
-                f"{UPDATES_SHEET}!{column_letter('action_ref')}{r}: {review_id} action {action_ref} is not an open "
-                f"action of {lead.lead} at {lead.council} on {quarters.long_date(end)}; leave this row blank, or "
-                "record the update by hand", path))
+            errors.append(
+                InputError(
+                    f"{UPDATES_SHEET}!{column_letter('action_ref')}{r}: {review_id} action {action_ref} is not an open "
+                    f"action of {lead.lead} at {lead.council} on {quarters.long_date(end)}; leave this row blank, or "
+                    "record the update by hand",
+                    path,
+                )
+            )
             continue
         row_errors: list[InputError] = []
 
-        def bad(key: str, message: str) -> None:
+        def bad(key: str, message: str, row_errors: list[InputError] = row_errors, r: int = r) -> None:
             row_errors.append(InputError(f"{_cell(key, r)}: {message}", path))
 
         status = read_update_status(fill_text["status"])
@@ -200,11 +249,16 @@ def read_return(path: Path, quarter: pd.Period, open_actions: set[tuple[str, str
         if fill_text["updated_on"]:
             read = _read_date(fill["updated_on"])
             if read is None:
-                bad("updated_on", f"cannot read the date of update {fill_text['updated_on']!r}: use a date like "
-                                  f"{end:%d/%m/%Y}")
+                bad(
+                    "updated_on",
+                    f"cannot read the date of update {fill_text['updated_on']!r}: use a date like {end:%d/%m/%Y}",
+                )
             elif not start <= read <= end:
-                bad("updated_on", f"date of update {read.isoformat()} is outside {quarters.label(quarter)} "
-                                  f"({start.isoformat()} to {end.isoformat()})")
+                bad(
+                    "updated_on",
+                    f"date of update {read.isoformat()} is outside {quarters.label(quarter)} "
+                    f"({start.isoformat()} to {end.isoformat()})",
+                )
             else:
                 day = read
         revised = fill_text["revised_target"]
@@ -217,27 +271,41 @@ def read_return(path: Path, quarter: pd.Period, open_actions: set[tuple[str, str
             except UnreadableTarget:
                 readable = False
             if not readable:
-                bad("revised_target", f"revised target {revised!r} is not a date: use a date (31/03/2025) or a "
-                                      "month (March 2025)")
+                bad(
+                    "revised_target",
+                    f"revised target {revised!r} is not a date: use a date (31/03/2025) or a month (March 2025)",
+                )
             if not fill_text["revision_reason"]:
                 bad("revision_reason", "a revised target date needs a reason for the revision")
         elif fill_text["revision_reason"]:
             bad("revised_target", "a reason for revision is given but no revised target date")
         if not (fill_text["status"] or comment or revised):
-            given = ", ".join(h for (k, h, _), t in zip(FILL, fill_text.values()) if t)
-            bad("status", f"an update needs a status, a progress comment or a revised target date (this row has "
-                          f"only: {given})")
+            given = ", ".join(h for (k, h, _), t in zip(FILL, fill_text.values(), strict=False) if t)
+            bad(
+                "status",
+                f"an update needs a status, a progress comment or a revised target date (this row has only: {given})",
+            )
         if row_errors:
             errors.extend(row_errors)
             continue
-        out.rows.append({
-            "review_id": review_id, "action_ref": action_ref, "status": status or "", "comment": comment,
-            "updated_on": day.isoformat(), "revised_target": revised,
-            "revision_reason": " ".join(fill_text["revision_reason"].split()), "revision_approved_by": "",
-            "revision_approved_on": "", "evidence": " ".join(fill_text["evidence"].split()), "lead": lead.lead,
-            "source": f"{source_prefix(quarter)}{path.name}:{UPDATES_SHEET}!{r}", "collected_on": today.isoformat(),
-            "_row": r,
-        })
+        out.rows.append(
+            {
+                "review_id": review_id,
+                "action_ref": action_ref,
+                "status": status or "",
+                "comment": comment,
+                "updated_on": day.isoformat(),
+                "revised_target": revised,
+                "revision_reason": " ".join(fill_text["revision_reason"].split()),
+                "revision_approved_by": "",
+                "revision_approved_on": "",
+                "evidence": " ".join(fill_text["evidence"].split()),
+                "lead": lead.lead,
+                "source": f"{source_prefix(quarter)}{path.name}:{UPDATES_SHEET}!{r}",
+                "collected_on": today.isoformat(),
+                "_row": r,
+            }
+        )
     if errors:
         raise Problems(errors)
     return out
@@ -249,11 +317,15 @@ def _return_files(folder: Path) -> tuple[list[Path], list[InputError]]:
         if path.name.startswith((".", "~$")) or path.name.casefold() == "readme.md":
             continue  # hidden files, Excel's lock files, a note
         if path.is_dir():
-            errors.append(InputError("a folder inside the returns folder: returns are .xlsx files, side by side",
-                                     path))
+            errors.append(InputError("a folder inside the returns folder: returns are .xlsx files, side by side", path))
         elif path.suffix.casefold() != ".xlsx":
-            errors.append(InputError("not an Excel workbook (.xlsx): save the return as .xlsx, or remove this file "
-                                     "from the returns folder", path))
+            errors.append(
+                InputError(
+                    "not an Excel workbook (.xlsx): save the return as .xlsx, or remove this file "
+                    "from the returns folder",
+                    path,
+                )
+            )
         else:
             files.append(path)
     return files, errors
@@ -265,8 +337,9 @@ def _source_path(source: str) -> tuple[Path, str]:
     return config.updates_dir() / file, cell
 
 
-def merge(existing: pd.DataFrame, collected: list[dict[str, str]], replace: bool,
-          log: Path) -> tuple[pd.DataFrame, dict[str, int]]:
+def merge(
+    existing: pd.DataFrame, collected: list[dict[str, str]], replace: bool, log: Path
+) -> tuple[pd.DataFrame, dict[str, int]]:
     """Hand-typed rows as they are, then collected rows (kept as first collected where unchanged)."""
     collected_mask = is_collected(existing["source"])
     hand = existing[~collected_mask]
@@ -287,26 +360,38 @@ def merge(existing: pd.DataFrame, collected: list[dict[str, str]], replace: bool
         elif replace:
             keep_approval = old["revised_target"] == new["revised_target"] and new["revised_target"] != ""
             if keep_approval:
-                new = {**new, "revision_approved_by": old["revision_approved_by"],
-                       "revision_approved_on": old["revision_approved_on"]}
+                new = {
+                    **new,
+                    "revision_approved_by": old["revision_approved_by"],
+                    "revision_approved_on": old["revision_approved_on"],
+                }
             rows.append(new)
             counts["replaced"] += 1
         else:
             path, cell = _source_path(new["source"])
             column = differ[0]
-            where = (f"{UPDATES_SHEET}!{column_letter(column)}{new['_row']}"
-                     if column in {k for k, _, _ in FILL} else cell)
-            conflicts.append(InputError(
-                f"{where}: conflicts with the row collected on {old['collected_on'] or 'an earlier day'} "
-                f"({column}: was {old[column]!r}, now {new[column]!r}); use --replace to take the new return", path))
+            where = (
+                f"{UPDATES_SHEET}!{column_letter(column)}{new['_row']}" if column in {k for k, _, _ in FILL} else cell
+            )
+            conflicts.append(
+                InputError(
+                    f"{where}: conflicts with the row collected on {old['collected_on'] or 'an earlier day'} "
+                    f"({column}: was {old[column]!r}, now {new[column]!r}); use --replace to take the new return",
+                    path,
+                )
+            )
     for source, old in before.items():
         if replace:
             counts["dropped"] += 1
             continue
-        conflicts.append(InputError(
-            f"{source} was collected on {old['collected_on'] or 'an earlier day'} but is no longer in the returns "
-            "(its file removed or renamed, or the row cleared); put it back, or use --replace to drop it",
-            log, old["_row"]))
+        conflicts.append(
+            InputError(
+                f"{source} was collected on {old['collected_on'] or 'an earlier day'} but is no longer in the returns "
+                "(its file removed or renamed, or the row cleared); put it back, or use --replace to drop it",
+                log,
+                old["_row"],
+            )
+        )
     if conflicts:
         raise Problems(conflicts)
 
@@ -350,7 +435,7 @@ def collect(quarter: pd.Period, replace: bool = False, today: dt.date | None = N
         raise InputError(f"no returns folder for {quarters.label(quarter)}: save the returned forms in it", folder)
     ws = load_workspace()  # checks every update file, this quarter's included
     rows = form_rows(ws, quarter)
-    open_actions = set(zip(rows["council"], rows["lead"], rows["review_id"], rows["action_ref"]))
+    open_actions = set(zip(rows["council"], rows["lead"], rows["review_id"], rows["action_ref"], strict=False))
     files, errors = _return_files(folder)
     returns: list[Return] = []
     for path in files:
@@ -361,20 +446,28 @@ def collect(quarter: pd.Period, replace: bool = False, today: dt.date | None = N
     seen: dict[Lead, Path] = {}
     for item in returns:
         if item.lead in seen:
-            errors.append(InputError(f"{ABOUT_SHEET}: another return for {item.lead} is "
-                                     f"{seen[item.lead].name}; keep only one of them", item.path))
+            errors.append(
+                InputError(
+                    f"{ABOUT_SHEET}: another return for {item.lead} is {seen[item.lead].name}; keep only one of them",
+                    item.path,
+                )
+            )
         seen.setdefault(item.lead, item.path)
     if errors:
         raise Problems(errors)
 
     if log.exists():
         existing = read_csv(log, required=FILE_COLUMNS, optional=OPTIONAL_COLUMNS, what="update file")
-        extra = [c for c in existing.columns if c not in CSV_COLUMNS + ["_row"]]
+        extra = [c for c in existing.columns if c not in [*CSV_COLUMNS, "_row"]]
         if extra:
-            raise InputError(f"column(s) {', '.join(extra)} are not update-file columns, and collect would drop "
-                             "them; move them out of the file first", log, 1)
+            raise InputError(
+                f"column(s) {', '.join(extra)} are not update-file columns, and collect would drop "
+                "them; move them out of the file first",
+                log,
+                1,
+            )
     else:
-        existing = pd.DataFrame(columns=CSV_COLUMNS + ["_row"])
+        existing = pd.DataFrame(columns=[*CSV_COLUMNS, "_row"])
     collected = [row for item in returns for row in item.rows]
     frame, counts = merge(existing, collected, replace, log)
     actions = read_table("actions")
@@ -384,14 +477,21 @@ def collect(quarter: pd.Period, replace: bool = False, today: dt.date | None = N
     changed = text != before and not (before is None and frame.empty)
     if changed:
         write_atomically({log: text})
-    return {"log": log, "changed": changed, "returns": returns, "counts": counts,
-            "hand_rows": int((~is_collected(frame["source"])).sum()), "rows": len(frame), "workspace": ws}
+    return {
+        "log": log,
+        "changed": changed,
+        "returns": returns,
+        "counts": counts,
+        "hand_rows": int((~is_collected(frame["source"])).sum()),
+        "rows": len(frame),
+        "workspace": ws,
+    }
 
 
 def _quarter(args: argparse.Namespace) -> pd.Period:
     label = os.environ.get("QUARTER", "") if args.from_env else args.quarter
     if not label:
-        raise InputError("no quarter given: use --quarter \"2024/25 Q1\" (or QUARTER=... with --from-env)")
+        raise InputError('no quarter given: use --quarter "2024/25 Q1" (or QUARTER=... with --from-env)')
     try:
         return quarters.parse_quarter(label)
     except quarters.BadQuarter as err:
@@ -403,8 +503,11 @@ def main(argv: list[str] | None = None) -> int:
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--quarter", help='the quarter the returns are for, e.g. "2024/25 Q1"')
     which.add_argument("--from-env", action="store_true", help="read the quarter from the QUARTER variable")
-    parser.add_argument("--replace", action="store_true",
-                        help="take returns that change rows already collected (and drop rows whose return has gone)")
+    parser.add_argument(
+        "--replace",
+        action="store_true",
+        help="take returns that change rows already collected (and drop rows whose return has gone)",
+    )
     args = parser.parse_args(argv)
     quarter = _quarter(args)
     try:
@@ -420,9 +523,11 @@ def main(argv: list[str] | None = None) -> int:
     filled = [r for r in returns if r.rows]
     where = config.relative(result["log"])
     state = "wrote" if result["changed"] else "unchanged:"
-    print(f"{len(returns)} return(s) read ({len(filled)} with updates, {len(returns) - len(filled)} empty); "
-          f"{state} {where}: {counts['new']} new, {counts['unchanged']} already collected, "
-          f"{counts['replaced']} replaced, {counts['dropped']} dropped, {result['hand_rows']} typed by hand")
+    print(
+        f"{len(returns)} return(s) read ({len(filled)} with updates, {len(returns) - len(filled)} empty); "
+        f"{state} {where}: {counts['new']} new, {counts['unchanged']} already collected, "
+        f"{counts['replaced']} replaced, {counts['dropped']} dropped, {result['hand_rows']} typed by hand"
+    )
     if forms_dir(quarter).is_dir():
         from helpers.forms import _due_from_forms, lead_forms, return_by, write_chase_list
 
@@ -430,8 +535,10 @@ def main(argv: list[str] | None = None) -> int:
         due = _due_from_forms(forms_dir(quarter)) or return_by(quarter)
         chase = write_chase_list(quarter, forms, unled, due, forms_dir(quarter))
         waiting = chase[chase["returned"] == "no"]
-        print(f"{len(waiting)} of {len(chase)} lead(s) not yet returned; chase list: "
-              f"{config.relative(forms_dir(quarter) / 'README.md')}")
+        print(
+            f"{len(waiting)} of {len(chase)} lead(s) not yet returned; chase list: "
+            f"{config.relative(forms_dir(quarter) / 'README.md')}"
+        )
     return 0
 
 

@@ -4,6 +4,7 @@ Everything comes from the workspace (documents, metadata, updates) and the
 report settings in data/report.yaml; nothing about any council is written here.
 All text is escaped through helpers.presentation.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -32,7 +33,7 @@ PROGRESS_REPORT_WITHIN = 12
 def _settings(path: Path) -> dict:
     from helpers.readers import read_yaml
 
-    data, lines = read_yaml(path)
+    data, _ = read_yaml(path)
     needed = ("title", "author_role", "recommendation")
     if not isinstance(data, dict) or any(not str(data.get(k) or "").strip() for k in needed):
         raise InputError(f"report settings need {', '.join(needed)}", path, 1)
@@ -61,15 +62,23 @@ def front_matter(ws: Workspace, quarter: pd.Period, meeting_date: str | None = N
     committee = ", ".join(committees(ws, quarter)) or "not named in the review metadata"
     meeting = show_date(pd.Timestamp(meeting_date)) if meeting_date else "to be set"
     as_at = quarters.long_date(quarters.end(quarter))
-    rows = [("Council", councils), ("Committee", committee), ("Meeting date", meeting),
-            ("Report of", settings()["author_role"]), ("Progress as at", as_at),
-            ("Reviews covered", "; ".join(counted["title"]) or "none yet")]
+    rows = [
+        ("Council", councils),
+        ("Committee", committee),
+        ("Meeting date", meeting),
+        ("Report of", settings()["author_role"]),
+        ("Progress as at", as_at),
+        ("Reviews covered", "; ".join(counted["title"]) or "none yet"),
+    ]
     facts = "".join(f"<tr><th scope='row'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in rows)
-    recommendation = str(settings()["recommendation"]).format(committee=committee, quarter=quarters.label(quarter),
-                                                               as_at=as_at)
-    return HTML(f"<h1>{html.escape(report_title(quarter))}</h1>"
-                f"<table class='front-matter'><caption>About this report</caption>{facts}</table>"
-                f"<h2 id='recommendation'>Recommendation</h2><p>{html.escape(recommendation)}</p>")
+    recommendation = str(settings()["recommendation"]).format(
+        committee=committee, quarter=quarters.label(quarter), as_at=as_at
+    )
+    return HTML(
+        f"<h1>{html.escape(report_title(quarter))}</h1>"
+        f"<table class='front-matter'><caption>About this report</caption>{facts}</table>"
+        f"<h2 id='recommendation'>Recommendation</h2><p>{html.escape(recommendation)}</p>"
+    )
 
 
 def headline(counts: pd.DataFrame, quarter: pd.Period) -> str:
@@ -80,7 +89,7 @@ def headline(counts: pd.DataFrame, quarter: pd.Period) -> str:
     total_actions = int(tracked.to_numpy().sum())
     parts = [f"{int(counts[s].sum())} {labels[s].lower()}" for s in tracked.columns if counts[s].sum()]
     sentence = f"As at {as_at}, {total_actions} actions are tracked"
-    sentence += (": " + _join(parts) + "." if parts else ".")
+    sentence += ": " + _join(parts) + "." if parts else "."
     gaps = [f"{int(counts[s].sum())} {labels[s].lower()}" for s in DATA_GAPS if s in counts and counts[s].sum()]
     if gaps:
         sentence += f" Data gaps, not statuses: {_join(gaps)}."
@@ -98,8 +107,9 @@ def _months_between(start: dt.date, end: dt.date) -> float:
 def milestones(review: pd.Series) -> dict[str, str]:
     """The LGA milestones for one review: met, missed or not known (with the dates that decide it)."""
     visit = review["visit_end"] if pd.notna(review["visit_end"]) else None
-    plan = review["action_plan_published"] or (review["approved_on"].date().isoformat()
-                                               if pd.notna(review["approved_on"]) else "")
+    plan = review["action_plan_published"] or (
+        review["approved_on"].date().isoformat() if pd.notna(review["approved_on"]) else ""
+    )
 
     def judge(done: str, limit_months: float, what: str) -> str:
         if visit is None or not done or done == "unknown":
@@ -109,12 +119,15 @@ def milestones(review: pd.Series) -> dict[str, str]:
         return f"{verdict} ({show_date(pd.Timestamp(done))}, {months:.0f} months after the visit)"
 
     return {
-        f"Action plan within {ACTION_PLAN_WITHIN} months (at most {ACTION_PLAN_AT_MOST})":
-            judge(plan, ACTION_PLAN_AT_MOST, "action plan"),
+        f"Action plan within {ACTION_PLAN_WITHIN} months (at most {ACTION_PLAN_AT_MOST})": judge(
+            plan, ACTION_PLAN_AT_MOST, "action plan"
+        ),
         f"Progress review about {PROGRESS_REVIEW_ABOUT} months after": judge(
-            review["progress_review_visit"], PROGRESS_REVIEW_ABOUT + 2, "progress review"),
+            review["progress_review_visit"], PROGRESS_REVIEW_ABOUT + 2, "progress review"
+        ),
         f"Progress review report within {PROGRESS_REPORT_WITHIN} months": judge(
-            review["progress_review_report"], PROGRESS_REPORT_WITHIN, "progress review report"),
+            review["progress_review_report"], PROGRESS_REPORT_WITHIN, "progress review report"
+        ),
     }
 
 
@@ -130,13 +143,15 @@ def review_summary(ws: Workspace, status: pd.DataFrame, counts: pd.DataFrame, qu
         complete = int(row.get("complete", 0))
         since = reported.get(rid, pd.NaT)
         plan_date = show_date(review["approved_on"]) or show_date(review["tracked_from"])
-        out = {"Review": review["title"], "Actions": actions,
-               "% complete": f"{100 * complete / actions:.0f}%" if actions else "no actions transcribed"}
+        out = {
+            "Review": review["title"],
+            "Actions": actions,
+            "% complete": f"{100 * complete / actions:.0f}%" if actions else "no actions transcribed",
+        }
         for sid, label in labels.items():
             if sid in row.index:
                 out[label] = int(row[sid])
-        out["Progress last reported"] = (show_date(since) if pd.notna(since)
-                                         else f"none since the plan ({plan_date})")
+        out["Progress last reported"] = show_date(since) if pd.notna(since) else f"none since the plan ({plan_date})"
         out.update(milestones(pd.Series(review)))
         rows.append(out)
     return pd.DataFrame(rows)
@@ -150,29 +165,37 @@ def reporting_gaps(ws: Workspace, status: pd.DataFrame, quarter: pd.Period) -> l
         rid, title = review["review_id"], review["title"]
         if review["actions_transcribed"] and pd.isna(reported.get(rid, pd.NaT)):
             plan_date = show_date(review["approved_on"]) or show_date(review["tracked_from"])
-            notes.append(f"{title}: no progress has been reported since the action plan ({plan_date}). Actions whose "
-                         "target has passed are shown as 'target passed, no update', not as overdue: whether they "
-                         "are done is not known.")
+            notes.append(
+                f"{title}: no progress has been reported since the action plan ({plan_date}). Actions whose "
+                "target has passed are shown as 'target passed, no update', not as overdue: whether they "
+                "are done is not known."
+            )
         if review["recommendations_transcribed"] < review["recommendations_expected"]:
-            notes.append(f"{title}: {review['transcribed_note']}. Untranscribed recommendations are counted as "
-                         f"'{status_labels()[NOT_TRANSCRIBED]}', not given a status.")
+            notes.append(
+                f"{title}: {review['transcribed_note']}. Untranscribed recommendations are counted as "
+                f"'{status_labels()[NOT_TRANSCRIBED]}', not given a status."
+            )
     return notes
 
 
 def action_table(status: pd.DataFrame, short: bool = False) -> pd.DataFrame:
     """The columns a reader needs for a list of actions (review title, peers' wording, council's action, ...)."""
-    frame = pd.DataFrame({
-        "Ref": status["action_ref"],
-        "Recommendation": status["recommendation"],
-        "Council's response / action": status["action"],
-        "Lead": status["lead"].replace("", "none named"),
-        "Original target": [_target(r) for r in status.to_dict("records")],
-        "Current target": [_current(r) for r in status.to_dict("records")],
-        "Status": [_status(r) for r in status.to_dict("records")],
-        "Latest comment": [_comment(r) for r in status.to_dict("records")],
-        "Comment dated": [show_date(d, bool(a)) for d, a in zip(status["latest_update_on"],
-                                                                 status["latest_date_approximate"])],
-    })
+    frame = pd.DataFrame(
+        {
+            "Ref": status["action_ref"],
+            "Recommendation": status["recommendation"],
+            "Council's response / action": status["action"],
+            "Lead": status["lead"].replace("", "none named"),
+            "Original target": [_target(r) for r in status.to_dict("records")],
+            "Current target": [_current(r) for r in status.to_dict("records")],
+            "Status": [_status(r) for r in status.to_dict("records")],
+            "Latest comment": [_comment(r) for r in status.to_dict("records")],
+            "Comment dated": [
+                show_date(d, bool(a))
+                for d, a in zip(status["latest_update_on"], status["latest_date_approximate"], strict=False)
+            ],
+        }
+    )
     if short:
         frame = frame.drop(columns=["Council's response / action", "Latest comment", "Comment dated"])
     return frame
@@ -217,8 +240,7 @@ def _comment(row: dict) -> str:
     return prefix + row["latest_comment"]
 
 
-def grouped_actions(ws: Workspace, status: pd.DataFrame, caption: str, empty: str,
-                    short: bool = False) -> HTML:
+def grouped_actions(ws: Workspace, status: pd.DataFrame, caption: str, empty: str, short: bool = False) -> HTML:
     """One table per review (titled), in the review's own order."""
     if status.empty:
         return HTML(f"<p>{html.escape(empty)}</p>")
@@ -254,9 +276,15 @@ def changes_html(ws: Workspace, quarter: pd.Period) -> HTML:
             parts.append(f"<p>None since {html.escape(previous)}.</p>")
             continue
         if name == "new progress comments":
-            shown = pd.DataFrame({"Review": frame["review_id"].map(ws.titles), "Ref": frame["action_ref"],
-                                  "Status given": frame["status"], "Comment": frame["comment"],
-                                  "Dated": frame["updated_on"]})
+            shown = pd.DataFrame(
+                {
+                    "Review": frame["review_id"].map(ws.titles),
+                    "Ref": frame["action_ref"],
+                    "Status given": frame["status"],
+                    "Comment": frame["comment"],
+                    "Dated": frame["updated_on"],
+                }
+            )
         else:
             shown = action_table(frame, short=True)
             shown.insert(0, "Review", frame["review_id"].map(ws.titles).to_numpy())
@@ -279,20 +307,23 @@ def status_key() -> list[str]:
 
 def corrections(ws: Workspace) -> pd.DataFrame:
     acts = ws.actions
-    return acts.loc[acts["correction"] != "", ["review_id", "action_ref", "correction", "source_file",
-                                               "source_lines"]]
+    return acts.loc[acts["correction"] != "", ["review_id", "action_ref", "correction", "source_file", "source_lines"]]
 
 
 def data_notes(ws: Workspace, status: pd.DataFrame) -> list[str]:
     """Plain statements about the data behind the report: corrections, approximate dates, missing targets."""
     notes = []
     for row in corrections(ws).to_dict("records"):
-        notes.append(f"Correction to {ws.titles.get(row['review_id'], row['review_id'])} action {row['action_ref']} "
-                     f"({row['source_file']}, line {row['source_lines']}): {row['correction']}")
+        notes.append(
+            f"Correction to {ws.titles.get(row['review_id'], row['review_id'])} action {row['action_ref']} "
+            f"({row['source_file']}, line {row['source_lines']}): {row['correction']}"
+        )
     approx = status[status["latest_date_approximate"]]
     if len(approx):
-        notes.append(f"{len(approx)} actions' latest comment comes from the plan's own progress column; the plan "
-                     "gives no exact date for it, so it is shown as 'about' the plan's date.")
+        notes.append(
+            f"{len(approx)} actions' latest comment comes from the plan's own progress column; the plan "
+            "gives no exact date for it, so it is shown as 'about' the plan's date."
+        )
     waiting = int((status["update_note"] != "").sum())
     if waiting:
         notes.append(f"{waiting} open actions have no progress update recorded this quarter.")
@@ -302,9 +333,12 @@ def data_notes(ws: Workspace, status: pd.DataFrame) -> list[str]:
 def summary_json(ws: Workspace, counts: pd.DataFrame, quarter: pd.Period) -> dict:
     """The quarter's headline counts, for the index page (labels and numbers only)."""
     labels = status_labels()
-    return {"quarter": quarters.label(quarter), "councils": list(dict.fromkeys(ws.counted_reviews(quarter)["council"])),
-            "counts": {labels[s]: int(counts[s].sum()) for s in labels if s in counts and counts[s].sum()},
-            "total": int(counts["Total"].sum()) if "Total" in counts else 0}
+    return {
+        "quarter": quarters.label(quarter),
+        "councils": list(dict.fromkeys(ws.counted_reviews(quarter)["council"])),
+        "counts": {labels[s]: int(counts[s].sum()) for s in labels if s in counts and counts[s].sum()},
+        "total": int(counts["Total"].sum()) if "Total" in counts else 0,
+    }
 
 
 class _IndexSummary:

@@ -3,6 +3,7 @@
 Set PEER_REVIEW_DATA to point the workspace at another data folder, and
 PEER_REVIEW_REPORTS to write reports elsewhere (the tests use both).
 """
+
 from __future__ import annotations
 
 import os

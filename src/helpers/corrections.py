@@ -5,6 +5,7 @@ the corrected value is used to type it. A correction whose raw_value no
 longer matches the document is an error, so a changed document is noticed.
 A correction of `incomplete` marks a row cut off or illegible in the source.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -47,12 +48,18 @@ def load_corrections() -> dict[tuple[str, str, str], Correction]:
         if not row.action_ref:
             raise InputError("action_ref is blank", path, row._row)
         if row.field not in CORRECTABLE:
-            raise InputError(f"field {row.field!r} cannot be corrected (only {', '.join(CORRECTABLE)})",
-                             path, row._row)
+            raise InputError(f"field {row.field!r} cannot be corrected (only {', '.join(CORRECTABLE)})", path, row._row)
         if not row.reason:
             raise InputError("every correction needs a reason", path, row._row)
-        c = Correction(row.review_id, row.action_ref.rstrip("."), row.field, row.raw_value, row.corrected_value,
-                       row.reason, row._row)
+        c = Correction(
+            row.review_id,
+            row.action_ref.rstrip("."),
+            row.field,
+            row.raw_value,
+            row.corrected_value,
+            row.reason,
+            row._row,
+        )
         key = (c.review_id, c.action_ref, c.field)
         if key in found:
             raise InputError(f"a second correction for {c.review_id} {c.action_ref} {c.field}", path, row._row)
@@ -60,8 +67,12 @@ def load_corrections() -> dict[tuple[str, str, str], Correction]:
     return found
 
 
-def check_all_used(corrections: dict[tuple[str, str, str], Correction], used: set[tuple[str, str, str]],
-                   extracted_reviews: set[str], known_reviews: set[str]) -> None:
+def check_all_used(
+    corrections: dict[tuple[str, str, str], Correction],
+    used: set[tuple[str, str, str]],
+    extracted_reviews: set[str],
+    known_reviews: set[str],
+) -> None:
     """Every correction must name a known review; those of extracted reviews must name an action in it."""
     path = config.rules_file("corrections.csv")
     for key, c in corrections.items():

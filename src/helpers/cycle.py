@@ -15,6 +15,7 @@ About sheet: the quarter, council, lead, form version, and per row the action's
 key and a short hash of each reference cell, which collect uses to tell that a
 return is the form that was sent, unchanged where it was locked.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -173,8 +174,12 @@ def form_rows(ws: Workspace, quarter: pd.Period) -> pd.DataFrame:
     if leads.empty:
         return pd.DataFrame(columns=["council", "lead", *[k for k, _, _ in REFERENCE]])
     leads = leads.assign(rank=leads["role"].map(_ROLE_ORDER)).sort_values("rank", kind="stable")
-    roles = (leads.groupby(["council", "lead", *key], sort=False)["role"]
-             .apply(lambda r: ", ".join(dict.fromkeys(x.capitalize() for x in r))).rename("role").reset_index())
+    roles = (
+        leads.groupby(["council", "lead", *key], sort=False)["role"]
+        .apply(lambda r: ", ".join(dict.fromkeys(x.capitalize() for x in r)))
+        .rename("role")
+        .reset_index()
+    )
     detail = open_.set_index(key)
     review_order = {rid: n for n, rid in enumerate(ws.reviews["review_id"])}
     rows = []
@@ -184,17 +189,25 @@ def form_rows(ws: Workspace, quarter: pd.Period) -> pd.DataFrame:
         if pd.notna(act["latest_update_on"]):
             day = pd.Timestamp(act["latest_update_on"])
             comment_on = f"about {day:%B %Y}" if act["latest_date_approximate"] else _long(day)
-        rows.append({
-            "council": item["council"], "lead": item["lead"],
-            "review_id": item["review_id"], "review_title": ws.titles.get(item["review_id"], ""),
-            "action_ref": item["action_ref"], "recommendation": act["recommendation"],
-            "action": act["action"], "role": item["role"],
-            "original_target": act["target_corrected"] or "None given",
-            "current_target": _current_target(act), "latest_status": act["status_label"],
-            "latest_comment": act["latest_comment"] if act["latest_comment"] else "",
-            "latest_comment_on": comment_on if act["latest_comment"] else "",
-            "_review_order": review_order.get(item["review_id"], 0), "_action_order": act["action_order"],
-        })
+        rows.append(
+            {
+                "council": item["council"],
+                "lead": item["lead"],
+                "review_id": item["review_id"],
+                "review_title": ws.titles.get(item["review_id"], ""),
+                "action_ref": item["action_ref"],
+                "recommendation": act["recommendation"],
+                "action": act["action"],
+                "role": item["role"],
+                "original_target": act["target_corrected"] or "None given",
+                "current_target": _current_target(act),
+                "latest_status": act["status_label"],
+                "latest_comment": act["latest_comment"] if act["latest_comment"] else "",
+                "latest_comment_on": comment_on if act["latest_comment"] else "",
+                "_review_order": review_order.get(item["review_id"], 0),
+                "_action_order": act["action_order"],
+            }
+        )
     frame = pd.DataFrame(rows).sort_values(["council", "lead", "_review_order", "_action_order"], kind="stable")
     return frame.drop(columns=["_review_order", "_action_order"]).reset_index(drop=True)
 
@@ -220,7 +233,8 @@ def read_about(book) -> tuple[dict[str, tuple[str, str]], list[dict[str, str]]]:
             continue
         if in_table:
             if any(cells):
-                rows.append({**dict(zip(ROW_TABLE_HEADER, cells)), "_cell": f"{ABOUT_SHEET}!A{row[0].row}"})
+                cells_by_name = dict(zip(ROW_TABLE_HEADER, cells, strict=False))
+                rows.append({**cells_by_name, "_cell": f"{ABOUT_SHEET}!A{row[0].row}"})
         elif cells[0] in ABOUT_KEYS:
             values[cells[0]] = (cells[1], f"{ABOUT_SHEET}!B{row[0].row}")
     return values, rows

@@ -1,4 +1,5 @@
 """The one error type for bad input, and the way command-line tools report it."""
+
 from __future__ import annotations
 
 import argparse
@@ -35,8 +36,7 @@ class InputError(Exception):
 def yaml_error(err: Exception, path: Path) -> InputError:
     """The InputError for a YAML file that does not parse, with the line PyYAML points at."""
     mark = getattr(err, "problem_mark", None)
-    return InputError(f"not valid YAML ({getattr(err, 'problem', None) or err})", path,
-                      mark.line + 1 if mark else None)
+    return InputError(f"not valid YAML ({getattr(err, 'problem', None) or err})", path, mark.line + 1 if mark else None)
 
 
 # OSErrors that mean "the disk or folder will not take the file", not a bug in the program.
@@ -53,8 +53,13 @@ def write_error_message(err: OSError) -> str | None:
     where = f" {relative(Path(target))}" if target else ""
     if err.errno in (errno.ENOSPC, errno.EDQUOT):
         return f"cannot write{where}: the disk is full"
-    if isinstance(err, PermissionError) and target and Path(target).exists() and not Path(target).is_dir() \
-            and not os.access(target, os.R_OK):
+    if (
+        isinstance(err, PermissionError)
+        and target
+        and Path(target).exists()
+        and not Path(target).is_dir()
+        and not os.access(target, os.R_OK)
+    ):
         return f"cannot read{where}: permission denied"
     reason = "read-only file system" if err.errno == errno.EROFS else "permission denied"
     return f"cannot write{where}: {reason} \u2014 check the folder is writable"
@@ -91,8 +96,9 @@ class ArgumentParser(argparse.ArgumentParser):
         self.exit(1, f"error: {message} (see --help)\n")
 
 
-def env_args(names: Mapping[str, str], multiple: Collection[str] = ("REVIEWS",),
-             environ: Mapping[str, str] | None = None) -> list[str]:
+def env_args(
+    names: Mapping[str, str], multiple: Collection[str] = ("REVIEWS",), environ: Mapping[str, str] | None = None
+) -> list[str]:
     """Command-line arguments from environment variables, for a tool's `--from-env` option.
 
     `names` maps a variable to its option, e.g. {"QUARTER": "--quarter",

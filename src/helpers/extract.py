@@ -1,8 +1,9 @@
 """Extraction step: data/raw + data/reviews -> data/processed tables.
 
-    python -m helpers.extract           # rebuild the processed tables
-    python -m helpers.extract --check   # exit 1 if the committed tables differ from a fresh extraction
+python -m helpers.extract           # rebuild the processed tables
+python -m helpers.extract --check   # exit 1 if the committed tables differ from a fresh extraction
 """
+
 from __future__ import annotations
 
 import argparse
@@ -14,8 +15,15 @@ from helpers import config, tables
 from helpers.corrections import Correction, check_all_used, load_corrections
 from helpers.errors import InputError, run_cli
 from helpers.leads import UnknownLead, split_leads
-from helpers.plan_tables import (TableRow, cross_references, is_only_cross_reference, parse_reference_list,
-                                 parse_table, read_source, wording_differences)
+from helpers.plan_tables import (
+    TableRow,
+    cross_references,
+    is_only_cross_reference,
+    parse_reference_list,
+    parse_table,
+    read_source,
+    wording_differences,
+)
 from helpers.reviews import LEAD_ROLES, Review, load_reviews
 from helpers.targets import NONE, UnreadableTarget, parse_target
 from helpers.transcriptions import read_transcription
@@ -31,8 +39,13 @@ class Extracted:
     wording_differences: pd.DataFrame
 
     def as_tables(self) -> dict[str, pd.DataFrame]:
-        return {"reviews": self.reviews, "recommendations": self.recommendations, "actions": self.actions,
-                "action_leads": self.action_leads, "wording_differences": self.wording_differences}
+        return {
+            "reviews": self.reviews,
+            "recommendations": self.recommendations,
+            "actions": self.actions,
+            "action_leads": self.action_leads,
+            "wording_differences": self.wording_differences,
+        }
 
 
 class _Corrector:
@@ -48,8 +61,12 @@ class _Corrector:
             return value
         self.used.add((review_id, action_ref, field))
         if field != "incomplete" and correction.raw_value.strip() != value:
-            raise InputError(f"correction for {field} of action {action_ref} expects {correction.raw_value!r} but "
-                             f"the document has {value!r}", config.rules_file("corrections.csv"), correction.row)
+            raise InputError(
+                f"correction for {field} of action {action_ref} expects {correction.raw_value!r} but "
+                f"the document has {value!r}",
+                config.rules_file("corrections.csv"),
+                correction.row,
+            )
         notes.append(correction.describe())
         return correction.reason if field == "incomplete" else correction.corrected_value
 
@@ -73,8 +90,9 @@ def _action(review: Review, row: TableRow, order: int, fix: _Corrector) -> tuple
         raise InputError(f"action {ref}: {err}", path, line) from None
     lead_rows = []
     written = [(role, cells[role]) for role in LEAD_ROLES if cells.get(role)]
-    lead_as_written = (written[0][1] if [r for r, _ in written] == ["lead"]
-                       else "; ".join(f"{role}: {text}" for role, text in written))
+    lead_as_written = (
+        written[0][1] if [r for r, _ in written] == ["lead"] else "; ".join(f"{role}: {text}" for role, text in written)
+    )
     for role in LEAD_ROLES:
         if role not in cells:
             continue
@@ -83,24 +101,48 @@ def _action(review: Review, row: TableRow, order: int, fix: _Corrector) -> tuple
             names = split_leads(value, review.council)
         except UnknownLead as err:
             raise InputError(f"action {ref}: {err}", path, line) from None
-        lead_rows += [{"review_id": review.id, "action_ref": ref, "council": review.council, "lead": name,
-                       "role": role, "lead_position": n, "joint": len(names) > 1}
-                      for n, name in enumerate(names, start=1)]
+        lead_rows += [
+            {
+                "review_id": review.id,
+                "action_ref": ref,
+                "council": review.council,
+                "lead": name,
+                "role": role,
+                "lead_position": n,
+                "joint": len(names) > 1,
+            }
+            for n, name in enumerate(names, start=1)
+        ]
     plan_status = cells.get("status", "")
     if read_update_status(plan_status) is None:
-        raise InputError(f"action {ref}: status {plan_status!r} is not in data/vocabulary.yaml (update_statuses: "
-                         f"{', '.join(update_statuses())}); add it as another spelling ('also')", path, line)
+        raise InputError(
+            f"action {ref}: status {plan_status!r} is not in data/vocabulary.yaml (update_statuses: "
+            f"{', '.join(update_statuses())}); add it as another spelling ('also')",
+            path,
+            line,
+        )
     text = cells.get("action") or cells.get("response", "")
     refs = cross_references(text)
     follows = refs[0] if target.kind == NONE and len(refs) == 1 and is_only_cross_reference(text) else ""
     action = {
-        "review_id": review.id, "action_ref": ref, "action_order": order, "rec_ref": row.rec_ref, "action": text,
+        "review_id": review.id,
+        "action_ref": ref,
+        "action_order": order,
+        "rec_ref": row.rec_ref,
+        "action": text,
         "lead_as_written": lead_as_written,
-        "target": target_raw, "target_corrected": target_text, "target_date": target.date,
-        "target_start": target.start, "target_kind": target.kind,
+        "target": target_raw,
+        "target_corrected": target_text,
+        "target_date": target.date,
+        "target_start": target.start,
+        "target_kind": target.kind,
         "timescales": "; ".join(d.isoformat() for d in target.timescales),
-        "plan_status": plan_status, "progress": cells.get("progress", ""), "see_also": "; ".join(refs),
-        "follows": follows, "source_incomplete": incomplete, "correction": " | ".join(notes),
+        "plan_status": plan_status,
+        "progress": cells.get("progress", ""),
+        "see_also": "; ".join(refs),
+        "follows": follows,
+        "source_incomplete": incomplete,
+        "correction": " | ".join(notes),
         "source_file": review.transcription.document if review.transcription else review.table.file,  # type: ignore
         "source_lines": row.line_range,
     }
@@ -113,8 +155,12 @@ def _recommendations(review: Review, rows: list[TableRow]) -> list[dict]:
     for row in rows:
         if row.rec_ref not in found:
             found[row.rec_ref] = {
-                "review_id": review.id, "rec_ref": row.rec_ref, "rec_order": len(found) + 1, "section": row.section,
-                "recommendation": row.cells.get("recommendation", ""), "response": row.cells.get("response", ""),
+                "review_id": review.id,
+                "rec_ref": row.rec_ref,
+                "rec_order": len(found) + 1,
+                "section": row.section,
+                "recommendation": row.cells.get("recommendation", ""),
+                "response": row.cells.get("response", ""),
                 "source_file": review.transcription.document if review.transcription else review.table.file,
                 "source_lines": row.line_range,
             }
@@ -123,12 +169,15 @@ def _recommendations(review: Review, rows: list[TableRow]) -> list[dict]:
 
 def _check_cross_references(review: Review, rows: list[TableRow], actions: list[dict]) -> None:
     known = {r.rec_ref for r in rows}
-    for row, action in zip(rows, actions):
+    for row, action in zip(rows, actions, strict=False):
         path, line = _where(review, row)
         for ref in filter(None, action["see_also"].split("; ")):
             if ref not in known:
-                raise InputError(f"action {action['action_ref']} refers to recommendation {ref}, which this review "
-                                 "does not have", path, line)
+                raise InputError(
+                    f"action {action['action_ref']} refers to recommendation {ref}, which this review does not have",
+                    path,
+                    line,
+                )
             if ref == row.rec_ref:
                 raise InputError(f"action {action['action_ref']} refers to its own recommendation", path, line)
 
@@ -138,16 +187,30 @@ def _review_row(review: Review, recs: int, actions: int) -> dict[str, object]:
     if actions != recs:
         note += f" ({actions} actions)"
     if recs < review.recommendations_expected:
-        note += (" (the published documents hold no action plan)" if not (review.table or review.transcription)
-                 else " (fewer than the documents say)")
+        note += (
+            " (the published documents hold no action plan)"
+            if not (review.table or review.transcription)
+            else " (fewer than the documents say)"
+        )
     milestone = {k: (v.isoformat() if hasattr(v, "isoformat") else str(v)) for k, v in review.milestones.items()}
     return {
-        "review_id": review.id, "title": review.title, "council": review.council, "kind": review.kind,
-        "visit_start": review.visit_start, "visit_end": review.visit_end, "visit_note": review.visit_note,
-        "approved_on": review.approved_on, "approved_by": review.approved_by, "monitored_by": review.monitored_by,
-        "approval_note": review.approval_note, "tracked_from": review.tracked_from,
-        "source_date": review.source_date, "recommendations_expected": review.recommendations_expected,
-        "recommendations_transcribed": recs, "actions_transcribed": actions, "transcribed_note": note,
+        "review_id": review.id,
+        "title": review.title,
+        "council": review.council,
+        "kind": review.kind,
+        "visit_start": review.visit_start,
+        "visit_end": review.visit_end,
+        "visit_note": review.visit_note,
+        "approved_on": review.approved_on,
+        "approved_by": review.approved_by,
+        "monitored_by": review.monitored_by,
+        "approval_note": review.approval_note,
+        "tracked_from": review.tracked_from,
+        "source_date": review.source_date,
+        "recommendations_expected": review.recommendations_expected,
+        "recommendations_transcribed": recs,
+        "actions_transcribed": actions,
+        "transcribed_note": note,
         "recorded_themes": "; ".join(t["as_recorded"] for t in review.recorded_themes),
         "recorded_theme_ids": "; ".join(t["theme"] for t in review.recorded_themes),
         "action_plan_published": milestone.get("action_plan_published", ""),
@@ -181,9 +244,12 @@ def check_manifest() -> dict[str, str]:
     from helpers.readers import read_csv
 
     path = config.raw_dir() / "manifest.csv"
-    manifest = read_csv(path, required=["file", "original_name", "sha256"], optional=["review_id", "role", "bytes",
-                                                                                      "description"],
-                        what="raw document manifest")
+    manifest = read_csv(
+        path,
+        required=["file", "original_name", "sha256"],
+        optional=["review_id", "role", "bytes", "description"],
+        what="raw document manifest",
+    )
     found = {}
     for row in manifest.to_dict("records"):
         doc = config.raw_dir() / row["file"]
@@ -192,20 +258,30 @@ def check_manifest() -> dict[str, str]:
         if not doc.is_file():
             raise InputError(f"{row['file']} is listed but is not a file in data/raw/", path, row["_row"])
         if hashlib.sha256(doc.read_bytes()).hexdigest() != row["sha256"].lower():
-            raise InputError("this document differs from the one recorded in data/raw/manifest.csv (SHA-256): "
-                             "raw documents are never edited; if a new version was published, add it under a new "
-                             "name with its own manifest line", doc)
+            raise InputError(
+                "this document differs from the one recorded in data/raw/manifest.csv (SHA-256): "
+                "raw documents are never edited; if a new version was published, add it under a new "
+                "name with its own manifest line",
+                doc,
+            )
         found[row["file"]] = row["sha256"]
     return found
 
 
 def _check_documents(review: Review, manifest: dict[str, str]) -> None:
-    for doc in dict.fromkeys([*review.documents, *([review.table.file] if review.table else []),
-                              *([review.transcription.document] if review.transcription else [])]):
+    for doc in dict.fromkeys(
+        [
+            *review.documents,
+            *([review.table.file] if review.table else []),
+            *([review.transcription.document] if review.transcription else []),
+        ]
+    ):
         read_source(doc)  # a missing document is an error even where no table is read
         if doc not in manifest:
-            raise InputError(f"{doc} is not listed in data/raw/manifest.csv: add its line (file, original name, "
-                             "SHA-256)", review.metadata_file)
+            raise InputError(
+                f"{doc} is not listed in data/raw/manifest.csv: add its line (file, original name, SHA-256)",
+                review.metadata_file,
+            )
 
 
 def _check_recorded_themes(review: Review) -> None:
@@ -214,8 +290,11 @@ def _check_recorded_themes(review: Review) -> None:
     known = set(taxonomy()["theme_id"])
     for n, theme in enumerate(review.recorded_themes):
         if theme["theme"] not in known:
-            raise InputError(f"recorded_themes[{n}]: theme {theme['theme']!r} is not in data/themes.csv "
-                             f"(known: {', '.join(sorted(known))})", review.metadata_file)
+            raise InputError(
+                f"recorded_themes[{n}]: theme {theme['theme']!r} is not in data/themes.csv "
+                f"(known: {', '.join(sorted(known))})",
+                review.metadata_file,
+            )
 
 
 def source_rows(review: Review) -> list[TableRow]:
@@ -246,8 +325,11 @@ def extract(review_ids: list[str] | None = None) -> Extracted:
         _check_cross_references(review, rows, [a for a, _ in these])
         review_recs = _recommendations(review, rows)
         if len(review_recs) > review.recommendations_expected:
-            raise InputError(f"the plan has {len(review_recs)} recommendations but recommendations_expected is "
-                             f"{review.recommendations_expected}", review.metadata_file)
+            raise InputError(
+                f"the plan has {len(review_recs)} recommendations but recommendations_expected is "
+                f"{review.recommendations_expected}",
+                review.metadata_file,
+            )
         if review.table:
             for ref in review.reference_lists:
                 differences += wording_differences(review.id, rows, ref, parse_reference_list(ref))
@@ -256,8 +338,13 @@ def extract(review_ids: list[str] | None = None) -> Extracted:
         leads += [lead for _, rows_ in these for lead in rows_]
         review_rows.append(_review_row(review, len(review_recs), len(rows)))
     check_all_used(fix.corrections, fix.used, set(reviews), set(every))
-    result = Extracted(_frame("reviews", review_rows), _frame("recommendations", recs), _frame("actions", actions),
-                       _frame("action_leads", leads), _frame("wording_differences", differences))
+    result = Extracted(
+        _frame("reviews", review_rows),
+        _frame("recommendations", recs),
+        _frame("actions", actions),
+        _frame("action_leads", leads),
+        _frame("wording_differences", differences),
+    )
     for name, frame in result.as_tables().items():
         tables.validate(name, frame)
     return result
@@ -286,17 +373,21 @@ def summary(result: Extracted) -> str:
     lines = [f"  {rev.review_id:<15} {rev.transcribed_note}" for rev in result.reviews.itertuples()]
     leads = result.action_leads[["council", "lead"]].drop_duplicates()
     corrected = result.actions[result.actions["correction"] != ""]
-    lines.append(f"  {len(result.recommendations)} recommendations, {len(result.actions)} actions, {len(leads)} leads, "
-                 f"{len(corrected)} corrected action(s), {len(result.wording_differences)} wording difference(s) "
-                 "against the reports' own lists")
+    lines.append(
+        f"  {len(result.recommendations)} recommendations, {len(result.actions)} actions, {len(leads)} leads, "
+        f"{len(corrected)} corrected action(s), {len(result.wording_differences)} wording difference(s) "
+        "against the reports' own lists"
+    )
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m helpers.extract", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--check", action="store_true",
-                        help="do not write; exit 1 if data/processed differs from a fresh extraction")
+    parser = argparse.ArgumentParser(
+        prog="python -m helpers.extract", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="do not write; exit 1 if data/processed differs from a fresh extraction"
+    )
     args = parser.parse_args(argv)
     result = extract()
     if args.check:

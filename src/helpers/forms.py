@@ -16,6 +16,7 @@ cells unlocked, the sheet protected without a password), "Instructions", and a
 hidden "About" sheet that `helpers.collect` uses to check the return. Text is
 always written as text: a comment beginning "=HYPERLINK(" is never a formula.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,10 +29,30 @@ from pathlib import Path
 import pandas as pd
 
 from helpers import config, quarters
-from helpers.cycle import (ABOUT_KEYS, ABOUT_SHEET, COLUMNS, FILL, FIRST_FILL_COLUMN, FORM_VERSION, HEADERS,
-                           INSTRUCTIONS_SHEET, REFERENCE, ROW_TABLE_HEADER, UPDATES_SHEET, Lead, check, column_letter,
-                           form_file_name, form_rows, forms_dir, read_about, return_by, returns_dir, source_prefix,
-                           unled_open_actions)
+from helpers.cycle import (
+    ABOUT_KEYS,
+    ABOUT_SHEET,
+    COLUMNS,
+    FILL,
+    FIRST_FILL_COLUMN,
+    FORM_VERSION,
+    HEADERS,
+    INSTRUCTIONS_SHEET,
+    REFERENCE,
+    ROW_TABLE_HEADER,
+    UPDATES_SHEET,
+    Lead,
+    check,
+    column_letter,
+    form_file_name,
+    form_rows,
+    forms_dir,
+    read_about,
+    return_by,
+    returns_dir,
+    source_prefix,
+    unled_open_actions,
+)
 from helpers.errors import ArgumentParser, InputError, run_cli
 from helpers.tables import to_csv_text, write_atomically
 from helpers.vocabulary import update_statuses, vocabulary
@@ -41,6 +62,7 @@ CHASE_COLUMNS = ["council", "lead", "open_actions", "form", "returned", "return_
 
 
 # --- Writing cells ----------------------------------------------------------------
+
 
 def put(cell, value: object) -> None:
     """Write a value; text stays text (never a formula), illegal XML characters dropped."""
@@ -55,7 +77,7 @@ def put(cell, value: object) -> None:
 
 def _row_height(values: list[str], widths: list[int]) -> float:
     lines = 1
-    for value, width in zip(values, widths):
+    for value, width in zip(values, widths, strict=False):
         if value:
             lines = max(lines, sum(-(-max(len(part), 1) // max(width - 2, 1)) for part in value.split("\n")))
     return 15.0 * min(lines, 25)
@@ -63,24 +85,33 @@ def _row_height(values: list[str], widths: list[int]) -> float:
 
 def _statuses_formula(names: list[str]) -> str:
     if any("," in n or '"' in n for n in names):
-        raise InputError("an update status contains a comma or a quote, which an Excel drop-down list cannot "
-                         "hold; rename it", config.rules_file("vocabulary.yaml"))
+        raise InputError(
+            "an update status contains a comma or a quote, which an Excel drop-down list cannot hold; rename it",
+            config.rules_file("vocabulary.yaml"),
+        )
     formula = '"' + ",".join(names) + '"'
     if len(formula) > 257:
-        raise InputError("the update statuses are too long together for an Excel drop-down list (255 characters)",
-                         config.rules_file("vocabulary.yaml"))
+        raise InputError(
+            "the update statuses are too long together for an Excel drop-down list (255 characters)",
+            config.rules_file("vocabulary.yaml"),
+        )
     return formula
 
 
 def status_meanings() -> dict[str, str]:
     """{update status: what it means}: the vocabulary's `meaning`, else whether it closes the action."""
     specs = vocabulary()["update_statuses"]
-    return {name: str((specs[name] or {}).get("meaning") or
-                      ("the action is finished (this closes it)" if closes else "the action is still open"))
-            for name, closes in update_statuses().items()}
+    return {
+        name: str(
+            (specs[name] or {}).get("meaning")
+            or ("the action is finished (this closes it)" if closes else "the action is still open")
+        )
+        for name, closes in update_statuses().items()
+    }
 
 
 # --- One workbook -----------------------------------------------------------------
+
 
 def write_form(path: Path, lead: Lead, quarter: pd.Period, rows: pd.DataFrame, due: dt.date) -> None:
     """One lead's workbook: Updates (protected), Instructions, About (hidden)."""
@@ -98,7 +129,7 @@ def write_form(path: Path, lead: Lead, quarter: pd.Period, rows: pd.DataFrame, d
     thin = Side(style="thin", color="BFBFBF")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     widths = [w for _, _, w in COLUMNS]
-    for n, (header, width) in enumerate(zip(HEADERS, widths), start=1):
+    for n, (header, width) in enumerate(zip(HEADERS, widths, strict=False), start=1):
         cell = sheet.cell(row=1, column=n)
         put(cell, header)
         cell.font = Font(bold=True)
@@ -134,25 +165,39 @@ def write_form(path: Path, lead: Lead, quarter: pd.Period, rows: pd.DataFrame, d
     last = len(rows) + 1
 
     if len(rows):
-        status = DataValidation(type="list", formula1=_statuses_formula(list(update_statuses())), allow_blank=True,
-                                showErrorMessage=True, errorTitle="Status",
-                                error="Choose a status from the list (or leave it blank).",
-                                promptTitle="Status", prompt="Choose from the list.", showInputMessage=True)
+        status = DataValidation(
+            type="list",
+            formula1=_statuses_formula(list(update_statuses())),
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="Status",
+            error="Choose a status from the list (or leave it blank).",
+            promptTitle="Status",
+            prompt="Choose from the list.",
+            showInputMessage=True,
+        )
         status.add(f"{column_letter('status')}2:{column_letter('status')}{last}")
-        updated = DataValidation(type="date", operator="between",
-                                 formula1=f"DATE({start.year},{start.month},{start.day})",
-                                 formula2=f"DATE({end.year},{end.month},{end.day})", allow_blank=True,
-                                 showErrorMessage=True, errorTitle="Date of update",
-                                 error=f"The date your update is as at: between {quarters.long_date(start)} and "
-                                       f"{quarters.long_date(end)}.",
-                                 promptTitle="Date of update", showInputMessage=True,
-                                 prompt=f"Between {start:%d/%m/%Y} and {end:%d/%m/%Y}. Blank means "
-                                        f"{end:%d/%m/%Y}.")
+        updated = DataValidation(
+            type="date",
+            operator="between",
+            formula1=f"DATE({start.year},{start.month},{start.day})",
+            formula2=f"DATE({end.year},{end.month},{end.day})",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="Date of update",
+            error=f"The date your update is as at: between {quarters.long_date(start)} and {quarters.long_date(end)}.",
+            promptTitle="Date of update",
+            showInputMessage=True,
+            prompt=f"Between {start:%d/%m/%Y} and {end:%d/%m/%Y}. Blank means {end:%d/%m/%Y}.",
+        )
         updated.add(f"{column_letter('updated_on')}2:{column_letter('updated_on')}{last}")
-        revised = DataValidation(allow_blank=True, showInputMessage=True,
-                                 promptTitle="Revised target date",
-                                 prompt="Only if the target must move: a date (31/03/2025) or a month (March 2025). "
-                                        "Give the reason in the next column.")
+        revised = DataValidation(
+            allow_blank=True,
+            showInputMessage=True,
+            promptTitle="Revised target date",
+            prompt="Only if the target must move: a date (31/03/2025) or a month (March 2025). "
+            "Give the reason in the next column.",
+        )
         revised.add(f"{column_letter('revised_target')}2:{column_letter('revised_target')}{last}")
         for validation in (status, updated, revised):
             sheet.add_data_validation(validation)
@@ -172,8 +217,14 @@ def write_form(path: Path, lead: Lead, quarter: pd.Period, rows: pd.DataFrame, d
 
     about = book.create_sheet(ABOUT_SHEET)
     put(about.cell(row=1, column=1), "About this form: used to check the return. Do not edit.")
-    pairs = {"form_version": FORM_VERSION, "quarter": quarters.label(quarter), "council": lead.council,
-             "lead": lead.lead, "return_by": due.isoformat(), "file": path.name}
+    pairs = {
+        "form_version": FORM_VERSION,
+        "quarter": quarters.label(quarter),
+        "council": lead.council,
+        "lead": lead.lead,
+        "return_by": due.isoformat(),
+        "file": path.name,
+    }
     for r, key in enumerate(ABOUT_KEYS, start=2):
         put(about.cell(row=r, column=1), key)
         put(about.cell(row=r, column=2), pairs[key])
@@ -204,28 +255,43 @@ def _write_instructions(sheet, lead: Lead, quarter: pd.Period, n_actions: int, d
     statuses = status_meanings()
     lines: list[tuple[str, str]] = [
         ("title", f"Peer review actions: your update for {quarters.label(quarter)}"),
-        ("", f"For: {lead.lead}, {lead.council}. This form lists the {n_actions} peer review action(s) you are "
-             f"named for that were still open on {quarters.long_date(end)}."),
+        (
+            "",
+            f"For: {lead.lead}, {lead.council}. This form lists the {n_actions} peer review action(s) you are "
+            f"named for that were still open on {quarters.long_date(end)}.",
+        ),
         ("", f"Please return it by {quarters.long_date(due)}."),
         ("head", "What to fill in"),
-        ("", "Use the sheet \"Updates\": one row per action. The grey columns are for reference and are locked. "
-             "Fill in the yellow columns for each action you have news on:"),
+        (
+            "",
+            'Use the sheet "Updates": one row per action. The grey columns are for reference and are locked. '
+            "Fill in the yellow columns for each action you have news on:",
+        ),
         ("", "Status: choose from the drop-down list (see below). Leave it blank to send a comment only."),
         ("", "Progress comment: what has been done since the last update, in plain words."),
-        ("", f"Date of update: the date your update is as at, between {quarters.long_date(start)} and "
-             f"{quarters.long_date(end)}. Leave it blank to mean {quarters.long_date(end)}."),
-        ("", "Revised target date: only if the action cannot be finished by its current target. A date "
-             "(31/03/2025) or a month (March 2025). A revised target is a request until the committee agrees "
-             "it; until then reports keep the current target and show your request."),
+        (
+            "",
+            f"Date of update: the date your update is as at, between {quarters.long_date(start)} and "
+            f"{quarters.long_date(end)}. Leave it blank to mean {quarters.long_date(end)}.",
+        ),
+        (
+            "",
+            "Revised target date: only if the action cannot be finished by its current target. A date "
+            "(31/03/2025) or a month (March 2025). A revised target is a request until the committee agrees "
+            "it; until then reports keep the current target and show your request.",
+        ),
         ("", "Reason for revision: required whenever you give a revised target date."),
         ("", "Evidence: a link or a document reference that shows the progress (optional)."),
         ("", "Leave a row blank if you have nothing new to report on that action."),
         ("head", "What each status means"),
         *[("", f"{name}: {meaning}.") for name, meaning in statuses.items()],
         ("head", "How to return this form"),
-        ("", "Save the file as it is (Excel workbook, .xlsx) and send it back to the officer who sent it. Do not "
-             "rename, add or remove sheets or columns, do not change the grey cells, and do not add rows: the "
-             "return is checked against the form that was sent. You may rename the file."),
+        (
+            "",
+            "Save the file as it is (Excel workbook, .xlsx) and send it back to the officer who sent it. Do not "
+            "rename, add or remove sheets or columns, do not change the grey cells, and do not add rows: the "
+            "return is checked against the form that was sent. You may rename the file.",
+        ),
         ("", "If an action is not yours, or one is missing, say so in the covering email rather than in the form."),
     ]
     sheet.column_dimensions["A"].width = 110
@@ -243,8 +309,10 @@ def _write_instructions(sheet, lead: Lead, quarter: pd.Period, n_actions: int, d
 
 # --- All forms, and the chase list ------------------------------------------------
 
-def lead_forms(quarter: pd.Period, ws: Workspace | None = None
-               ) -> tuple[pd.DataFrame, dict[Lead, tuple[str, pd.DataFrame]], pd.DataFrame]:
+
+def lead_forms(
+    quarter: pd.Period, ws: Workspace | None = None
+) -> tuple[pd.DataFrame, dict[Lead, tuple[str, pd.DataFrame]], pd.DataFrame]:
     """(all form rows, {lead: (file name, rows)}, open actions with no lead) for the quarter."""
     from helpers.workspace import load_workspace
 
@@ -278,7 +346,7 @@ def returned(quarter: pd.Period) -> dict[str, object]:
                 book = load_workbook(path, read_only=False)
                 values, _ = read_about(book)
                 leads[Lead(values["council"][0], values["lead"][0])] = path.name
-            except Exception:  # an unreadable return is reported by collect, not here
+            except Exception:  # noqa: S112 - an unreadable return is reported by collect, not here
                 continue
     return {"files": files, "leads": leads}
 
@@ -299,9 +367,17 @@ def chase_list(quarter: pd.Period, forms: dict[Lead, tuple[str, pd.DataFrame]]) 
     records = []
     for lead, (name, rows) in forms.items():
         file = name if name in back["files"] else back["leads"].get(lead, "")
-        records.append({"council": lead.council, "lead": lead.lead, "open_actions": len(rows), "form": name,
-                        "returned": "yes" if file else "no", "return_file": file,
-                        "rows_collected": int(collected.get(file, 0)) if file else 0})
+        records.append(
+            {
+                "council": lead.council,
+                "lead": lead.lead,
+                "open_actions": len(rows),
+                "form": name,
+                "returned": "yes" if file else "no",
+                "return_file": file,
+                "rows_collected": int(collected.get(file, 0)) if file else 0,
+            }
+        )
     return pd.DataFrame(records, columns=CHASE_COLUMNS)
 
 
@@ -313,22 +389,31 @@ def chase_readme(quarter: pd.Period, chase: pd.DataFrame, unled: pd.DataFrame, d
         f"One workbook per lead with their actions open on {quarters.long_date(quarters.end(quarter))}. "
         f"Send each to its lead; returns are due by {quarters.long_date(due)}. Save each returned file, as it "
         f"comes, in `data/updates/returns/{quarters.slug(quarter)}/`, then run "
-        f"`make collect QUARTER=\"{quarters.label(quarter)}\"`.",
+        f'`make collect QUARTER="{quarters.label(quarter)}"`.',
         "",
         f"Chase list ({len(chase) - len(waiting)} of {len(chase)} returned; refresh with "
-        f"`python -m helpers.forms --quarter \"{quarters.label(quarter)}\" --chase-list`):",
+        f'`python -m helpers.forms --quarter "{quarters.label(quarter)}" --chase-list`):',
         "",
         "| lead | council | open actions | form | returned | rows collected |",
         "|---|---|---|---|---|---|",
     ]
     for row in chase.to_dict("records"):
-        back = f"yes ({row['return_file']})" if row["returned"] == "yes" and row["return_file"] != row["form"] \
+        back = (
+            f"yes ({row['return_file']})"
+            if row["returned"] == "yes" and row["return_file"] != row["form"]
             else row["returned"]
-        lines.append(f"| {_md(row['lead'])} | {_md(row['council'])} | {row['open_actions']} | `{row['form']}` | {back} | "
-                     f"{row['rows_collected']} |")
+        )
+        lines.append(
+            f"| {_md(row['lead'])} | {_md(row['council'])} | {row['open_actions']} | `{row['form']}` | {back} | "
+            f"{row['rows_collected']} |"
+        )
     if len(unled):
-        lines += ["", f"{len(unled)} open action(s) name no lead, so are in nobody's form: "
-                  + ", ".join(f"{r} {a}" for r, a in zip(unled["review_id"], unled["action_ref"])) + "."]
+        lines += [
+            "",
+            f"{len(unled)} open action(s) name no lead, so are in nobody's form: "
+            + ", ".join(f"{r} {a}" for r, a in zip(unled["review_id"], unled["action_ref"], strict=False))
+            + ".",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -336,11 +421,13 @@ def _md(text: str) -> str:
     return str(text).replace("|", "\\|")
 
 
-def write_chase_list(quarter: pd.Period, forms: dict[Lead, tuple[str, pd.DataFrame]], unled: pd.DataFrame,
-                     due: dt.date, folder: Path) -> pd.DataFrame:
+def write_chase_list(
+    quarter: pd.Period, forms: dict[Lead, tuple[str, pd.DataFrame]], unled: pd.DataFrame, due: dt.date, folder: Path
+) -> pd.DataFrame:
     chase = chase_list(quarter, forms)
-    write_atomically({folder / "chase-list.csv": to_csv_text(chase),
-                      folder / "README.md": chase_readme(quarter, chase, unled, due)})
+    write_atomically(
+        {folder / "chase-list.csv": to_csv_text(chase), folder / "README.md": chase_readme(quarter, chase, unled, due)}
+    )
     return chase
 
 
@@ -357,7 +444,7 @@ def make_forms(quarter: pd.Period, due: dt.date | None = None) -> tuple[Path, pd
         for path in staging.iterdir():
             os.chmod(path, 0o644)
         chase = write_chase_list(quarter, forms, unled, due, staging)
-        os.chmod(staging, 0o755)
+        os.chmod(staging, 0o755)  # noqa: S103 - mkdtemp makes it private; forms are for everyone to read
         old = None
         if target.exists():
             old = Path(tempfile.mkdtemp(prefix=".forms-old-", dir=target.parent))
@@ -374,7 +461,7 @@ def make_forms(quarter: pd.Period, due: dt.date | None = None) -> tuple[Path, pd
 def _quarter(args: argparse.Namespace) -> pd.Period:
     label = os.environ.get("QUARTER", "") if args.from_env else args.quarter
     if not label:
-        raise InputError("no quarter given: use --quarter \"2024/25 Q1\" (or QUARTER=... with --from-env)")
+        raise InputError('no quarter given: use --quarter "2024/25 Q1" (or QUARTER=... with --from-env)')
     try:
         return quarters.parse_quarter(label)
     except quarters.BadQuarter as err:
@@ -386,10 +473,14 @@ def main(argv: list[str] | None = None) -> int:
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--quarter", help='the quarter the updates are for, e.g. "2024/25 Q1"')
     which.add_argument("--from-env", action="store_true", help="read the quarter from the QUARTER variable")
-    parser.add_argument("--return-by", help="the date returns are due (YYYY-MM-DD); default: the quarter end "
-                                            f"plus {10} working days")
-    parser.add_argument("--chase-list", action="store_true",
-                        help="only refresh the chase list (which leads have returned) next to existing forms")
+    parser.add_argument(
+        "--return-by", help=f"the date returns are due (YYYY-MM-DD); default: the quarter end plus {10} working days"
+    )
+    parser.add_argument(
+        "--chase-list",
+        action="store_true",
+        help="only refresh the chase list (which leads have returned) next to existing forms",
+    )
     args = parser.parse_args(argv)
     quarter = _quarter(args)
     due = None
@@ -406,12 +497,16 @@ def main(argv: list[str] | None = None) -> int:
         if due is None:
             due = _due_from_forms(folder) or return_by(quarter)
         chase = write_chase_list(quarter, forms, unled, due, folder)
-        print(f"Chase list: {(chase['returned'] == 'yes').sum()} of {len(chase)} leads have returned "
-              f"({config.relative(folder / 'README.md')})")
+        print(
+            f"Chase list: {(chase['returned'] == 'yes').sum()} of {len(chase)} leads have returned "
+            f"({config.relative(folder / 'README.md')})"
+        )
         return 0
     folder, chase = make_forms(quarter, due)
-    print(f"Wrote {len(chase)} form(s) for {quarters.label(quarter)} to {config.relative(folder)}/ "
-          f"({int(chase['open_actions'].sum())} action rows); chase list: {config.relative(folder / 'README.md')}")
+    print(
+        f"Wrote {len(chase)} form(s) for {quarters.label(quarter)} to {config.relative(folder)}/ "
+        f"({int(chase['open_actions'].sum())} action rows); chase list: {config.relative(folder / 'README.md')}"
+    )
     return 0
 
 
@@ -422,7 +517,7 @@ def _due_from_forms(folder: Path) -> dt.date | None:
     for path in sorted(folder.glob("*.xlsx")):
         try:
             return dt.date.fromisoformat(read_about(load_workbook(path))[0]["return_by"][0])
-        except Exception:
+        except Exception:  # noqa: S112 - a damaged form just gives no date; the default is used
             continue
     return None
 

@@ -1,7 +1,7 @@
 """Leads: canonical names from the alias file data/leads.csv, joint leads split apart."""
+
 from __future__ import annotations
 
-import csv
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -35,8 +35,9 @@ def _aliases(path: Path) -> dict[tuple[str, str], str]:
     table: dict[tuple[str, str], str] = {}
     for row in map(_Row, frame.to_dict("records")):
         if not row.council:
-            raise InputError("every lead needs its council (the same title at two councils is two leads)",
-                             path, row._row)
+            raise InputError(
+                "every lead needs its council (the same title at two councils is two leads)", path, row._row
+            )
         if not row.lead:
             raise InputError("empty lead name", path, row._row)
         council = _key(row.council)
@@ -71,20 +72,27 @@ def split_leads(raw: str, council: str) -> list[str]:
         for start in range(end):
             if best[start] is None:
                 continue
-            name = words[start] + "".join(s + w for s, w in zip(seps[start:end - 1], words[start + 1:end]))
+            between = zip(seps[start : end - 1], words[start + 1 : end], strict=True)
+            name = words[start] + "".join(s + w for s, w in between)
             lead = table.get(_key(name))
             if lead and (best[end] is None or len(best[start]) + 1 < len(best[end])):
                 best[end] = best[start] + [lead]
     if best[n] is None:
         unknown = [w for w in words if _key(w) not in table]
-        raise UnknownLead(f"unknown lead {text!r} at {council} (not in data/leads.csv: "
-                          f"{', '.join(map(repr, unknown))}); add it, or an alias for an existing lead, "
-                          "to data/leads.csv with that council")
+        raise UnknownLead(
+            f"unknown lead {text!r} at {council} (not in data/leads.csv: "
+            f"{', '.join(map(repr, unknown))}); add it, or an alias for an existing lead, "
+            "to data/leads.csv with that council"
+        )
     return list(dict.fromkeys(best[n]))
 
 
-GROUPS = {"open": ("not-yet-due", "ongoing", "no-target"), "overdue": ("overdue",),
-          "not-reported": ("not-reported",), "complete": ("complete",)}
+GROUPS = {
+    "open": ("not-yet-due", "ongoing", "no-target"),
+    "overdue": ("overdue",),
+    "not-reported": ("not-reported",),
+    "complete": ("complete",),
+}
 
 
 class WorkloadCounter:
@@ -107,9 +115,13 @@ class WorkloadCounter:
         import numpy as np
 
         state = np.asarray(status_ids, dtype=object)[self.position]
-        table = pd.DataFrame({name: np.bincount(self.codes[np.isin(state, ids)], minlength=len(self.names))
-                              for name, ids in GROUPS.items()},
-                             index=pd.MultiIndex.from_tuples(list(self.names), names=["council", "lead"]))
+        table = pd.DataFrame(
+            {
+                name: np.bincount(self.codes[np.isin(state, ids)], minlength=len(self.names))
+                for name, ids in GROUPS.items()
+            },
+            index=pd.MultiIndex.from_tuples(list(self.names), names=["council", "lead"]),
+        )
         table["total"] = table.sum(axis=1)
         table = table[table["total"] > 0]
         return table.sort_values(["total", "overdue"], ascending=False, kind="stable")

@@ -7,6 +7,7 @@ Run it (`make notebooks`) after adding a review or changing rules, then commit
 the notebooks: `make test` compares the outputs of cells marked
 `# NBVAL_CHECK_OUTPUT` with what the data gives now.
 """
+
 from __future__ import annotations
 
 import sys
@@ -24,8 +25,9 @@ def execute_in_place(path: Path, timeout: int = 600) -> None:
     from nbclient.exceptions import CellExecutionError
 
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(
+        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    )
     try:
         client.execute()
     except CellExecutionError as err:

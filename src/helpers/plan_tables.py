@@ -4,6 +4,7 @@ The text is as published: rows wrap across page breaks (a later line starting
 with a tab continues the row's cells), section header rows sit inside the
 table, cells may hold HTML fragments such as <p>, and numbers read like "1.".
 """
+
 from __future__ import annotations
 
 import html
@@ -106,19 +107,28 @@ def find_header(lines: list[str], header: str, path: Path) -> int:
         if line.strip() == header.strip():
             return i
     if not any("\t" in line for line in lines):
-        raise InputError("the action-plan table header was not found, and the text has no tab characters: "
-                         "this plan is not a tab-separated table, so use a transcription (README, 'Adding a review')",
-                         path)
+        raise InputError(
+            "the action-plan table header was not found, and the text has no tab characters: "
+            "this plan is not a tab-separated table, so use a transcription (README, 'Adding a review')",
+            path,
+        )
     import difflib
 
     shown = {i: line.strip() for i, line in enumerate(lines) if line.strip()}
     nearest = difflib.get_close_matches(header.strip(), list(shown.values()), n=1, cutoff=0.5)
     if nearest:
         at = next(i for i, line in shown.items() if line == nearest[0])
-        hint = " (its separators differ: write tabs as \\t in the metadata)" if \
-            nearest[0].replace("\t", " ").split() == header.replace("\t", " ").split() else ""
-        raise InputError(f"the action-plan table header {header.strip()!r} was not found; the nearest line is "
-                         f"{at + 1}: {nearest[0]!r}{hint}", path, at + 1)
+        hint = (
+            " (its separators differ: write tabs as \\t in the metadata)"
+            if nearest[0].replace("\t", " ").split() == header.replace("\t", " ").split()
+            else ""
+        )
+        raise InputError(
+            f"the action-plan table header {header.strip()!r} was not found; the nearest line is "
+            f"{at + 1}: {nearest[0]!r}{hint}",
+            path,
+            at + 1,
+        )
     raise InputError(f"the action-plan table header {header.strip()!r} was not found, and no line is like it", path)
 
 
@@ -143,7 +153,7 @@ def parse_table(review: Review) -> list[TableRow]:
                 raise InputError(f"row has {len(cells)} cells but the table has {ncols} columns", path, lineno)
             cells = cells[:ncols]
         cells += [""] * (ncols - len(cells))
-        by_col = {role: text for role, text in zip(spec.columns, cells) if role != "ignore"}
+        by_col = {role: text for role, text in zip(spec.columns, cells, strict=False) if role != "ignore"}
         first = cells[0].strip()
         if not first:
             if not rows:
@@ -157,24 +167,34 @@ def parse_table(review: Review) -> list[TableRow]:
                 section = clean_text(first)  # a section header row: text in the first cell only
                 continue
             if not match:
-                raise InputError(f"cannot read a recommendation reference from {first!r} "
-                                 "(expected one like 7, R1 or 1.1)", path, lineno)
+                raise InputError(
+                    f"cannot read a recommendation reference from {first!r} (expected one like 7, R1 or 1.1)",
+                    path,
+                    lineno,
+                )
             rec_ref = normalise_ref(match.group(1))
         else:
             if not others and spec.sections == "header_rows":
                 section = clean_text(first)
                 continue
             rec_ref = str(len(rows) + 1)
-        row = TableRow(rec_ref=rec_ref, cells={}, first_line=lineno, last_line=lineno, section=section,
-                       parts={k: [v] for k, v in by_col.items() if k != "rec_ref"})
+        row = TableRow(
+            rec_ref=rec_ref,
+            cells={},
+            first_line=lineno,
+            last_line=lineno,
+            section=section,
+            parts={k: [v] for k, v in by_col.items() if k != "rec_ref"},
+        )
         rows.append(row)
     if not rows:
         raise InputError("the action-plan table header was found but no rows follow it", path, header_at + 1)
     seen: dict[str, int] = {}
     for row in rows:
         if row.rec_ref in seen:
-            raise InputError(f"recommendation {row.rec_ref} appears twice (first at line {seen[row.rec_ref]})",
-                             path, row.first_line)
+            raise InputError(
+                f"recommendation {row.rec_ref} appears twice (first at line {seen[row.rec_ref]})", path, row.first_line
+            )
         seen[row.rec_ref] = row.first_line
         row.cells = {k: clean_text(" ".join(p for p in parts if p.strip())) for k, parts in row.parts.items()}
     if isinstance(spec.sections, dict):
@@ -191,9 +211,55 @@ def _continue_row(row: TableRow, by_col: dict[str, str], lineno: int) -> None:
 
 # --- 2022-style sections: the "Summary of actions" headings ------------------
 
-_STOPWORDS = set("""a an and any are as at be by for from in into is it its of on or so such
-than that the their them these this to with within our we will which who how why what
-review ensure continue look seek council councils council's""".split())
+_STOPWORDS = {
+    "a",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "by",
+    "for",
+    "from",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "of",
+    "on",
+    "or",
+    "so",
+    "such",
+    "than",
+    "that",
+    "the",
+    "their",
+    "them",
+    "these",
+    "this",
+    "to",
+    "with",
+    "within",
+    "our",
+    "we",
+    "will",
+    "which",
+    "who",
+    "how",
+    "why",
+    "what",
+    "review",
+    "ensure",
+    "continue",
+    "look",
+    "seek",
+    "council",
+    "councils",
+    "council's",
+}
 
 
 def _words(text: str) -> set[str]:
@@ -205,7 +271,7 @@ def summary_headings(lines: list[str], path: Path, start: str, end: str) -> list
     first = _find_line(lines, start, path, "summary heading")
     last = _find_line(lines, end, path, "end of the summary", first + 1)
     blocks: list[tuple[str, list[str]]] = []
-    for raw in lines[first + 1:last]:
+    for raw in lines[first + 1 : last]:
         text = raw.strip()
         if not text:
             continue
@@ -232,19 +298,22 @@ def _assign_summary_sections(rows: list[TableRow], lines: list[str], path: Path,
     order = {heading: n for n, (heading, _) in enumerate(blocks)}
     previous = 0
     for row in rows:
-        words = _words(row.cells["recommendation"] + " " + row.cells.get("response", "") + " "
-                       + row.cells.get("action", ""))
-        scores = [(len(words & _words(" ".join(bullets) + " " + heading)), -n, heading)
-                  for n, (heading, bullets) in enumerate(blocks)]
+        words = _words(
+            row.cells["recommendation"] + " " + row.cells.get("response", "") + " " + row.cells.get("action", "")
+        )
+        scores = [
+            (len(words & _words(" ".join(bullets) + " " + heading)), -n, heading)
+            for n, (heading, bullets) in enumerate(blocks)
+        ]
         best, _, heading = max(scores)
         if best == 0 or order[heading] < previous:
-            raise InputError(f"cannot tell which summary heading action {row.rec_ref} belongs to", path,
-                             row.first_line)
+            raise InputError(f"cannot tell which summary heading action {row.rec_ref} belongs to", path, row.first_line)
         row.section = heading
         previous = order[heading]
 
 
 # --- The reports' own lists of recommendations --------------------------------
+
 
 def parse_reference_list(ref: ReferenceList) -> dict[int, tuple[str, int]]:
     """{rec_no: (text, line)} from a numbered list such as "Annex 1 - Full list of Recommendations"."""
@@ -281,6 +350,7 @@ def _find_start(lines: list[str], start: str, path: Path) -> int:
 
 # --- Wording: action plan against the report's own list -------------------------
 
+
 def _comparable(text: str) -> str:
     text = text.replace("\u2018", "'").replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"')
     return re.sub(r"\s+", " ", text).strip().rstrip(".").strip()
@@ -305,8 +375,9 @@ def describe_difference(plan: str, report: str) -> str:
     return "; ".join(parts)
 
 
-def wording_differences(review_id: str, rows: list[TableRow], ref: ReferenceList,
-                        items: dict[int, tuple[str, int]]) -> list[dict[str, object]]:
+def wording_differences(
+    review_id: str, rows: list[TableRow], ref: ReferenceList, items: dict[int, tuple[str, int]]
+) -> list[dict[str, object]]:
     """Each recommendation whose action-plan wording differs from the report's list."""
     by_ref = {r.rec_ref: r for r in rows}
     numbers = range(ref.first_rec_no, max(items) + 1) if items else range(0)
@@ -323,10 +394,16 @@ def wording_differences(review_id: str, rows: list[TableRow], ref: ReferenceList
             difference = "in the action plan but not in the report's list"
         else:
             difference = describe_difference(plan_text, report_text)
-        found.append({
-            "review_id": review_id, "rec_ref": str(n), "reference": ref.name,
-            "action_plan_text": plan_text, "reference_text": report_text, "difference": difference,
-            "action_plan_lines": plan.line_range if plan else "",
-            "reference_line": str(report[1]) if report else "",
-        })
+        found.append(
+            {
+                "review_id": review_id,
+                "rec_ref": str(n),
+                "reference": ref.name,
+                "action_plan_text": plan_text,
+                "reference_text": report_text,
+                "difference": difference,
+                "action_plan_lines": plan.line_range if plan else "",
+                "reference_line": str(report[1]) if report else "",
+            }
+        )
     return found

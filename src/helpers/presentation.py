@@ -4,6 +4,7 @@ Text from documents and updates goes through html.escape (or pandas' escaping),
 so a "<script>" in a recommendation is shown as text. Tables are left-aligned
 with long text wrapped, in JupyterLab as in the committee report.
 """
+
 from __future__ import annotations
 
 import html
@@ -48,8 +49,9 @@ def table_html(frame: pd.DataFrame, caption: str = "", empty: str = "None.", ind
     body = re.sub(r"<t([dh])([ >])", lambda m: f'<t{m.group(1)} style="{_CELL}"{m.group(2)}', body)
     body = body.replace(' style="text-align: right;"', "")
     if caption:
-        body = re.sub(r"(<table[^>]*>)", lambda m: f"{m.group(1)}<caption>{html.escape(caption)}</caption>", body,
-                      count=1)
+        body = re.sub(
+            r"(<table[^>]*>)", lambda m: f"{m.group(1)}<caption>{html.escape(caption)}</caption>", body, count=1
+        )
     return body
 
 

@@ -4,6 +4,7 @@ Labels read "2023/24 Q4" ("2023-24 Q4" is accepted too). Quarters are pandas
 periods with frequency Q-MAR (years ending in March), so pandas does the date
 arithmetic.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -69,8 +70,9 @@ def long_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def check_reportable(quarter: pd.Period | str, first: pd.Period, today: dt.date | None = None,
-                     forecast: bool = False) -> pd.Period:
+def check_reportable(
+    quarter: pd.Period | str, first: pd.Period, today: dt.date | None = None, forecast: bool = False
+) -> pd.Period:
     """The quarter, if a report can be run for it; BadQuarter if not.
 
     Refused: a quarter before `first` (the first quarter with an action plan),
@@ -79,10 +81,13 @@ def check_reportable(quarter: pd.Period | str, first: pd.Period, today: dt.date 
     if not isinstance(quarter, pd.Period):
         quarter = parse_quarter(quarter)
     if quarter < first:
-        raise BadQuarter(f"{label(quarter)}: no action plan is tracked before {label(first)} "
-                         "(the first quarter with a plan)")
+        raise BadQuarter(
+            f"{label(quarter)}: no action plan is tracked before {label(first)} (the first quarter with a plan)"
+        )
     latest = latest_completed(today)
     if quarter > latest and not forecast:
-        raise BadQuarter(f"{label(quarter)} has not ended yet: the latest completed quarter is {label(latest)}; "
-                         "use --forecast to run it as a forecast")
+        raise BadQuarter(
+            f"{label(quarter)} has not ended yet: the latest completed quarter is {label(latest)}; "
+            "use --forecast to run it as a forecast"
+        )
     return quarter

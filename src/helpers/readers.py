@@ -10,6 +10,7 @@ writes anything.
     read_csv(path, required, ...)   DataFrame of stripped strings, columns checked, plus `_row`
     check_date / check_int          one cell, with a message naming the row and column
 """
+
 from __future__ import annotations
 
 import codecs
@@ -67,15 +68,19 @@ def read_text(path: Path | str, what: str = "file", max_bytes: int = DEFAULT_MAX
     if len(data) > max_bytes:  # grew since stat
         raise InputError(f"{what} is too large (the limit is {_size(max_bytes)})", path)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise InputError("not UTF-8 text (saved as UTF-16/\"Unicode text\"): save it as UTF-8", path, 1)
+        raise InputError('not UTF-8 text (saved as UTF-16/"Unicode text"): save it as UTF-8', path, 1)
     if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
+        data = data[len(codecs.BOM_UTF8) :]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
-        line = data[:err.start].count(b"\n") + 1
-        raise InputError(f"not UTF-8 text (perhaps saved as Windows-1252/ANSI): save it as UTF-8 "
-                         f"(first bad byte 0x{data[err.start]:02x})", path, line) from None
+        line = data[: err.start].count(b"\n") + 1
+        raise InputError(
+            f"not UTF-8 text (perhaps saved as Windows-1252/ANSI): save it as UTF-8 "
+            f"(first bad byte 0x{data[err.start]:02x})",
+            path,
+            line,
+        ) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -92,8 +97,11 @@ class _StrictLoader(yaml.SafeLoader):
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
-            raise InputError(f"YAML aliases (*{event.anchor}) are not allowed: write the value out in full",
-                             self.path, event.start_mark.line + 1)
+            raise InputError(
+                f"YAML aliases (*{event.anchor}) are not allowed: write the value out in full",
+                self.path,
+                event.start_mark.line + 1,
+            )
         return super().compose_node(parent, index)
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
@@ -185,15 +193,26 @@ def _records(text: str, path: Path) -> Iterable[tuple[int, int, list[str]]]:
             if "end of data" in str(err) or "field larger" in str(err):
                 raise InputError('a quoted cell starting on this line has no closing quote (")', path, line) from None
             where = line if reader.line_num == line else f"{line}-{reader.line_num}"
-            raise InputError(f"the quotes in this row do not pair up ({err}; lines {where}): "
-                             'a quote inside a cell must be doubled ("")', path, line) from None
+            raise InputError(
+                f"the quotes in this row do not pair up ({err}; lines {where}): "
+                'a quote inside a cell must be doubled ("")',
+                path,
+                line,
+            ) from None
         row += 1
         yield row, line, cells
         line = reader.line_num + 1
 
 
-def read_csv(path: Path | str, required: Sequence[str], optional: Sequence[str] = (), *,
-             allow_extra: bool = False, what: str = "file", max_bytes: int = DEFAULT_MAX_BYTES) -> pd.DataFrame:
+def read_csv(
+    path: Path | str,
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+    *,
+    allow_extra: bool = False,
+    what: str = "file",
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> pd.DataFrame:
     """The rows of a UTF-8 CSV file as stripped strings, with `_row` (header = row 1, first data row = 2).
 
     Columns come out as `required`, then `optional` (a missing optional column is
@@ -219,10 +238,14 @@ def read_csv(path: Path | str, required: Sequence[str], optional: Sequence[str] 
             _check_header(header, required, optional, allow_extra, path, row, expected)
             continue
         if len(cells) > len(header):
-            if any(cells[len(header):]):
-                raise InputError(f"this row has {len(cells)} cells but the header has {len(header)} "
-                                 "(is there a comma in a cell without quotes around it?)", path, line)
-            cells = cells[:len(header)]
+            if any(cells[len(header) :]):
+                raise InputError(
+                    f"this row has {len(cells)} cells but the header has {len(header)} "
+                    "(is there a comma in a cell without quotes around it?)",
+                    path,
+                    line,
+                )
+            cells = cells[: len(header)]
         rows.append(cells + [""] * (len(header) - len(cells)))
         numbers.append(row)
     assert header is not None
@@ -236,8 +259,15 @@ def read_csv(path: Path | str, required: Sequence[str], optional: Sequence[str] 
     return frame.reset_index(drop=True)
 
 
-def _check_header(header: list[str], required: Sequence[str], optional: Sequence[str], allow_extra: bool,
-                  path: Path, row: int, expected: str) -> None:
+def _check_header(
+    header: list[str],
+    required: Sequence[str],
+    optional: Sequence[str],
+    allow_extra: bool,
+    path: Path,
+    row: int,
+    expected: str,
+) -> None:
     for position, name in enumerate(header, start=1):
         if not name:
             raise InputError(f"column {position} of the header has no name; the header must be: {expected}", path, row)
@@ -259,8 +289,9 @@ _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _UK = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 
 
-def check_date(text: str | dt.date, path: Path | str | None, row: int | None, column: str,
-               kind: str = "column") -> dt.date:
+def check_date(
+    text: str | dt.date, path: Path | str | None, row: int | None, column: str, kind: str = "column"
+) -> dt.date:
     """The date in a cell written YYYY-MM-DD (or DD/MM/YYYY); refuses blanks and impossible dates.
 
     `kind` names what `column` is in messages: "column" for CSV, "key" for YAML.
@@ -277,16 +308,23 @@ def check_date(text: str | dt.date, path: Path | str | None, row: int | None, co
     elif match := _UK.fullmatch(value):
         day, month, year = (int(g) for g in match.groups())
     else:
-        raise InputError(f"cannot read date {value!r} ({kind} {column}): use YYYY-MM-DD (e.g. 2024-03-12)",
-                         path, row)
+        raise InputError(f"cannot read date {value!r} ({kind} {column}): use YYYY-MM-DD (e.g. 2024-03-12)", path, row)
     try:
         return dt.date(year, month, day)
     except ValueError:
         raise InputError(f"{value} is not a real date ({kind} {column})", path, row) from None
 
 
-def check_int(text: str | int, path: Path | str | None, row: int | None, column: str, *,
-              minimum: int | None = None, maximum: int | None = None, kind: str = "column") -> int:
+def check_int(
+    text: str | int,
+    path: Path | str | None,
+    row: int | None,
+    column: str,
+    *,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    kind: str = "column",
+) -> int:
     """The whole number in a cell ("12", not "12.0" or "twelve"), optionally within [minimum, maximum]."""
     if isinstance(text, bool) or not isinstance(text, (str, int)):
         raise InputError(f"{column}: expected a whole number, not {text!r} ({kind} {column})", path, row)

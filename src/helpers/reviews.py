@@ -1,4 +1,5 @@
 """Review metadata: one YAML file per review in data/reviews/, checked against a schema."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -10,8 +11,19 @@ from helpers import config
 from helpers.errors import InputError
 
 # What a column of an action-plan table may hold. `ignore` may repeat.
-TABLE_ROLES = ["rec_ref", "recommendation", "response", "action", "lead", "accountable", "responsible",
-               "target", "status", "progress", "ignore"]
+TABLE_ROLES = [
+    "rec_ref",
+    "recommendation",
+    "response",
+    "action",
+    "lead",
+    "accountable",
+    "responsible",
+    "target",
+    "status",
+    "progress",
+    "ignore",
+]
 LEAD_ROLES = ("lead", "accountable", "responsible")
 
 _DATE = {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
@@ -19,72 +31,142 @@ _DATE_OR_UNKNOWN = {"oneOf": [_DATE, {"const": "unknown"}]}
 
 REVIEW_SCHEMA: dict[str, Any] = {
     "type": "object",
-    "required": ["id", "title", "council", "kind", "visit", "action_plan", "source_date",
-                 "recommendations_expected", "documents"],
+    "required": [
+        "id",
+        "title",
+        "council",
+        "kind",
+        "visit",
+        "action_plan",
+        "source_date",
+        "recommendations_expected",
+        "documents",
+    ],
     "additionalProperties": False,
     "properties": {
         "id": {"type": "string", "pattern": "^[0-9]{4}-[a-z0-9-]+$"},
         "title": {"type": "string", "minLength": 1},
         "council": {"type": "string", "minLength": 1},
-        "kind": {"enum": ["corporate peer challenge", "finance peer challenge", "progress review",
-                          "planning peer challenge", "other peer review"]},
+        "kind": {
+            "enum": [
+                "corporate peer challenge",
+                "finance peer challenge",
+                "progress review",
+                "planning peer challenge",
+                "other peer review",
+            ]
+        },
         "visit": {
-            "type": "object", "required": ["start", "end"], "additionalProperties": False,
+            "type": "object",
+            "required": ["start", "end"],
+            "additionalProperties": False,
             "properties": {"start": _DATE_OR_UNKNOWN, "end": _DATE_OR_UNKNOWN, "note": {"type": "string"}},
         },
         "action_plan": {
-            "type": "object", "required": ["approved_on", "approved_by"], "additionalProperties": False,
-            "properties": {"approved_on": _DATE_OR_UNKNOWN, "approved_by": {"type": "string"},
-                           "monitored_by": {"type": "string"}, "note": {"type": "string"}},
+            "type": "object",
+            "required": ["approved_on", "approved_by"],
+            "additionalProperties": False,
+            "properties": {
+                "approved_on": _DATE_OR_UNKNOWN,
+                "approved_by": {"type": "string"},
+                "monitored_by": {"type": "string"},
+                "note": {"type": "string"},
+            },
         },
         "tracked_from": _DATE,
         "source_date": _DATE,
         "recommendations_expected": {"type": "integer", "minimum": 1},
         "documents": {
-            "type": "array", "minItems": 1,
-            "items": {"type": "object", "required": ["file"], "additionalProperties": False,
-                      "properties": {"file": {"type": "string"}, "describes": {"type": "string"}}},
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "required": ["file"],
+                "additionalProperties": False,
+                "properties": {"file": {"type": "string"}, "describes": {"type": "string"}},
+            },
         },
         "recorded_themes": {
             "type": "array",
-            "items": {"type": "object", "required": ["as_recorded", "theme"], "additionalProperties": False,
-                      "properties": {"as_recorded": {"type": "string"}, "theme": {"type": "string"},
-                                     "source": {"type": "string"}}},
+            "items": {
+                "type": "object",
+                "required": ["as_recorded", "theme"],
+                "additionalProperties": False,
+                "properties": {
+                    "as_recorded": {"type": "string"},
+                    "theme": {"type": "string"},
+                    "source": {"type": "string"},
+                },
+            },
         },
         "milestones": {
-            "type": "object", "additionalProperties": False,
-            "properties": {"action_plan_published": _DATE_OR_UNKNOWN, "progress_review_visit": _DATE_OR_UNKNOWN,
-                           "progress_review_report": _DATE_OR_UNKNOWN, "note": {"type": "string"}},
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "action_plan_published": _DATE_OR_UNKNOWN,
+                "progress_review_visit": _DATE_OR_UNKNOWN,
+                "progress_review_report": _DATE_OR_UNKNOWN,
+                "note": {"type": "string"},
+            },
         },
         "action_plan_table": {
-            "type": "object", "required": ["file", "header", "columns"], "additionalProperties": False,
+            "type": "object",
+            "required": ["file", "header", "columns"],
+            "additionalProperties": False,
             "properties": {
                 "file": {"type": "string"},
                 "header": {"type": "string", "minLength": 1},
-                "columns": {"type": "array", "minItems": 2, "items": {"enum": TABLE_ROLES + ["rec_no"]},
-                            "contains": {"const": "recommendation"}},
-                "sections": {"oneOf": [
-                    {"const": "header_rows"},
-                    {"type": "object", "required": ["summary_headings"], "additionalProperties": False,
-                     "properties": {"summary_headings": {
-                         "type": "object", "required": ["start", "end"], "additionalProperties": False,
-                         "properties": {"start": {"type": "string"}, "end": {"type": "string"}}}}},
-                ]},
+                "columns": {
+                    "type": "array",
+                    "minItems": 2,
+                    "items": {"enum": [*TABLE_ROLES, "rec_no"]},
+                    "contains": {"const": "recommendation"},
+                },
+                "sections": {
+                    "oneOf": [
+                        {"const": "header_rows"},
+                        {
+                            "type": "object",
+                            "required": ["summary_headings"],
+                            "additionalProperties": False,
+                            "properties": {
+                                "summary_headings": {
+                                    "type": "object",
+                                    "required": ["start", "end"],
+                                    "additionalProperties": False,
+                                    "properties": {"start": {"type": "string"}, "end": {"type": "string"}},
+                                }
+                            },
+                        },
+                    ]
+                },
             },
         },
         "transcription": {
-            "type": "object", "required": ["file", "document"], "additionalProperties": False,
-            "properties": {"file": {"type": "string", "pattern": "^[A-Za-z0-9._/-]+[.]csv$"},
-                           "document": {"type": "string"}, "note": {"type": "string"}},
+            "type": "object",
+            "required": ["file", "document"],
+            "additionalProperties": False,
+            "properties": {
+                "file": {"type": "string", "pattern": "^[A-Za-z0-9._/-]+[.]csv$"},
+                "document": {"type": "string"},
+                "note": {"type": "string"},
+            },
         },
         "reference_lists": {
             "type": "array",
-            "items": {"type": "object", "required": ["name", "file", "start", "end", "first_rec_no"],
-                      "additionalProperties": False,
-                      "properties": {"name": {"type": "string"}, "file": {"type": "string"},
-                                     "start": {"type": "string"}, "end": {"type": "string"},
-                                     "skip": {"type": "array", "items": {"type": "string"}},
-                                     "first_rec_no": {"type": "integer", "minimum": 1}}},
+            "items": {
+                "type": "object",
+                "required": ["name", "file", "start", "end", "first_rec_no"],
+                "additionalProperties": False,
+                "properties": {
+                    "name": {"type": "string"},
+                    "file": {"type": "string"},
+                    "start": {"type": "string"},
+                    "end": {"type": "string"},
+                    "skip": {"type": "array", "items": {"type": "string"}},
+                    "first_rec_no": {"type": "integer", "minimum": 1},
+                },
+            },
         },
     },
 }
@@ -168,8 +250,11 @@ class _Dates:
         try:
             return dt.date.fromisoformat(str(value))
         except ValueError:
-            raise InputError(f"{'.'.join(map(str, where))}: {value!r} is not a real date (YYYY-MM-DD)",
-                             self.path, self.lines.line_of(where)) from None
+            raise InputError(
+                f"{'.'.join(map(str, where))}: {value!r} is not a real date (YYYY-MM-DD)",
+                self.path,
+                self.lines.line_of(where),
+            ) from None
 
 
 def load_review(path: Path) -> Review:
@@ -197,33 +282,44 @@ def load_review(path: Path) -> Review:
             message = f"{err.instance!r} is not a date (YYYY-MM-DD) or 'unknown'"
         raise InputError(f"{where}: {message}", path, lines.line_of(list(err.absolute_path)))
     if raw["id"] != path.stem:
-        raise InputError(f"id '{raw['id']}' does not match the file name '{path.stem}'", path,
-                         lines.line_of(["id"]))
+        raise InputError(f"id '{raw['id']}' does not match the file name '{path.stem}'", path, lines.line_of(["id"]))
     date = _Dates(path, lines)
     visit, plan = raw["visit"], raw["action_plan"]
     approved_on = date(plan["approved_on"], ["action_plan", "approved_on"])
     tracked_from = date(raw.get("tracked_from"), ["tracked_from"])
     if approved_on is None and tracked_from is None:
-        raise InputError("action_plan.approved_on is unknown: give tracked_from (the date from which its actions "
-                         "are tracked, e.g. the first document that shows the plan)", path,
-                         lines.line_of(["action_plan", "approved_on"]))
+        raise InputError(
+            "action_plan.approved_on is unknown: give tracked_from (the date from which its actions "
+            "are tracked, e.g. the first document that shows the plan)",
+            path,
+            lines.line_of(["action_plan", "approved_on"]),
+        )
     table, transcription = raw.get("action_plan_table"), raw.get("transcription")
     if table and transcription:
-        raise InputError("give either action_plan_table or transcription, not both", path,
-                         lines.line_of(["transcription"]))
+        raise InputError(
+            "give either action_plan_table or transcription, not both", path, lines.line_of(["transcription"])
+        )
     return Review(
-        id=raw["id"], title=raw["title"], council=raw["council"], kind=raw["kind"],
-        visit_start=date(visit["start"], ["visit", "start"]), visit_end=date(visit["end"], ["visit", "end"]),
+        id=raw["id"],
+        title=raw["title"],
+        council=raw["council"],
+        kind=raw["kind"],
+        visit_start=date(visit["start"], ["visit", "start"]),
+        visit_end=date(visit["end"], ["visit", "end"]),
         visit_note=visit.get("note", ""),
-        approved_on=approved_on, approved_by=plan["approved_by"], monitored_by=plan.get("monitored_by", ""),
+        approved_on=approved_on,
+        approved_by=plan["approved_by"],
+        monitored_by=plan.get("monitored_by", ""),
         approval_note=plan.get("note", ""),
         tracked_from=approved_on or tracked_from,  # type: ignore[arg-type]
         source_date=date(raw["source_date"], ["source_date"]),  # type: ignore[arg-type]
         recommendations_expected=raw["recommendations_expected"],
         documents=[d["file"] for d in raw["documents"]],
         recorded_themes=list(raw.get("recorded_themes", [])),
-        milestones={k: v if k == "note" or v == "unknown" else date(v, ["milestones", k])
-                    for k, v in raw.get("milestones", {}).items()},
+        milestones={
+            k: v if k == "note" or v == "unknown" else date(v, ["milestones", k])
+            for k, v in raw.get("milestones", {}).items()
+        },
         table=TableSpec(**table) if table else None,
         transcription=Transcription(**transcription) if transcription else None,
         reference_lists=[ReferenceList(**r) for r in raw.get("reference_lists", [])],
@@ -245,13 +341,21 @@ def _check_distinct(reviews: list[Review]) -> None:
     """The same table of the same document read by two reviews would count its actions twice."""
     seen: dict[tuple[str, str], Review] = {}
     for review in reviews:
-        source = ((review.table.file, review.table.header) if review.table
-                  else (review.transcription.file, "") if review.transcription else None)
+        source = (
+            (review.table.file, review.table.header)
+            if review.table
+            else (review.transcription.file, "")
+            if review.transcription
+            else None
+        )
         if source is None:
             continue
         if source in seen:
-            raise InputError(f"reads the same action plan as review {seen[source].id} "
-                             f"({source[0]}): a review must not be counted twice", review.metadata_file)
+            raise InputError(
+                f"reads the same action plan as review {seen[source].id} "
+                f"({source[0]}): a review must not be counted twice",
+                review.metadata_file,
+            )
         seen[source] = review
 
 

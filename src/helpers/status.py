@@ -23,16 +23,31 @@ The current target is the plan's, or the latest revision agreed (approved) on or
 before the quarter end. Recommendations the documents count but nobody has
 transcribed appear as not-transcribed in the counts.
 """
+
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
 from helpers import quarters
-from helpers.targets import NONE, ONGOING as ONGOING_TARGET
+from helpers.targets import NONE
+from helpers.targets import ONGOING as ONGOING_TARGET
 from helpers.updates import PLAN
-from helpers.vocabulary import (COMPLETE, INCOMPLETE_SOURCE, NO_ACTION, NO_TARGET, NOT_REPORTED, NOT_TRANSCRIBED,
-                                NOT_YET_DUE, ONGOING, OPEN, OVERDUE, status_labels, status_order, update_statuses)
+from helpers.vocabulary import (
+    COMPLETE,
+    INCOMPLETE_SOURCE,
+    NO_ACTION,
+    NO_TARGET,
+    NOT_REPORTED,
+    NOT_TRANSCRIBED,
+    NOT_YET_DUE,
+    ONGOING,
+    OPEN,
+    OVERDUE,
+    status_labels,
+    status_order,
+    update_statuses,
+)
 
 NO_UPDATE = "no update this quarter"
 
@@ -45,8 +60,9 @@ class StatusTracker:
     linear in the size of the data.
     """
 
-    def __init__(self, actions: pd.DataFrame, reviews: pd.DataFrame, updates: pd.DataFrame,
-                 has_lead: np.ndarray | None = None):
+    def __init__(
+        self, actions: pd.DataFrame, reviews: pd.DataFrame, updates: pd.DataFrame, has_lead: np.ndarray | None = None
+    ):
         self.actions = actions.reset_index(drop=True)
         keys = pd.MultiIndex.from_arrays([self.actions["review_id"], self.actions["action_ref"]])
         tracked = reviews.set_index("review_id")["tracked_from"]
@@ -79,17 +95,19 @@ class StatusTracker:
             self.rev_date = np.array([], "datetime64[ns]")
         requested = upd[(upd["revised_target"] != "") & upd["revision_approved_on"].isna()]
         self.req_on = requested["updated_on"].to_numpy("datetime64[ns]")
-        self.req_action = keys.get_indexer(pd.MultiIndex.from_arrays([requested["review_id"],
-                                                                      requested["action_ref"]]))
+        self.req_action = keys.get_indexer(pd.MultiIndex.from_arrays([requested["review_id"], requested["action_ref"]]))
         self.req_text = requested["revised_target"].to_numpy(object)
         # "Follows" names a recommendation: take the status of its first action.
         first = self.actions.reset_index().drop_duplicates(["review_id", "rec_ref"])
         first_key = pd.MultiIndex.from_arrays([first["review_id"], first["rec_ref"]])
         found = first_key.get_indexer(pd.MultiIndex.from_arrays([self.actions["review_id"], self.actions["follows"]]))
-        self.follow_pos = np.where((self.actions["follows"] != "").to_numpy() & (found >= 0),
-                                   first["index"].to_numpy()[np.maximum(found, 0)], -1)
+        self.follow_pos = np.where(
+            (self.actions["follows"] != "").to_numpy() & (found >= 0),
+            first["index"].to_numpy()[np.maximum(found, 0)],
+            -1,
+        )
         lead = np.ones(len(self.actions), bool) if has_lead is None else has_lead
-        self.no_action = ((self.actions["action"] == "").to_numpy() & ~lead)
+        self.no_action = (self.actions["action"] == "").to_numpy() & ~lead
         self.incomplete = (self.actions["source_incomplete"] != "").to_numpy()
         self.target_date = self.actions["target_date"].to_numpy("datetime64[ns]")
         kind = self.actions["target_kind"].to_numpy(object)
@@ -128,24 +146,36 @@ class StatusTracker:
 
         n_rev = int(np.searchsorted(self.rev_on, end, side="right"))
         latest_rev = self._latest(self.rev_on, self.rev_action, n_rev)
-        target = np.where(latest_rev >= 0, self.rev_date[np.maximum(latest_rev, 0)] if len(self.rev_date)
-                          else np.datetime64("NaT"), self.target_date).astype("datetime64[ns]")
-        revisions = np.bincount(self.rev_action[:n_rev][self.rev_action[:n_rev] >= 0],
-                                minlength=len(self.actions))
+        target = np.where(
+            latest_rev >= 0,
+            self.rev_date[np.maximum(latest_rev, 0)] if len(self.rev_date) else np.datetime64("NaT"),
+            self.target_date,
+        ).astype("datetime64[ns]")
+        revisions = np.bincount(self.rev_action[:n_rev][self.rev_action[:n_rev] >= 0], minlength=len(self.actions))
         pending = np.zeros(len(self.actions), bool)
         asked = (self.req_on <= end) & (self.req_action >= 0)
         pending[self.req_action[asked]] = True
         dated = ~np.isnat(target)
 
         own = np.select(
-            [self.incomplete, closed, self.no_action, dated & (target > end), dated & reported, dated,
-             self.ongoing_target],
+            [
+                self.incomplete,
+                closed,
+                self.no_action,
+                dated & (target > end),
+                dated & reported,
+                dated,
+                self.ongoing_target,
+            ],
             [INCOMPLETE_SOURCE, COMPLETE, NO_ACTION, NOT_YET_DUE, OVERDUE, NOT_REPORTED, ONGOING],
-            default=NO_TARGET).astype(object)
+            default=NO_TARGET,
+        ).astype(object)
         origin = np.where(has_status, self.update_origin[np.maximum(latest_with_status, 0)], "")
-        basis = np.select([self.incomplete, closed & (origin == PLAN), closed],
-                          ["source row incomplete", "the plan says complete", "update: " + latest_status.astype(str)],
-                          default="target").astype(object)
+        basis = np.select(
+            [self.incomplete, closed & (origin == PLAN), closed],
+            ["source row incomplete", "the plan says complete", "update: " + latest_status.astype(str)],
+            default="target",
+        ).astype(object)
         status = own.copy()
         follows = (self.follow_pos >= 0) & ~closed & ~self.incomplete
         status[follows] = own[self.follow_pos[follows]]
@@ -153,10 +183,22 @@ class StatusTracker:
 
         counted = self.tracked_from <= end
         status = np.where(counted, status, "")
-        return {"end": end, "start": start, "status": status, "basis": basis, "counted": counted,
-                "has_update": has_update, "latest": latest, "reported": reported, "latest_reported": latest_reported,
-                "latest_status": latest_status, "target": target, "revisions": revisions, "pending": pending,
-                "dated": dated}
+        return {
+            "end": end,
+            "start": start,
+            "status": status,
+            "basis": basis,
+            "counted": counted,
+            "has_update": has_update,
+            "latest": latest,
+            "reported": reported,
+            "latest_reported": latest_reported,
+            "latest_status": latest_status,
+            "target": target,
+            "revisions": revisions,
+            "pending": pending,
+            "dated": dated,
+        }
 
     def _frame(self, quarter: pd.Period, c: dict[str, np.ndarray]) -> pd.DataFrame:
         nat = np.datetime64("NaT", "ns")
@@ -167,8 +209,9 @@ class StatusTracker:
         frame = self.actions.loc[counted].copy()
         frame["latest_comment"] = np.where(has_update, self.update_comment[np.maximum(latest, 0)], "")[counted]
         frame["latest_update_on"] = updated_on[counted]
-        frame["latest_date_approximate"] = np.where(has_update, self.update_approx[np.maximum(latest, 0)],
-                                                    False)[counted]
+        frame["latest_date_approximate"] = np.where(has_update, self.update_approx[np.maximum(latest, 0)], False)[
+            counted
+        ]
         frame["latest_origin"] = np.where(has_update, self.update_origin[np.maximum(latest, 0)], "")[counted]
         frame["latest_status"] = c["latest_status"][counted]
         frame["last_reported_on"] = reported_on[counted]
@@ -200,8 +243,9 @@ def status_counts(status: pd.DataFrame, reviews: pd.DataFrame, quarter: pd.Perio
     return table
 
 
-def changes_since(previous: pd.DataFrame, current: pd.DataFrame, updates: pd.DataFrame,
-                  quarter: pd.Period) -> dict[str, pd.DataFrame]:
+def changes_since(
+    previous: pd.DataFrame, current: pd.DataFrame, updates: pd.DataFrame, quarter: pd.Period
+) -> dict[str, pd.DataFrame]:
     """What changed from the previous quarter end: newly complete, newly overdue, targets revised, new comments."""
     key = ["review_id", "action_ref"]
     before = previous.set_index(key)
@@ -211,14 +255,24 @@ def changes_since(previous: pd.DataFrame, current: pd.DataFrame, updates: pd.Dat
     late = (OVERDUE, NOT_REPORTED)
     newly_overdue = now[now["status"].isin(late) & ~was.isin(late)].reset_index()
     moved = before["current_target_date"].reindex(now.index)
-    revised = now[(now["target_revisions"] > before["target_revisions"].reindex(now.index).fillna(0))
-                  | (now["current_target_date"].ne(moved) & moved.notna())].reset_index()
+    revised = now[
+        (now["target_revisions"] > before["target_revisions"].reindex(now.index).fillna(0))
+        | (now["current_target_date"].ne(moved) & moved.notna())
+    ].reset_index()
     start, end = pd.Timestamp(quarters.start(quarter)), pd.Timestamp(quarters.end(quarter))
-    comments = updates[(updates["updated_on"] >= start) & (updates["updated_on"] <= end)
-                       & (updates["comment"] != "") & (updates["origin"] != PLAN)]
+    comments = updates[
+        (updates["updated_on"] >= start)
+        & (updates["updated_on"] <= end)
+        & (updates["comment"] != "")
+        & (updates["origin"] != PLAN)
+    ]
     comments = comments[comments.set_index(key).index.isin(now.index)]
-    return {"newly complete": newly_complete, "newly overdue": newly_overdue, "targets revised": revised,
-            "new progress comments": comments.reset_index(drop=True)}
+    return {
+        "newly complete": newly_complete,
+        "newly overdue": newly_overdue,
+        "targets revised": revised,
+        "new progress comments": comments.reset_index(drop=True),
+    }
 
 
 def due_next_quarter(status: pd.DataFrame, quarter: pd.Period) -> pd.DataFrame:

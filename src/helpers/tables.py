@@ -1,4 +1,5 @@
 """The processed tables: their columns (checked with pandera), loading, and atomic writing."""
+
 from __future__ import annotations
 
 import os
@@ -20,23 +21,49 @@ _ref = pa.Column(str, pa.Check.str_matches(r"^\S+$"))
 _provenance = {"source_file": _text, "source_lines": pa.Column(str, pa.Check.str_length(min_value=1))}
 
 REVIEWS = pa.DataFrameSchema(
-    {"review_id": _text, "title": _text, "council": _text, "kind": _text,
-     "visit_start": _opt_date, "visit_end": _opt_date, "visit_note": _opt_text,
-     "approved_on": _opt_date, "approved_by": _text, "monitored_by": _opt_text, "approval_note": _opt_text,
-     "tracked_from": _date, "source_date": _date,
-     "recommendations_expected": pa.Column(int, pa.Check.ge(1)),
-     "recommendations_transcribed": pa.Column(int, pa.Check.ge(0)),
-     "actions_transcribed": pa.Column(int, pa.Check.ge(0)),
-     "transcribed_note": _text, "recorded_themes": _opt_text, "recorded_theme_ids": _opt_text,
-     "action_plan_published": _opt_text, "progress_review_visit": _opt_text, "progress_review_report": _opt_text,
-     "documents": _text},
-    unique=["review_id"], strict=True, ordered=True,
+    {
+        "review_id": _text,
+        "title": _text,
+        "council": _text,
+        "kind": _text,
+        "visit_start": _opt_date,
+        "visit_end": _opt_date,
+        "visit_note": _opt_text,
+        "approved_on": _opt_date,
+        "approved_by": _text,
+        "monitored_by": _opt_text,
+        "approval_note": _opt_text,
+        "tracked_from": _date,
+        "source_date": _date,
+        "recommendations_expected": pa.Column(int, pa.Check.ge(1)),
+        "recommendations_transcribed": pa.Column(int, pa.Check.ge(0)),
+        "actions_transcribed": pa.Column(int, pa.Check.ge(0)),
+        "transcribed_note": _text,
+        "recorded_themes": _opt_text,
+        "recorded_theme_ids": _opt_text,
+        "action_plan_published": _opt_text,
+        "progress_review_visit": _opt_text,
+        "progress_review_report": _opt_text,
+        "documents": _text,
+    },
+    unique=["review_id"],
+    strict=True,
+    ordered=True,
 )
 
 RECOMMENDATIONS = pa.DataFrameSchema(
-    {"review_id": _text, "rec_ref": _ref, "rec_order": pa.Column(int, pa.Check.ge(1)), "section": _opt_text,
-     "recommendation": pa.Column(str, pa.Check.str_length(min_value=1)), "response": _opt_text, **_provenance},
-    unique=["review_id", "rec_ref"], strict=True, ordered=True,
+    {
+        "review_id": _text,
+        "rec_ref": _ref,
+        "rec_order": pa.Column(int, pa.Check.ge(1)),
+        "section": _opt_text,
+        "recommendation": pa.Column(str, pa.Check.str_length(min_value=1)),
+        "response": _opt_text,
+        **_provenance,
+    },
+    unique=["review_id", "rec_ref"],
+    strict=True,
+    ordered=True,
 )
 
 ACTIONS = pa.DataFrameSchema(
@@ -61,20 +88,39 @@ ACTIONS = pa.DataFrameSchema(
         "correction": _opt_text,
         **_provenance,
     },
-    unique=["review_id", "action_ref"], strict=True, ordered=True,
+    unique=["review_id", "action_ref"],
+    strict=True,
+    ordered=True,
 )
 
 ACTION_LEADS = pa.DataFrameSchema(
-    {"review_id": _text, "action_ref": _ref, "council": _text, "lead": _text,
-     "role": pa.Column(str, pa.Check.isin(["lead", "accountable", "responsible"])),
-     "lead_position": pa.Column(int, pa.Check.ge(1)), "joint": pa.Column(bool)},
-    unique=["review_id", "action_ref", "lead", "role"], strict=True, ordered=True,
+    {
+        "review_id": _text,
+        "action_ref": _ref,
+        "council": _text,
+        "lead": _text,
+        "role": pa.Column(str, pa.Check.isin(["lead", "accountable", "responsible"])),
+        "lead_position": pa.Column(int, pa.Check.ge(1)),
+        "joint": pa.Column(bool),
+    },
+    unique=["review_id", "action_ref", "lead", "role"],
+    strict=True,
+    ordered=True,
 )
 
 WORDING_DIFFERENCES = pa.DataFrameSchema(
-    {"review_id": _text, "rec_ref": _ref, "reference": _text, "action_plan_text": _opt_text,
-     "reference_text": _opt_text, "difference": _text, "action_plan_lines": _opt_text, "reference_line": _opt_text},
-    strict=True, ordered=True,
+    {
+        "review_id": _text,
+        "rec_ref": _ref,
+        "reference": _text,
+        "action_plan_text": _opt_text,
+        "reference_text": _opt_text,
+        "difference": _text,
+        "action_plan_lines": _opt_text,
+        "reference_line": _opt_text,
+    },
+    strict=True,
+    ordered=True,
 )
 
 SCHEMAS = {
@@ -96,8 +142,9 @@ def validate(name: str, frame: pd.DataFrame, source: Path | str | None = None) -
         if isinstance(cases, pd.DataFrame) and "index" in cases and len(cases):
             index = cases["index"].iloc[0]
             row = int(index) + 2 if isinstance(index, (int,)) or str(index).isdigit() else None
-        raise InputError(f"{name} table does not match its schema: {str(err).splitlines()[0]}",
-                         source or name, row) from None
+        raise InputError(
+            f"{name} table does not match its schema: {str(err).splitlines()[0]}", source or name, row
+        ) from None
 
 
 def read(name: str) -> pd.DataFrame:
@@ -119,8 +166,12 @@ def _typed(name: str, frame: pd.DataFrame, path: Path) -> pd.DataFrame:
     def bad(column: str, mask: pd.Series, what: str) -> None:
         if mask.any():
             row = int(mask.to_numpy().nonzero()[0][0])
-            raise InputError(f"column {column}: {frame[column].iloc[row]!r} is not {what} (this table is made by "
-                             "`make extract`: rerun it rather than editing by hand)", path, row + 2)
+            raise InputError(
+                f"column {column}: {frame[column].iloc[row]!r} is not {what} (this table is made by "
+                "`make extract`: rerun it rather than editing by hand)",
+                path,
+                row + 2,
+            )
 
     for col, spec in SCHEMAS[name].columns.items():
         dtype = str(spec.dtype)

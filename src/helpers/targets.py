@@ -4,6 +4,7 @@
 The words (ongoing, complete, seasons, prefixes, "onwards" suffixes, separators
 between several timescales) live in data/vocabulary.yaml.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,8 +21,11 @@ ONGOING, COMPLETE, NONE = "ongoing", "complete", "none"
 KINDS = (DAY, MONTH, SEASON, QUARTER, ONGOING, COMPLETE, NONE)
 DATED = (DAY, MONTH, SEASON, QUARTER)
 
-_MONTHS = {name: n for n in range(1, 13)
-           for name in {dt.date(2000, n, 1).strftime("%B").lower(), dt.date(2000, n, 1).strftime("%b").lower()}}
+_MONTHS = {
+    name: n
+    for n in range(1, 13)
+    for name in {dt.date(2000, n, 1).strftime("%B").lower(), dt.date(2000, n, 1).strftime("%b").lower()}
+}
 _MONTHS["sept"] = 9
 _YEAR = r"(\d{4}|\d{2})"
 
@@ -56,7 +60,7 @@ def _one_date(text: str) -> tuple[dt.date, str] | None:
     folded = text.casefold().strip().rstrip(".,")
     for prefix in sorted(_words("prefixes"), key=len, reverse=True):
         if folded.startswith(prefix + " "):
-            folded = folded[len(prefix):].strip()
+            folded = folded[len(prefix) :].strip()
             break
     seasons = vocabulary()["targets"]["seasons"]
     if match := re.fullmatch(r"([a-z]+)\s+" + _YEAR, folded):
@@ -72,12 +76,11 @@ def _one_date(text: str) -> tuple[dt.date, str] | None:
         return quarters.end(quarters.parse_quarter(folded)), QUARTER
     except quarters.BadQuarter:
         pass
-    if match := re.fullmatch(r"(\d{1,2})\s+([a-z]+)\s+" + _YEAR, folded):
-        if match.group(2) in _MONTHS:
-            try:
-                return dt.date(_year(match.group(3)), _MONTHS[match.group(2)], int(match.group(1))), DAY
-            except ValueError:
-                return None
+    if (match := re.fullmatch(r"(\d{1,2})\s+([a-z]+)\s+" + _YEAR, folded)) and match.group(2) in _MONTHS:
+        try:
+            return dt.date(_year(match.group(3)), _MONTHS[match.group(2)], int(match.group(1))), DAY
+        except ValueError:
+            return None
     for fmt in ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d.%m.%Y"):
         try:
             return dt.datetime.strptime(folded, fmt).date(), DAY

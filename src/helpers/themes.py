@@ -5,9 +5,9 @@ of a theme's terms appear in its text (twice) and its section heading (once).
 An override in data/theme_overrides.csv always wins. A review with nothing
 transcribed (2019) contributes the themes its decision record names.
 """
+
 from __future__ import annotations
 
-import csv
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -31,8 +31,9 @@ def _taxonomy(path: Path) -> pd.DataFrame:
         raise InputError("the theme taxonomy has no themes", path, 1)
     for row in frame.to_dict("records"):
         if not re.fullmatch(r"[a-z0-9-]+", row["theme_id"]):
-            raise InputError(f"theme_id {row['theme_id']!r} should be lower-case words joined by hyphens", path,
-                             row["_row"])
+            raise InputError(
+                f"theme_id {row['theme_id']!r} should be lower-case words joined by hyphens", path, row["_row"]
+            )
         if not row["terms"].strip():
             raise InputError(f"theme {row['theme_id']!r} has no matching terms", path, row["_row"])
         for term in row["terms"].split(";"):
@@ -53,7 +54,7 @@ def taxonomy() -> pd.DataFrame:
 
 def theme_names() -> dict[str, str]:
     """{theme_id: readable name}, in taxonomy order."""
-    return dict(zip(taxonomy()["theme_id"], taxonomy()["theme"])) | {UNCLASSIFIED: "Unclassified"}
+    return dict(zip(taxonomy()["theme_id"], taxonomy()["theme"], strict=False)) | {UNCLASSIFIED: "Unclassified"}
 
 
 def _pattern(term: str) -> re.Pattern[str]:
@@ -64,8 +65,9 @@ def _pattern(term: str) -> re.Pattern[str]:
 
 @lru_cache(maxsize=4)
 def _compiled(path: Path) -> list[tuple[str, list[re.Pattern[str]]]]:
-    return [(row.theme_id, [_pattern(t) for t in row.terms.split(";") if t.strip()])
-            for row in _taxonomy(path).itertuples()]
+    return [
+        (row.theme_id, [_pattern(t) for t in row.terms.split(";") if t.strip()]) for row in _taxonomy(path).itertuples()
+    ]
 
 
 def score_themes(text: str, section: str = "") -> list[str]:
@@ -78,7 +80,9 @@ def score_themes(text: str, section: str = "") -> list[str]:
     return [theme_id for _, _, theme_id in sorted(scores)[:MAX_THEMES]]
 
 
-def load_overrides(known: set[tuple[str, str]], all_reviews: set[str] | None = None) -> dict[tuple[str, str], list[str]]:
+def load_overrides(
+    known: set[tuple[str, str]], all_reviews: set[str] | None = None
+) -> dict[tuple[str, str], list[str]]:
     """{(review_id, rec_ref): theme ids} from data/theme_overrides.csv, checked.
 
     Overrides for reviews outside this selection are skipped (checked only for
@@ -89,8 +93,9 @@ def load_overrides(known: set[tuple[str, str]], all_reviews: set[str] | None = N
     path = config.rules_file("theme_overrides.csv")
     if not path.exists():
         return {}
-    frame = read_csv(path, required=["review_id", "rec_ref", "themes"], optional=["reason"],
-                     what="theme overrides file")
+    frame = read_csv(
+        path, required=["review_id", "rec_ref", "themes"], optional=["reason"], what="theme overrides file"
+    )
     ids = set(taxonomy()["theme_id"])
     selected = {review for review, _ in known}
     found = {}
@@ -98,8 +103,11 @@ def load_overrides(known: set[tuple[str, str]], all_reviews: set[str] | None = N
         themes = [t.strip() for t in row["themes"].split(";") if t.strip()]
         unknown = [t for t in themes if t not in ids]
         if unknown or not themes:
-            raise InputError(f"unknown theme(s) {', '.join(unknown) or '(none given)'}; "
-                             f"known: {', '.join(sorted(ids))}", path, row["_row"])
+            raise InputError(
+                f"unknown theme(s) {', '.join(unknown) or '(none given)'}; known: {', '.join(sorted(ids))}",
+                path,
+                row["_row"],
+            )
         if all_reviews is not None and row["review_id"] not in all_reviews:
             raise InputError(f"unknown review {row['review_id']!r}", path, row["_row"])
         if row["review_id"] not in selected:
@@ -113,7 +121,7 @@ def load_overrides(known: set[tuple[str, str]], all_reviews: set[str] | None = N
 
 def assign_themes(recs: pd.DataFrame) -> pd.DataFrame:
     """recs with `themes` (ids, primary first, '; '-joined), `primary_theme` and `theme_source`."""
-    overrides = load_overrides(set(zip(recs["review_id"], recs["rec_ref"])))
+    overrides = load_overrides(set(zip(recs["review_id"], recs["rec_ref"], strict=False)))
     out = recs.copy()
     themes, sources = [], []
     for rec in recs.to_dict("records"):
@@ -136,18 +144,34 @@ def theme_long(recs_with_themes: pd.DataFrame, reviews: pd.DataFrame) -> pd.Data
     rows = []
     for rec in recs_with_themes.itertuples(index=False):
         for rank, theme_id in enumerate(rec.themes.split("; "), start=1):
-            rows.append({"review_id": rec.review_id, "rec_ref": rec.rec_ref, "theme_id": theme_id,
-                         "primary": rank == 1, "source": rec.theme_source})
+            rows.append(
+                {
+                    "review_id": rec.review_id,
+                    "rec_ref": rec.rec_ref,
+                    "theme_id": theme_id,
+                    "primary": rank == 1,
+                    "source": rec.theme_source,
+                }
+            )
     known = set(taxonomy()["theme_id"])
     transcribed = set(recs_with_themes["review_id"])
     for review in reviews[~reviews["review_id"].isin(transcribed)].itertuples():
         ids = [t for t in review.recorded_theme_ids.split("; ") if t]
-        for as_recorded, theme_id in zip(review.recorded_themes.split("; "), ids):
+        for as_recorded, theme_id in zip(review.recorded_themes.split("; "), ids, strict=False):
             if theme_id not in known:
-                raise InputError(f"review {review.review_id}: recorded theme {theme_id!r} is not in the taxonomy",
-                                 config.rules_file("themes.csv"))
-            rows.append({"review_id": review.review_id, "rec_ref": None, "theme_id": theme_id,
-                         "primary": True, "source": f"recorded in decision: {as_recorded}"})
+                raise InputError(
+                    f"review {review.review_id}: recorded theme {theme_id!r} is not in the taxonomy",
+                    config.rules_file("themes.csv"),
+                )
+            rows.append(
+                {
+                    "review_id": review.review_id,
+                    "rec_ref": None,
+                    "theme_id": theme_id,
+                    "primary": True,
+                    "source": f"recorded in decision: {as_recorded}",
+                }
+            )
     return pd.DataFrame(rows, columns=["review_id", "rec_ref", "theme_id", "primary", "source"])
 
 
@@ -159,8 +183,15 @@ def theme_matrix(long: pd.DataFrame, review_ids: list[str]) -> pd.DataFrame:
     names = theme_names()
     counted = long[long["rec_ref"].notna()]
     matrix = pd.crosstab(counted["theme_id"], counted["review_id"])
-    matrix = matrix.reindex(index=[t for t in names if t in set(long["theme_id"]) or t != UNCLASSIFIED],
-                            columns=review_ids, fill_value=0).fillna(0).astype(int)
+    matrix = (
+        matrix.reindex(
+            index=[t for t in names if t in set(long["theme_id"]) or t != UNCLASSIFIED],
+            columns=review_ids,
+            fill_value=0,
+        )
+        .fillna(0)
+        .astype(int)
+    )
     matrix = matrix.loc[[t for t in matrix.index if t != UNCLASSIFIED or matrix.loc[t].sum() > 0]]
     matrix.index = [names[t] for t in matrix.index]
     matrix.index.name = "theme"
@@ -190,8 +221,9 @@ def reviews_per_theme(matrix: pd.DataFrame, recorded: pd.DataFrame) -> pd.Series
 DEFAULT_SIMILARITY = 0.23
 
 
-def recurring_pairs(recs: pd.DataFrame, threshold: float = DEFAULT_SIMILARITY,
-                    within: pd.Series | None = None) -> pd.DataFrame:
+def recurring_pairs(
+    recs: pd.DataFrame, threshold: float = DEFAULT_SIMILARITY, within: pd.Series | None = None
+) -> pd.DataFrame:
     """Pairs of recommendations with similar wording (TF-IDF cosine similarity >= threshold).
 
     Uses scikit-learn: single words, English stop words removed, sublinear term
@@ -201,15 +233,20 @@ def recurring_pairs(recs: pd.DataFrame, threshold: float = DEFAULT_SIMILARITY,
     """
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    columns = ["review_a", "rec_a", "recommendation_a", "review_b", "rec_b", "recommendation_b",
-               "similarity", "scope"]
+    columns = ["review_a", "rec_a", "recommendation_a", "review_b", "rec_b", "recommendation_b", "similarity", "scope"]
     if len(recs) < 2:
         return pd.DataFrame(columns=columns)
     texts = recs["recommendation"].tolist()
     # TF-IDF rows are L2-normalised, so a dot product is the cosine similarity.
     vectors = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(texts).tocsr()
-    groups = [np.arange(len(recs))] if within is None else \
-        [np.asarray(ix) for ix in pd.Series(np.asarray(within)).groupby(np.asarray(within), sort=False).indices.values()]
+    groups = (
+        [np.arange(len(recs))]
+        if within is None
+        else [
+            np.asarray(ix)
+            for ix in pd.Series(np.asarray(within)).groupby(np.asarray(within), sort=False).indices.values()
+        ]
+    )
     rows, cols, sims = [], [], []
     for ix in groups:
         block = (vectors[ix] @ vectors[ix].T).tocoo()
@@ -219,23 +256,32 @@ def recurring_pairs(recs: pd.DataFrame, threshold: float = DEFAULT_SIMILARITY,
         sims.append(block.data[keep])
     a, b, sim = np.concatenate(rows), np.concatenate(cols), np.concatenate(sims)
     ids, nos = recs["review_id"].to_numpy(), recs["rec_ref"].to_numpy()
-    pairs = pd.DataFrame({
-        "review_a": ids[a], "rec_a": nos[a], "recommendation_a": [texts[i] for i in a],
-        "review_b": ids[b], "rec_b": nos[b], "recommendation_b": [texts[i] for i in b],
-        "similarity": sim.round(2),
-    })
+    pairs = pd.DataFrame(
+        {
+            "review_a": ids[a],
+            "rec_a": nos[a],
+            "recommendation_a": [texts[i] for i in a],
+            "review_b": ids[b],
+            "rec_b": nos[b],
+            "recommendation_b": [texts[i] for i in b],
+            "similarity": sim.round(2),
+        }
+    )
     pairs["scope"] = np.where(pairs["review_a"] == pairs["review_b"], "same review", "across reviews")
-    return pairs.sort_values(["similarity", "review_a", "rec_a"], ascending=[False, True, True],
-                             ignore_index=True)[columns]
+    return pairs.sort_values(["similarity", "review_a", "rec_a"], ascending=[False, True, True], ignore_index=True)[
+        columns
+    ]
 
 
-def lead_theme_matrix(action_leads: pd.DataFrame, actions: pd.DataFrame, themed: pd.DataFrame,
-                      top: int = 12) -> pd.DataFrame:
-    """Lead x primary theme: actions per lead doing the work (busiest `top`), by their recommendation's primary theme."""
+def lead_theme_matrix(
+    action_leads: pd.DataFrame, actions: pd.DataFrame, themed: pd.DataFrame, top: int = 12
+) -> pd.DataFrame:
+    """Lead x primary theme: actions per lead doing the work (busiest `top`), by the recommendation's primary theme."""
     from helpers.leads import lead_names, working_leads
 
-    doing = working_leads(action_leads).merge(actions[["review_id", "action_ref", "rec_ref"]],
-                                              on=["review_id", "action_ref"])
+    doing = working_leads(action_leads).merge(
+        actions[["review_id", "action_ref", "rec_ref"]], on=["review_id", "action_ref"]
+    )
     joined = doing.merge(themed[["review_id", "rec_ref", "primary_theme"]], on=["review_id", "rec_ref"])
     matrix = pd.crosstab([joined["council"], joined["lead"]], joined["primary_theme"])
     busiest = matrix.sum(axis=1).sort_values(ascending=False, kind="stable").head(top).index

@@ -5,6 +5,7 @@ one row per action, each row citing where it came from. The document itself
 stays in data/raw/ with its manifest line. Rows become the same TableRow
 objects the tab-table reader gives, so both routes are validated alike.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,8 +17,19 @@ from helpers.plan_tables import REF, TableRow, clean_text, normalise_ref
 from helpers.reviews import Review
 
 REQUIRED = ["rec_ref", "recommendation", "action", "source"]
-OPTIONAL = ["section", "response", "action_ref", "lead", "accountable", "responsible", "target", "status",
-            "progress", "incomplete", "note"]
+OPTIONAL = [
+    "section",
+    "response",
+    "action_ref",
+    "lead",
+    "accountable",
+    "responsible",
+    "target",
+    "status",
+    "progress",
+    "incomplete",
+    "note",
+]
 TEMPLATE = config.PROJECT_ROOT / "data" / "transcriptions" / "TEMPLATE.csv"
 _REF = re.compile(rf"^{REF}$")
 _SOURCE = re.compile(r"^(?:p\.? ?\d+(?:-\d+)?|lines? \d+(?:-\d+)?|\d+(?:-\d+)?)(?:, ?.+)?$", re.IGNORECASE)
@@ -44,8 +56,11 @@ def read_transcription(review: Review) -> list[TableRow]:
         if not _REF.match(rec_ref):
             raise InputError(f"rec_ref {cells['rec_ref']!r} is not a reference like 7, R1 or 1.1", path, row_no)
         if not _SOURCE.match(cells["source"]):
-            raise InputError(f"source {cells['source']!r} should cite the document: a page ('p. 4') or lines "
-                             "('lines 120-124')", path, row_no)
+            raise InputError(
+                f"source {cells['source']!r} should cite the document: a page ('p. 4') or lines ('lines 120-124')",
+                path,
+                row_no,
+            )
         text, response, section = (clean_text(cells[k]) for k in ("recommendation", "response", "section"))
         first = recommendation.get(rec_ref)
         if first is None:
@@ -53,24 +68,47 @@ def read_transcription(review: Review) -> list[TableRow]:
                 raise InputError(f"the first row of recommendation {rec_ref} needs its text", path, row_no)
             recommendation[rec_ref] = (text, response, section, row_no)
         else:
-            for name, value, kept in (("recommendation", text, first[0]), ("response", response, first[1]),
-                                      ("section", section, first[2])):
+            for name, value, kept in (
+                ("recommendation", text, first[0]),
+                ("response", response, first[1]),
+                ("section", section, first[2]),
+            ):
                 if value and value != kept:
-                    raise InputError(f"recommendation {rec_ref}: {name} differs from row {first[3]} (leave it blank "
-                                     "on later actions of the same recommendation)", path, row_no)
+                    raise InputError(
+                        f"recommendation {rec_ref}: {name} differs from row {first[3]} (leave it blank "
+                        "on later actions of the same recommendation)",
+                        path,
+                        row_no,
+                    )
         incomplete = clean_text(cells["incomplete"])
         action = clean_text(cells["action"])
         if not action and not incomplete:
-            raise InputError(f"recommendation {rec_ref}: action is blank; if the source row is cut off or "
-                             "illegible, say so in the 'incomplete' column", path, row_no)
+            raise InputError(
+                f"recommendation {rec_ref}: action is blank; if the source row is cut off or "
+                "illegible, say so in the 'incomplete' column",
+                path,
+                row_no,
+            )
         counts[rec_ref] = counts.get(rec_ref, 0) + 1
         row = TableRow(
-            rec_ref=rec_ref, first_line=row_no, last_line=row_no, section=recommendation[rec_ref][2],
-            cells={"recommendation": recommendation[rec_ref][0], "response": recommendation[rec_ref][1],
-                   "action": action, **{k: clean_text(cells[k]) for k in
-                                        ("lead", "accountable", "responsible", "target", "status", "progress")}},
-            action_ref=normalise_ref(cells["action_ref"]), source=cells["source"], incomplete=incomplete,
-            where=path)
+            rec_ref=rec_ref,
+            first_line=row_no,
+            last_line=row_no,
+            section=recommendation[rec_ref][2],
+            cells={
+                "recommendation": recommendation[rec_ref][0],
+                "response": recommendation[rec_ref][1],
+                "action": action,
+                **{
+                    k: clean_text(cells[k])
+                    for k in ("lead", "accountable", "responsible", "target", "status", "progress")
+                },
+            },
+            action_ref=normalise_ref(cells["action_ref"]),
+            source=cells["source"],
+            incomplete=incomplete,
+            where=path,
+        )
         rows.append(row)
     _number_actions(rows, counts, path)
     return rows
@@ -85,6 +123,7 @@ def _number_actions(rows: list[TableRow], counts: dict[str, int], path: Path) ->
         if not row.action_ref:
             row.action_ref = row.rec_ref if counts[row.rec_ref] == 1 else f"{row.rec_ref}.{nth[row.rec_ref]}"
         if row.action_ref in seen:
-            raise InputError(f"action {row.action_ref} appears twice (first at row {seen[row.action_ref]})", path,
-                             row.first_line)
+            raise InputError(
+                f"action {row.action_ref} appears twice (first at row {seen[row.action_ref]})", path, row.first_line
+            )
         seen[row.action_ref] = row.first_line

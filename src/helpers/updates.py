@@ -6,6 +6,7 @@ checked here. The plan's own statements are updates too (origin "plan"): a
 status column or a "Complete" target gives a status on the review's
 source_date; a progress column gives a comment whose date is approximate.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,11 +21,32 @@ from helpers.errors import InputError
 from helpers.vocabulary import update_status_spellings, update_statuses
 
 FILE_COLUMNS = ["review_id", "action_ref", "status", "comment", "updated_on"]
-OPTIONAL_COLUMNS = ["revised_target", "revision_reason", "revision_approved_by", "revision_approved_on",
-                    "evidence", "lead", "source", "collected_on"]
-COLUMNS = ["review_id", "action_ref", "status", "comment", "updated_on", "date_approximate", "origin",
-           "revised_target", "revision_reason", "revision_approved_by", "revision_approved_on", "evidence", "lead",
-           "source"]
+OPTIONAL_COLUMNS = [
+    "revised_target",
+    "revision_reason",
+    "revision_approved_by",
+    "revision_approved_on",
+    "evidence",
+    "lead",
+    "source",
+    "collected_on",
+]
+COLUMNS = [
+    "review_id",
+    "action_ref",
+    "status",
+    "comment",
+    "updated_on",
+    "date_approximate",
+    "origin",
+    "revised_target",
+    "revision_reason",
+    "revision_approved_by",
+    "revision_approved_on",
+    "evidence",
+    "lead",
+    "source",
+]
 PLAN, UPDATE = "plan", "update"
 _FILE_NAME = re.compile(r"^(\d{4})-(\d{2})-Q([1-4])\.csv$")
 
@@ -61,26 +83,37 @@ def read_update_file(path: Path, known: pd.MultiIndex) -> pd.DataFrame:
     unknown = ~pd.MultiIndex.from_arrays([frame["review_id"], frame["action_ref"].str.rstrip(".")]).isin(known)
     if (row := _first_bad(unknown)) is not None:
         review_id, ref = frame["review_id"].iloc[row], frame["action_ref"].iloc[row]
-        what = (f"unknown review {review_id!r}" if review_id not in set(known.get_level_values(0))
-                else f"review {review_id} has no action {ref!r}")
+        what = (
+            f"unknown review {review_id!r}"
+            if review_id not in set(known.get_level_values(0))
+            else f"review {review_id} has no action {ref!r}"
+        )
         raise InputError(what, path, rows[row])
 
     status = frame["status"].str.casefold().str.split().str.join(" ").map(update_status_spellings())
     if (row := _first_bad((frame["status"] != "") & status.isna())) is not None:
-        raise InputError(f"unknown status {frame['status'].iloc[row]!r}; use one of {', '.join(update_statuses())} "
-                         "or leave it blank", path, rows[row])
+        raise InputError(
+            f"unknown status {frame['status'].iloc[row]!r}; use one of {', '.join(update_statuses())} "
+            "or leave it blank",
+            path,
+            rows[row],
+        )
     comment = frame["comment"].str.replace(r"\s+", " ", regex=True)
     if (row := _first_bad((status.isna()) & (comment == "") & (frame["revised_target"] == ""))) is not None:
         raise InputError("an update needs a status, a comment or a revised target", path, rows[row])
 
     day = _dates(frame["updated_on"])
     if (row := _first_bad(day.isna())) is not None:
-        raise InputError(f"cannot read date {frame['updated_on'].iloc[row]!r}: use YYYY-MM-DD (e.g. 2024-03-12)",
-                         path, rows[row])
+        raise InputError(
+            f"cannot read date {frame['updated_on'].iloc[row]!r}: use YYYY-MM-DD (e.g. 2024-03-12)", path, rows[row]
+        )
     start, end = pd.Timestamp(quarters.start(quarter)), pd.Timestamp(quarters.end(quarter))
     if (row := _first_bad((day < start) | (day > end))) is not None:
-        raise InputError(f"updated_on {day.iloc[row].date()} is outside {quarters.label(quarter)} "
-                         f"({start.date()} to {end.date()})", path, rows[row])
+        raise InputError(
+            f"updated_on {day.iloc[row].date()} is outside {quarters.label(quarter)} ({start.date()} to {end.date()})",
+            path,
+            rows[row],
+        )
 
     revised = frame["revised_target"]
     if (row := _first_bad((revised != "") & (frame["revision_reason"] == ""))) is not None:
@@ -94,22 +127,35 @@ def read_update_file(path: Path, known: pd.MultiIndex) -> pd.DataFrame:
             raise InputError(f"revised_target {revised.iloc[n]!r} is not a date", path, rows[n])
     approved = _dates(frame["revision_approved_on"])
     if (row := _first_bad((frame["revision_approved_on"] != "") & approved.isna())) is not None:
-        raise InputError(f"cannot read revision_approved_on {frame['revision_approved_on'].iloc[row]!r}", path, rows[row])
+        raise InputError(
+            f"cannot read revision_approved_on {frame['revision_approved_on'].iloc[row]!r}", path, rows[row]
+        )
     if (row := _first_bad((frame["revision_approved_on"] != "") & (revised == ""))) is not None:
         raise InputError("revision_approved_on is given but there is no revised_target", path, rows[row])
 
-    source = frame["source"].where(frame["source"] != "",
-                                   pd.Series([f"{config.relative(path)}:{n}" for n in frame["_row"]], index=frame.index))
-    out = pd.DataFrame({
-        "review_id": frame["review_id"], "action_ref": frame["action_ref"].str.rstrip("."),
-        "status": status.fillna(""), "comment": comment, "updated_on": day, "date_approximate": False,
-        "origin": UPDATE, "revised_target": revised, "revision_reason": frame["revision_reason"],
-        "revision_approved_by": frame["revision_approved_by"], "revision_approved_on": approved,
-        "evidence": frame["evidence"], "lead": frame["lead"], "source": source,
-    })
+    source = frame["source"].where(
+        frame["source"] != "", pd.Series([f"{config.relative(path)}:{n}" for n in frame["_row"]], index=frame.index)
+    )
+    out = pd.DataFrame(
+        {
+            "review_id": frame["review_id"],
+            "action_ref": frame["action_ref"].str.rstrip("."),
+            "status": status.fillna(""),
+            "comment": comment,
+            "updated_on": day,
+            "date_approximate": False,
+            "origin": UPDATE,
+            "revised_target": revised,
+            "revision_reason": frame["revision_reason"],
+            "revision_approved_by": frame["revision_approved_by"],
+            "revision_approved_on": approved,
+            "evidence": frame["evidence"],
+            "lead": frame["lead"],
+            "source": source,
+        }
+    )
     # Two leads reporting the same words on the same day are two reports; one lead saying it twice is a repeat.
-    duplicate = out.duplicated(["review_id", "action_ref", "status", "comment", "updated_on", "revised_target",
-                                "lead"])
+    duplicate = out.duplicated(["review_id", "action_ref", "status", "comment", "updated_on", "revised_target", "lead"])
     if (row := _first_bad(duplicate)) is not None:
         raise InputError("this update repeats an earlier row of the same file", path, rows[row])
     return out
@@ -126,13 +172,24 @@ def plan_updates(actions: pd.DataFrame, reviews: pd.DataFrame) -> pd.DataFrame:
     said = actions[(status != "") | (actions["progress"] != "")]
     status = status[said.index]
     day = said["review_id"].map(reviews.set_index("review_id")["source_date"])
-    return pd.DataFrame({
-        "review_id": said["review_id"], "action_ref": said["action_ref"], "status": status,
-        "comment": said["progress"], "updated_on": day, "date_approximate": said["progress"] != "",
-        "origin": PLAN, "revised_target": "", "revision_reason": "", "revision_approved_by": "",
-        "revision_approved_on": pd.NaT, "evidence": "", "lead": "",
-        "source": said["source_file"] + ":" + said["source_lines"],
-    })
+    return pd.DataFrame(
+        {
+            "review_id": said["review_id"],
+            "action_ref": said["action_ref"],
+            "status": status,
+            "comment": said["progress"],
+            "updated_on": day,
+            "date_approximate": said["progress"] != "",
+            "origin": PLAN,
+            "revised_target": "",
+            "revision_reason": "",
+            "revision_approved_by": "",
+            "revision_approved_on": pd.NaT,
+            "evidence": "",
+            "lead": "",
+            "source": said["source_file"] + ":" + said["source_lines"],
+        }
+    )
 
 
 def load_updates(actions: pd.DataFrame, reviews: pd.DataFrame, folder: Path | None = None) -> pd.DataFrame:
@@ -163,5 +220,18 @@ def target_revisions(updates: pd.DataFrame, source_dates: dict[str, object] | No
     typed = {text: parse_target(text, dt.date.today()).date for text in asked["revised_target"].unique()}
     asked["new_target_date"] = pd.to_datetime(asked["revised_target"].map(typed)).astype("datetime64[ns]")
     asked["state"] = np.where(asked["revision_approved_on"].notna(), "agreed", "requested")
-    return asked[["review_id", "action_ref", "updated_on", "revised_target", "new_target_date", "revision_reason",
-                  "revision_approved_by", "revision_approved_on", "state", "lead", "source"]].reset_index(drop=True)
+    return asked[
+        [
+            "review_id",
+            "action_ref",
+            "updated_on",
+            "revised_target",
+            "new_target_date",
+            "revision_reason",
+            "revision_approved_by",
+            "revision_approved_on",
+            "state",
+            "lead",
+            "source",
+        ]
+    ].reset_index(drop=True)

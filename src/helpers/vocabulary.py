@@ -3,6 +3,7 @@
 Code refers to a status only through the constants below; what a reader sees
 (the label) and what it means come from the vocabulary file, which analysts edit.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -22,8 +23,17 @@ NOT_REPORTED = "not-reported"
 NO_ACTION = "no-action"
 INCOMPLETE_SOURCE = "incomplete-source"
 NOT_TRANSCRIBED = "not-transcribed"
-STATUS_IDS = (COMPLETE, NOT_YET_DUE, ONGOING, NO_TARGET, OVERDUE, NOT_REPORTED, NO_ACTION, INCOMPLETE_SOURCE,
-              NOT_TRANSCRIBED)
+STATUS_IDS = (
+    COMPLETE,
+    NOT_YET_DUE,
+    ONGOING,
+    NO_TARGET,
+    OVERDUE,
+    NOT_REPORTED,
+    NO_ACTION,
+    INCOMPLETE_SOURCE,
+    NOT_TRANSCRIBED,
+)
 # Open: the action is not complete and its state is known.
 OPEN = (NOT_YET_DUE, ONGOING, NO_TARGET, OVERDUE, NOT_REPORTED)
 # Data gaps: not a status of the action but of what we know about it.
@@ -46,10 +56,13 @@ def _load(path: Path) -> dict[str, Any]:
     statuses = data["statuses"]
     if not isinstance(statuses, dict) or set(statuses) != set(STATUS_IDS):
         have = set(statuses) if isinstance(statuses, dict) else set()
-        raise InputError(f"statuses must list exactly the ids {', '.join(STATUS_IDS)} "
-                         f"(missing: {', '.join(sorted(set(STATUS_IDS) - have)) or 'none'}; "
-                         f"unknown: {', '.join(sorted(have - set(STATUS_IDS))) or 'none'})",
-                         path, lines.line_of(["statuses"]))
+        raise InputError(
+            f"statuses must list exactly the ids {', '.join(STATUS_IDS)} "
+            f"(missing: {', '.join(sorted(set(STATUS_IDS) - have)) or 'none'}; "
+            f"unknown: {', '.join(sorted(have - set(STATUS_IDS))) or 'none'})",
+            path,
+            lines.line_of(["statuses"]),
+        )
     for sid, spec in statuses.items():
         if not isinstance(spec, dict) or not str(spec.get("label") or "").strip():
             raise InputError(f"status {sid!r} needs a label", path, lines.line_of(["statuses", sid]))
@@ -60,14 +73,18 @@ def _load(path: Path) -> dict[str, Any]:
     for name, season in targets["seasons"].items():
         month = season.get("last_month") if isinstance(season, dict) else None
         if not isinstance(month, int) or not 1 <= month <= 12:
-            raise InputError(f"season {name!r}: last_month must be a month number 1-12, not {month!r}", path,
-                             lines.line_of(["targets", "seasons", name]))
+            raise InputError(
+                f"season {name!r}: last_month must be a month number 1-12, not {month!r}",
+                path,
+                lines.line_of(["targets", "seasons", name]),
+            )
     updates = data["update_statuses"]
     if not isinstance(updates, dict) or not updates:
         raise InputError("update_statuses must list at least one status", path, lines.line_of(["update_statuses"]))
     if not any(isinstance(v, dict) and v.get("closes") for v in updates.values()):
-        raise InputError("at least one update status must close an action (closes: true)", path,
-                         lines.line_of(["update_statuses"]))
+        raise InputError(
+            "at least one update status must close an action (closes: true)", path, lines.line_of(["update_statuses"])
+        )
     return data
 
 

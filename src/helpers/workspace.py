@@ -1,4 +1,5 @@
 """The workspace an analysis or report works on: processed tables and the update log for chosen reviews."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -41,7 +42,7 @@ class Workspace:
 
     @property
     def titles(self) -> dict[str, str]:
-        return dict(zip(self.reviews["review_id"], self.reviews["title"]))
+        return dict(zip(self.reviews["review_id"], self.reviews["title"], strict=False))
 
     @property
     def councils(self) -> list[str]:
@@ -51,7 +52,7 @@ class Workspace:
     def tracked(self) -> pd.DataFrame:
         """Actions with their recommendation's text and section and a readable lead column."""
         key = ["review_id", "rec_ref"]
-        recs = self.recommendations[key + ["rec_order", "section", "recommendation", "response"]]
+        recs = self.recommendations[[*key, "rec_order", "section", "recommendation", "response"]]
         frame = self.actions.merge(recs, on=key, how="left")
         leads = lead_text(self.action_leads)
         index = pd.MultiIndex.from_arrays([frame["review_id"], frame["action_ref"]])
@@ -101,8 +102,10 @@ def load_workspace(review_ids: list[str] | None = None) -> Workspace:
     known = list(all_reviews["review_id"])
     unknown = [i for i in review_ids or [] if i not in known]
     if unknown:
-        raise InputError(f"unknown review id(s) {', '.join(unknown)}; known: {', '.join(known)}",
-                         config.processed_dir() / "reviews.csv")
+        raise InputError(
+            f"unknown review id(s) {', '.join(unknown)}; known: {', '.join(known)}",
+            config.processed_dir() / "reviews.csv",
+        )
     keep = [i for i in known if not review_ids or i in review_ids]
 
     def chosen(frame: pd.DataFrame) -> pd.DataFrame:
@@ -111,6 +114,10 @@ def load_workspace(review_ids: list[str] | None = None) -> Workspace:
     all_actions = tables.read("actions")
     # Every update file is checked against every review, so a bad row is caught whatever the selection.
     updates = load_updates(all_actions, all_reviews)
-    return Workspace(reviews=chosen(all_reviews), recommendations=chosen(tables.read("recommendations")),
-                     actions=chosen(all_actions), action_leads=chosen(tables.read("action_leads")),
-                     updates=chosen(updates))
+    return Workspace(
+        reviews=chosen(all_reviews),
+        recommendations=chosen(tables.read("recommendations")),
+        actions=chosen(all_actions),
+        action_leads=chosen(tables.read("action_leads")),
+        updates=chosen(updates),
+    )
