@@ -45,3 +45,56 @@ def test_report_opens_with_charts_and_no_console_errors_or_injected_script(brows
     assert '<script>window.__pwned = "rec"</script>' in body  # shown as text
     assert "as at 31 March 2024" in body
     page.close()
+
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def test_report_has_no_axe_violations_at_wcag_22_aa(browser, hostile_report: Path):
+    """axe-core over the whole report, at WCAG 2.2 AA: any violation fails, named with its elements."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = browser.new_page(bypass_csp=True)  # the report's CSP forbids scripts, axe-core included
+    page.goto(hostile_report.as_uri())
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    violations = results.response["violations"]
+    page.close()
+    details = [f"{v['id']} ({v['impact']}): {v['help']} - " +
+               "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"]) for n in v["nodes"][:3])
+               for v in violations]
+    assert violations == [], "\n".join(details)
+
+
+def test_index_has_no_axe_violations(browser, hostile_report: Path):
+    from axe_playwright_python.sync_playwright import Axe
+
+    from helpers.report import write_index
+
+    index = write_index(hostile_report.parent.parent)
+    page = browser.new_page(bypass_csp=True)
+    page.goto(index.as_uri())
+    violations = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}}).response["violations"]
+    page.close()
+    assert violations == [], [v["id"] for v in violations]
+
+
+def test_pdf_has_every_heading_and_page_numbers(hostile_report: Path):
+    import subprocess
+
+    from bs4 import BeautifulSoup
+
+    pdf = hostile_report.with_name("report.pdf")
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext not installed: `apt-get install poppler-utils`")
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium not installed: no PDF is written")
+    assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    flat = " ".join(text.split())
+    soup = BeautifulSoup(hostile_report.read_text(encoding="utf-8"), "html.parser")
+    headings = [" ".join(h.get_text(" ", strip=True).split()) for h in soup.find_all("h2")]
+    assert "Overdue actions" in headings
+    missing = [h for h in headings if h not in flat]
+    assert missing == []
+    assert "Page 1 of" in text
+    assert "Peer review recommendations: progress report 2023/24 Q4" in flat  # the running header
