@@ -820,7 +820,7 @@ def theme_heatmap(
     )
     caption = (
         "Each cell counts a review's recommendations on a theme; darker is more. Hatched cells marked "
-        "“minutes” are themes only the decision record (Cabinet minutes) names for that review."
+        "“minutes” are themes only the review's decision record names for that review."
     )
     return heatmap(
         counts,

@@ -132,10 +132,10 @@ def milestones(review: pd.Series) -> dict[str, str]:
 
 
 def review_summary(ws: Workspace, status: pd.DataFrame, counts: pd.DataFrame, quarter: pd.Period) -> pd.DataFrame:
-    """Per counted review: actions, % complete, counts by status, last progress reported, LGA milestones."""
+    """One column per counted review: actions, % complete, counts by status, last progress reported, LGA milestones."""
     labels = status_labels()
     reported = last_reported(status) if len(status) else pd.Series(dtype="datetime64[ns]")
-    rows = []
+    columns = {}
     for review in ws.counted_reviews(quarter).to_dict("records"):
         rid = review["review_id"]
         row = counts.loc[rid] if rid in counts.index else pd.Series(dtype=int)
@@ -144,17 +144,20 @@ def review_summary(ws: Workspace, status: pd.DataFrame, counts: pd.DataFrame, qu
         since = reported.get(rid, pd.NaT)
         plan_date = show_date(review["approved_on"]) or show_date(review["tracked_from"])
         out = {
-            "Review": review["title"],
-            "Actions": actions,
-            "% complete": f"{100 * complete / actions:.0f}%" if actions else "no actions transcribed",
+            "Actions tracked": str(actions),
+            "Share complete": f"{100 * complete / actions:.0f}%" if actions else "no actions transcribed",
         }
         for sid, label in labels.items():
-            if sid in row.index:
-                out[label] = int(row[sid])
+            if sid in row.index and row[sid]:
+                out[label] = str(int(row[sid]))
         out["Progress last reported"] = show_date(since) if pd.notna(since) else f"none since the plan ({plan_date})"
         out.update(milestones(pd.Series(review)))
-        rows.append(out)
-    return pd.DataFrame(rows)
+        columns[review["title"]] = out
+    table = pd.DataFrame(columns).fillna("0")
+    order = ["Actions tracked", "Share complete", *labels.values()]
+    table = table.reindex([r for r in order if r in table.index] + [r for r in table.index if r not in order])
+    table.index.name = "Measure"
+    return table
 
 
 def reporting_gaps(ws: Workspace, status: pd.DataFrame, quarter: pd.Period) -> list[str]:
@@ -196,8 +199,8 @@ def action_table(status: pd.DataFrame, short: bool = False) -> pd.DataFrame:
             ],
         }
     )
-    if short:
-        frame = frame.drop(columns=["Council's response / action", "Latest comment", "Comment dated"])
+    if short:  # lists that point to the appendix, where every column is shown
+        frame = frame.drop(columns=["Council's response / action"])
     return frame
 
 
@@ -286,7 +289,7 @@ def changes_html(ws: Workspace, quarter: pd.Period) -> HTML:
                 }
             )
         else:
-            shown = action_table(frame, short=True)
+            shown = action_table(frame, short=True)[["Ref", "Recommendation", "Lead", "Current target", "Status"]]
             shown.insert(0, "Review", frame["review_id"].map(ws.titles).to_numpy())
         parts.append(table_html(shown, caption=f"{name.capitalize()} in {quarters.label(quarter)}"))
     return HTML("".join(parts))

@@ -14,7 +14,7 @@ import pandas as pd
 from IPython.display import HTML
 
 # Inline styles, so JupyterLab (which right-aligns table cells) shows the same as the report.
-_CELL = "text-align:left;vertical-align:top;max-width:32rem;white-space:normal;overflow-wrap:anywhere"
+_CELL = "text-align:left;vertical-align:top;max-width:32rem;white-space:normal;overflow-wrap:break-word"
 
 
 def text(*parts: str, tag: str = "p") -> HTML:

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from helpers import config
-from helpers.errors import InputError, run_cli
+from helpers.errors import ArgumentParser, InputError, run_cli
 
 # pandas, nbformat, nbclient, nbconvert and playwright are imported where they are
 # used: the parent process starts the kernel first and imports them while it boots.
@@ -85,12 +85,12 @@ def _skip_slow_optional_imports() -> None:
 # --- Choosing quarters (no pandera, no table validation: the notebook does that) -------------
 
 def _approval_dates() -> dict[str, dt.date]:
-    """review_id -> the day its action plan was approved, from data/processed/reviews.csv."""
+    """review_id -> the day its actions are tracked from (plan approval, where known), from reviews.csv."""
     path = config.processed_dir() / "reviews.csv"
     try:
         with path.open(encoding="utf-8", newline="") as f:
             rows = list(csv.DictReader(f))
-        return {r["review_id"]: dt.date.fromisoformat(r["approved_on"]) for r in rows}
+        return {r["review_id"]: dt.date.fromisoformat(r["tracked_from"]) for r in rows}
     except FileNotFoundError:
         raise InputError("missing; run `make extract` first", path) from None
     except (KeyError, ValueError) as err:
@@ -115,19 +115,32 @@ def first_quarter(review_ids: list[str] | None = None):
 
 
 def quarters_to_run(quarter: str | None, run_all: bool, review_ids: list[str] | None,
-                    today: dt.date | None = None) -> list:
-    """The quarters a command asks for, checked before any notebook starts."""
+                    today: dt.date | None = None, forecast: bool = False) -> list:
+    """The quarters a command asks for, checked before any notebook starts: none after the latest
+    completed quarter (unless a forecast) and none before the first quarter with a plan."""
     from helpers import quarters
 
+    first = first_quarter(review_ids)
     if run_all:
-        return quarters.quarters_between(first_quarter(review_ids), quarters.latest_completed(today))
-    check_reviews(review_ids)
+        return quarters.quarters_between(first, quarters.latest_completed(today))
     if quarter is None:
         return [quarters.latest_completed(today)]
     try:
-        return [quarters.parse_quarter(quarter)]
+        return [quarters.check_reportable(quarters.parse_quarter(quarter), first, today, forecast)]
     except quarters.BadQuarter as err:
         raise InputError(str(err)) from None
+
+
+def check_inputs(review_ids: list[str] | None) -> None:
+    """Every analyst-edited file a report reads, checked now rather than halfway through a notebook."""
+    from helpers import committee, themes, vocabulary, workspace
+
+    vocabulary.vocabulary()
+    committee.settings()
+    ws = workspace.load_workspace(review_ids)  # processed tables and every update file
+    themes.load_overrides(set(zip(ws.recommendations["review_id"], ws.recommendations["rec_ref"], strict=True)),
+                          set(check_reviews(None)))
+    ws.themes_long()  # the taxonomy, and recorded themes
 
 
 # --- The notebook and its parameters -------------------------------------------------------
@@ -287,7 +300,7 @@ matplotlib.pyplot.figure(); matplotlib.pyplot.close("all")  # load the inline ba
 _state = types.ModuleType("_report_runner_state"); _state.rc = matplotlib.rcParams.copy()
 sys.modules[_state.__name__] = _state
 try:
-    import helpers.reports, helpers.charts, helpers.themes
+    import helpers.workspace, helpers.committee, helpers.charts, helpers.themes
 except Exception:
     pass  # the notebook will show the error where it happens
 del _state
@@ -776,8 +789,8 @@ def _check_writable(out_root: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m helpers.report", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = ArgumentParser(prog="python -m helpers.report", description=__doc__,
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--quarter", help='financial-year quarter, e.g. "2023/24 Q4" (default: latest completed)')
     which.add_argument("--all", action="store_true", help="every quarter since the first action plan was approved")
@@ -790,6 +803,8 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"quarters to run at once, 1-{MAX_JOBS} (default: number of cores; "
                              "never more than the cores or the quarters)")
     parser.add_argument("--no-pdf", action="store_true", help="write the HTML only, not report.pdf")
+    parser.add_argument("--forecast", action="store_true",
+                        help="allow a quarter that has not ended yet (the report is a forecast, not progress)")
     args = parser.parse_args(argv)
     if not 1 <= args.jobs <= MAX_JOBS:
         raise InputError(f"--jobs must be between 1 and {MAX_JOBS}")
@@ -809,7 +824,10 @@ def main(argv: list[str] | None = None) -> int:
         runs while the first kernel boots."""
         from helpers import quarters
 
-        return [quarters.label(q) for q in quarters_to_run(args.quarter, args.all, args.reviews)]
+        labels = [quarters.label(q) for q in quarters_to_run(args.quarter, args.all, args.reviews,
+                                                             forecast=args.forecast)]
+        check_inputs(args.reviews)
+        return labels
 
     outcomes: list[Outcome] = []
     checked = False
