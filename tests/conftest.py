@@ -37,3 +37,19 @@ def run_module(module: str, *args: str, data: Path | None = None, timeout: int =
         env=env,
         timeout=timeout,
     )
+
+
+def edit_file(data: Path, name: str, old: str, new: str) -> None:
+    """Change a file under data/; a raw document's manifest checksum is updated too, as an analyst adding a new
+    version would do (extraction refuses a document that differs from its manifest line)."""
+    import hashlib
+
+    path = data / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"test set-up: {old!r} not in {name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    if name.startswith("raw/"):
+        manifest = data / "raw" / "manifest.csv"
+        old_sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        new_sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        manifest.write_text(manifest.read_text(encoding="utf-8").replace(old_sha, new_sha), encoding="utf-8")

@@ -6,26 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_module
+from conftest import edit_file, run_module
 
 FINANCE = "raw/2021-10-05-cabinet-finance-peer-challenge-action-plan.txt"
 PROGRESS = "raw/2022-09-progress-review-summary-and-action-plan.txt"
 
 
-def _edit(data: Path, name: str, old: str, new: str) -> None:
-    """Change a file; a raw document's manifest line is updated too, as an analyst adding a new version would."""
-    path = data / name
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"test set-up: {old!r} not in {name}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    if name.startswith("raw/"):
-        import hashlib
-
-        manifest = data / "raw" / "manifest.csv"
-        lines = manifest.read_text(encoding="utf-8").split("\n")
-        old_sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        new_sha = hashlib.sha256(path.read_bytes()).hexdigest()
-        manifest.write_text("\n".join(line.replace(old_sha, new_sha) for line in lines), encoding="utf-8")
+_edit = edit_file
 
 
 CASES = {

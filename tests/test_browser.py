@@ -93,7 +93,7 @@ def test_pdf_has_every_heading_and_page_numbers(hostile_report: Path):
     flat = " ".join(text.split())
     soup = BeautifulSoup(hostile_report.read_text(encoding="utf-8"), "html.parser")
     headings = [" ".join(h.get_text(" ", strip=True).split()) for h in soup.find_all("h2")]
-    assert "Overdue actions" in headings
+    assert "Actions past their target" in headings
     missing = [h for h in headings if h not in flat]
     assert missing == []
     assert "Page 1 of" in text

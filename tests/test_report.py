@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT, run_module
+from conftest import PROJECT, edit_file, run_module
 from helpers import config, quarters
 from helpers.report import ReportFailed, quarters_to_run, run_quarter, run_reports, write_index
 
@@ -22,12 +22,10 @@ def hostile_report(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("hostile")
     data = root / "data"
     shutil.copytree(PROJECT / "data", data)
-    raw = data / "raw" / "2021-10-05-cabinet-finance-peer-challenge-action-plan.txt"
-    text = raw.read_text(encoding="utf-8")
-    raw.write_text(text.replace("5.\tBe clear who is accountable", f"5.\t{HOSTILE_REC} Be clear who is accountable"),
-                   encoding="utf-8")
+    edit_file(data, "raw/2021-10-05-cabinet-finance-peer-challenge-action-plan.txt", "5.\tBe clear who is accountable",
+              f"5.\t{HOSTILE_REC} Be clear who is accountable")
     (data / "updates" / "2023-24-Q4.csv").write_text(
-        "review_id,rec_no,status,comment,updated_on\n"
+        "review_id,action_ref,status,comment,updated_on\n"
         f"2021-finance,5,In progress,\"{HOSTILE_COMMENT.replace(chr(34), chr(34) * 2)}\",2024-03-01\n",
         encoding="utf-8")
     with pytest.MonkeyPatch.context() as mp:
@@ -53,13 +51,13 @@ def test_report_is_self_contained_with_title_and_as_at_date(hostile_report: Path
     page = hostile_report.read_text(encoding="utf-8")
     assert "Peer review recommendations: progress report 2023/24 Q4" in page
     assert "as at 31 March 2024" in page
-    assert page.count('src="data:image/png;base64,') >= 3
+    assert page.count('src="data:image/svg+xml;base64,') >= 3  # status, themes, workload charts
     import re
     external = re.findall(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//|url\(\s*["']?(?:https?:)?//|@import""", page)
     assert external == []  # opens offline: nothing fetched from the network
     assert "from helpers import" not in page and "class=\"jp-CodeMirrorEditor" not in page  # no code
-    assert "0 of 9 transcribed" in page
-    assert "no update this quarter" in page
+    assert "0 of 9 recommendations transcribed" in page
+    assert "No progress reported since the plan" in page  # missing data said plainly
 
 
 def test_report_failure_keeps_the_notebook_names_the_cell_and_leaves_earlier_reports(tmp_path: Path):
@@ -145,9 +143,10 @@ def test_contents_list_links_every_h2_after_the_title(hostile_report: Path):
     links = nav.find_all("a")
     assert [a["href"] for a in links] == [f"#{h['id']}" for h in headings]
     assert [a.get_text() for a in links] == [h.get_text(" ", strip=True) for h in headings]
-    assert "Overdue actions" in [a.get_text() for a in links]
+    assert "Actions past their target" in [a.get_text() for a in links]
     h1 = soup.find("h1")
-    assert h1.sourceline < nav.sourceline < headings[0].sourceline  # after the title block, before Summary
+    summary = next(h for h in headings if h.get_text() == "Summary")
+    assert h1.sourceline < nav.sourceline < summary.sourceline  # after the front matter, before the Summary
 
 
 # --- Kernel reuse: a quarter's report does not depend on what ran before it -------------------
@@ -164,38 +163,20 @@ def test_a_quarter_is_byte_identical_alone_or_after_others_in_a_reused_kernel(tm
 
 # --- Summary for the index, and MEETING_DATE only for notebooks that declare it -----------------
 
-def _notebook_with_summary_and_meeting_date(tmp_path: Path) -> Path:
-    nb = json.loads(config.REPORT_NOTEBOOK.read_text(encoding="utf-8"))
-    params = next(c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", []))
-    params["source"] = "".join(params["source"]) + "\nMEETING_DATE = None\n"
-    nb["cells"].insert(3, {"cell_type": "code", "id": "meeting", "metadata": {}, "execution_count": None,
-                           "outputs": [], "source": "from IPython.display import HTML\n"
-                                                    "HTML(f'<p>Meeting: {MEETING_DATE}</p>')"})
-    nb["cells"].append({"cell_type": "code", "id": "summary", "metadata": {"tags": ["summary"]},
-                        "execution_count": None, "outputs": [],
-                        "source": "from IPython.display import JSON\n"
-                                  "JSON({'councils': ['Testshire Council'], "
-                                  "'counts': {'Complete': int(counts['Complete'].sum()), 'Overdue': 7}})"})
-    path = tmp_path / "with-summary.ipynb"
-    path.write_text(json.dumps(nb), encoding="utf-8")
-    return path
-
-
-def test_summary_json_feeds_the_index_and_meeting_date_reaches_a_notebook_that_declares_it(tmp_path: Path):
+def test_summary_json_feeds_the_index_and_the_meeting_date_reaches_the_report(tmp_path: Path):
     out = tmp_path / "reports"
-    notebook = _notebook_with_summary_and_meeting_date(tmp_path)
-    [done] = run_reports(["2023/24 Q4"], None, notebook=notebook, out_root=out, meeting_date="2024-05-14")
+    [done] = run_reports(["2023/24 Q4"], None, out_root=out, meeting_date="2024-05-14", pdf=False)
     assert done.error is None
     page = done.path.read_text(encoding="utf-8")
-    assert "Meeting: 2024-05-14" in page
-    assert "Testshire" not in page  # the summary cell is data for the index, not shown
+    assert "14 May 2024" in page  # the front matter's meeting date
     summary = json.loads((done.path.parent / "summary.json").read_text())
-    assert summary["councils"] == ["Testshire Council"] and summary["counts"]["Overdue"] == 7
+    assert summary["quarter"] == "2023/24 Q4"
+    assert sum(summary["counts"].values()) == summary["total"]  # every status and gap, adding up
+    # 2021 #23 and 2022 #2 say "Complete" as their target; 2021 #38 has no response and no lead.
+    assert summary["counts"]["Complete"] >= 2 and summary["counts"]["No action recorded"] == 1
     index = write_index(out).read_text(encoding="utf-8")
-    assert "Testshire Council" in index and "Overdue: 7" in index and "Complete: " in index
-    # The notebook as it is declares no MEETING_DATE: it is not passed, and the report still runs.
-    [plain] = run_reports(["2023/24 Q4"], None, out_root=out, meeting_date="2024-05-14")
-    assert plain.error is None and not (plain.path.parent / "summary.json").exists()
+    assert f"Complete: {summary['counts']['Complete']}" in index
+    assert '"counts"' not in page  # the summary is data for the index, not shown in the report
 
 
 def test_index_without_summaries_names_no_council(tmp_path: Path):

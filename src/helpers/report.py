@@ -380,7 +380,10 @@ class Kernel:
         return self.km is not None and await self.km.is_alive()
 
     async def shutdown(self) -> None:
-        if self._started is not None and not self._started.done():
+        # start() calls this when a launch fails: the task running it is self._started, which must
+        # not cancel and await itself.
+        starting = self._started is not None and self._started is not asyncio.current_task()
+        if starting and not self._started.done():
             self._started.cancel()
             try:
                 await self._started
