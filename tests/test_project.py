@@ -34,12 +34,12 @@ MAKE_REFERENCE = re.compile(r"\$[({](?:" + "|".join(USER_VALUES) + r")\b")
 def test_raw_documents_match_their_manifest_checksums():
     with (RAW / "manifest.csv").open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
-    assert len(rows) == 5
+    assert rows, "the manifest lists no documents"
     for row in rows:
         data = (RAW / row["file"]).read_bytes()
         assert hashlib.sha256(data).hexdigest() == row["sha256"], row["file"]
         assert len(data) == int(row["bytes"])
-        assert re.fullmatch(r"\d{3}_[0-9a-f]{16}\.txt", row["original_name"])
+        assert row["original_name"].strip(), f"{row['file']}: the manifest must keep the name it was supplied under"
 
 
 def test_every_raw_file_is_in_the_manifest():
