@@ -40,11 +40,16 @@ def test_benchmark_smoke_run_writes_a_complete_result_file(tmp_path):
 
 def test_synthetic_corpus_is_deterministic_and_valid():
     first, second = synthetic.generate(2), synthetic.generate(2)
-    for name in ("reviews", "recommendations", "recommendation_leads", "updates"):
+    for name in ("reviews", "recommendations", "actions", "action_leads", "updates"):
         assert first[name].equals(second[name]), name
     recs = first["recommendations"]
     assert recs.groupby("review_id").size().between(35, 45).all()
     from helpers import tables
 
-    for name in ("reviews", "recommendations", "recommendation_leads"):
+    for name in ("reviews", "recommendations", "actions", "action_leads"):
         tables.validate(name, first[name])
+    # The new model's shapes appear: several actions under some recommendations, lead roles, revised targets.
+    actions = first["actions"]
+    assert (actions.groupby(["review_id", "rec_ref"]).size() > 1).any()
+    assert {"accountable", "responsible"} <= set(first["action_leads"]["role"])
+    assert (first["updates"]["revised_target"] != "").any()

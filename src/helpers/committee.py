@@ -156,7 +156,6 @@ def review_summary(ws: Workspace, status: pd.DataFrame, counts: pd.DataFrame, qu
     table = pd.DataFrame(columns).fillna("0")
     order = ["Actions tracked", "Share complete", *labels.values()]
     table = table.reindex([r for r in order if r in table.index] + [r for r in table.index if r not in order])
-    table.index.name = "Measure"
     return table
 
 
