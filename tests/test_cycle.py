@@ -129,8 +129,8 @@ def test_one_form_per_lead_with_open_actions(made: Path, monkeypatch: pytest.Mon
     expected = ws.action_leads.merge(open_, on=["review_id", "action_ref"])
     folder = made / "reports" / SLUG / "forms"
     books = sorted(p.name for p in folder.glob("*.xlsx"))
-    assert len(books) == expected.groupby(["council", "lead"]).ngroups == 22
-    assert all(re.fullmatch(r"[A-Za-z0-9-]+--Dorset-Council--2024-25-Q1\.xlsx", b) for b in books)
+    assert len(books) == expected.groupby(["council", "lead"]).ngroups  # one per lead with open actions
+    assert all(re.fullmatch(r"[A-Za-z0-9-]+--[A-Za-z0-9-]+--2024-25-Q1\.xlsx", b) for b in books)
     assert SLT in books and "Childrens-Services--Dorset-Council--2024-25-Q1.xlsx" in books
     assert not any(b.startswith("All-managers") for b in books)  # its one action (23) is complete in the plan
 
@@ -140,7 +140,7 @@ def test_one_form_per_lead_with_open_actions(made: Path, monkeypatch: pytest.Mon
     sheet = book["Updates"]
     assert [c.value for c in sheet[1]] == HEADERS
     slt = expected[expected["lead"] == "Senior Leadership Team (SLT)"]
-    assert sheet.max_row - 1 == len(slt) == 19
+    assert sheet.max_row - 1 == len(slt) > 0
     # The 2021 finance plan's SLT actions: 2 (October 2021, nothing reported since) is open; 26 is complete.
     r = row_of(sheet, "2021-finance", "2")
     assert sheet[f"G{r}"].value == "October 2021" and sheet[f"I{r}"].value == "Target passed, no update"
@@ -157,7 +157,7 @@ def test_one_form_per_lead_with_open_actions(made: Path, monkeypatch: pytest.Mon
     assert sheet[f"D{r}"].alignment.wrap_text
     lists = [v for v in sheet.data_validations.dataValidation if v.type == "list"]
     assert lists[0].formula1 == '"' + ",".join(update_statuses()) + '"'
-    assert f"{L['status']}2:{L['status']}20" in str(lists[0].sqref)
+    assert f"{L['status']}2:{L['status']}{len(slt) + 1}" in str(lists[0].sqref)
     instructions = "\n".join(str(c.value) for c in book["Instructions"]["A"])
     assert "by 12 July 2024" in instructions  # 30 June 2024 + 10 working days
     assert all(f"{name}:" in instructions for name in update_statuses())
@@ -167,9 +167,9 @@ def test_one_form_per_lead_with_open_actions(made: Path, monkeypatch: pytest.Mon
     assert about["council"] == "Dorset Council" and about["form_version"] == "1"
 
     chase = list(csv.DictReader((folder / "chase-list.csv").read_text(encoding="utf-8").splitlines()))
-    assert len(chase) == 22 and {c["returned"] for c in chase} == {"no"}
+    assert len(chase) == len(books) and {c["returned"] for c in chase} == {"no"}
     assert {c["form"] for c in chase} == set(books)
-    assert "| Senior Leadership Team (SLT) | Dorset Council | 19 |" in (folder / "README.md").read_text()
+    assert f"| Senior Leadership Team (SLT) | Dorset Council | {len(slt)} |" in (folder / "README.md").read_text()
 
 
 # --- The round trip ---------------------------------------------------------------------
