@@ -219,3 +219,14 @@ def test_a_transcription_row_without_a_source_names_the_csv_row(data_copy):
     result = run_module("extract", data=data_copy)
     assert result.returncode == 1
     assert "2024-wessex-planning.csv:4: source '' should cite the document" in result.stderr
+
+
+def test_a_plan_counted_from_this_quarter_is_new_not_a_change(added):
+    # The Wessex Vale plan counts from 4 March 2024 (2023/24 Q4). R2 is complete in the plan itself: it did not
+    # become complete since 2023/24 Q3, when the plan was not yet tracked, so it is not "newly complete".
+    from helpers.status import changes_since
+
+    ws = workspace.load_workspace(["2024-wessex-cpc"])
+    q = quarters.parse_quarter("2023/24 Q4")
+    changes = changes_since(ws.status(q - 1), ws.status(q), ws.updates, q)
+    assert changes["newly complete"].empty and changes["newly overdue"].empty

@@ -52,6 +52,13 @@ from helpers.vocabulary import (
 NO_UPDATE = "no update this quarter"
 
 
+def _pick(values: np.ndarray, positions: np.ndarray, present: np.ndarray, default: object) -> np.ndarray:
+    """values[positions] where present, else default; safe when there are no values at all."""
+    if len(values) == 0:
+        return np.full(len(positions), default)
+    return np.where(present, values[np.maximum(positions, 0)], default)
+
+
 class StatusTracker:
     """The status rules applied to one set of actions and updates, for any number of quarter ends.
 
@@ -141,16 +148,13 @@ class StatusTracker:
         latest_with_status = self._latest(self.update_on, self.update_action, n, self.has_status)
         latest_reported = self._latest(self.update_on, self.update_action, n, self.reported)
         has_update, has_status, reported = latest >= 0, latest_with_status >= 0, latest_reported >= 0
-        latest_status = np.where(has_status, self.update_status[latest_with_status], "")
-        closed = has_status & self.update_closes[latest_with_status]
+        latest_status = _pick(self.update_status, latest_with_status, has_status, "")
+        closed = has_status & _pick(self.update_closes, latest_with_status, has_status, False).astype(bool)
 
         n_rev = int(np.searchsorted(self.rev_on, end, side="right"))
         latest_rev = self._latest(self.rev_on, self.rev_action, n_rev)
-        target = np.where(
-            latest_rev >= 0,
-            self.rev_date[np.maximum(latest_rev, 0)] if len(self.rev_date) else np.datetime64("NaT"),
-            self.target_date,
-        ).astype("datetime64[ns]")
+        target = np.where(latest_rev >= 0, _pick(self.rev_date, latest_rev, latest_rev >= 0, np.datetime64("NaT", "ns")),
+                          self.target_date).astype("datetime64[ns]")
         revisions = np.bincount(self.rev_action[:n_rev][self.rev_action[:n_rev] >= 0], minlength=len(self.actions))
         pending = np.zeros(len(self.actions), bool)
         asked = (self.req_on <= end) & (self.req_action >= 0)
@@ -170,7 +174,7 @@ class StatusTracker:
             [INCOMPLETE_SOURCE, COMPLETE, NO_ACTION, NOT_YET_DUE, OVERDUE, NOT_REPORTED, ONGOING],
             default=NO_TARGET,
         ).astype(object)
-        origin = np.where(has_status, self.update_origin[np.maximum(latest_with_status, 0)], "")
+        origin = _pick(self.update_origin, latest_with_status, has_status, "")
         basis = np.select(
             [self.incomplete, closed & (origin == PLAN), closed],
             ["source row incomplete", "the plan says complete", "update: " + latest_status.astype(str)],
@@ -203,16 +207,14 @@ class StatusTracker:
     def _frame(self, quarter: pd.Period, c: dict[str, np.ndarray]) -> pd.DataFrame:
         nat = np.datetime64("NaT", "ns")
         latest, has_update, counted, status = c["latest"], c["has_update"], c["counted"], c["status"]
-        updated_on = np.where(has_update, self.update_on[np.maximum(latest, 0)], nat)
-        reported_on = np.where(c["reported"], self.update_on[np.maximum(c["latest_reported"], 0)], nat)
+        updated_on = _pick(self.update_on, latest, has_update, nat)
+        reported_on = _pick(self.update_on, c["latest_reported"], c["reported"], nat)
         this_quarter = c["reported"] & (reported_on >= c["start"])
         frame = self.actions.loc[counted].copy()
-        frame["latest_comment"] = np.where(has_update, self.update_comment[np.maximum(latest, 0)], "")[counted]
+        frame["latest_comment"] = _pick(self.update_comment, latest, has_update, "")[counted]
         frame["latest_update_on"] = updated_on[counted]
-        frame["latest_date_approximate"] = np.where(has_update, self.update_approx[np.maximum(latest, 0)], False)[
-            counted
-        ]
-        frame["latest_origin"] = np.where(has_update, self.update_origin[np.maximum(latest, 0)], "")[counted]
+        frame["latest_date_approximate"] = _pick(self.update_approx, latest, has_update, False).astype(bool)[counted]
+        frame["latest_origin"] = _pick(self.update_origin, latest, has_update, "")[counted]
         frame["latest_status"] = c["latest_status"][counted]
         frame["last_reported_on"] = reported_on[counted]
         frame["current_target_date"] = c["target"][counted]
@@ -251,9 +253,11 @@ def changes_since(
     before = previous.set_index(key)
     now = current.set_index(key)
     was = before["status"].reindex(now.index)
-    newly_complete = now[(now["status"] == COMPLETE) & (was != COMPLETE)].reset_index()
+    # A change needs a before: actions whose plan counts from this quarter are new, not changed.
+    tracked = was.notna().to_numpy()
+    newly_complete = now[tracked & (now["status"] == COMPLETE).to_numpy() & (was != COMPLETE).to_numpy()].reset_index()
     late = (OVERDUE, NOT_REPORTED)
-    newly_overdue = now[now["status"].isin(late) & ~was.isin(late)].reset_index()
+    newly_overdue = now[tracked & now["status"].isin(late).to_numpy() & ~was.isin(late).to_numpy()].reset_index()
     moved = before["current_target_date"].reindex(now.index)
     revised = now[
         (now["target_revisions"] > before["target_revisions"].reindex(now.index).fillna(0))
