@@ -23,8 +23,11 @@ from typing import Any
 from helpers import config, quarters
 
 TARGETS = {
-    "report_over_floor": 1.5,          # one quarter's report <= 1.5x the kernel + imports floor
+    "report_over_floor": 1.5,          # one quarter's report <= 1.5x the kernel + imports floor (in-process)
+    "process_over_floor_process": 1.5,  # `python -m helpers.report --quarter ... --no-pdf` <= 1.5x a floor process
+    "backfill_over_one_quarter": 4.0,   # every quarter, 2 jobs (HTML + PDF) <= 4x one quarter's whole process
     "backfill_jobs2_over_jobs1": 0.65,  # two jobs take <= 0.65x one job's time
+    "report_html_kib": 300.0,           # 2023/24 Q4's report.html
     "status_all_quarters_s_at_300": 3.0,
     "recurring_search_s_at_300": 10.0,
     "peak_memory_mib_at_300": 1024.0,
@@ -71,6 +74,44 @@ def kernel_floor() -> None:
             km.shutdown_kernel(now=True)
 
 
+_FLOOR_PROCESS = "from helpers.bench import kernel_floor; kernel_floor()"
+
+
+def _timed_process(args: list[str], env: dict[str, str]) -> float:
+    """Wall time of a whole process, as a user meets it (interpreter start to exit)."""
+    import subprocess
+    import sys
+
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, *args], cwd=config.PROJECT_ROOT, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed: {result.stderr.strip()[-500:]}")
+    return elapsed
+
+
+def whole_process(repeat: int, reports_dir: Path) -> dict[str, Any]:
+    """One quarter's `python -m helpers.report` (HTML only, and HTML + PDF) against a floor process
+    (start a kernel, import pandas/matplotlib/seaborn in it, stop), interleaved, medians."""
+    import statistics
+
+    env = dict(os.environ, PEER_REVIEW_REPORTS=str(reports_dir))
+    report = ["-m", "helpers.report", "--quarter", "2023/24 Q4"]
+    runs: dict[str, list[float]] = {"floor": [], "html": [], "html_pdf": []}
+    for _ in range(repeat):  # interleaved, so a busy spell on a shared machine hits all three alike
+        runs["floor"].append(_timed_process(["-c", _FLOOR_PROCESS], env))
+        runs["html"].append(_timed_process([*report, "--no-pdf"], env))
+        runs["html_pdf"].append(_timed_process(report, env))
+    med = {k: statistics.median(v) for k, v in runs.items()}
+    html = reports_dir / "2023-24-Q4" / "report.html"
+    pdf = html.with_name("report.pdf")
+    return {"process_floor_s": med["floor"], "process_report_s": med["html"], "process_report_pdf_s": med["html_pdf"],
+            "process_over_floor_process": med["html"] / med["floor"],
+            "process_pdf_over_floor_process": med["html_pdf"] / med["floor"],
+            "process_runs_s": runs, "report_html_kib": html.stat().st_size / 1024,
+            "report_pdf_kib": pdf.stat().st_size / 1024 if pdf.exists() else None}
+
+
 def report_benchmarks(backfill_quarters: int | None, repeat: int) -> dict[str, Any]:
     from helpers.extract import extract
     from helpers.report import quarters_to_run, run_quarter, run_reports
@@ -80,6 +121,8 @@ def report_benchmarks(backfill_quarters: int | None, repeat: int) -> dict[str, A
     with tempfile.TemporaryDirectory() as tmp:
         out["report_quarter_s"] = best_of(lambda: run_quarter("2023/24 Q4", None, out_root=Path(tmp)), repeat)
     out["report_over_floor"] = out["report_quarter_s"] / out["floor_s"]
+    with tempfile.TemporaryDirectory() as tmp:
+        out.update(whole_process(repeat, Path(tmp)))  # make bench: 5; --smoke: 1
     labels = [quarters.label(q) for q in quarters_to_run(None, True, None)]
     if backfill_quarters:
         labels = labels[-backfill_quarters:]
@@ -92,6 +135,17 @@ def report_benchmarks(backfill_quarters: int | None, repeat: int) -> dict[str, A
             if any(o.error for o in outcomes):
                 raise RuntimeError(f"backfill failed: {[o.error for o in outcomes if o.error][0]}")
     out["backfill_jobs2_over_jobs1"] = out["backfill_jobs2_s"] / out["backfill_jobs1_s"]
+    # As a user meets it: the backfill command, 2 jobs, HTML + PDF, against one quarter's command.
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, PEER_REVIEW_REPORTS=tmp)
+        args = ["-m", "helpers.report", "--all", "--jobs", "2"]
+        if backfill_quarters:  # the smoke run: only the latest quarters, through the Python API
+            start = time.perf_counter()
+            run_reports(labels, None, jobs=2, out_root=Path(tmp), pdf=True)
+            out["backfill_process_s"] = time.perf_counter() - start
+        else:
+            out["backfill_process_s"] = _timed_process(args, env)
+    out["backfill_over_one_quarter"] = out["backfill_process_s"] / out["process_report_pdf_s"]
     return out
 
 
@@ -173,6 +227,11 @@ def verdicts(report: dict[str, Any] | None, scale: list[dict[str, Any]]) -> list
 
     if report:
         add("report / floor", report["report_over_floor"], TARGETS["report_over_floor"], "x")
+        add("report process (HTML) / floor process", report["process_over_floor_process"],
+            TARGETS["process_over_floor_process"], "x")
+        add("backfill, 2 jobs, HTML + PDF / one quarter's process", report["backfill_over_one_quarter"],
+            TARGETS["backfill_over_one_quarter"], "x")
+        add("report.html size, 2023/24 Q4", report["report_html_kib"], TARGETS["report_html_kib"], "KiB")
         add("backfill 2 jobs / 1 job", report["backfill_jobs2_over_jobs1"], TARGETS["backfill_jobs2_over_jobs1"], "x")
     at = {r["councils"]: r for r in scale}
     if 300 in at:
@@ -194,8 +253,12 @@ def print_table(results: dict[str, Any]) -> None:
         print(f"Extraction of all reviews: {r['extraction_s']:.2f} s")
         print(f"Floor (kernel + pandas/matplotlib/seaborn): {r['floor_s']:.2f} s; "
               f"one quarter's report: {r['report_quarter_s']:.2f} s")
+        print(f"Whole process (medians, interleaved): floor {r['process_floor_s']:.2f} s; report HTML "
+              f"{r['process_report_s']:.2f} s; HTML + PDF {r['process_report_pdf_s']:.2f} s")
         print(f"Backfill of {r['backfill_quarters']} quarters: {r['backfill_jobs1_s']:.1f} s with 1 job, "
-              f"{r['backfill_jobs2_s']:.1f} s with 2 jobs")
+              f"{r['backfill_jobs2_s']:.1f} s with 2 jobs (HTML); {r['backfill_process_s']:.1f} s as a command "
+              f"with 2 jobs, HTML + PDF")
+        print(f"report.html for 2023/24 Q4: {r['report_html_kib']:.0f} KiB")
     if results["scale"]:
         print(f"\n{'councils':>8} {'recs':>7} {'updates':>8} {'load s':>7} {'status s':>8} {'recur s':>7} "
               f"{'peak RSS MiB':>13}")
@@ -219,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=config.BENCHMARKS_DIR / "results.json")
     args = parser.parse_args(argv)
     sizes = args.councils or ([2] if args.smoke else [30, 100, 300])
-    repeat = 1 if args.smoke else 3
+    repeat = 1 if args.smoke else 5
     backfill = args.backfill_quarters or (2 if args.smoke else None)
     report = None if args.skip_report else report_benchmarks(backfill, repeat)
     scale = scale_benchmarks(sizes)
