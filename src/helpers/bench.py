@@ -169,11 +169,8 @@ def _stage(fn: Callable[[], Any]) -> tuple[Any, float, float]:
 
 def scale_run(councils: int, data_dir: str) -> dict[str, Any]:
     """One corpus size, in a fresh process: generate, load and validate, status, workload, recurring search."""
-    from helpers import synthetic, tables
-    from helpers.leads import workload
-    from helpers.status import StatusTracker
+    from helpers import synthetic, workspace
     from helpers.themes import recurring_pairs
-    from helpers.updates import load_updates
 
     corpus = synthetic.generate(councils)
     synthetic.write(corpus, Path(data_dir))
@@ -181,24 +178,24 @@ def scale_run(councils: int, data_dir: str) -> dict[str, Any]:
     os.environ["PEER_REVIEW_DATA"] = data_dir
     baseline = _max_rss_mib()
 
-    def load():
-        recs, reviews = tables.read("recommendations"), tables.read("reviews")
-        return recs, reviews, tables.read("recommendation_leads"), load_updates(recs, reviews)
-
-    (recs, reviews, leads, updates), load_s, load_mib = _stage(load)
+    # The real loader: processed tables (pandera-checked), plan statements and every update file.
+    ws, load_s, load_mib = _stage(workspace.load_workspace)
+    recs, reviews, updates = ws.recommendations, ws.reviews, ws.updates
     span = quarters.quarters_between(quarters.quarter_of(updates["updated_on"].min()),
                                      quarters.quarter_of(updates["updated_on"].max()))
 
     def all_quarters():
-        tracker = StatusTracker(recs, reviews, updates)
+        # What a backfill needs per quarter: every action's status (as the report tables use it) and workload.
         for q in span:
-            workload(tracker.status(q), leads)
+            ws.status(q)
+            ws.workload(q)
 
     _, status_s, status_mib = _stage(all_quarters)
     council = recs["review_id"].map(reviews.set_index("review_id")["council"])
     pairs, recurring_s, recurring_mib = _stage(lambda: recurring_pairs(recs, within=council))
     return {
-        "councils": councils, "reviews": len(reviews), "recommendations": len(recs), "updates": len(updates),
+        "councils": councils, "reviews": len(reviews), "recommendations": len(recs), "actions": len(ws.actions),
+        "updates": len(updates),
         "quarters": len(span), "pairs": len(pairs),
         "load_validate_s": load_s, "status_workload_all_quarters_s": status_s, "recurring_search_s": recurring_s,
         "rss_after_generate_mib": baseline, "rss_after_load_mib": load_mib, "rss_after_status_mib": status_mib,
