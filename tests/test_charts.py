@@ -275,6 +275,35 @@ def test_legend_shows_each_status_present_and_no_status_with_zero():
     assert hatches == {"--", "xx", "\\\\", "++", "//"}
 
 
+def test_every_status_present_in_the_counts_is_in_the_legend_the_data_table_and_the_alt_text():
+    # All nine categories, each present somewhere: some in one review only, one with a single action,
+    # the last one (not transcribed) only in the last review.
+    counts = pd.DataFrame(
+        {
+            "complete": [2, 1, 0],
+            "not-yet-due": [0, 3, 0],
+            "ongoing": [23, 4, 0],
+            "no-target": [2, 0, 0],
+            "overdue": [0, 1, 0],
+            "not-reported": [19, 0, 0],
+            "no-action": [1, 0, 0],
+            "incomplete-source": [0, 1, 0],
+            "not-transcribed": [0, 0, 9],
+        },
+        index=["2021-finance", "2022-progress", "2019-cpc"],
+    )
+    chart = charts.status_by_review(counts, TITLES, AS_AT, labels=LABELS)
+    legend = chart.figure.legends[0]
+    assert sorted(t.get_text() for t in legend.get_texts()) == sorted(LABELS.values())
+    table = _table(chart)
+    assert table.rows[0] == ["Review", *LABELS.values(), "Total"]
+    assert table.rows[2] == ["Progress review 2022", "1", "3", "4", "0", "1", "0", "0", "1", "0", "10"]
+    assert table.rows[3] == ["Corporate peer challenge 2019", "0", "0", "0", "0", "0", "0", "0", "0", "9", "9"]
+    for label in LABELS.values():
+        assert label in chart.alt
+    assert "Incomplete in source, Not transcribed" in chart.caption  # both data gaps are named as such
+
+
 def test_alt_text_gives_each_review_and_each_non_zero_count_with_its_label():
     alt = _status_chart().alt
     assert alt.startswith(f"Stacked bar chart of action status by review as at {AS_AT}.")

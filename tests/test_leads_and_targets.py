@@ -2,9 +2,10 @@
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
-from helpers.leads import UnknownLead, split_leads
+from helpers.leads import UnknownLead, WorkloadCounter, split_leads
 from helpers.targets import UnreadableTarget, parse_target
 
 SLT = "Senior Leadership Team (SLT)"
@@ -116,3 +117,30 @@ def test_several_timescales_keep_each_and_the_last_is_the_target():
 def test_an_unreadable_target_suggests_a_correction():
     with pytest.raises(UnreadableTarget, match=r"data/corrections\.csv"):
         parse_target("when resources allow", SOURCE)
+
+
+def _leads(rows):
+    return pd.DataFrame(rows, columns=["review_id", "action_ref", "council", "lead", "role", "lead_position", "joint"])
+
+
+def test_workload_counts_the_responsible_lead_over_the_accountable_one():
+    # A plan laid out Ref, Recommendation, Position, Accountable, Responsible (README, "Adding a review"):
+    # R1 has both roles, R2 only an accountable lead, R3 one lead column naming two people jointly.
+    council = "Wessex Vale District Council"
+    action_leads = _leads(
+        [
+            ("x", "R1", council, "Chief Executive", "accountable", 1, False),
+            ("x", "R1", council, "Head of Policy", "responsible", 1, False),
+            ("x", "R2", council, "Section 151 Officer", "accountable", 1, False),
+            ("x", "R3", council, "Cabinet", "lead", 1, True),
+            ("x", "R3", council, "Head of Policy", "lead", 2, True),
+        ]
+    )
+    actions = pd.DataFrame({"review_id": ["x", "x", "x"], "action_ref": ["R1", "R2", "R3"]})
+    table = WorkloadCounter(action_leads, actions).count(["overdue", "complete", "ongoing"])
+    totals = table["total"].droplevel("council").to_dict()
+    # Head of Policy: R1 (responsible) and R3 (joint); Section 151 Officer: R2 (accountable, no one else named);
+    # Cabinet: R3 (joint); the Chief Executive is only accountable for R1, where someone is responsible.
+    assert totals == {"Head of Policy": 2, "Section 151 Officer": 1, "Cabinet": 1}
+    assert table.loc[(council, "Head of Policy"), "overdue"] == 1
+    assert table.loc[(council, "Head of Policy"), "open"] == 1

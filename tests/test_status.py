@@ -81,6 +81,22 @@ def test_the_headline_names_every_status_and_adds_up(ws):
     assert "1 no action recorded" in sentence  # 2021 #38: the one the old headline left out
 
 
+def test_review_summary_counts_actions_tracked_and_the_share_complete(ws):
+    # Appendix 1 of the 2021 plan has 48 numbered actions; two give "Complete" as their target
+    # (23 and 26), and nothing has been reported since: 2 of 48 = 4.2%, shown as 4%.
+    # The 2019 review has 9 recommendations and none transcribed: no actions, 9 not transcribed.
+    quarter = parse_quarter("2023/24 Q4")
+    summary = committee.review_summary(ws, ws.status(quarter), ws.counts(quarter), quarter)
+    finance = summary["Finance peer challenge 2021 (with the DSG / high needs block review)"]
+    assert finance["Actions tracked"] == "48"
+    assert finance["Complete"] == "2"
+    assert finance["Share complete"] == "4%"
+    cpc = summary["Corporate peer challenge 2019"]
+    assert cpc["Actions tracked"] == "0"
+    assert cpc["Share complete"] == "no actions transcribed"
+    assert cpc["Not transcribed"] == "9"
+
+
 def _write(data, name, body):
     (data / "updates" / name).write_text(UPDATE_HEADER + body, encoding="utf-8")
 
@@ -185,3 +201,40 @@ def test_workload_counts_a_joint_action_once_per_lead(ws):
     assert set(status.loc[status["lead"] == "", "action_ref"]) == {"13", "36", "38"}
     due = due_next_quarter(status, q)
     assert set(due["action_ref"]) == {"4", "5", "9", "22", "31", "41"}
+
+
+def test_two_leads_reporting_the_same_words_on_the_same_day_are_two_reports(data_copy):
+    # 2021 action 34 is led jointly by "Cabinet and SLT" (Appendix 1, line 157): each lead may return
+    # the same status and comment on the same day; only one lead saying it twice is a repeat.
+    (data_copy / "updates" / "2023-24-Q4.csv").write_text(
+        "review_id,action_ref,status,comment,updated_on,lead\n"
+        "2021-finance,34,In progress,Partner deals reviewed.,2024-03-01,Cabinet\n"
+        "2021-finance,34,In progress,Partner deals reviewed.,2024-03-01,Senior Leadership Team (SLT)\n",
+        encoding="utf-8",
+    )
+    ws = workspace.load_workspace()
+    reported = ws.updates[(ws.updates["origin"] == "update") & (ws.updates["action_ref"] == "34")]
+    assert sorted(reported["lead"]) == ["Cabinet", "Senior Leadership Team (SLT)"]
+
+
+def test_an_action_that_follows_another_is_complete_once_its_own_update_says_so(data_copy):
+    # 43 says only "As 41." and has no target, so it takes 41's status (rule 3), unless its own latest
+    # status closes it (rule 2 comes first).
+    _write(data_copy, "2023-24-Q4.csv", "2021-finance,43,Complete,Done with the HNB strategy.,2024-03-01,,,,\n")
+    frame = workspace.load_workspace().status(parse_quarter("2023/24 Q4")).set_index("action_ref")
+    finance = frame[frame["review_id"] == "2021-finance"]
+    assert finance.loc["41", "status"] == "not-reported"
+    assert finance.loc["43", "status"] == "complete"
+    assert finance.loc["43", "status_basis"] == "update: Complete"
+
+
+def test_an_approval_date_without_a_revised_target_is_refused(data_copy):
+    _write(
+        data_copy,
+        "2023-24-Q4.csv",
+        "2021-finance,31,In progress,x,2024-03-01,,,Audit and Governance Committee,2024-03-20\n",
+    )
+    with pytest.raises(
+        InputError, match=r"2023-24-Q4.csv:2: revision_approved_on is given but there is no revised_target"
+    ):
+        workspace.load_workspace()

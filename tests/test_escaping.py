@@ -1,0 +1,208 @@
+"""Every helper that writes HTML escapes the text it is given.
+
+Text from documents, metadata and updates is data: a "<script>" in it must come
+out as "&lt;script&gt;", and the ampersands and apostrophes the documents really
+use ("Corporate Director Finance & Commercial", "Children's Services") as
+entities. Each test feeds one piece of text through one helper and checks it,
+so removing any single html.escape call fails a test here.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from helpers import charts, committee, presentation, workspace
+from helpers.quarters import parse_quarter
+
+# Real cells of Appendix 1 of the 2021 Cabinet report (data/raw/2021-10-05-...-action-plan.txt).
+REC_16 = "Clarify what is meant by the emerging appetite to be more commercial."  # line 127
+# Line 131 as published (shortened): the cell keeps the council system's <p> tags.
+RESPONSE_17 = "<p>See 8.</p> <p>The commercial strategy is one of a number of strategies</p>"
+FINANCE_LEAD = "Corporate Director Finance & Commercial"  # line 107
+CHILDRENS = "Children's Services"  # line 167 (rec 40)
+
+SCRIPT = '<script>alert("x")</script>'
+BOLD = "<b>bold</b>"
+
+
+def _escaped(text: str) -> str:
+    """`text` as element content: <, > and & escaped (quotes may or may not be; see `_shown`)."""
+    return html.escape(text, quote=False)
+
+
+def _shown(page: str) -> str:
+    """`page` with escaped quotes put back, so checks do not depend on whether a helper escapes them."""
+    return page.replace("&quot;", '"').replace("&#x27;", "'").replace("&#39;", "'")
+
+
+def assert_inert(page: str, raw: str) -> None:
+    """`raw` appears only escaped: no tag from it survives."""
+    assert _escaped(raw) in _shown(page), f"{raw!r} not shown escaped in {page!r}"
+    for tag in ("<script", "<b>", "<p>"):
+        if tag in raw:
+            assert tag not in page, f"{tag} from data reached the HTML: {page!r}"
+
+
+# --- helpers.presentation -------------------------------------------------------------------------
+
+
+def test_text_escapes_its_parts():
+    out = presentation.text(REC_16, " ", SCRIPT).data
+    assert out.startswith("<p>") and out.endswith("</p>")
+    assert_inert(out, SCRIPT)
+
+
+def test_text_escapes_in_a_heading_too():
+    out = presentation.text(FINANCE_LEAD, BOLD, tag="h3").data
+    assert _shown(out) == f"<h3>Corporate Director Finance &amp; Commercial{_escaped(BOLD)}</h3>"
+
+
+def test_bullets_escape_each_item():
+    out = presentation.bullets([RESPONSE_17, CHILDRENS, SCRIPT]).data
+    assert out.count("<li>") == 3
+    assert_inert(out, RESPONSE_17)
+    assert_inert(out, SCRIPT)
+    assert "<li>Children's Services</li>" in _shown(out)
+
+
+def test_table_cells_and_headers_are_escaped():
+    frame = pd.DataFrame(
+        {
+            "Ref": ["17"],
+            "Recommendation": [REC_16 + " " + SCRIPT],
+            "Council's response / action": [RESPONSE_17],
+            "Lead": [FINANCE_LEAD],
+            f"Comment {BOLD}": ["x"],
+        }
+    )
+    out = presentation.table_html(frame)
+    assert_inert(out, SCRIPT)
+    assert_inert(out, RESPONSE_17)
+    assert_inert(out, f"Comment {BOLD}")
+    assert "Corporate Director Finance &amp; Commercial" in out
+
+
+def test_table_caption_is_escaped():
+    frame = pd.DataFrame({"Ref": ["16"], "Recommendation": [REC_16]})
+    caption = f"Actions past their target: {CHILDRENS} {SCRIPT}"
+    out = presentation.table_html(frame, caption=caption)
+    assert f"<caption>{_escaped(caption)}</caption>" in _shown(out)
+    assert "<script" not in out
+
+
+def test_an_empty_table_escapes_its_sentence():
+    out = presentation.table(pd.DataFrame(), empty=f"No action for {FINANCE_LEAD} {BOLD}.").data
+    assert _shown(out) == f"<p>{_escaped(f'No action for {FINANCE_LEAD} {BOLD}.')}</p>"
+
+
+# --- helpers.committee -----------------------------------------------------------------------------
+
+HOSTILE_TITLE = f"Peer review recommendations {SCRIPT}"
+HOSTILE_RECOMMENDATION = "That the {committee} notes <b>all</b> progress as at {as_at} ({quarter})."
+HOSTILE_COUNCIL = "Dorset Council <b>Cabinet</b>"
+HOSTILE_COMMITTEE = "Audit & Governance Committee<script>alert(2)</script>"
+
+
+@pytest.fixture
+def hostile_front_matter(data_copy):
+    """The front matter for 2023/24 Q4 with markup in the report settings and the review metadata."""
+    settings = (data_copy / "report.yaml").read_text(encoding="utf-8")
+    settings = settings.replace("title: Peer review recommendations", f"title: '{HOSTILE_TITLE}'")
+    start = settings.index("recommendation: >-")
+    settings = settings[:start] + f"recommendation: '{HOSTILE_RECOMMENDATION}'\n"
+    (data_copy / "report.yaml").write_text(settings, encoding="utf-8")
+    reviews = data_copy / "processed" / "reviews.csv"
+    text = reviews.read_text(encoding="utf-8")
+    text = text.replace(",Dorset Council,", f",{HOSTILE_COUNCIL},").replace(
+        ",Audit and Governance Committee,", f",{HOSTILE_COMMITTEE},"
+    )
+    reviews.write_text(text, encoding="utf-8")
+    ws = workspace.load_workspace()
+    return committee.front_matter(ws, parse_quarter("2023/24 Q4"), "2024-05-14").data
+
+
+def test_front_matter_escapes_the_title(hostile_front_matter):
+    page = _shown(hostile_front_matter)
+    assert f"<h1>{_escaped(HOSTILE_TITLE)}: progress report 2023/24 Q4</h1>" in page
+    assert "<script" not in page
+
+
+def test_front_matter_escapes_council_and_committee(hostile_front_matter):
+    page = _shown(hostile_front_matter)
+    assert f"<td>{_escaped(HOSTILE_COUNCIL)}</td>" in page
+    assert f"<td>{_escaped(HOSTILE_COMMITTEE)}</td>" in page
+    assert "<b>Cabinet</b>" not in page and "<script" not in page
+
+
+def test_front_matter_escapes_the_recommendation(hostile_front_matter):
+    page = _shown(hostile_front_matter)
+    expected = HOSTILE_RECOMMENDATION.format(committee=HOSTILE_COMMITTEE, as_at="31 March 2024", quarter="2023/24 Q4")
+    assert f"<p>{_escaped(expected)}</p>" in page
+    assert "<b>all</b>" not in page
+
+
+def test_changes_headings_are_escaped(monkeypatch):
+    empty = pd.DataFrame()
+    found = {f"newly complete {BOLD}": empty, f"newly overdue {SCRIPT}": empty}
+    monkeypatch.setattr(committee, "changes", lambda ws, quarter: found)
+    out = _shown(committee.changes_html(None, parse_quarter("2023/24 Q4")).data)
+    assert f"<h3>{_escaped(f'Newly complete {BOLD}')} (0)</h3>" in out
+    assert f"<h3>{_escaped(f'Newly overdue {SCRIPT}')} (0)</h3>" in out
+    assert "<b>" not in out and "<script" not in out
+    assert out.count("<p>None since 2023/24 Q3.</p>") == 2
+
+
+def test_grouped_actions_escape_the_empty_message():
+    out = committee.grouped_actions(None, pd.DataFrame(), "Actions past their target", f"None for {CHILDRENS} {SCRIPT}")
+    assert _shown(out.data) == f"<p>{_escaped(f'None for {CHILDRENS} {SCRIPT}')}</p>"
+
+
+# --- helpers.charts: the Chart's own HTML ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def hostile_chart():
+    data = pd.DataFrame(
+        {f"Lead {BOLD}": [FINANCE_LEAD], "Status": [f"Overdue {SCRIPT}"]},
+        index=pd.Index([f"Finance peer challenge 2021 {SCRIPT}"], name=f"Review {BOLD}"),
+    )
+    figure = Figure(figsize=(2, 1))
+    return charts.Chart(
+        figure,
+        title="t",
+        alt=f'{CHILDRENS} lead "the most" actions {SCRIPT}',
+        data=data,
+        caption=f"One bar per lead; {FINANCE_LEAD} {BOLD}",
+        table_caption=f"Actions per lead {SCRIPT}",
+    )
+
+
+def test_chart_alt_text_is_escaped_as_an_attribute(hostile_chart):
+    page = hostile_chart._repr_html_()
+    alt = html.escape(hostile_chart.alt, quote=True)
+    assert f'alt="{alt}"' in page
+    assert "&quot;the most&quot;" in page  # a quote cannot end the attribute
+
+
+def test_chart_caption_is_escaped(hostile_chart):
+    page = _shown(hostile_chart._repr_html_())
+    assert f"<figcaption>{_escaped(hostile_chart.caption)}</figcaption>" in page
+
+
+def test_chart_data_table_escapes_caption_headers_and_cells(hostile_chart):
+    page = _shown(hostile_chart._repr_html_())
+    assert f"<caption>{_escaped(f'Actions per lead {SCRIPT}')}</caption>" in page
+    assert f'<th scope="col">{_escaped(f"Review {BOLD}")}</th>' in page  # the index name
+    assert f'<th scope="col">{_escaped(f"Lead {BOLD}")}</th>' in page  # a column
+    assert f'<th scope="row">{_escaped(f"Finance peer challenge 2021 {SCRIPT}")}</th>' in page  # a row
+    assert f"<td>{_escaped(FINANCE_LEAD)}</td>" in page
+    assert f"<td>{_escaped(f'Overdue {SCRIPT}')}</td>" in page
+
+
+def test_no_markup_from_data_reaches_the_chart_html(hostile_chart):
+    page = hostile_chart._repr_html_()
+    assert "<script" not in page and "<b>" not in page
