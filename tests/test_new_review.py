@@ -229,4 +229,4 @@ def test_a_plan_counted_from_this_quarter_is_new_not_a_change(added):
     ws = workspace.load_workspace(["2024-wessex-cpc"])
     q = quarters.parse_quarter("2023/24 Q4")
     changes = changes_since(ws.status(q - 1), ws.status(q), ws.updates, q)
-    assert changes["newly complete"].empty and changes["newly overdue"].empty
+    assert changes["newly complete"].empty and changes["newly past target"].empty

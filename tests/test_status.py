@@ -117,7 +117,7 @@ def test_a_reported_update_separates_overdue_from_not_known(data_copy):
     changes = changes_since(ws.status(q - 1), ws.status(q), ws.updates, q)
     assert list(changes["newly complete"]["action_ref"]) == ["4"]
     assert sorted(changes["new progress comments"]["action_ref"]) == ["31", "4"]
-    assert changes["newly overdue"].empty  # 31 was already past its target: not a change
+    assert changes["newly past target"].empty  # 31 was already past its target: not a change
     noted = ws.status(q).set_index(["review_id", "action_ref"])["update_note"]
     assert noted[("2021-finance", "31")] == ""
     assert noted[("2021-finance", "6")] == "no update this quarter"
@@ -128,7 +128,7 @@ def test_newly_overdue_lists_only_actions_that_passed_their_target_this_quarter(
     # and 43 follows 41. Actions already past target at 31 December 2021 are not listed again.
     q = parse_quarter("2021/22 Q4")
     changes = changes_since(ws.status(q - 1), ws.status(q), ws.updates, q)
-    newly = set(changes["newly overdue"].query("review_id == '2021-finance'")["action_ref"])
+    newly = set(changes["newly past target"].query("review_id == '2021-finance'")["action_ref"])
     assert newly == {"4", "5", "9", "22", "31", "41", "43"}
 
 

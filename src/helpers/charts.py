@@ -547,7 +547,7 @@ def status_by_review(
     counted = int(table.drop(columns=["not-transcribed"], errors="ignore").to_numpy().sum())
     late = int(sum(table[c].sum() for c in ("overdue", "not-reported") if c in table.columns))
     title = (
-        f"{late} of {counted} transcribed actions are past their target date and not complete as at {as_at}"
+        f"{late} of {counted} transcribed actions are past their target date and not recorded as complete as at {as_at}"
         if counted
         else f"No transcribed actions to track as at {as_at}"
     )
@@ -588,8 +588,10 @@ def status_by_review(
     )
 
 
-def lead_workload(table: pd.DataFrame, as_at: str, top: int = 15, labels: Mapping[str, str] | None = None) -> Chart:
-    """Stacked bars of complete, open, overdue and not-reported actions for the busiest leads.
+def lead_workload(
+    table: pd.DataFrame, as_at: str, top: int | None = None, labels: Mapping[str, str] | None = None
+) -> Chart:
+    """Stacked bars of complete, open, overdue and not-reported actions per lead (every lead, or the `top` busiest).
 
     `table`: index = lead display name; columns any of 'complete', 'open', 'overdue',
     'not-reported', 'total' (total = the sum of the others when absent).
@@ -609,14 +611,14 @@ def lead_workload(table: pd.DataFrame, as_at: str, top: int = 15, labels: Mappin
             f"Nothing to show: no actions with a named lead as at {as_at}.",
         )
     names = _labels_for(parts, labels)
-    shown = counts.head(top)
+    shown = counts if top is None else counts.head(top)
     shown.index = pd.Index([str(i) for i in shown.index], name="Lead")
     title = f"{shown.index[0]} leads the most actions ({_n(total.iloc[0])}) as at {as_at}"
     fig, _ = _stacked_barh(
         shown, WORKLOAD_STYLES, names, title, "Actions (a joint action counts once for each of its leads)", 40
     )
     data = shown.rename(columns=names)
-    data["Total"] = total.head(top).to_numpy()
+    data["Total"] = total.iloc[: len(shown)].to_numpy()  # shown keeps counts' busiest-first order
     per_lead = []
     for (name, row), row_total in zip(shown.iterrows(), data["Total"], strict=False):
         bits = "; ".join(f"{_n(v)} {names[c]}" for c, v in row.items() if v > 0)
@@ -629,7 +631,8 @@ def lead_workload(table: pd.DataFrame, as_at: str, top: int = 15, labels: Mappin
     alt = f"Stacked bar chart of actions per lead as at {as_at}, {scope}. {title}. " + _series(
         per_lead, 10, "Figures for the other {n} leads shown are in the data table."
     )
-    caption = (
+    shown_note = f"The {len(shown)} busiest of {len(counts)} leads are shown. " if len(counts) > len(shown) else ""
+    caption = shown_note + (
         "One bar per lead, busiest first; segments show complete, open, overdue and not-reported "
         "actions, each with its own colour and pattern. A joint action counts once for each of its "
         "leads, so totals add up to more than the number of actions."

@@ -59,12 +59,13 @@ def front_matter(ws: Workspace, quarter: pd.Period, meeting_date: str | None = N
     """Title, committee, meeting date, author role, as-at date and the recommendation for decision."""
     counted = ws.counted_reviews(quarter)
     councils = ", ".join(dict.fromkeys(counted["council"])) or "No review counts yet"
-    committee = ", ".join(committees(ws, quarter)) or "not named in the review metadata"
+    named = ", ".join(committees(ws, quarter))
+    committee = named or "the committee"
     meeting = show_date(pd.Timestamp(meeting_date)) if meeting_date else "to be set"
     as_at = quarters.long_date(quarters.end(quarter))
     rows = [
         ("Council", councils),
-        ("Committee", committee),
+        ("Committee", named or "not named in the review metadata"),
         ("Meeting date", meeting),
         ("Report of", settings()["author_role"]),
         ("Progress as at", as_at),
@@ -118,16 +119,17 @@ def milestones(review: pd.Series) -> dict[str, str]:
         verdict = "met" if months <= limit_months else "missed"
         return f"{verdict} ({show_date(pd.Timestamp(done))}, {months:.0f} months after the visit)"
 
+    plan_label = f"Action plan published (expected within {ACTION_PLAN_WITHIN} months, at most {ACTION_PLAN_AT_MOST})"
+    visit_label = f"Progress review visit (expected about {PROGRESS_REVIEW_ABOUT} months after)"
+    report_label = f"Progress review report (expected within {PROGRESS_REPORT_WITHIN} months)"
+    if review["kind"] == "progress review":
+        not_applicable = "not applicable: this review is itself a progress review"
+        return {plan_label: judge(plan, ACTION_PLAN_AT_MOST, "action plan"), visit_label: not_applicable,
+                report_label: not_applicable}
     return {
-        f"Action plan within {ACTION_PLAN_WITHIN} months (at most {ACTION_PLAN_AT_MOST})": judge(
-            plan, ACTION_PLAN_AT_MOST, "action plan"
-        ),
-        f"Progress review about {PROGRESS_REVIEW_ABOUT} months after": judge(
-            review["progress_review_visit"], PROGRESS_REVIEW_ABOUT + 2, "progress review"
-        ),
-        f"Progress review report within {PROGRESS_REPORT_WITHIN} months": judge(
-            review["progress_review_report"], PROGRESS_REPORT_WITHIN, "progress review report"
-        ),
+        plan_label: judge(plan, ACTION_PLAN_AT_MOST, "action plan"),
+        visit_label: judge(review["progress_review_visit"], PROGRESS_REVIEW_ABOUT + 2, "progress review"),
+        report_label: judge(review["progress_review_report"], PROGRESS_REPORT_WITHIN, "progress review report"),
     }
 
 
@@ -145,12 +147,16 @@ def review_summary(ws: Workspace, status: pd.DataFrame, counts: pd.DataFrame, qu
         plan_date = show_date(review["approved_on"]) or show_date(review["tracked_from"])
         out = {
             "Actions tracked": str(actions),
-            "Share complete": f"{100 * complete / actions:.0f}%" if actions else "no actions transcribed",
+            # Half up (1 of 8 is 13%), as a reader rounds, not Python's half to even.
+            "Share complete": f"{int(100 * complete / actions + 0.5)}%" if actions else "no actions transcribed",
         }
         for sid, label in labels.items():
             if sid in row.index and row[sid]:
                 out[label] = str(int(row[sid]))
-        out["Progress last reported"] = show_date(since) if pd.notna(since) else f"none since the plan ({plan_date})"
+        if not review["actions_transcribed"]:
+            out["Progress last reported"] = "no actions transcribed"
+        else:
+            out["Progress last reported"] = show_date(since) if pd.notna(since) else f"none since the plan ({plan_date})"
         out.update(milestones(pd.Series(review)))
         columns[review["title"]] = out
     table = pd.DataFrame(columns).fillna("0")
@@ -236,6 +242,9 @@ def _duration(days: float) -> str:
 
 
 def _comment(row: dict) -> str:
+    if not row["latest_comment"] and row["latest_status"]:
+        source = "The plan says" if row["latest_origin"] == PLAN else "Status reported"
+        return f"{source}: {row['latest_status']}"
     if not row["latest_comment"]:
         return "No progress reported since the plan" if row["status"] not in ("complete",) else ""
     prefix = "From the plan: " if row["latest_origin"] == PLAN else ""

@@ -489,7 +489,7 @@ def _write_outputs(target: Path, page: str, summary: dict | None) -> None:
 
     files = {target: page}
     if summary is not None:
-        files[target.with_name(SUMMARY_FILE)] = json.dumps(summary, indent=2, sort_keys=True) + "\n"
+        files[target.with_name(SUMMARY_FILE)] = json.dumps(summary, indent=2) + "\n"  # counts in display order
     try:
         write_atomically(files)
     except OSError as err:
@@ -512,6 +512,14 @@ def _keep_failed(nb, out_root: Path, slug: str) -> Path | None:
         return None
 
 
+def report_folder(quarter, review_ids: list[str] | None) -> str:
+    """ "2023-24-Q4" for every review; "2023-24-Q4--2021-finance" for a selection, so it never replaces the full report."""
+    from helpers import quarters
+
+    slug = quarters.slug(quarter)
+    return f"{slug}--{'-'.join(sorted(review_ids))}" if review_ids else slug
+
+
 async def _run_quarter_in(kernel: Kernel, label: str, job: _Job, source_nb, exporter_ready) -> Path:
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, DeadKernelError
@@ -519,7 +527,7 @@ async def _run_quarter_in(kernel: Kernel, label: str, job: _Job, source_nb, expo
     from helpers import quarters
 
     quarter = quarters.parse_quarter(label)
-    slug = quarters.slug(quarter)
+    slug = report_folder(quarter, job.review_ids)
     parameters: dict[str, Any] = {"QUARTER": label, "REVIEWS": job.review_ids}
     if job.meeting_date and "MEETING_DATE" in declared_parameters(source_nb):
         parameters["MEETING_DATE"] = job.meeting_date
@@ -541,7 +549,9 @@ async def _run_quarter_in(kernel: Kernel, label: str, job: _Job, source_nb, expo
             raise ReportFailed(f"report for {label}: the kernel stopped while running the notebook "
                                f"(out of memory?){where}") from None
         raise ReportFailed(f"report for {label} failed in {_failed_cell(nb)}{where}") from None
-    title = f"Peer review recommendations: progress report {label}"
+    from helpers.committee import report_title
+
+    title = report_title(quarter)
     target = job.out_root / slug / REPORT_FILE
     await exporter_ready
     _write_outputs(target, to_html(nb, title), summary_of(nb))
@@ -695,7 +705,7 @@ def run_quarter(quarter_label: str, review_ids: list[str] | None, notebook: Path
 
 # --- Index --------------------------------------------------------------------------------------
 
-_SLUG = re.compile(r"^(\d{4})-(\d{2})-Q([1-4])$")
+_SLUG = re.compile(r"^(\d{4})-(\d{2})-Q([1-4])(?:--([a-z0-9-]+))?$")
 
 
 def _read_summary(folder: Path) -> dict:
@@ -711,6 +721,9 @@ def _counts_text(summary: dict) -> str:
     if not isinstance(counts, dict) or not counts:
         return ""
     parts = [f"{html.escape(str(name))}: {html.escape(str(value))}" for name, value in counts.items()]
+    total = summary.get("total")
+    if isinstance(total, int):
+        parts.append(f"total {total}")
     return f'<span class="counts">{" &middot; ".join(parts)}</span>'
 
 
@@ -725,7 +738,7 @@ def write_index(out_root: Path | None = None) -> Path:
         if match and (folder / REPORT_FILE).exists():
             quarter = quarters.parse_quarter(f"{match.group(1)}/{match.group(2)} Q{match.group(3)}")
             found.append((quarter, folder))
-    found.sort(key=lambda item: item[0], reverse=True)
+    found.sort(key=lambda item: (item[0], item[1].name.count("--") == 0), reverse=True)
     summaries = {folder.name: _read_summary(folder) for _, folder in found}
     councils: list[str] = []
     for summary in summaries.values():
@@ -739,8 +752,10 @@ def write_index(out_root: Path | None = None) -> Path:
         name = html.escape(folder.name)
         extra = [f'<a href="{name}/{PDF_FILE}">PDF</a>'] if (folder / PDF_FILE).exists() else []
         counts = _counts_text(summaries[folder.name])
+        selection = folder.name.partition("--")[2]
+        which = f" (selected reviews: {html.escape(selection)})" if selection else ""
         rows.append(
-            f'<li><a href="{name}/{REPORT_FILE}">{html.escape(quarters.label(q))}</a>'
+            f'<li><a href="{name}/{REPORT_FILE}">{html.escape(quarters.label(q))}{which}</a>'
             f" &ndash; as at {html.escape(quarters.long_date(quarters.end(q)))}"
             + (f" ({', '.join(extra)})" if extra else "") + (f"<br>{counts}" if counts else "") + "</li>")
     page = f"""<!DOCTYPE html>

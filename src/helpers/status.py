@@ -71,6 +71,7 @@ class StatusTracker:
         self, actions: pd.DataFrame, reviews: pd.DataFrame, updates: pd.DataFrame, has_lead: np.ndarray | None = None
     ):
         self.actions = actions.reset_index(drop=True)
+        self._last: tuple[pd.Period, dict[str, np.ndarray]] | None = None
         keys = pd.MultiIndex.from_arrays([self.actions["review_id"], self.actions["action_ref"]])
         tracked = reviews.set_index("review_id")["tracked_from"]
         self.tracked_from = self.actions["review_id"].map(tracked).to_numpy("datetime64[ns]")
@@ -141,6 +142,14 @@ class StatusTracker:
         return self._frame(quarter, self._compute(quarter))
 
     def _compute(self, quarter: pd.Period) -> dict[str, np.ndarray]:
+        # Counts, workload and the status table of one quarter all start from the same arrays.
+        if self._last is not None and self._last[0] == quarter:
+            return self._last[1]
+        result = self._apply_rules(quarter)
+        self._last = (quarter, result)
+        return result
+
+    def _apply_rules(self, quarter: pd.Period) -> dict[str, np.ndarray]:
         end = np.datetime64(pd.Timestamp(quarters.end(quarter)), "ns")
         start = np.datetime64(pd.Timestamp(quarters.start(quarter)), "ns")
         n = int(np.searchsorted(self.update_on, end, side="right"))
@@ -248,7 +257,7 @@ def status_counts(status: pd.DataFrame, reviews: pd.DataFrame, quarter: pd.Perio
 def changes_since(
     previous: pd.DataFrame, current: pd.DataFrame, updates: pd.DataFrame, quarter: pd.Period
 ) -> dict[str, pd.DataFrame]:
-    """What changed from the previous quarter end: newly complete, newly overdue, targets revised, new comments."""
+    """What changed from the previous quarter end: newly complete, newly past target, targets revised, new comments."""
     key = ["review_id", "action_ref"]
     before = previous.set_index(key)
     now = current.set_index(key)
@@ -273,7 +282,8 @@ def changes_since(
     comments = comments[comments.set_index(key).index.isin(now.index)]
     return {
         "newly complete": newly_complete,
-        "newly overdue": newly_overdue,
+        # Overdue, or target passed with nothing reported: "past target" claims no failure.
+        "newly past target": newly_overdue,
         "targets revised": revised,
         "new progress comments": comments.reset_index(drop=True),
     }

@@ -16,14 +16,22 @@ from helpers.updates import load_updates
 
 def lead_text(action_leads: pd.DataFrame) -> pd.Series:
     """Each action's leads as a reader sees them: "A / B", or "Accountable: A; Responsible: B" by role."""
-    if action_leads.empty:
-        return pd.Series(dtype=str)
-    per_role = action_leads.groupby(["review_id", "action_ref", "role"], sort=False)["lead"].agg(" / ".join)
-    per_role = per_role.reset_index()
-    per_role["is_lead"] = per_role["role"] == "lead"
-    only_lead = per_role.groupby(["review_id", "action_ref"], sort=False)["is_lead"].transform("all")
-    per_role["text"] = per_role["lead"].where(only_lead, per_role["role"].str.capitalize() + ": " + per_role["lead"])
-    return per_role.groupby(["review_id", "action_ref"], sort=False)["text"].agg("; ".join)
+    from itertools import groupby
+
+    ordered = action_leads.sort_values(["review_id", "action_ref", "lead_position"], kind="stable")
+    rows = zip(ordered["review_id"], ordered["action_ref"], ordered["role"], ordered["lead"], strict=True)
+    text: dict[tuple[str, str], str] = {}
+    # A plain loop: one small group per action, which pandas' groupby would handle one Python call at a time.
+    for key, group in groupby(rows, key=lambda r: (r[0], r[1])):
+        by_role: dict[str, list[str]] = {}
+        for _, _, role, lead in group:
+            by_role.setdefault(role, []).append(lead)
+        if list(by_role) == ["lead"]:
+            text[key] = " / ".join(by_role["lead"])
+        else:
+            text[key] = "; ".join(f"{role.capitalize()}: {' / '.join(names)}" for role, names in by_role.items())
+    index = pd.MultiIndex.from_tuples(list(text), names=["review_id", "action_ref"]) if text else None
+    return pd.Series(list(text.values()), index=index, dtype=object)
 
 
 @dataclass
@@ -82,7 +90,12 @@ class Workspace:
         return self.tracker.status(quarter)
 
     def counts(self, quarter: pd.Period) -> pd.DataFrame:
-        return status_counts(self.status(quarter), self.reviews, quarter)
+        """Review x status counts as at the quarter end (from the status ids: no display table is built)."""
+        ids = self.tracker.status_ids(quarter)
+        counted = ids != ""
+        light = pd.DataFrame({"review_id": self.tracker.actions["review_id"].to_numpy()[counted],
+                              "status": ids[counted]})
+        return status_counts(light, self.reviews, quarter)
 
     def workload(self, quarter: pd.Period) -> pd.DataFrame:
         """Actions per lead doing the work (see leads.workload), indexed by a display name."""
