@@ -53,3 +53,34 @@ def edit_file(data: Path, name: str, old: str, new: str) -> None:
         old_sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
         new_sha = hashlib.sha256(path.read_bytes()).hexdigest()
         manifest.write_text(manifest.read_text(encoding="utf-8").replace(old_sha, new_sha), encoding="utf-8")
+
+
+HOSTILE_REC = '<script>window.__pwned = "rec"</script><img src=x onerror="window.__pwned = 1">'
+HOSTILE_COMMENT = '<script>window.__pwned = "comment"</script> Survey <b>designed</b>.'
+
+
+@pytest.fixture(scope="session")
+def hostile_report(tmp_path_factory) -> Path:
+    """A real report for 2023/24 Q4 whose data carries script and onerror payloads (made once per run)."""
+    from helpers.report import run_quarter
+
+    root = tmp_path_factory.mktemp("hostile")
+    data = root / "data"
+    shutil.copytree(PROJECT / "data", data)
+    edit_file(
+        data,
+        "raw/2021-10-05-cabinet-finance-peer-challenge-action-plan.txt",
+        "5.\tBe clear who is accountable",
+        f"5.\t{HOSTILE_REC} Be clear who is accountable",
+    )
+    (data / "updates" / "2023-24-Q4.csv").write_text(
+        "review_id,action_ref,status,comment,updated_on\n"
+        f'2021-finance,5,In progress,"{HOSTILE_COMMENT.replace(chr(34), chr(34) * 2)}",2024-03-01\n',
+        encoding="utf-8",
+    )
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PEER_REVIEW_DATA", str(data))
+        extracted = run_module("extract", data=data)
+        assert extracted.returncode == 0, extracted.stderr
+        # The PDF too, when Chromium is installed (tests/test_browser.py reads it).
+        return run_quarter("2023/24 Q4", None, out_root=root / "reports", pdf=Path("/usr/bin/chromium").exists())

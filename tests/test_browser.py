@@ -1,4 +1,5 @@
 """Open a generated report in headless Chromium: it loads cleanly, shows charts, runs no injected script."""
+
 from __future__ import annotations
 
 import shutil
@@ -6,22 +7,31 @@ from pathlib import Path
 
 import pytest
 
-from test_report import hostile_report  # noqa: F401 - shared fixture
-
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium not installed: `apt-get install chromium` (Debian) to run the browser test; "
-                    ".ci/run installs it in CI")
+        pytest.skip(
+            "Chromium not installed: `apt-get install chromium` (Debian) to run the browser test; "
+            ".ci/run installs it in CI"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         yield b
         b.close()
 
@@ -29,7 +39,9 @@ def browser():
 def test_report_opens_with_charts_and_no_console_errors_or_injected_script(browser, hostile_report: Path):
     page = browser.new_page()
     problems: list[str] = []
-    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning") else None)
+    page.on(
+        "console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning") else None
+    )
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
 
@@ -59,9 +71,11 @@ def test_report_has_no_axe_violations_at_wcag_22_aa(browser, hostile_report: Pat
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     violations = results.response["violations"]
     page.close()
-    details = [f"{v['id']} ({v['impact']}): {v['help']} - " +
-               "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"]) for n in v["nodes"][:3])
-               for v in violations]
+    details = [
+        f"{v['id']} ({v['impact']}): {v['help']} - "
+        + "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"]) for n in v["nodes"][:3])
+        for v in violations
+    ]
     assert violations == [], "\n".join(details)
 
 

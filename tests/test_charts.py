@@ -245,7 +245,10 @@ def test_status_colours_stay_apart_in_greyscale():
 def test_status_chart_title_states_the_finding():
     # Past target and not complete: overdue 3 + 1, not reported 19 + 2 = 25, of 48 + 8 = 56 transcribed.
     chart = _status_chart()
-    assert chart.title == f"25 of 56 transcribed actions are past their target date and not recorded as complete as at {AS_AT}"
+    assert (
+        chart.title
+        == f"25 of 56 transcribed actions are past their target date and not recorded as complete as at {AS_AT}"
+    )
     assert "25 of 56 transcribed actions" in " ".join(_svg_texts(chart.svg()))
 
 

@@ -1,47 +1,26 @@
 """The quarterly report runner: parameters, failures, escaping, index."""
+
 from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT, edit_file, run_module
+from conftest import PROJECT, run_module
 from helpers import config, quarters
 from helpers.report import ReportFailed, quarters_to_run, run_quarter, run_reports, write_index
-
-HOSTILE_REC = '<script>window.__pwned = "rec"</script><img src=x onerror="window.__pwned = 1">'
-HOSTILE_COMMENT = '<script>window.__pwned = "comment"</script> Survey <b>designed</b>.'
-
-
-@pytest.fixture(scope="module")
-def hostile_report(tmp_path_factory) -> Path:
-    """A real report for 2023/24 Q4 whose data carries script and onerror payloads."""
-    root = tmp_path_factory.mktemp("hostile")
-    data = root / "data"
-    shutil.copytree(PROJECT / "data", data)
-    edit_file(data, "raw/2021-10-05-cabinet-finance-peer-challenge-action-plan.txt", "5.\tBe clear who is accountable",
-              f"5.\t{HOSTILE_REC} Be clear who is accountable")
-    (data / "updates" / "2023-24-Q4.csv").write_text(
-        "review_id,action_ref,status,comment,updated_on\n"
-        f"2021-finance,5,In progress,\"{HOSTILE_COMMENT.replace(chr(34), chr(34) * 2)}\",2024-03-01\n",
-        encoding="utf-8")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("PEER_REVIEW_DATA", str(data))
-        extracted = run_module("extract", data=data)
-        assert extracted.returncode == 0, extracted.stderr
-        # The PDF too, when Chromium is installed (tests/test_browser.py reads it).
-        return run_quarter("2023/24 Q4", None, out_root=root / "reports", pdf=Path("/usr/bin/chromium").exists())
 
 
 def test_text_from_documents_and_updates_is_shown_inert(hostile_report: Path):
     page = hostile_report.read_text(encoding="utf-8")
     assert "<script" not in page.lower()  # no script element at all, ours or injected
     assert "<img src=x" not in page
-    assert "&lt;script&gt;window.__pwned = &quot;rec&quot;&lt;/script&gt;" in page or \
-        "&lt;script&gt;window.__pwned = \"rec\"&lt;/script&gt;" in page
+    assert (
+        "&lt;script&gt;window.__pwned = &quot;rec&quot;&lt;/script&gt;" in page
+        or '&lt;script&gt;window.__pwned = "rec"&lt;/script&gt;' in page
+    )
     assert "&lt;img src=x onerror=" in page
     assert "&lt;b&gt;designed&lt;/b&gt;" in page  # progress comments are text too
     assert "Content-Security-Policy" in page
@@ -53,9 +32,10 @@ def test_report_is_self_contained_with_title_and_as_at_date(hostile_report: Path
     assert "as at 31 March 2024" in page
     assert page.count('src="data:image/svg+xml;base64,') >= 3  # status, themes, workload charts
     import re
+
     external = re.findall(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//|url\(\s*["']?(?:https?:)?//|@import""", page)
     assert external == []  # opens offline: nothing fetched from the network
-    assert "from helpers import" not in page and "class=\"jp-CodeMirrorEditor" not in page  # no code
+    assert "from helpers import" not in page and 'class="jp-CodeMirrorEditor' not in page  # no code
     assert "0 of 9 recommendations transcribed" in page
     assert "No progress reported since the plan" in page  # missing data said plainly
 
@@ -67,8 +47,17 @@ def test_report_failure_keeps_the_notebook_names_the_cell_and_leaves_earlier_rep
     previous.write_text("earlier report", encoding="utf-8")
     broken = tmp_path / "broken.ipynb"
     nb = json.loads(config.REPORT_NOTEBOOK.read_text(encoding="utf-8"))
-    nb["cells"].insert(3, {"cell_type": "code", "id": "broken", "metadata": {}, "execution_count": None, "outputs": [],
-                           "source": "raise ValueError('the update log is unreadable')"})
+    nb["cells"].insert(
+        3,
+        {
+            "cell_type": "code",
+            "id": "broken",
+            "metadata": {},
+            "execution_count": None,
+            "outputs": [],
+            "source": "raise ValueError('the update log is unreadable')",
+        },
+    )
     broken.write_text(json.dumps(nb), encoding="utf-8")
 
     with pytest.raises(ReportFailed) as err:
@@ -81,15 +70,18 @@ def test_report_failure_keeps_the_notebook_names_the_cell_and_leaves_earlier_rep
     assert sorted(p.name for p in previous.parent.iterdir()) == ["report.html"]
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--quarter", "2023/24 Q5"], "quarter '2023/24 Q5' is not like '2023/24 Q4'"),
-    (["--quarter", "Q4"], "is not like '2023/24 Q4'"),
-    (["--reviews", "2021-finance", "2020-budget"], "unknown review id(s) 2020-budget"),
-    (["--jobs", "0"], "--jobs must be between 1 and 32"),
-    (["--all", "--jobs", "33"], "--jobs must be between 1 and 32"),
-    (["--quarter", "2023/24 Q4", "--meeting-date", "14/05/2024"], "meeting date '14/05/2024' is not a date"),
-    (["--from-env", "--reviews", "2021-finance"], "--from-env reads REVIEWS and MEETING_DATE"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--quarter", "2023/24 Q5"], "quarter '2023/24 Q5' is not like '2023/24 Q4'"),
+        (["--quarter", "Q4"], "is not like '2023/24 Q4'"),
+        (["--reviews", "2021-finance", "2020-budget"], "unknown review id(s) 2020-budget"),
+        (["--jobs", "0"], "--jobs must be between 1 and 32"),
+        (["--all", "--jobs", "33"], "--jobs must be between 1 and 32"),
+        (["--quarter", "2023/24 Q4", "--meeting-date", "14/05/2024"], "meeting date '14/05/2024' is not a date"),
+        (["--from-env", "--reviews", "2021-finance"], "--from-env reads REVIEWS and MEETING_DATE"),
+    ],
+)
 def test_bad_parameters_stop_before_any_notebook_runs(tmp_path: Path, monkeypatch, args, message):
     monkeypatch.setenv("PEER_REVIEW_REPORTS", str(tmp_path / "reports"))
     result = run_module("report", *args)
@@ -121,6 +113,7 @@ def test_index_lists_reports_newest_first(tmp_path: Path):
 
 # --- What the HTML leaves out, and what it adds -------------------------------------------------
 
+
 def test_parameter_cells_leave_no_trace_and_nothing_is_a_needless_tab_stop(hostile_report: Path):
     page = hostile_report.read_text(encoding="utf-8")
     assert "QUARTER" not in page and "REVIEWS" not in page and "# Parameters" not in page
@@ -128,6 +121,7 @@ def test_parameter_cells_leave_no_trace_and_nothing_is_a_needless_tab_stop(hosti
     assert 'class="anchor-link"' not in page and "\u00b6</a>" not in page
     assert page.count('class="jp-Cell ') == page.count("jp-OutputArea-output") or "jp-Cell" in page
     import re
+
     empty_outputs = re.findall(r'<div class="jp-OutputArea jp-Cell-outputArea">\s*</div>', page)
     assert empty_outputs == []
 
@@ -151,6 +145,7 @@ def test_contents_list_links_every_h2_after_the_title(hostile_report: Path):
 
 # --- Kernel reuse: a quarter's report does not depend on what ran before it -------------------
 
+
 def test_a_quarter_is_byte_identical_alone_or_after_others_in_a_reused_kernel(tmp_path: Path):
     alone = run_reports(["2023/24 Q4"], None, jobs=1, out_root=tmp_path / "alone")
     after = run_reports(["2021/22 Q3", "2022/23 Q4", "2023/24 Q4"], None, jobs=1, out_root=tmp_path / "after")
@@ -162,6 +157,7 @@ def test_a_quarter_is_byte_identical_alone_or_after_others_in_a_reused_kernel(tm
 
 
 # --- Summary for the index, and MEETING_DATE only for notebooks that declare it -----------------
+
 
 def test_summary_json_feeds_the_index_and_the_meeting_date_reaches_the_report(tmp_path: Path):
     out = tmp_path / "reports"
@@ -189,6 +185,7 @@ def test_index_without_summaries_names_no_council(tmp_path: Path):
 
 
 # --- Machinery failures: one line, exit 1 --------------------------------------------------------
+
 
 def test_a_kernel_that_cannot_start_gives_one_line_and_exit_1(tmp_path: Path, monkeypatch):
     fake = tmp_path / "fake"
@@ -228,21 +225,27 @@ def test_from_env_reads_quarter_and_reviews(tmp_path: Path, monkeypatch):
 
 # --- Interrupting a backfill -------------------------------------------------------------------
 
+
 def test_sigterm_stops_a_backfill_cleanly(tmp_path: Path):
     import os
     import signal
     import subprocess
     import sys
-    import time
-
     import tempfile
+    import time
 
     reports, runtime = tmp_path / "reports", tmp_path / "runtime"
     tmp = Path(tempfile.mkdtemp(prefix="sigterm-", dir="/tmp"))  # short: kernel and browser sockets live here
     runtime.mkdir()
     env = dict(os.environ, PEER_REVIEW_REPORTS=str(reports), TMPDIR=str(tmp), JUPYTER_RUNTIME_DIR=str(runtime))
-    proc = subprocess.Popen([sys.executable, "-m", "helpers.report", "--all", "--jobs", "2"], cwd=PROJECT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "helpers.report", "--all", "--jobs", "2"],
+        cwd=PROJECT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 180
         while not list(reports.glob("*/report.html")) and time.monotonic() < deadline and proc.poll() is None:
@@ -258,8 +261,9 @@ def test_sigterm_stops_a_backfill_cleanly(tmp_path: Path):
     assert proc.returncode != 0 and "interrupted" in stderr, stderr
     assert stopped_in < 10, stopped_in
     time.sleep(0.5)
-    leftovers = [subprocess.run(["pgrep", "-f", str(d)], capture_output=True, text=True).stdout.split()
-                 for d in (tmp_path, tmp)]
+    leftovers = [
+        subprocess.run(["pgrep", "-f", str(d)], capture_output=True, text=True).stdout.split() for d in (tmp_path, tmp)
+    ]
     assert leftovers == [[], []], "kernels or browsers still running"
     assert list(tmp.iterdir()) == [] and list(runtime.rglob("*.json")) == []
     tmp.rmdir()

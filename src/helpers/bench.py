@@ -6,6 +6,7 @@
 Prints a table and writes benchmarks/results.json. Targets live here and in
 the README, never in timed tests.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,15 +24,15 @@ from typing import Any
 from helpers import config, quarters
 
 TARGETS = {
-    "report_over_floor": 1.5,          # one quarter's report <= 1.5x the kernel + imports floor (in-process)
+    "report_over_floor": 1.5,  # one quarter's report <= 1.5x the kernel + imports floor (in-process)
     "process_over_floor_process": 1.5,  # `python -m helpers.report --quarter ... --no-pdf` <= 1.5x a floor process
-    "backfill_over_one_quarter": 4.0,   # every quarter, 2 jobs (HTML + PDF) <= 4x one quarter's whole process
+    "backfill_over_one_quarter": 4.0,  # every quarter, 2 jobs (HTML + PDF) <= 4x one quarter's whole process
     "backfill_jobs2_over_jobs1": 0.65,  # two jobs take <= 0.65x one job's time
-    "report_html_kib": 300.0,           # 2023/24 Q4's report.html
+    "report_html_kib": 300.0,  # 2023/24 Q4's report.html
     "status_all_quarters_s_at_300": 3.0,
     "recurring_search_s_at_300": 10.0,
     "peak_memory_mib_at_300": 1024.0,
-    "growth_100_to_300": 3.3,           # time from 100 to 300 councils grows <= 3.3x
+    "growth_100_to_300": 3.3,  # time from 100 to 300 councils grows <= 3.3x
 }
 
 
@@ -46,13 +47,28 @@ def best_of(fn: Callable[[], Any], repeat: int) -> float:
 
 
 def machine() -> dict[str, Any]:
-    mem_kib = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                    if line.startswith("MemTotal")), 0) if Path("/proc/meminfo").exists() else 0
-    return {"cores": os.cpu_count(), "memory_gib": round(mem_kib / 1024 ** 2, 1), "python": platform.python_version(),
-            "platform": platform.platform()}
+    mem_kib = (
+        next(
+            (
+                int(line.split()[1])
+                for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal")
+            ),
+            0,
+        )
+        if Path("/proc/meminfo").exists()
+        else 0
+    )
+    return {
+        "cores": os.cpu_count(),
+        "memory_gib": round(mem_kib / 1024**2, 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
 
 
 # --- Report against its floor -------------------------------------------------------
+
 
 def kernel_floor() -> None:
     """Start a Jupyter kernel, import pandas, matplotlib and seaborn, and shut it down."""
@@ -65,8 +81,9 @@ def kernel_floor() -> None:
         client.start_channels()
         try:
             client.wait_for_ready(timeout=60)
-            reply = client.execute_interactive("import pandas, matplotlib, seaborn", timeout=120,
-                                               output_hook=lambda msg: None)
+            reply = client.execute_interactive(
+                "import pandas, matplotlib, seaborn", timeout=120, output_hook=lambda msg: None
+            )
             if reply["content"]["status"] != "ok":
                 raise RuntimeError("the floor's imports failed in the kernel")
         finally:
@@ -105,11 +122,16 @@ def whole_process(repeat: int, reports_dir: Path) -> dict[str, Any]:
     med = {k: statistics.median(v) for k, v in runs.items()}
     html = reports_dir / "2023-24-Q4" / "report.html"
     pdf = html.with_name("report.pdf")
-    return {"process_floor_s": med["floor"], "process_report_s": med["html"], "process_report_pdf_s": med["html_pdf"],
-            "process_over_floor_process": med["html"] / med["floor"],
-            "process_pdf_over_floor_process": med["html_pdf"] / med["floor"],
-            "process_runs_s": runs, "report_html_kib": html.stat().st_size / 1024,
-            "report_pdf_kib": pdf.stat().st_size / 1024 if pdf.exists() else None}
+    return {
+        "process_floor_s": med["floor"],
+        "process_report_s": med["html"],
+        "process_report_pdf_s": med["html_pdf"],
+        "process_over_floor_process": med["html"] / med["floor"],
+        "process_pdf_over_floor_process": med["html_pdf"] / med["floor"],
+        "process_runs_s": runs,
+        "report_html_kib": html.stat().st_size / 1024,
+        "report_pdf_kib": pdf.stat().st_size / 1024 if pdf.exists() else None,
+    }
 
 
 def report_benchmarks(backfill_quarters: int | None, repeat: int) -> dict[str, Any]:
@@ -133,7 +155,7 @@ def report_benchmarks(backfill_quarters: int | None, repeat: int) -> dict[str, A
             outcomes = run_reports(labels, None, jobs=jobs, out_root=Path(tmp))
             out[f"backfill_jobs{jobs}_s"] = time.perf_counter() - start
             if any(o.error for o in outcomes):
-                raise RuntimeError(f"backfill failed: {[o.error for o in outcomes if o.error][0]}")
+                raise RuntimeError(f"backfill failed: {next(o.error for o in outcomes if o.error)}")
     out["backfill_jobs2_over_jobs1"] = out["backfill_jobs2_s"] / out["backfill_jobs1_s"]
     # As a user meets it: the backfill command, 2 jobs, HTML + PDF, against one quarter's command.
     with tempfile.TemporaryDirectory() as tmp:
@@ -150,6 +172,7 @@ def report_benchmarks(backfill_quarters: int | None, repeat: int) -> dict[str, A
 
 
 # --- National scale -----------------------------------------------------------------
+
 
 def _max_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -181,8 +204,9 @@ def scale_run(councils: int, data_dir: str) -> dict[str, Any]:
     # The real loader: processed tables (pandera-checked), plan statements and every update file.
     ws, load_s, load_mib = _stage(workspace.load_workspace)
     recs, reviews, updates = ws.recommendations, ws.reviews, ws.updates
-    span = quarters.quarters_between(quarters.quarter_of(updates["updated_on"].min()),
-                                     quarters.quarter_of(updates["updated_on"].max()))
+    span = quarters.quarters_between(
+        quarters.quarter_of(updates["updated_on"].min()), quarters.quarter_of(updates["updated_on"].max())
+    )
 
     def all_quarters():
         # What a backfill needs per quarter: every action's status (as the report tables use it) and workload.
@@ -194,11 +218,19 @@ def scale_run(councils: int, data_dir: str) -> dict[str, Any]:
     council = recs["review_id"].map(reviews.set_index("review_id")["council"])
     pairs, recurring_s, recurring_mib = _stage(lambda: recurring_pairs(recs, within=council))
     return {
-        "councils": councils, "reviews": len(reviews), "recommendations": len(recs), "actions": len(ws.actions),
+        "councils": councils,
+        "reviews": len(reviews),
+        "recommendations": len(recs),
+        "actions": len(ws.actions),
         "updates": len(updates),
-        "quarters": len(span), "pairs": len(pairs),
-        "load_validate_s": load_s, "status_workload_all_quarters_s": status_s, "recurring_search_s": recurring_s,
-        "rss_after_generate_mib": baseline, "rss_after_load_mib": load_mib, "rss_after_status_mib": status_mib,
+        "quarters": len(span),
+        "pairs": len(pairs),
+        "load_validate_s": load_s,
+        "status_workload_all_quarters_s": status_s,
+        "recurring_search_s": recurring_s,
+        "rss_after_generate_mib": baseline,
+        "rss_after_load_mib": load_mib,
+        "rss_after_status_mib": status_mib,
         "max_rss_mib": recurring_mib,
     }
 
@@ -214,26 +246,46 @@ def scale_benchmarks(sizes: list[int]) -> list[dict[str, Any]]:
 
 # --- Verdicts and output --------------------------------------------------------------
 
+
 def verdicts(report: dict[str, Any] | None, scale: list[dict[str, Any]]) -> list[dict[str, Any]]:
     rows = []
 
     def add(name: str, measured: float | None, target: float, unit: str) -> None:
         if measured is not None:
-            rows.append({"measure": name, "measured": round(measured, 3), "target": target, "unit": unit,
-                         "met": measured <= target})
+            rows.append(
+                {
+                    "measure": name,
+                    "measured": round(measured, 3),
+                    "target": target,
+                    "unit": unit,
+                    "met": measured <= target,
+                }
+            )
 
     if report:
         add("report / floor", report["report_over_floor"], TARGETS["report_over_floor"], "x")
-        add("report process (HTML) / floor process", report["process_over_floor_process"],
-            TARGETS["process_over_floor_process"], "x")
-        add("backfill, 2 jobs, HTML + PDF / one quarter's process", report["backfill_over_one_quarter"],
-            TARGETS["backfill_over_one_quarter"], "x")
+        add(
+            "report process (HTML) / floor process",
+            report["process_over_floor_process"],
+            TARGETS["process_over_floor_process"],
+            "x",
+        )
+        add(
+            "backfill, 2 jobs, HTML + PDF / one quarter's process",
+            report["backfill_over_one_quarter"],
+            TARGETS["backfill_over_one_quarter"],
+            "x",
+        )
         add("report.html size, 2023/24 Q4", report["report_html_kib"], TARGETS["report_html_kib"], "KiB")
         add("backfill 2 jobs / 1 job", report["backfill_jobs2_over_jobs1"], TARGETS["backfill_jobs2_over_jobs1"], "x")
     at = {r["councils"]: r for r in scale}
     if 300 in at:
-        add("status + workload, all quarters, 300 councils", at[300]["status_workload_all_quarters_s"],
-            TARGETS["status_all_quarters_s_at_300"], "s")
+        add(
+            "status + workload, all quarters, 300 councils",
+            at[300]["status_workload_all_quarters_s"],
+            TARGETS["status_all_quarters_s_at_300"],
+            "s",
+        )
         add("recurring search, 300 councils", at[300]["recurring_search_s"], TARGETS["recurring_search_s_at_300"], "s")
         add("peak memory (max RSS), 300 councils", at[300]["max_rss_mib"], TARGETS["peak_memory_mib_at_300"], "MiB")
     if 100 in at and 300 in at:
@@ -248,30 +300,43 @@ def print_table(results: dict[str, Any]) -> None:
     if results.get("report"):
         r = results["report"]
         print(f"Extraction of all reviews: {r['extraction_s']:.2f} s")
-        print(f"Floor (kernel + pandas/matplotlib/seaborn): {r['floor_s']:.2f} s; "
-              f"one quarter's report: {r['report_quarter_s']:.2f} s")
-        print(f"Whole process (medians, interleaved): floor {r['process_floor_s']:.2f} s; report HTML "
-              f"{r['process_report_s']:.2f} s; HTML + PDF {r['process_report_pdf_s']:.2f} s")
-        print(f"Backfill of {r['backfill_quarters']} quarters: {r['backfill_jobs1_s']:.1f} s with 1 job, "
-              f"{r['backfill_jobs2_s']:.1f} s with 2 jobs (HTML); {r['backfill_process_s']:.1f} s as a command "
-              f"with 2 jobs, HTML + PDF")
+        print(
+            f"Floor (kernel + pandas/matplotlib/seaborn): {r['floor_s']:.2f} s; "
+            f"one quarter's report: {r['report_quarter_s']:.2f} s"
+        )
+        print(
+            f"Whole process (medians, interleaved): floor {r['process_floor_s']:.2f} s; report HTML "
+            f"{r['process_report_s']:.2f} s; HTML + PDF {r['process_report_pdf_s']:.2f} s"
+        )
+        print(
+            f"Backfill of {r['backfill_quarters']} quarters: {r['backfill_jobs1_s']:.1f} s with 1 job, "
+            f"{r['backfill_jobs2_s']:.1f} s with 2 jobs (HTML); {r['backfill_process_s']:.1f} s as a command "
+            f"with 2 jobs, HTML + PDF"
+        )
         print(f"report.html for 2023/24 Q4: {r['report_html_kib']:.0f} KiB")
     if results["scale"]:
-        print(f"\n{'councils':>8} {'recs':>7} {'updates':>8} {'load s':>7} {'status s':>8} {'recur s':>7} "
-              f"{'peak RSS MiB':>13}")
+        print(
+            f"\n{'councils':>8} {'recs':>7} {'updates':>8} {'load s':>7} {'status s':>8} {'recur s':>7} "
+            f"{'peak RSS MiB':>13}"
+        )
         for s in results["scale"]:
-            print(f"{s['councils']:>8} {s['recommendations']:>7} {s['updates']:>8} {s['load_validate_s']:>7.2f} "
-                  f"{s['status_workload_all_quarters_s']:>8.2f} {s['recurring_search_s']:>7.2f} "
-                  f"{s['max_rss_mib']:>13.0f}")
+            print(
+                f"{s['councils']:>8} {s['recommendations']:>7} {s['updates']:>8} {s['load_validate_s']:>7.2f} "
+                f"{s['status_workload_all_quarters_s']:>8.2f} {s['recurring_search_s']:>7.2f} "
+                f"{s['max_rss_mib']:>13.0f}"
+            )
     print(f"\n{'measure':<58} {'measured':>9} {'target':>7}  met")
     for v in results["verdicts"]:
-        print(f"{v['measure']:<58} {v['measured']:>8.2f}{v['unit']:<1} {v['target']:>6}{v['unit']:<1}  "
-              f"{'yes' if v['met'] else 'NO'}")
+        print(
+            f"{v['measure']:<58} {v['measured']:>8.2f}{v['unit']:<1} {v['target']:>6}{v['unit']:<1}  "
+            f"{'yes' if v['met'] else 'NO'}"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m helpers.bench", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m helpers.bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--smoke", action="store_true", help="smallest sizes: checks the benchmark runs, not speed")
     parser.add_argument("--councils", type=int, nargs="+", help="synthetic corpus sizes (default 30 100 300)")
     parser.add_argument("--backfill-quarters", type=int, help="backfill only the latest N quarters (default all)")
@@ -283,8 +348,15 @@ def main(argv: list[str] | None = None) -> int:
     backfill = args.backfill_quarters or (2 if args.smoke else None)
     report = None if args.skip_report else report_benchmarks(backfill, repeat)
     scale = scale_benchmarks(sizes)
-    results = {"when": time.strftime("%Y-%m-%d %H:%M"), "machine": machine(), "smoke": args.smoke,
-               "targets": TARGETS, "report": report, "scale": scale, "verdicts": verdicts(report, scale)}
+    results = {
+        "when": time.strftime("%Y-%m-%d %H:%M"),
+        "machine": machine(),
+        "smoke": args.smoke,
+        "targets": TARGETS,
+        "report": report,
+        "scale": scale,
+        "verdicts": verdicts(report, scale),
+    }
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print_table(results)

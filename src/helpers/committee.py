@@ -124,8 +124,11 @@ def milestones(review: pd.Series) -> dict[str, str]:
     report_label = f"Progress review report (expected within {PROGRESS_REPORT_WITHIN} months)"
     if review["kind"] == "progress review":
         not_applicable = "not applicable: this review is itself a progress review"
-        return {plan_label: judge(plan, ACTION_PLAN_AT_MOST, "action plan"), visit_label: not_applicable,
-                report_label: not_applicable}
+        return {
+            plan_label: judge(plan, ACTION_PLAN_AT_MOST, "action plan"),
+            visit_label: not_applicable,
+            report_label: not_applicable,
+        }
     return {
         plan_label: judge(plan, ACTION_PLAN_AT_MOST, "action plan"),
         visit_label: judge(review["progress_review_visit"], PROGRESS_REVIEW_ABOUT + 2, "progress review"),
@@ -156,7 +159,9 @@ def review_summary(ws: Workspace, status: pd.DataFrame, counts: pd.DataFrame, qu
         if not review["actions_transcribed"]:
             out["Progress last reported"] = "no actions transcribed"
         else:
-            out["Progress last reported"] = show_date(since) if pd.notna(since) else f"none since the plan ({plan_date})"
+            out["Progress last reported"] = (
+                show_date(since) if pd.notna(since) else f"none since the plan ({plan_date})"
+            )
         out.update(milestones(pd.Series(review)))
         columns[review["title"]] = out
     table = pd.DataFrame(columns).fillna("0")

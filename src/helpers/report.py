@@ -15,11 +15,13 @@ quarter's report, newest first. Ctrl-C or SIGTERM stops a run within seconds:
 kernels are shut down, nothing half-written is left, and the index lists the
 reports that finished.
 """
+
 from __future__ import annotations
 
 import argparse
 import ast
 import asyncio
+import contextlib
 import copy
 import csv
 import datetime as dt
@@ -50,8 +52,15 @@ FAILED = "_failed"
 KERNEL_NAME = "python3"
 MAX_JOBS = 32
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 # Cells that never reach the committee's HTML: parameters are machinery, the summary is data for the index.
 HIDDEN_TAGS = {"parameters", "injected-parameters"}
 SUMMARY_TAG = "summary"
@@ -84,6 +93,7 @@ def _skip_slow_optional_imports() -> None:
 
 # --- Choosing quarters (no pandera, no table validation: the notebook does that) -------------
 
+
 def _approval_dates() -> dict[str, dt.date]:
     """review_id -> the day its actions are tracked from (plan approval, where known), from reviews.csv."""
     path = config.processed_dir() / "reviews.csv"
@@ -102,8 +112,10 @@ def check_reviews(review_ids: list[str] | None) -> dict[str, dt.date]:
     known = _approval_dates()
     unknown = [i for i in review_ids or [] if i not in known]
     if unknown:
-        raise InputError(f"unknown review id(s) {', '.join(unknown)}; known: {', '.join(known)}",
-                         config.processed_dir() / "reviews.csv")
+        raise InputError(
+            f"unknown review id(s) {', '.join(unknown)}; known: {', '.join(known)}",
+            config.processed_dir() / "reviews.csv",
+        )
     return {i: d for i, d in known.items() if not review_ids or i in review_ids}
 
 
@@ -114,8 +126,13 @@ def first_quarter(review_ids: list[str] | None = None):
     return quarters.quarter_of(min(check_reviews(review_ids).values()))
 
 
-def quarters_to_run(quarter: str | None, run_all: bool, review_ids: list[str] | None,
-                    today: dt.date | None = None, forecast: bool = False) -> list:
+def quarters_to_run(
+    quarter: str | None,
+    run_all: bool,
+    review_ids: list[str] | None,
+    today: dt.date | None = None,
+    forecast: bool = False,
+) -> list:
     """The quarters a command asks for, checked before any notebook starts: none after the latest
     completed quarter (unless a forecast) and none before the first quarter with a plan."""
     from helpers import quarters
@@ -138,12 +155,14 @@ def check_inputs(review_ids: list[str] | None) -> None:
     vocabulary.vocabulary()
     committee.settings()
     ws = workspace.load_workspace(review_ids)  # processed tables and every update file
-    themes.load_overrides(set(zip(ws.recommendations["review_id"], ws.recommendations["rec_ref"], strict=True)),
-                          set(check_reviews(None)))
+    themes.load_overrides(
+        set(zip(ws.recommendations["review_id"], ws.recommendations["rec_ref"], strict=True)), set(check_reviews(None))
+    )
     ws.themes_long()  # the taxonomy, and recorded themes
 
 
 # --- The notebook and its parameters -------------------------------------------------------
+
 
 def declared_parameters(notebook: dict) -> set[str]:
     """Names assigned in the cell tagged `parameters`."""
@@ -154,9 +173,13 @@ def declared_parameters(notebook: dict) -> set[str]:
                 tree = ast.parse(source)
             except SyntaxError:
                 return set()
-            return {t.id for node in ast.walk(tree) if isinstance(node, (ast.Assign, ast.AnnAssign))
-                    for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
-                    if isinstance(t, ast.Name)}
+            return {
+                t.id
+                for node in ast.walk(tree)
+                if isinstance(node, (ast.Assign, ast.AnnAssign))
+                for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
+                if isinstance(t, ast.Name)
+            }
     return set()
 
 
@@ -169,8 +192,7 @@ def parameterised(notebook, parameters: dict[str, Any]):
     source = "# Parameters\n" + "".join(f"{name} = {value!r}\n" for name, value in parameters.items())
     cell = nbformat.v4.new_code_cell(source, metadata={"tags": ["injected-parameters"]})
     cell.id = "injected-parameters"
-    where = next((i + 1 for i, c in enumerate(nb.cells)
-                  if "parameters" in c.get("metadata", {}).get("tags", [])), 0)
+    where = next((i + 1 for i, c in enumerate(nb.cells) if "parameters" in c.get("metadata", {}).get("tags", [])), 0)
     nb.cells.insert(where, cell)
     return nb
 
@@ -209,9 +231,14 @@ def _exporter():
     if _EXPORTER is None:
         from nbconvert import HTMLExporter
 
-        _EXPORTER = HTMLExporter(template_name="committee", extra_template_basedirs=[str(TEMPLATES)],
-                                 exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
-                                 embed_images=True)
+        _EXPORTER = HTMLExporter(
+            template_name="committee",
+            extra_template_basedirs=[str(TEMPLATES)],
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+            embed_images=True,
+        )
     return _EXPORTER
 
 
@@ -227,9 +254,12 @@ def to_html(notebook, title: str) -> str:
         if cell.cell_type == "code":
             if SUMMARY_TAG in tags:
                 continue
-            cell.outputs = [o for o in cell.get("outputs", [])
-                            if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
-                            and o.get("output_type") != "error"]
+            cell.outputs = [
+                o
+                for o in cell.get("outputs", [])
+                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+                and o.get("output_type") != "error"
+            ]
             if not cell.outputs:
                 continue  # a cell with nothing to show would leave an empty block
         kept.append(cell)
@@ -334,8 +364,12 @@ class Kernel:
 
     async def ensure_started(self) -> None:
         """Wait for the kernel; start it again if it died (a failed start stays failed)."""
-        if self._started is not None and self._started.done() and self._started.exception() is None \
-                and not await self.alive():
+        if (
+            self._started is not None
+            and self._started.done()
+            and self._started.exception() is None
+            and not await self.alive()
+        ):
             self._started = None
         self.begin()
         await self._started
@@ -349,8 +383,9 @@ class Kernel:
         # path has at most 107 bytes: under a very long TMPDIR, fall back to TCP on localhost.
         ipc = self.workdir / "ipc"
         transport = {"transport": "ipc", "ip": str(ipc)} if len(str(ipc).encode()) <= 96 else {"ip": "127.0.0.1"}
-        self.km = AsyncKernelManager(kernel_name=self.kernel_name, connection_file=str(self.workdir / "kernel.json"),
-                                     **transport)
+        self.km = AsyncKernelManager(
+            kernel_name=self.kernel_name, connection_file=str(self.workdir / "kernel.json"), **transport
+        )
         try:
             # Shielded: a launch cancelled half-way would leave a kernel nobody knows about.
             self._launch = asyncio.ensure_future(self.km.start_kernel(cwd=str(self.cwd)))
@@ -359,7 +394,7 @@ class Kernel:
             self.kc.start_channels()
             await self.kc.wait_for_ready(timeout=120)
             await self.run(_WARM_UP)
-        except Exception as err:  # noqa: BLE001 - any failure here is the machinery's, not the report's
+        except Exception as err:
             await self.shutdown()
             raise KernelFailed(
                 f"could not start the Jupyter kernel '{self.kernel_name}' ({type(err).__name__}: "
@@ -368,8 +403,9 @@ class Kernel:
             ) from None
 
     async def run(self, code: str) -> None:
-        reply = await self.kc.execute_interactive(code, silent=True, store_history=False, timeout=300,
-                                                  output_hook=lambda msg: None)
+        reply = await self.kc.execute_interactive(
+            code, silent=True, store_history=False, timeout=300, output_hook=lambda msg: None
+        )
         if reply["content"]["status"] != "ok":
             raise RuntimeError(f"{reply['content'].get('ename')}: {reply['content'].get('evalue')}")
 
@@ -385,19 +421,15 @@ class Kernel:
         starting = self._started is not None and self._started is not asyncio.current_task()
         if starting and not self._started.done():
             self._started.cancel()
-            try:
+            with contextlib.suppress(BaseException):
                 await self._started
-            except BaseException:  # noqa: BLE001 - cancelled or failed: either way, clean up below
-                pass
         if self._launch is not None and not self._launch.done():
             await asyncio.wait([self._launch], timeout=30)  # then it has a process to stop
         if self.kc is not None:
             self.kc.stop_channels()
         if self.km is not None and self.km.has_kernel:
-            try:
+            with contextlib.suppress(Exception):
                 await self.km.shutdown_kernel(now=True)
-            except Exception:  # noqa: BLE001 - already gone
-                pass
         if self.km is not None:
             await self.km.cleanup_resources()
         self.km = self.kc = None
@@ -405,10 +437,14 @@ class Kernel:
 
 # --- PDF ----------------------------------------------------------------------------------------
 
-_HEADER = ('<div style="font-size:8px;width:100%;margin:0 14mm;color:#444;font-family:sans-serif">'
-           '<span class="title"></span></div>')
-_FOOTER = ('<div style="font-size:8px;width:100%;margin:0 14mm;text-align:right;color:#444;font-family:sans-serif">'
-           'Page <span class="pageNumber"></span> of <span class="totalPages"></span></div>')
+_HEADER = (
+    '<div style="font-size:8px;width:100%;margin:0 14mm;color:#444;font-family:sans-serif">'
+    '<span class="title"></span></div>'
+)
+_FOOTER = (
+    '<div style="font-size:8px;width:100%;margin:0 14mm;text-align:right;color:#444;font-family:sans-serif">'
+    'Page <span class="pageNumber"></span> of <span class="totalPages"></span></div>'
+)
 
 
 class Printer:
@@ -427,7 +463,7 @@ class Printer:
 
             self._pw = await async_playwright().start()
             self.browser = await self._pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        except Exception as err:  # noqa: BLE001 - the PDF is optional; the HTML is the report
+        except Exception as err:
             self.available = False
             self.warn(f"PDF skipped: Chromium did not start ({type(err).__name__}: {str(err).splitlines()[0]})")
             await self.close()
@@ -442,23 +478,28 @@ class Printer:
         try:
             page = await self.browser.new_page()
             await page.goto(html_path.as_uri())
-            await page.pdf(path=tmp, format="A4", print_background=True, prefer_css_page_size=True,
-                           display_header_footer=True, header_template=_HEADER, footer_template=_FOOTER,
-                           margin={"top": "18mm", "bottom": "18mm", "left": "14mm", "right": "14mm"})
+            await page.pdf(
+                path=tmp,
+                format="A4",
+                print_background=True,
+                prefer_css_page_size=True,
+                display_header_footer=True,
+                header_template=_HEADER,
+                footer_template=_FOOTER,
+                margin={"top": "18mm", "bottom": "18mm", "left": "14mm", "right": "14mm"},
+            )
             os.chmod(tmp, 0o644)
             os.replace(tmp, target)
             return target
-        except Exception as err:  # noqa: BLE001
+        except Exception as err:
             self.warn(f"PDF for {config.relative(html_path.parent)} not written ({type(err).__name__})")
             target.unlink(missing_ok=True)  # never leave a PDF of an older report beside a new HTML
             return None
         finally:
             Path(tmp).unlink(missing_ok=True)  # first: closing the page can itself be interrupted
             if page is not None:
-                try:
+                with contextlib.suppress(Exception):
                     await page.close()
-                except Exception:  # noqa: BLE001 - the browser is going away
-                    pass
 
     async def close(self) -> None:
         for closing in (self.browser, self._pw):
@@ -467,12 +508,13 @@ class Printer:
                     await closing.stop()
                 elif closing is not None:
                     await closing.close()
-            except Exception:  # noqa: BLE001 - already gone (e.g. Ctrl-C reached the driver too)
+            except Exception:  # noqa: S110 - the browser is going away either way
                 pass
         self.browser = self._pw = None
 
 
 # --- Running quarters ---------------------------------------------------------------------------
+
 
 @dataclass
 class _Job:
@@ -493,8 +535,9 @@ def _write_outputs(target: Path, page: str, summary: dict | None) -> None:
     try:
         write_atomically(files)
     except OSError as err:
-        raise InputError(f"cannot write the report ({err.strerror}); check that the folder is writable",
-                         target.parent) from None
+        raise InputError(
+            f"cannot write the report ({err.strerror}); check that the folder is writable", target.parent
+        ) from None
     if summary is None:
         target.with_name(SUMMARY_FILE).unlink(missing_ok=True)
 
@@ -513,7 +556,7 @@ def _keep_failed(nb, out_root: Path, slug: str) -> Path | None:
 
 
 def report_folder(quarter, review_ids: list[str] | None) -> str:
-    """ "2023-24-Q4" for every review; "2023-24-Q4--2021-finance" for a selection, so it never replaces the full report."""
+    """ "2023-24-Q4" for every review; "2023-24-Q4--2021-finance" for a selection (never over the full report)."""
     from helpers import quarters
 
     slug = quarters.slug(quarter)
@@ -533,8 +576,15 @@ async def _run_quarter_in(kernel: Kernel, label: str, job: _Job, source_nb, expo
         parameters["MEETING_DATE"] = job.meeting_date
     nb = parameterised(source_nb, parameters)
     await kernel.reset()
-    client = NotebookClient(nb, km=kernel.km, kernel_name=job.kernel_name, timeout=None, allow_errors=False,
-                            record_timing=False, resources={"metadata": {"path": str(job.notebook_path.parent)}})
+    client = NotebookClient(
+        nb,
+        km=kernel.km,
+        kernel_name=job.kernel_name,
+        timeout=None,
+        allow_errors=False,
+        record_timing=False,
+        resources={"metadata": {"path": str(job.notebook_path.parent)}},
+    )
     client.kc = kernel.kc
     try:
         for index, cell in enumerate(nb.cells):
@@ -546,8 +596,9 @@ async def _run_quarter_in(kernel: Kernel, label: str, job: _Job, source_nb, expo
         where = f"; executed notebook kept at {config.relative(kept)}" if kept else ""
         if isinstance(err, DeadKernelError):
             await kernel.shutdown()
-            raise ReportFailed(f"report for {label}: the kernel stopped while running the notebook "
-                               f"(out of memory?){where}") from None
+            raise ReportFailed(
+                f"report for {label}: the kernel stopped while running the notebook (out of memory?){where}"
+            ) from None
         raise ReportFailed(f"report for {label} failed in {_failed_cell(nb)}{where}") from None
     from helpers.committee import report_title
 
@@ -571,15 +622,20 @@ def _prewarm_export() -> None:
     to_html(nb, "warm-up")
 
 
-async def _run_all(plan: Callable[[], list[str]], job: _Job, jobs: int, on_done: Callable[[Outcome], None],
-                   warn: Callable[[str], None], on_planned: Callable[[int], None] = lambda n: None) -> list[Outcome]:
+async def _run_all(
+    plan: Callable[[], list[str]],
+    job: _Job,
+    jobs: int,
+    on_done: Callable[[Outcome], None],
+    warn: Callable[[str], None],
+    on_planned: Callable[[int], None] = lambda n: None,
+) -> list[Outcome]:
     """Start the first kernel at once; meanwhile check the parameters (`plan`) and warm the exporter."""
     loop = asyncio.get_running_loop()
     this = asyncio.current_task()
-    try:
+    # Not the main thread: SIGTERM keeps its default.
+    with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
         loop.add_signal_handler(signal.SIGTERM, this.cancel)
-    except (NotImplementedError, RuntimeError, ValueError):
-        pass  # not the main thread: SIGTERM keeps its default
     workroot = Path(tempfile.mkdtemp(prefix="peer-review-report-"))  # kernel files; removed at the end
     kernels = [Kernel(workroot / "kernel-0", job.kernel_name, job.notebook_path.parent)]
     kernels[0].begin()
@@ -601,8 +657,7 @@ async def _run_all(plan: Callable[[], list[str]], job: _Job, jobs: int, on_done:
 
         source_nb = nbformat.read(str(job.notebook_path), as_version=4)
         jobs = max(1, min(jobs, len(labels), os.cpu_count() or 1))
-        kernels += [Kernel(workroot / f"kernel-{i}", job.kernel_name, job.notebook_path.parent)
-                    for i in range(1, jobs)]
+        kernels += [Kernel(workroot / f"kernel-{i}", job.kernel_name, job.notebook_path.parent) for i in range(1, jobs)]
         todo: asyncio.Queue[str] = asyncio.Queue()
         for label in labels:
             todo.put_nowait(label)
@@ -640,10 +695,8 @@ async def _run_all(plan: Callable[[], list[str]], job: _Job, jobs: int, on_done:
         if printer is not None:
             await printer.close()
         shutil.rmtree(workroot, ignore_errors=True)
-        try:
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop.remove_signal_handler(signal.SIGTERM)
-        except (NotImplementedError, RuntimeError, ValueError):
-            pass
     return outcomes
 
 
@@ -653,9 +706,17 @@ def _warn(message: str, _seen: set[str] = set()) -> None:  # noqa: B006 - once p
         print(message, file=sys.stderr)
 
 
-def run_reports(labels: list[str] | Callable[[], list[str]], review_ids: list[str] | None, jobs: int = 1, notebook: Path | None = None,
-                out_root: Path | None = None, progress: bool = False, meeting_date: str | None = None,
-                pdf: bool = False, kernel_name: str = KERNEL_NAME) -> list[Outcome]:
+def run_reports(
+    labels: list[str] | Callable[[], list[str]],
+    review_ids: list[str] | None,
+    jobs: int = 1,
+    notebook: Path | None = None,
+    out_root: Path | None = None,
+    progress: bool = False,
+    meeting_date: str | None = None,
+    pdf: bool = False,
+    kernel_name: str = KERNEL_NAME,
+) -> list[Outcome]:
     """Run several quarters, `jobs` kernels at a time, each kernel reused for its next quarter.
 
     `labels` may be a function that checks the parameters and returns them: it runs while
@@ -667,13 +728,24 @@ def run_reports(labels: list[str] | Callable[[], list[str]], review_ids: list[st
     from tqdm import tqdm
 
     _skip_slow_optional_imports()
-    job = _Job(review_ids, meeting_date, Path(notebook or config.REPORT_NOTEBOOK), Path(out_root or config.reports_dir()),
-               kernel_name, pdf)
-    bar = tqdm(total=None if callable(labels) else len(labels), unit="quarter", disable=not progress,
-               desc="Reports")
+    job = _Job(
+        review_ids,
+        meeting_date,
+        Path(notebook or config.REPORT_NOTEBOOK),
+        Path(out_root or config.reports_dir()),
+        kernel_name,
+        pdf,
+    )
+    bar = tqdm(total=None if callable(labels) else len(labels), unit="quarter", disable=not progress, desc="Reports")
     try:
-        run = _run_all(labels if callable(labels) else lambda: labels, job, jobs, lambda o: bar.update(), _warn,
-                       lambda n: bar.reset(total=n))
+        run = _run_all(
+            labels if callable(labels) else lambda: labels,
+            job,
+            jobs,
+            lambda o: bar.update(),
+            _warn,
+            lambda n: bar.reset(total=n),
+        )
         try:
             asyncio.get_running_loop()
         except RuntimeError:
@@ -692,12 +764,19 @@ def run_reports(labels: list[str] | Callable[[], list[str]], review_ids: list[st
     return sorted(outcomes, key=lambda o: quarters.parse_quarter(o.quarter))
 
 
-def run_quarter(quarter_label: str, review_ids: list[str] | None, notebook: Path | None = None,
-                out_root: Path | None = None, meeting_date: str | None = None, pdf: bool = False,
-                kernel_name: str = KERNEL_NAME) -> Path:
+def run_quarter(
+    quarter_label: str,
+    review_ids: list[str] | None,
+    notebook: Path | None = None,
+    out_root: Path | None = None,
+    meeting_date: str | None = None,
+    pdf: bool = False,
+    kernel_name: str = KERNEL_NAME,
+) -> Path:
     """Run the report notebook for one quarter in a new kernel and write its HTML; returns the HTML path."""
-    [outcome] = run_reports([quarter_label], review_ids, 1, notebook, out_root, meeting_date=meeting_date,
-                            pdf=pdf, kernel_name=kernel_name)
+    [outcome] = run_reports(
+        [quarter_label], review_ids, 1, notebook, out_root, meeting_date=meeting_date, pdf=pdf, kernel_name=kernel_name
+    )
     if outcome.error:
         raise ReportFailed(outcome.error)
     return outcome.path
@@ -746,7 +825,7 @@ def write_index(out_root: Path | None = None) -> Path:
         for name in names if isinstance(names, list) else []:
             if isinstance(name, str) and name not in councils:
                 councils.append(name)
-    whose = (f"{html.escape(' and '.join(councils))}&rsquo;s" if councils else "the council&rsquo;s")
+    whose = f"{html.escape(' and '.join(councils))}&rsquo;s" if councils else "the council&rsquo;s"
     rows = []
     for q, folder in found:
         name = html.escape(folder.name)
@@ -757,7 +836,10 @@ def write_index(out_root: Path | None = None) -> Path:
         rows.append(
             f'<li><a href="{name}/{REPORT_FILE}">{html.escape(quarters.label(q))}{which}</a>'
             f" &ndash; as at {html.escape(quarters.long_date(quarters.end(q)))}"
-            + (f" ({', '.join(extra)})" if extra else "") + (f"<br>{counts}" if counts else "") + "</li>")
+            + (f" ({', '.join(extra)})" if extra else "")
+            + (f"<br>{counts}" if counts else "")
+            + "</li>"
+        )
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -768,7 +850,8 @@ li{{margin-bottom:.6rem}} .counts{{color:#333;font-size:.95rem}} a{{color:#0b539
 </head><body>
 <main>
 <h1>Peer review recommendations: quarterly reports</h1>
-<p>Progress on the actions agreed after {whose} LGA peer reviews, one report per financial-year quarter, newest first.</p>
+<p>Progress on the actions agreed after {whose} LGA peer reviews,
+one report per financial-year quarter, newest first.</p>
 <h2>Reports</h2>
 <ul>{"".join(rows) or "<li>No reports yet: run <code>make report</code>.</li>"}</ul>
 </main>
@@ -780,12 +863,14 @@ li{{margin-bottom:.6rem}} .counts{{color:#333;font-size:.95rem}} a{{color:#0b539
     try:
         write_atomically({path: page})
     except OSError as err:
-        raise InputError(f"cannot write the index ({err.strerror}); check that the folder is writable",
-                         out_root) from None
+        raise InputError(
+            f"cannot write the index ({err.strerror}); check that the folder is writable", out_root
+        ) from None
     return path
 
 
 # --- Command line -------------------------------------------------------------------------------
+
 
 def _meeting_date(value: str | None) -> str | None:
     if not value:
@@ -802,34 +887,51 @@ def _check_writable(out_root: Path) -> None:
     while not probe.exists() and probe != probe.parent:
         probe = probe.parent
     if not os.access(probe, os.W_OK | os.X_OK):
-        raise InputError("is not writable; choose another folder with PEER_REVIEW_REPORTS or fix its permissions",
-                         probe)
+        raise InputError(
+            "is not writable; choose another folder with PEER_REVIEW_REPORTS or fix its permissions", probe
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = ArgumentParser(prog="python -m helpers.report", description=__doc__,
-                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = ArgumentParser(
+        prog="python -m helpers.report", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--quarter", help='financial-year quarter, e.g. "2023/24 Q4" (default: latest completed)')
     which.add_argument("--all", action="store_true", help="every quarter since the first action plan was approved")
-    which.add_argument("--from-env", action="store_true",
-                       help="read QUARTER, REVIEWS (space- or comma-separated ids) and MEETING_DATE from the environment")
+    which.add_argument(
+        "--from-env",
+        action="store_true",
+        help="read QUARTER, REVIEWS (space- or comma-separated ids) and MEETING_DATE from the environment",
+    )
     parser.add_argument("--reviews", nargs="+", metavar="ID", help="review ids to include (default: all)")
-    parser.add_argument("--meeting-date", metavar="YYYY-MM-DD",
-                        help="the committee meeting's date (passed to notebooks that declare MEETING_DATE)")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
-                        help=f"quarters to run at once, 1-{MAX_JOBS} (default: number of cores; "
-                             "never more than the cores or the quarters)")
+    parser.add_argument(
+        "--meeting-date",
+        metavar="YYYY-MM-DD",
+        help="the committee meeting's date (passed to notebooks that declare MEETING_DATE)",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        help=f"quarters to run at once, 1-{MAX_JOBS} (default: number of cores; "
+        "never more than the cores or the quarters)",
+    )
     parser.add_argument("--no-pdf", action="store_true", help="write the HTML only, not report.pdf")
-    parser.add_argument("--forecast", action="store_true",
-                        help="allow a quarter that has not ended yet (the report is a forecast, not progress)")
+    parser.add_argument(
+        "--forecast",
+        action="store_true",
+        help="allow a quarter that has not ended yet (the report is a forecast, not progress)",
+    )
     args = parser.parse_args(argv)
     if not 1 <= args.jobs <= MAX_JOBS:
         raise InputError(f"--jobs must be between 1 and {MAX_JOBS}")
     if args.from_env:
         if args.reviews or args.meeting_date:
-            raise InputError("--from-env reads REVIEWS and MEETING_DATE from the environment; "
-                             "do not also pass --reviews or --meeting-date")
+            raise InputError(
+                "--from-env reads REVIEWS and MEETING_DATE from the environment; "
+                "do not also pass --reviews or --meeting-date"
+            )
         args.quarter = os.environ.get("QUARTER", "").strip() or None
         args.reviews = [r for r in re.split(r"[\s,]+", os.environ.get("REVIEWS", "")) if r] or None
         args.meeting_date = os.environ.get("MEETING_DATE")
@@ -842,16 +944,18 @@ def main(argv: list[str] | None = None) -> int:
         runs while the first kernel boots."""
         from helpers import quarters
 
-        labels = [quarters.label(q) for q in quarters_to_run(args.quarter, args.all, args.reviews,
-                                                             forecast=args.forecast)]
+        labels = [
+            quarters.label(q) for q in quarters_to_run(args.quarter, args.all, args.reviews, forecast=args.forecast)
+        ]
         check_inputs(args.reviews)
         return labels
 
     outcomes: list[Outcome] = []
     checked = False
     try:
-        outcomes = run_reports(plan, args.reviews, jobs=args.jobs, progress=args.all,
-                               meeting_date=meeting_date, pdf=not args.no_pdf)
+        outcomes = run_reports(
+            plan, args.reviews, jobs=args.jobs, progress=args.all, meeting_date=meeting_date, pdf=not args.no_pdf
+        )
         checked = True
     except KeyboardInterrupt:
         checked = True

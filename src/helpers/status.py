@@ -162,8 +162,11 @@ class StatusTracker:
 
         n_rev = int(np.searchsorted(self.rev_on, end, side="right"))
         latest_rev = self._latest(self.rev_on, self.rev_action, n_rev)
-        target = np.where(latest_rev >= 0, _pick(self.rev_date, latest_rev, latest_rev >= 0, np.datetime64("NaT", "ns")),
-                          self.target_date).astype("datetime64[ns]")
+        target = np.where(
+            latest_rev >= 0,
+            _pick(self.rev_date, latest_rev, latest_rev >= 0, np.datetime64("NaT", "ns")),
+            self.target_date,
+        ).astype("datetime64[ns]")
         revisions = np.bincount(self.rev_action[:n_rev][self.rev_action[:n_rev] >= 0], minlength=len(self.actions))
         pending = np.zeros(len(self.actions), bool)
         asked = (self.req_on <= end) & (self.req_action >= 0)

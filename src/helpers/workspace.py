@@ -93,8 +93,9 @@ class Workspace:
         """Review x status counts as at the quarter end (from the status ids: no display table is built)."""
         ids = self.tracker.status_ids(quarter)
         counted = ids != ""
-        light = pd.DataFrame({"review_id": self.tracker.actions["review_id"].to_numpy()[counted],
-                              "status": ids[counted]})
+        light = pd.DataFrame(
+            {"review_id": self.tracker.actions["review_id"].to_numpy()[counted], "status": ids[counted]}
+        )
         return status_counts(light, self.reviews, quarter)
 
     def workload(self, quarter: pd.Period) -> pd.DataFrame:
