@@ -209,9 +209,9 @@ def scale_run(councils: int, data_dir: str) -> dict[str, Any]:
     )
 
     def all_quarters():
-        # What a backfill needs per quarter: every action's status (as the report tables use it) and workload.
+        # Every action's status as at each quarter end, counted by review and status, and each lead's workload.
         for q in span:
-            ws.status(q)
+            ws.counts(q)
             ws.workload(q)
 
     _, status_s, status_mib = _stage(all_quarters)

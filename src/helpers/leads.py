@@ -109,18 +109,29 @@ class WorkloadCounter:
         keys = pd.MultiIndex.from_arrays([actions["review_id"], actions["action_ref"]])
         self.position = keys.get_indexer(pd.MultiIndex.from_arrays([doing["review_id"], doing["action_ref"]]))
         self.codes, self.names = pd.MultiIndex.from_arrays([doing["council"], doing["lead"]]).factorize(sort=True)
+        several = len(set(action_leads["council"])) > 1
+        # Display names: the council is added only where the leads span several councils.
+        self.display = [f"{lead} ({council})" if several else lead for council, lead in self.names]
 
-    def count(self, status_ids) -> pd.DataFrame:
-        """The workload table for status ids aligned with the actions given at construction."""
+    def count(self, statuses, display_names: bool = False) -> pd.DataFrame:
+        """The workload table for statuses aligned with the actions given at construction (ids, or codes from
+        StatusTracker.status_codes)."""
         import numpy as np
 
-        state = np.asarray(status_ids, dtype=object)[self.position]
+        from helpers.vocabulary import STATUS_IDS
+
+        values = np.asarray(statuses)
+        codes = values if values.dtype.kind == "i" else pd.Categorical(values, categories=list(STATUS_IDS)).codes
+        group_of = np.full(len(STATUS_IDS) + 1, -1)  # the last slot is for code -1: not counted
+        for g, ids in enumerate(GROUPS.values()):
+            for sid in ids:
+                group_of[STATUS_IDS.index(sid)] = g
+        group = group_of[codes[self.position]]
         table = pd.DataFrame(
-            {
-                name: np.bincount(self.codes[np.isin(state, ids)], minlength=len(self.names))
-                for name, ids in GROUPS.items()
-            },
-            index=pd.MultiIndex.from_tuples(list(self.names), names=["council", "lead"]),
+            {name: np.bincount(self.codes[group == g], minlength=len(self.names)) for g, name in enumerate(GROUPS)},
+            index=pd.Index(self.display, name="lead")
+            if display_names
+            else pd.MultiIndex.from_tuples(list(self.names), names=["council", "lead"]),
         )
         table["total"] = table.sum(axis=1)
         table = table[table["total"] > 0]

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
+import numpy as np
 import pandas as pd
 
 from helpers import config, quarters, tables
 from helpers.errors import InputError
-from helpers.leads import WorkloadCounter, lead_names
-from helpers.status import StatusTracker, status_counts
+from helpers.leads import WorkloadCounter
+from helpers.status import StatusTracker, counts_from_codes
 from helpers.updates import load_updates
 
 
@@ -89,20 +90,18 @@ class Workspace:
     def status(self, quarter: pd.Period) -> pd.DataFrame:
         return self.tracker.status(quarter)
 
+    @cached_property
+    def _review_codes(self) -> tuple[np.ndarray, pd.Index]:
+        return pd.factorize(self.tracker.actions["review_id"])
+
     def counts(self, quarter: pd.Period) -> pd.DataFrame:
-        """Review x status counts as at the quarter end (from the status ids: no display table is built)."""
-        ids = self.tracker.status_ids(quarter)
-        counted = ids != ""
-        light = pd.DataFrame(
-            {"review_id": self.tracker.actions["review_id"].to_numpy()[counted], "status": ids[counted]}
-        )
-        return status_counts(light, self.reviews, quarter)
+        """Review x status counts as at the quarter end (from status codes: no display table is built)."""
+        codes, ids = self._review_codes
+        return counts_from_codes(codes, ids, self.tracker.status_codes(quarter), self.reviews, quarter)
 
     def workload(self, quarter: pd.Period) -> pd.DataFrame:
-        """Actions per lead doing the work (see leads.workload), indexed by a display name."""
-        table = self.workload_counter.count(self.tracker.status_ids(quarter))
-        table.index = pd.Index(lead_names(table), name="lead")
-        return table
+        """Actions per lead doing the work (see leads.WorkloadCounter), indexed by a display name."""
+        return self.workload_counter.count(self.tracker.status_codes(quarter), display_names=True)
 
     def counted_reviews(self, quarter: pd.Period) -> pd.DataFrame:
         """Reviews whose actions count by the quarter end (tracked from on or before it)."""
