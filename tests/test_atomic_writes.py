@@ -124,15 +124,18 @@ def test_a_text_that_cannot_be_written_leaves_both_previous_files(two_files):
     assert _snapshot(first.parent) == before
 
 
-def test_a_refused_rename_of_the_second_file_keeps_it_and_leaves_no_temporary_file(two_files, monkeypatch):
+def test_a_refused_rename_of_the_second_file_keeps_both_and_leaves_no_temporary_file(two_files, monkeypatch):
+    # All or nothing: the first file, already moved into place, is put back too (never a new actions.csv
+    # beside an old action_leads.csv).
     first, second = two_files
-    previous_second = second.read_bytes()
+    previous_first, previous_second = first.read_bytes(), second.read_bytes()
     with monkeypatch.context() as patch:
         calls = _replace_fails_at(patch, 2)
         with pytest.raises(PermissionError):
             tables.write_atomically({first: "new first\n", second: "new second\n"})
-    assert calls == [first, second]  # each file goes into place by a rename
+    assert calls[:2] == [first, second]  # each file goes into place by a rename
     assert second.read_bytes() == previous_second
+    assert first.read_bytes() == previous_first
     assert sorted(p.name for p in first.parent.iterdir()) == sorted([first.name, second.name])
 
 

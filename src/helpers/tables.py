@@ -196,8 +196,14 @@ def to_csv_text(frame: pd.DataFrame) -> str:
 
 
 def write_atomically(files: dict[Path, str]) -> None:
-    """Write several text files so that a failure leaves the previous versions untouched."""
+    """Write several text files all or nothing: a failure at any step leaves every previous version in place.
+
+    Each file is written in full to a temporary file beside its target first. Only then are they moved into
+    place, each previous version kept as a hard link until all moves have succeeded; if one move fails, the
+    files already moved are put back.
+    """
     staged: list[tuple[Path, Path]] = []
+    kept: list[tuple[Path, Path | None]] = []  # (target, its previous version, or None where there was none)
     try:
         for path, text in files.items():
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -206,9 +212,28 @@ def write_atomically(files: dict[Path, str]) -> None:
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
                 f.write(text)
             os.chmod(tmp, 0o644)  # mkstemp makes files private; these are for everyone to read
-        for tmp, path in staged:
-            os.replace(tmp, path)
+        try:
+            for tmp, path in staged:
+                previous = None
+                if path.is_file():
+                    previous = path.with_name(f".{path.name}.previous-{os.getpid()}")
+                    previous.unlink(missing_ok=True)
+                    os.link(path, previous)
+                kept.append((path, previous))
+                os.replace(tmp, path)
+        except BaseException:
+            for path, previous in reversed(kept):
+                if previous is not None and path.exists() and os.path.samefile(previous, path):
+                    previous.unlink()  # never replaced (rename between two links of one file does nothing)
+                elif previous is not None:
+                    os.replace(previous, path)
+                elif path.exists():
+                    path.unlink()
+            kept.clear()
+            raise
     finally:
         for tmp, _ in staged:
-            if tmp.exists():
-                tmp.unlink()
+            tmp.unlink(missing_ok=True)
+        for _, previous in kept:
+            if previous is not None:
+                previous.unlink(missing_ok=True)
