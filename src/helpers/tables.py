@@ -223,7 +223,7 @@ def write_atomically(files: dict[Path, str]) -> None:
                 os.replace(tmp, path)
         except BaseException:
             for path, previous in reversed(kept):
-                if previous is not None and path.exists() and os.path.samefile(previous, path):
+                if previous is not None and path.exists() and previous.samefile(path):
                     previous.unlink()  # never replaced (rename between two links of one file does nothing)
                 elif previous is not None:
                     os.replace(previous, path)
