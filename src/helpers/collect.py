@@ -26,9 +26,7 @@ update file (collect keeps what you fill in there).
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import os
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -52,6 +50,7 @@ from helpers.cycle import (
     form_rows,
     forms_dir,
     is_collected,
+    quarter_from_args,
     read_about,
     returns_dir,
     source_prefix,
@@ -488,16 +487,6 @@ def collect(quarter: pd.Period, replace: bool = False, today: dt.date | None = N
     }
 
 
-def _quarter(args: argparse.Namespace) -> pd.Period:
-    label = os.environ.get("QUARTER", "") if args.from_env else args.quarter
-    if not label:
-        raise InputError('no quarter given: use --quarter "2024/25 Q1" (or QUARTER=... with --from-env)')
-    try:
-        return quarters.parse_quarter(label)
-    except quarters.BadQuarter as err:
-        raise InputError(str(err)) from None
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = ArgumentParser(prog="python -m helpers.collect", description=__doc__.split("\n")[0])
     which = parser.add_mutually_exclusive_group(required=True)
@@ -509,7 +498,7 @@ def main(argv: list[str] | None = None) -> int:
         help="take returns that change rows already collected (and drop rows whose return has gone)",
     )
     args = parser.parse_args(argv)
-    quarter = _quarter(args)
+    quarter = quarter_from_args(args)
     try:
         result = collect(quarter, replace=args.replace)
     except Problems as bad:

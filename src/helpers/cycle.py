@@ -29,6 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers import config, quarters
+from helpers.errors import InputError
 from helpers.vocabulary import OPEN
 from helpers.workspace import Workspace
 
@@ -238,3 +239,16 @@ def read_about(book) -> tuple[dict[str, tuple[str, str]], list[dict[str, str]]]:
         elif cells[0] in ABOUT_KEYS:
             values[cells[0]] = (cells[1], f"{ABOUT_SHEET}!B{row[0].row}")
     return values, rows
+
+
+def quarter_from_args(args) -> pd.Period:
+    """The quarter `make forms` / `make collect` name: --quarter, or the QUARTER variable with --from-env."""
+    import os
+
+    label = os.environ.get("QUARTER", "") if args.from_env else args.quarter
+    if not label:
+        raise InputError('no quarter given: use --quarter "2024/25 Q1" (or QUARTER=... with --from-env)')
+    try:
+        return quarters.parse_quarter(label)
+    except quarters.BadQuarter as err:
+        raise InputError(str(err)) from None

@@ -19,7 +19,6 @@ always written as text: a comment beginning "=HYPERLINK(" is never a formula.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import os
 import shutil
@@ -47,6 +46,7 @@ from helpers.cycle import (
     form_file_name,
     form_rows,
     forms_dir,
+    quarter_from_args,
     read_about,
     return_by,
     returns_dir,
@@ -458,16 +458,6 @@ def make_forms(quarter: pd.Period, due: dt.date | None = None) -> tuple[Path, pd
     return target, chase
 
 
-def _quarter(args: argparse.Namespace) -> pd.Period:
-    label = os.environ.get("QUARTER", "") if args.from_env else args.quarter
-    if not label:
-        raise InputError('no quarter given: use --quarter "2024/25 Q1" (or QUARTER=... with --from-env)')
-    try:
-        return quarters.parse_quarter(label)
-    except quarters.BadQuarter as err:
-        raise InputError(str(err)) from None
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = ArgumentParser(prog="python -m helpers.forms", description=__doc__.split("\n")[0])
     which = parser.add_mutually_exclusive_group(required=True)
@@ -482,7 +472,7 @@ def main(argv: list[str] | None = None) -> int:
         help="only refresh the chase list (which leads have returned) next to existing forms",
     )
     args = parser.parse_args(argv)
-    quarter = _quarter(args)
+    quarter = quarter_from_args(args)
     due = None
     if args.return_by:
         try:
