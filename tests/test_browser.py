@@ -104,5 +104,14 @@ def test_pdf_has_every_heading_and_page_numbers(hostile_report: Path):
     assert "Actions past their target" in headings
     missing = [h for h in headings if h not in flat]
     assert missing == []
+    # Every table's heading (its caption) is printed too: no table is lost off a page.
+    # (A chart's data table sits in a closed <details>, which does not print; the chart itself does.)
+    captions = {
+        " ".join(c.get_text(" ", strip=True).split())
+        for c in soup.find_all("caption")
+        if c.find_parent("details") is None
+    }
+    assert any(c.startswith("Every action:") for c in captions)
+    assert [c for c in captions if c not in flat] == []
     assert "Page 1 of" in text
     assert "Peer review recommendations: progress report 2023/24 Q4" in flat  # the running header
