@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from helpers import quarters
-from helpers.errors import ArgumentParser, InputError, env_args, run_cli
+from helpers.errors import ArgumentParser, InputError, run_cli
 from helpers.readers import check_date, check_int, read_csv, read_text, read_yaml
 
 LEADS_HEADER = "lead,alias,note\n"
@@ -378,32 +378,6 @@ def test_argument_parser_in_a_real_process():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 1
     assert done.stderr == "error: the following arguments are required: --quarter (see --help)\n"
-
-
-NAMES = {"QUARTER": "--quarter", "REVIEWS": "--reviews", "MEETING_DATE": "--meeting-date"}
-
-
-def test_env_args_builds_argv_from_non_empty_variables():
-    env = {"QUARTER": "2023/24 Q4", "REVIEWS": " 2021-finance, 2022-progress  2019-cpc ", "MEETING_DATE": "  "}
-    assert env_args(NAMES, environ=env) == [
-        "--quarter=2023/24 Q4",
-        "--reviews",
-        "2021-finance",
-        "2022-progress",
-        "2019-cpc",
-    ]
-    assert env_args(NAMES, environ={}) == []
-    parser = ArgumentParser()
-    parser.add_argument("--quarter")
-    parser.add_argument("--reviews", nargs="+")
-    args = parser.parse_args(env_args(NAMES, environ=env))
-    assert (args.quarter, args.reviews) == ("2023/24 Q4", ["2021-finance", "2022-progress", "2019-cpc"])
-
-
-def test_env_args_values_cannot_be_options_or_reach_a_shell():
-    assert env_args(NAMES, environ={"QUARTER": "$(rm -rf /); x"}) == ["--quarter=$(rm -rf /); x"]
-    with pytest.raises(InputError, match="cannot start with '-'"):
-        env_args(NAMES, environ={"REVIEWS": "2021-finance --help"})
 
 
 def _cli(raise_: BaseException):

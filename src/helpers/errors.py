@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 import errno
 import os
-import re
 import sys
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
@@ -94,34 +93,3 @@ class ArgumentParser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(1, f"error: {message} (see --help)\n")
-
-
-def env_args(
-    names: Mapping[str, str], multiple: Collection[str] = ("REVIEWS",), environ: Mapping[str, str] | None = None
-) -> list[str]:
-    """Command-line arguments from environment variables, for a tool's `--from-env` option.
-
-    `names` maps a variable to its option, e.g. {"QUARTER": "--quarter",
-    "REVIEWS": "--reviews", "MEETING_DATE": "--meeting-date"}. Unset or blank
-    variables are left out; a variable in `multiple` is split on spaces and
-    commas into several values (for an option taking nargs="+"). So QUARTER="2023/24 Q4"
-    REVIEWS="2021-finance, 2022-progress" gives
-    ["--quarter=2023/24 Q4", "--reviews", "2021-finance", "2022-progress"].
-
-    Parse the result with the tool's own parser (`parser.parse_args(env_args(...))`),
-    so the values are checked exactly as typed ones are. They are only ever
-    passed to argparse, never to a shell. A value starting with "-" is refused
-    (InputError), so a variable cannot smuggle in another option.
-    """
-    environ = os.environ if environ is None else environ
-    argv: list[str] = []
-    for name, option in names.items():
-        value = (environ.get(name) or "").strip()
-        if not value:
-            continue
-        values = [v for v in re.split(r"[\s,]+", value) if v] if name in multiple else [value]
-        for v in values:
-            if v.startswith("-"):
-                raise InputError(f"environment variable {name}={value!r}: a value cannot start with '-'")
-        argv += [option, *values] if name in multiple else [f"{option}={value}"]
-    return argv

@@ -119,12 +119,3 @@ def parse_target(text: str, source_date: dt.date) -> Target:
         f"a quarter ('Q3 2024/25'), a date ('31/03/2024'), 'June 2020 onwards', or one of "
         f"{', '.join(words['ongoing'] + words['complete'])}; or record a correction in data/corrections.csv"
     )
-
-
-def describe(target: Target) -> str:
-    """How a target reads in a report: "31 Oct 2021", "ongoing from 30 Jun 2020", "none given"."""
-    if target.kind == NONE:
-        return "none given"
-    if target.kind == ONGOING:
-        return f"ongoing from {target.start:%d %b %Y}" if target.start else "ongoing"
-    return f"{target.date:%d %b %Y}" if target.date else ""

@@ -30,7 +30,6 @@ OPTIONAL = [
     "incomplete",
     "note",
 ]
-TEMPLATE = config.PROJECT_ROOT / "data" / "transcriptions" / "TEMPLATE.csv"
 _REF = re.compile(rf"^{REF}$")
 _SOURCE = re.compile(r"^(?:p\.? ?\d+(?:-\d+)?|lines? \d+(?:-\d+)?|\d+(?:-\d+)?)(?:, ?.+)?$", re.IGNORECASE)
 
