@@ -423,19 +423,13 @@ def test_svg_keeps_text_as_text_and_stays_small():
 
 
 def test_labels_come_from_the_caller_then_the_vocabulary_then_a_fallback(monkeypatch):
-    import helpers.vocabulary as vocabulary
-
     counts = pd.DataFrame({"complete": [1], "not-reported": [2]}, index=["2021-finance"])
     chart = charts.status_by_review(counts, TITLES, AS_AT, labels={"complete": "Done"})
     legend = {t.get_text() for t in chart.figure.legends[0].get_texts()}
     assert "Done" in legend and "not-reported" not in legend
 
-    def status_label(status_id):
-        if status_id == "complete":
-            raise KeyError(status_id)
-        return f"Vocabulary {status_id}"
-
-    monkeypatch.setattr(vocabulary, "status_label", status_label, raising=False)
+    # A vocabulary that labels not-reported but not complete: complete falls back to its id in sentence case.
+    monkeypatch.setattr(charts, "status_labels", lambda: {"not-reported": "Vocabulary not-reported"})
     chart = charts.status_by_review(counts, TITLES, AS_AT)
     assert {t.get_text() for t in chart.figure.legends[0].get_texts()} == {"Complete", "Vocabulary not-reported"}
 

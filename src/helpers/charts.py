@@ -56,6 +56,8 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
 
+from helpers.vocabulary import STATUS_IDS, status_labels
+
 # ---------------------------------------------------------------------------
 # Colours, patterns and contrast
 
@@ -79,17 +81,7 @@ class Style:
 # Status ids from docs/data-model.md, in display order. Lightness (CIELAB L*) steps
 # down by ~9 from not-yet-due to ongoing so that greyscale keeps every pair apart; the data gaps
 # are lighter still (pale cream L* 91, white L* 100) and differ from each other by tint and hatch.
-STATUS_ORDER = (
-    "complete",
-    "not-yet-due",
-    "ongoing",
-    "no-target",
-    "overdue",
-    "not-reported",
-    "no-action",
-    "incomplete-source",
-    "not-transcribed",
-)
+STATUS_ORDER = STATUS_IDS  # display order of the palette below; the ids live in helpers.vocabulary
 STATUS_STYLES: dict[str, Style] = {
     "complete": Style("#3a603c", "", "#ffffff"),  # dark green, solid      L* 37
     "not-yet-due": Style("#9ad6e1", "||", "#1a1a1a"),  # pale cyan, vertical    L* 82
@@ -173,20 +165,6 @@ def text_colour_on(background: str) -> str:
 # ---------------------------------------------------------------------------
 # Labels
 
-# Used only when neither the caller nor helpers.vocabulary gives a label (docs/data-model.md).
-FALLBACK_LABELS = {
-    "complete": "Complete",
-    "not-yet-due": "Not yet due",
-    "ongoing": "Ongoing",
-    "no-target": "No target date",
-    "overdue": "Overdue",
-    "not-reported": "Target passed, no update",
-    "no-action": "No action recorded",
-    "incomplete-source": "Incomplete in source",
-    "not-transcribed": "Not transcribed",
-    "open": "Open",
-}
-
 
 def _humanise(key: str) -> str:
     """`not-yet-due` -> `Not yet due`: the fallback label for an id."""
@@ -194,25 +172,9 @@ def _humanise(key: str) -> str:
 
 
 def _labels_for(keys: Iterable[str], labels: Mapping[str, str] | None) -> dict[str, str]:
-    """Display labels: `labels` first, then helpers.vocabulary.status_label if it knows the id, then
-    FALLBACK_LABELS, then the id in sentence case."""
-    try:  # vocabulary.py is being rewritten; use status_label when it exists.
-        from helpers.vocabulary import status_label
-    except (ImportError, AttributeError):
-        status_label = None
-    out = {}
-    for key in keys:
-        if labels is not None and key in labels:
-            out[key] = str(labels[key])
-            continue
-        label = None
-        if status_label is not None and key in STATUS_STYLES:
-            try:
-                label = status_label(key)
-            except (KeyError, ValueError, LookupError):
-                label = None
-        out[key] = str(label) if label else FALLBACK_LABELS.get(key) or _humanise(key)
-    return out
+    """Display labels: `labels` first, then the vocabulary's status labels, then the id in sentence case."""
+    known = {**status_labels(), **(labels or {})}
+    return {key: str(known.get(key) or _humanise(key)) for key in keys}
 
 
 def _wrap(label: object, width: int = 34) -> str:
