@@ -21,10 +21,11 @@ NBSTRIPOUT_ARGS := --keep-output --keep-count --keep-id --extra-keys "metadata.p
 override QUARTER      := $(value QUARTER)
 override REVIEWS      := $(value REVIEWS)
 override MEETING_DATE := $(value MEETING_DATE)
-export QUARTER REVIEWS MEETING_DATE
+override REPLACE      := $(value REPLACE)
+export QUARTER REVIEWS MEETING_DATE REPLACE
 
 .DEFAULT_GOAL := help
-.PHONY: help venv lock lock-upgrade extract report report-all forms collect notebooks test lint lab bench clean
+.PHONY: help venv lock lock-upgrade extract report report-all forms collect decisions record-decisions notebooks test lint lab bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -61,6 +62,12 @@ forms: $(STAMP) ## Write the lead officers' xlsx update forms for a quarter (QUA
 
 collect: $(STAMP) ## Read the returned xlsx forms into data/updates (QUARTER="2024/25 Q1")
 	$(PY) -m helpers.collect --from-env
+
+decisions: $(STAMP) ## Write the committee's decision sheet for a quarter's report (QUARTER="2024/25 Q1")
+	$(PY) -m helpers.decision_sheets --from-env
+
+record-decisions: $(STAMP) ## Read the filled decision sheets into data/decisions (QUARTER="2024/25 Q1"; REPLACE=1 to take changes)
+	$(PY) -m helpers.decision_sheets --from-env --record
 
 notebooks: $(STAMP) ## Re-execute notebooks/*.ipynb in place so their stored outputs match the data
 	$(PY) -m helpers.notebooks

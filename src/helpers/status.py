@@ -56,6 +56,13 @@ _NAMES = np.array([*STATUS_IDS, ""], dtype=object)
 _CODE = {sid: n for n, sid in enumerate(STATUS_IDS)}
 
 
+def _dates(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """A date column of the update log as datetime64 (all NaT where the log has no such column)."""
+    if column not in frame:
+        return np.full(len(frame), np.datetime64("NaT", "ns"))
+    return frame[column].to_numpy("datetime64[ns]")
+
+
 def _pick(values: np.ndarray, positions: np.ndarray, present: np.ndarray, default: object) -> np.ndarray:
     """values[positions] where present, else default; safe when there are no values at all."""
     if len(values) == 0:
@@ -105,10 +112,16 @@ class StatusTracker:
             self.rev_on = np.array([], "datetime64[ns]")
             self.rev_action = np.array([], int)
             self.rev_date = np.array([], "datetime64[ns]")
-        requested = upd[(upd["revised_target"] != "") & upd["revision_approved_on"].isna()]
+        # Every revision asked for: pending at a quarter end unless agreed or refused by then.
+        requested = upd[upd["revised_target"] != ""]
         self.req_on = requested["updated_on"].to_numpy("datetime64[ns]")
         self.req_action = keys.get_indexer(pd.MultiIndex.from_arrays([requested["review_id"], requested["action_ref"]]))
         self.req_text = requested["revised_target"].to_numpy(object)
+        self.req_decided_on = np.fmin(
+            _dates(requested, "revision_approved_on"), _dates(requested, "revision_refused_on")
+        )
+        # A completion the committee refused stops closing the action from the day it was refused.
+        self.update_refused_on = _dates(upd, "closure_refused_on")
         # "Follows" names a recommendation: take the status of its first action.
         first = self.actions.reset_index().drop_duplicates(["review_id", "rec_ref"])
         first_key = pd.MultiIndex.from_arrays([first["review_id"], first["rec_ref"]])
@@ -166,7 +179,8 @@ class StatusTracker:
         latest_reported = self._latest(self.update_on, self.update_action, n, self.reported)
         has_update, has_status, reported = latest >= 0, latest_with_status >= 0, latest_reported >= 0
         latest_status = _pick(self.update_status, latest_with_status, has_status, "")
-        closed = has_status & _pick(self.update_closes, latest_with_status, has_status, False).astype(bool)
+        refused = _pick(self.update_refused_on, latest_with_status, has_status, np.datetime64("NaT", "ns")) <= end
+        closed = has_status & _pick(self.update_closes, latest_with_status, has_status, False).astype(bool) & ~refused
 
         n_rev = int(np.searchsorted(self.rev_on, end, side="right"))
         latest_rev = self._latest(self.rev_on, self.rev_action, n_rev)
@@ -177,7 +191,7 @@ class StatusTracker:
         ).astype("datetime64[ns]")
         revisions = np.bincount(self.rev_action[:n_rev][self.rev_action[:n_rev] >= 0], minlength=len(self.actions))
         pending = np.zeros(len(self.actions), bool)
-        asked = (self.req_on <= end) & (self.req_action >= 0)
+        asked = (self.req_on <= end) & (self.req_action >= 0) & ~(self.req_decided_on <= end)
         pending[self.req_action[asked]] = True
         dated = ~np.isnat(target)
 

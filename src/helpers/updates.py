@@ -216,9 +216,12 @@ def target_revisions(updates: pd.DataFrame, source_dates: dict[str, object] | No
     from helpers.targets import parse_target
 
     asked = updates[updates["revised_target"] != ""].copy()
+    # The date the committee agreed: its own (decisions.agreed_target) where it set one, else the one asked for.
+    agreed = asked["agreed_target"] if "agreed_target" in asked else pd.Series("", index=asked.index)
+    wanted = agreed.where(agreed != "", asked["revised_target"])
     # A revised target is a date, so the update's own date never changes how it reads: parse each text once.
-    typed = {text: parse_target(text, dt.date.today()).date for text in asked["revised_target"].unique()}
-    asked["new_target_date"] = pd.to_datetime(asked["revised_target"].map(typed)).astype("datetime64[ns]")
+    typed = {text: parse_target(text, dt.date.today()).date for text in wanted.unique()}
+    asked["new_target_date"] = pd.to_datetime(wanted.map(typed)).astype("datetime64[ns]")
     asked["state"] = np.where(asked["revision_approved_on"].notna(), "agreed", "requested")
     return asked[
         [

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from helpers import config, quarters, tables
+from helpers.decisions import apply_decisions, load_decisions
 from helpers.errors import InputError
 from helpers.leads import WorkloadCounter
 from helpers.status import StatusTracker, counts_from_codes
@@ -44,6 +45,7 @@ class Workspace:
     actions: pd.DataFrame
     action_leads: pd.DataFrame
     updates: pd.DataFrame
+    decisions: pd.DataFrame | None = None
 
     @property
     def review_ids(self) -> list[str]:
@@ -125,12 +127,14 @@ def load_workspace(review_ids: list[str] | None = None) -> Workspace:
         return frame[frame["review_id"].isin(keep)].reset_index(drop=True)
 
     all_actions = tables.read("actions")
-    # Every update file is checked against every review, so a bad row is caught whatever the selection.
+    # Every update and decision file is checked against every review, so a bad row is caught whatever the selection.
     updates = load_updates(all_actions, all_reviews)
+    decided = load_decisions(updates, all_actions)
     return Workspace(
         reviews=chosen(all_reviews),
         recommendations=chosen(tables.read("recommendations")),
         actions=chosen(all_actions),
         action_leads=chosen(tables.read("action_leads")),
-        updates=chosen(updates),
+        updates=chosen(apply_decisions(updates, decided)),
+        decisions=chosen(decided),
     )

@@ -1,0 +1,125 @@
+"""The committee report's settings (data/report.yaml): wording, author, decision rules, covering-report sections.
+
+Top-level values are the defaults. `councils: {<council>: {...}}` overrides any of
+them for one council, and a council's `committees: {<committee>: {...}}` for one
+committee (the committee named in a review's `action_plan.monitored_by`). A
+mapping (such as `implications`) is merged key by key; anything else replaces
+the default. Nothing about any council is written in code: it is all here.
+"""
+
+from __future__ import annotations
+
+import copy
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from helpers import config
+from helpers.decisions import DecisionRules
+from helpers.errors import InputError
+
+_TEXT = {"type": "string"}
+_SECTION_PROPERTIES: dict[str, Any] = {
+    "title": _TEXT,
+    "author_role": _TEXT,
+    "author_name": _TEXT,
+    "contact": _TEXT,
+    "recommendation": {
+        "type": "object",
+        "properties": {"notes": _TEXT, "revisions": _TEXT, "closures": _TEXT, "escalations": _TEXT},
+        "additionalProperties": False,
+    },
+    "decisions": {
+        "type": "object",
+        "properties": {
+            "close_on_evidence": {"type": "boolean"},
+            "escalate_after_quarters": {"type": "integer", "minimum": 1},
+            "escalate_after_revisions": {"type": "integer", "minimum": 1},
+        },
+        "additionalProperties": False,
+    },
+    "covering": {
+        "type": "object",
+        "properties": {
+            "reason": _TEXT,
+            "options": _TEXT,
+            "implications": {"type": "object", "additionalProperties": _TEXT},
+        },
+        "additionalProperties": False,
+    },
+}
+_COMMITTEE = {"type": "object", "properties": _SECTION_PROPERTIES, "additionalProperties": False}
+_COUNCIL = {
+    "type": "object",
+    "properties": {**_SECTION_PROPERTIES, "committees": {"type": "object", "additionalProperties": _COMMITTEE}},
+    "additionalProperties": False,
+}
+SCHEMA = {
+    "type": "object",
+    "properties": {**_SECTION_PROPERTIES, "councils": {"type": "object", "additionalProperties": _COUNCIL}},
+    "required": ["title", "author_role", "recommendation"],
+    "additionalProperties": False,
+}
+REQUIRED_WORDING = ("notes", "revisions", "closures", "escalations")
+
+
+@lru_cache(maxsize=4)
+def _load(path: Path) -> tuple[dict, Any]:
+    import sys
+
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]  # see reviews.load_review
+    import jsonschema
+
+    from helpers.readers import read_yaml
+
+    data, lines = read_yaml(path)
+    if not isinstance(data, dict):
+        raise InputError("expected a mapping of report settings (title, author_role, recommendation, ...)", path, 1)
+    errors = sorted(jsonschema.Draft202012Validator(SCHEMA).iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        err = errors[0]
+        where = ".".join(str(p) for p in err.absolute_path) or "(top level)"
+        raise InputError(f"{where}: {err.message}", path, lines.line_of(list(err.absolute_path)))
+    missing = [k for k in REQUIRED_WORDING if not str(data["recommendation"].get(k) or "").strip()]
+    if missing:
+        raise InputError(
+            f"recommendation: give the wording for {', '.join(missing)} (see data/README.md)",
+            path,
+            lines.line_of(["recommendation"]),
+        )
+    for key in ("title", "author_role"):
+        if not data[key].strip():
+            raise InputError(f"{key}: must not be blank", path, lines.line_of([key]))
+    return data, lines
+
+
+def settings_file() -> Path:
+    return config.rules_file("report.yaml")
+
+
+def settings(council: str | None = None, committee: str | None = None) -> dict:
+    """The settings for one council's report to one committee (defaults where either is None or not listed)."""
+    data, _ = _load(settings_file())
+    merged = {k: copy.deepcopy(v) for k, v in data.items() if k != "councils"}
+    council_block = (data.get("councils") or {}).get(council or "") or {}
+    for block in (council_block, (council_block.get("committees") or {}).get(committee or "") or {}):
+        for key, value in block.items():
+            if key == "committees":
+                continue
+            if isinstance(value, dict) and isinstance(merged.get(key), dict):
+                merged[key] = _merge(merged[key], value)
+            else:
+                merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def _merge(base: dict, extra: dict) -> dict:
+    out = copy.deepcopy(base)
+    for key, value in extra.items():
+        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def decision_rules(council: str | None = None, committee: str | None = None) -> DecisionRules:
+    """What this council's committee is asked to decide (closures on evidence, escalation thresholds)."""
+    return DecisionRules.from_settings(settings(council, committee), settings_file())
