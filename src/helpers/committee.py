@@ -28,9 +28,9 @@ PROGRESS_REPORT_WITHIN = 12
 
 
 def committees(ws: Workspace, quarter: pd.Period) -> list[str]:
-    """The committees that monitor the counted reviews' plans (from review metadata)."""
-    named = [c for c in ws.counted_reviews(quarter)["monitored_by"] if c]
-    return list(dict.fromkeys(named))
+    """The committees the counted reviews' progress is reported to (review metadata, else data/report.yaml)."""
+    groups = report_settings.audiences(ws.counted_reviews(quarter))
+    return list(dict.fromkeys(committee for _, committee in groups if committee))
 
 
 def scope(ws: Workspace, quarter: pd.Period) -> tuple[str | None, str | None]:

@@ -102,14 +102,12 @@ class Meeting:
 
 
 def meetings(quarter: pd.Period) -> list[Meeting]:
-    """One meeting per (council, committee) among the reviews counted by the quarter end."""
+    """One meeting per (council, committee) the reviews counted by the quarter end report to."""
+    from helpers.report_settings import audiences
     from helpers.workspace import load_workspace
 
     counted = load_workspace().counted_reviews(quarter)
-    groups: dict[tuple[str, str], list[str]] = {}
-    for rid, council, committee in zip(counted["review_id"], counted["council"], counted["monitored_by"], strict=True):
-        groups.setdefault((council, committee or ""), []).append(rid)
-    return [Meeting(c, m, tuple(ids)) for (c, m), ids in groups.items()]
+    return [Meeting(council, committee, tuple(ids)) for (council, committee), ids in audiences(counted).items()]
 
 
 def sheet_rows(quarter: pd.Period, meeting: Meeting) -> pd.DataFrame:

@@ -14,6 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from helpers import config
 from helpers.decisions import DecisionRules
 from helpers.errors import InputError
@@ -51,7 +53,11 @@ _SECTION_PROPERTIES: dict[str, Any] = {
 _COMMITTEE = {"type": "object", "properties": _SECTION_PROPERTIES, "additionalProperties": False}
 _COUNCIL = {
     "type": "object",
-    "properties": {**_SECTION_PROPERTIES, "committees": {"type": "object", "additionalProperties": _COMMITTEE}},
+    "properties": {
+        **_SECTION_PROPERTIES,
+        "committee": _TEXT,
+        "committees": {"type": "object", "additionalProperties": _COMMITTEE},
+    },
     "additionalProperties": False,
 }
 SCHEMA = {
@@ -78,8 +84,15 @@ def _load(path: Path) -> tuple[dict, Any]:
     errors = sorted(jsonschema.Draft202012Validator(SCHEMA).iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         err = errors[0]
-        where = ".".join(str(p) for p in err.absolute_path) or "(top level)"
-        raise InputError(f"{where}: {err.message}", path, lines.line_of(list(err.absolute_path)))
+        at = list(err.absolute_path)
+        where = ".".join(str(p) for p in at) or "(top level)"
+        known = sorted((err.schema.get("properties") or {}) if isinstance(err.schema, dict) else {})
+        if err.validator == "additionalProperties" and known:
+            extra = sorted(set(err.instance) - set(known))[0]
+            raise InputError(
+                f"{where}: unknown setting {extra!r}; known: {', '.join(known)}", path, lines.line_of([*at, extra])
+            )
+        raise InputError(f"{where}: {err.message}", path, lines.line_of(at))
     missing = [k for k in REQUIRED_WORDING if not str(data["recommendation"].get(k) or "").strip()]
     if missing:
         raise InputError(
@@ -104,7 +117,7 @@ def settings(council: str | None = None, committee: str | None = None) -> dict:
     council_block = (data.get("councils") or {}).get(council or "") or {}
     for block in (council_block, (council_block.get("committees") or {}).get(committee or "") or {}):
         for key, value in block.items():
-            if key == "committees":
+            if key in ("committees", "committee"):
                 continue
             if isinstance(value, dict) and isinstance(merged.get(key), dict):
                 merged[key] = _merge(merged[key], value)
@@ -123,3 +136,20 @@ def _merge(base: dict, extra: dict) -> dict:
 def decision_rules(council: str | None = None, committee: str | None = None) -> DecisionRules:
     """What this council's committee is asked to decide (closures on evidence, escalation thresholds)."""
     return DecisionRules.from_settings(settings(council, committee), settings_file())
+
+
+def committee_for(council: str, monitored_by: str) -> str:
+    """The committee a review's progress is reported to: its own `monitored_by`, else the council's
+    `committee` in data/report.yaml (for reviews whose documents name none), else "" (not named)."""
+    if monitored_by:
+        return monitored_by
+    data, _ = _load(settings_file())
+    return str(((data.get("councils") or {}).get(council) or {}).get("committee") or "")
+
+
+def audiences(reviews: pd.DataFrame) -> dict[tuple[str, str], list[str]]:
+    """{(council, committee): [review ids]} in the reviews' order: who each review's report goes to."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for rid, council, monitored in zip(reviews["review_id"], reviews["council"], reviews["monitored_by"], strict=True):
+        groups.setdefault((council, committee_for(council, monitored)), []).append(rid)
+    return groups
