@@ -10,6 +10,7 @@ so removing any single html.escape call fails a test here.
 from __future__ import annotations
 
 import html
+import re
 
 import pandas as pd
 import pytest
@@ -102,27 +103,32 @@ def test_an_empty_table_escapes_its_sentence():
 # --- helpers.committee -----------------------------------------------------------------------------
 
 HOSTILE_TITLE = f"Peer review recommendations {SCRIPT}"
-HOSTILE_RECOMMENDATION = "That the {committee} notes <b>all</b> progress as at {as_at} ({quarter})."
-HOSTILE_COUNCIL = "Dorset Council <b>Cabinet</b>"
+HOSTILE_NOTES = "notes <b>all</b> progress as at {as_at} ({quarter})"
+HOSTILE_COUNCIL = "Borough Council <b>Cabinet</b>"
 HOSTILE_COMMITTEE = "Audit & Governance Committee<script>alert(2)</script>"
 
 
 @pytest.fixture
 def hostile_front_matter(data_copy):
-    """The front matter for 2023/24 Q4 with markup in the report settings and the review metadata."""
+    """The front matter for 2023/24 Q4 with markup in the report settings and in every review's council and
+    committee (whatever councils the workspace holds)."""
+    from helpers import report_settings
+
     settings = (data_copy / "report.yaml").read_text(encoding="utf-8")
     settings = settings.replace("title: Peer review recommendations", f"title: '{HOSTILE_TITLE}'")
-    start = settings.index("recommendation: >-")
-    settings = settings[:start] + f"recommendation: '{HOSTILE_RECOMMENDATION}'\n"
+    settings = re.sub(r"(?m)^  notes: .*$", f"  notes: '{HOSTILE_NOTES}'", settings)
+    settings = re.sub(r"(?ms)^councils:.*", "", settings)  # no council's own settings: the defaults apply
     (data_copy / "report.yaml").write_text(settings, encoding="utf-8")
+    report_settings._load.cache_clear()
     reviews = data_copy / "processed" / "reviews.csv"
-    text = reviews.read_text(encoding="utf-8")
-    text = text.replace(",Dorset Council,", f",{HOSTILE_COUNCIL},").replace(
-        ",Audit and Governance Committee,", f",{HOSTILE_COMMITTEE},"
-    )
-    reviews.write_text(text, encoding="utf-8")
+    frame = pd.read_csv(reviews, dtype=str, keep_default_na=False)
+    frame["council"] = HOSTILE_COUNCIL
+    frame["monitored_by"] = HOSTILE_COMMITTEE
+    frame.to_csv(reviews, index=False, lineterminator="\n")
     ws = workspace.load_workspace()
-    return committee.front_matter(ws, parse_quarter("2023/24 Q4"), "2024-05-14").data
+    out = committee.front_matter(ws, parse_quarter("2023/24 Q4"), "2024-05-14").data
+    report_settings._load.cache_clear()
+    return out
 
 
 def test_front_matter_escapes_the_title(hostile_front_matter):
@@ -140,8 +146,9 @@ def test_front_matter_escapes_council_and_committee(hostile_front_matter):
 
 def test_front_matter_escapes_the_recommendation(hostile_front_matter):
     page = _shown(hostile_front_matter)
-    expected = HOSTILE_RECOMMENDATION.format(committee=HOSTILE_COMMITTEE, as_at="31 March 2024", quarter="2023/24 Q4")
-    assert f"<p>{_escaped(expected)}</p>" in page
+    notes = HOSTILE_NOTES.format(as_at="31 March 2024", quarter="2023/24 Q4")
+    assert _escaped(f"That the {HOSTILE_COMMITTEE}") in page
+    assert _escaped(notes) in page
     assert "<b>all</b>" not in page
 
 
