@@ -32,6 +32,11 @@ def parse_quarter(label: str) -> pd.Period:
     return pd.Period(year=end_year, quarter=q, freq=FREQ)
 
 
+def as_quarter(quarter: str | pd.Period) -> pd.Period:
+    """A quarter given as its label ("2023/24 Q4") or already a period (BadQuarter if the label does not read)."""
+    return quarter if isinstance(quarter, pd.Period) else parse_quarter(quarter)
+
+
 def label(quarter: pd.Period) -> str:
     """ "2023/24 Q4" for the quarter January-March 2024."""
     end_year = quarter.qyear

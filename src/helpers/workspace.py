@@ -36,9 +36,26 @@ def lead_text(action_leads: pd.DataFrame) -> pd.Series:
     return pd.Series(list(text.values()), index=index, dtype=object)
 
 
+Quarter = str | pd.Period
+# The columns an analyst reads first in a status table; the rest follow in their own order.
+FIRST_COLUMNS = [
+    "review_id",
+    "action_ref",
+    "status_label",
+    "lead",
+    "current_target_date",
+    "last_reported_on",
+    "latest_status",
+    "latest_comment",
+]
+
+
 @dataclass
 class Workspace:
-    """The processed tables and update log for the chosen reviews."""
+    """The processed tables, update log and committee decisions for the chosen reviews.
+
+    Every method that takes a quarter accepts its label ("2023/24 Q4") or a pandas period.
+    """
 
     reviews: pd.DataFrame
     recommendations: pd.DataFrame
@@ -49,14 +66,17 @@ class Workspace:
 
     @property
     def review_ids(self) -> list[str]:
+        """The chosen reviews' ids, in the order of data/processed/reviews.csv."""
         return list(self.reviews["review_id"])
 
     @property
     def titles(self) -> dict[str, str]:
+        """{review id: the review's title as reports show it}."""
         return dict(zip(self.reviews["review_id"], self.reviews["title"], strict=False))
 
     @property
     def councils(self) -> list[str]:
+        """The councils the chosen reviews belong to, in order of first appearance."""
         return list(dict.fromkeys(self.reviews["council"]))
 
     @cached_property
@@ -71,44 +91,87 @@ class Workspace:
         return frame
 
     def themed(self) -> pd.DataFrame:
+        """Recommendations with their themes (primary first) from the taxonomy and overrides."""
         from helpers.themes import assign_themes
 
         return assign_themes(self.recommendations)
 
     def themes_long(self) -> pd.DataFrame:
+        """One row per (review, theme, recommendation), with untranscribed reviews' recorded themes."""
         from helpers.themes import theme_long
 
         return theme_long(self.themed(), self.reviews)
 
     @cached_property
     def tracker(self) -> StatusTracker:
+        """The status rules (helpers.status) applied to these actions and updates, for any quarter end."""
         frame = self.tracked
         return StatusTracker(frame, self.reviews, self.updates, has_lead=(frame["lead"] != "").to_numpy())
 
     @cached_property
     def workload_counter(self) -> WorkloadCounter:
+        """Lead workload by status group, matched to the actions once (helpers.leads.WorkloadCounter)."""
         return WorkloadCounter(self.action_leads, self.tracker.actions)
 
-    def status(self, quarter: pd.Period) -> pd.DataFrame:
-        return self.tracker.status(quarter)
+    def status(self, quarter: Quarter) -> pd.DataFrame:
+        """Every counted action with its status as at the quarter end (the rules: helpers.status).
+
+        The columns an analyst reads first come first: review_id, action_ref, status_label, lead,
+        current_target_date, last_reported_on, latest_status, latest_comment; then the rest.
+        """
+        frame = self.tracker.status(quarters.as_quarter(quarter))
+        first = [c for c in FIRST_COLUMNS if c in frame.columns]
+        return frame[first + [c for c in frame.columns if c not in first]]
 
     @cached_property
     def _review_codes(self) -> tuple[np.ndarray, pd.Index]:
         return pd.factorize(self.tracker.actions["review_id"])
 
-    def counts(self, quarter: pd.Period) -> pd.DataFrame:
+    def counts(self, quarter: Quarter) -> pd.DataFrame:
         """Review x status counts as at the quarter end (from status codes: no display table is built)."""
+        quarter = quarters.as_quarter(quarter)
         codes, ids = self._review_codes
         return counts_from_codes(codes, ids, self.tracker.status_codes(quarter), self.reviews, quarter)
 
-    def workload(self, quarter: pd.Period) -> pd.DataFrame:
+    def workload(self, quarter: Quarter) -> pd.DataFrame:
         """Actions per lead doing the work (see leads.WorkloadCounter), indexed by a display name."""
-        return self.workload_counter.count(self.tracker.status_codes(quarter), display_names=True)
+        return self.workload_counter.count(self.tracker.status_codes(quarters.as_quarter(quarter)), display_names=True)
 
-    def counted_reviews(self, quarter: pd.Period) -> pd.DataFrame:
+    def past_target_by_lead(self, quarter: Quarter) -> pd.DataFrame:
+        """Leads with actions past their target, most first: overdue (a lead said not complete), target passed
+        with no update (not known), and both together."""
+        from helpers.vocabulary import NOT_REPORTED, OVERDUE, status_labels
+
+        labels = status_labels()
+        table = self.workload(quarter)
+        frame = pd.DataFrame(
+            {
+                labels[OVERDUE]: table["overdue"],
+                labels[NOT_REPORTED]: table["not-reported"],
+                "past target": table["overdue"] + table["not-reported"],
+            }
+        )
+        frame = frame[frame["past target"] > 0]
+        return frame.sort_values(["past target", labels[OVERDUE]], ascending=False, kind="stable")
+
+    def changes(self, quarter: Quarter) -> dict[str, pd.DataFrame]:
+        """What changed in the quarter: "status changes" (with previous_status), "targets revised" and
+        "updates reported" (every update with its lead), as the committee report shows them."""
+        from helpers.committee import changes
+
+        return changes(self, quarters.as_quarter(quarter))
+
+    def counted_reviews(self, quarter: Quarter) -> pd.DataFrame:
         """Reviews whose actions count by the quarter end (tracked from on or before it)."""
-        end = pd.Timestamp(quarters.end(quarter))
+        end = pd.Timestamp(quarters.end(quarters.as_quarter(quarter)))
         return self.reviews[self.reviews["tracked_from"] <= end].reset_index(drop=True)
+
+    def history(self, review_id: str, action_ref: str | int) -> pd.DataFrame:
+        """Everything recorded on one action, oldest first: the plan, every update (with its lead and role),
+        each revision asked for, and every decision of the committee."""
+        from helpers.history import action_history
+
+        return action_history(self, review_id, str(action_ref))
 
 
 def load_workspace(review_ids: list[str] | None = None) -> Workspace:
