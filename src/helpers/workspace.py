@@ -161,6 +161,13 @@ class Workspace:
 
         return changes(self, quarters.as_quarter(quarter))
 
+    def requests(self, quarter: Quarter):
+        """What the quarter's report asks its committee to decide (helpers.decisions.Requests: revisions,
+        closures, escalations), with the rules in data/report.yaml."""
+        from helpers.committee import requests
+
+        return requests(self, quarters.as_quarter(quarter))
+
     def counted_reviews(self, quarter: Quarter) -> pd.DataFrame:
         """Reviews whose actions count by the quarter end (tracked from on or before it)."""
         end = pd.Timestamp(quarters.end(quarters.as_quarter(quarter)))
