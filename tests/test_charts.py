@@ -473,17 +473,18 @@ def test_theme_heatmap_labels_counts_and_recorded_themes():
     )
     recorded = pd.DataFrame([[True, False, False], [False, False, False]], index=matrix.index, columns=reviews)
     chart = charts.theme_heatmap(matrix, recorded)
-    assert [t.get_text() for t in chart.figure.axes[0].texts] == ["minutes", "16", "2", "1"]
+    # One word for these cells everywhere (themes.RECORDED), as the notebooks' text calls them.
+    assert [t.get_text() for t in chart.figure.axes[0].texts] == ["recorded", "16", "2", "1"]
     assert chart.title == "1 of 2 themes recur in more than one review"
     assert (
-        "Financial management: Corporate peer challenge 2019 named in the minutes; "
+        "Financial management: Corporate peer challenge 2019 recorded in the decision record; "
         "Finance peer challenge 2021 16; Progress review 2022 2."
     ) in chart.alt
     assert "Local plan and housing: Progress review 2022 1." in chart.alt
     assert [t.get_text() for t in chart.figure.legends[0].get_texts()] == [
-        "Named only in the decision record (minutes)"
+        "Recorded: named only in the decision record"
     ]
-    assert _table(chart).rows[1] == ["Financial management", "named in minutes", "16", "2"]
+    assert _table(chart).rows[1] == ["Financial management", "recorded (decision record)", "16", "2"]
 
 
 def test_theme_heatmap_can_rename_review_ids_to_titles():

@@ -56,7 +56,8 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
 
-from helpers.vocabulary import STATUS_IDS, status_labels
+from helpers.themes import RECORDED
+from helpers.vocabulary import STATUS_IDS, TOTAL_ACTIONS, status_labels
 
 # ---------------------------------------------------------------------------
 # Colours, patterns and contrast
@@ -497,7 +498,7 @@ def status_by_review(
     optional 'Total' (ignored). Rows are labelled with `review_titles[review_id]`.
     `labels`: {status_id: label}; by default helpers.vocabulary's labels, else the ids.
     """
-    table = counts.drop(columns=["Total", "total"], errors="ignore")
+    table = counts.drop(columns=["Total", "total", TOTAL_ACTIONS], errors="ignore")
     _check_columns(table.columns, STATUS_ORDER, "status_by_review")
     table = table.reindex(columns=[s for s in STATUS_ORDER if s in table.columns]).fillna(0).astype(int)
     missing = [i for i in table.index if not review_titles.get(i)]
@@ -743,8 +744,8 @@ def theme_heatmap(
 ) -> Chart:
     """Theme x review counts of recommendations; columns are review titles.
 
-    `recorded` (bool, same shape): themes only a decision record (the minutes) names
-    for a review; those cells are hatched and labelled "minutes". If the columns are
+    `recorded` (bool, same shape): themes only a decision record (such as the minutes) names
+    for a review; those cells are hatched and labelled themes.RECORDED ("recorded"). If the columns are
     review ids, pass `review_titles` ({review_id: title}) and they are renamed.
     """
     if review_titles is not None:
@@ -757,7 +758,7 @@ def theme_heatmap(
         else recorded.reindex(index=matrix.index, columns=matrix.columns, fill_value=False).astype(bool)
     )
     counts = matrix.fillna(0).astype(int)
-    annotations = counts.astype(str).where(counts > 0, "").where(~recorded, "minutes")
+    annotations = counts.astype(str).where(counts > 0, "").where(~recorded, RECORDED)
     per_theme = ((counts > 0) | recorded).sum(axis=1)
     recurring = int((per_theme > 1).sum())
     title = (
@@ -765,7 +766,7 @@ def theme_heatmap(
         if len(matrix)
         else "No themes to show for this selection"
     )
-    data = counts.astype(object).where(~recorded, "named in minutes")
+    data = counts.astype(object).where(~recorded, f"{RECORDED} (decision record)")
     data.index.name, data.columns.name = "Theme", None
     rows = []
     flags, values = recorded.to_numpy(bool), counts.to_numpy()
@@ -774,7 +775,7 @@ def theme_heatmap(
     ]
     for r in order:
         cells = "; ".join(
-            f"{review} {'named in the minutes' if flags[r, c] else _n(values[r, c])}"
+            f"{review} {RECORDED + ' in the decision record' if flags[r, c] else _n(values[r, c])}"
             for c, review in enumerate(matrix.columns)
             if flags[r, c] or values[r, c]
         )
@@ -785,7 +786,7 @@ def theme_heatmap(
     )
     caption = (
         "Each cell counts a review's recommendations on a theme; darker is more. Hatched cells marked "
-        "“minutes” are themes only the review's decision record names for that review."
+        f"“{RECORDED}” are themes only the review's decision record names for that review."
     )
     return heatmap(
         counts,
@@ -794,7 +795,7 @@ def theme_heatmap(
         "Theme",
         annotations,
         hatched=recorded,
-        hatched_label="Named only in the decision record (minutes)",
+        hatched_label=f"{RECORDED.capitalize()}: named only in the decision record",
         alt=alt,
         caption=caption,
         table_caption="Recommendations per theme and review",
