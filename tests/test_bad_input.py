@@ -134,7 +134,10 @@ CASES = {
     ),
     "no ongoing target words": (
         lambda d: _edit(
-            d, "vocabulary.yaml", "ongoing: [Ongoing, On-going, On going, Continuous, Continual]", "ongoing: []"
+            d,
+            "vocabulary.yaml",
+            "ongoing: [Ongoing, On-going, On going, Continuous, Continual, Business as Usual, BAU]",
+            "ongoing: []",
         ),
         "vocabulary.yaml:",
         "targets.ongoing must list at least one word",

@@ -166,7 +166,7 @@ def test_statuses_and_workload_of_the_new_reviews(added):
     assert status["R3"] == "complete"  # follows R2
     assert status["R1"] == "not-reported"  # Oct 24 passed; "In progress" was said at the plan date only
     assert status["3"] == "incomplete-source"  # never "no action recorded"
-    assert status["1.2"] == "not-reported"  # Dec 2024 = 31 December 2024, the quarter's last day: passed
+    assert status["1.2"] == "not-yet-due"  # Dec 2024 = 31 December 2024, the quarter's last day: due, not passed
     assert status["2"] == "not-yet-due"  # 31 March 2025
     # Workload counts the responsible lead only, where a plan gives both roles.
     workload = ws.workload(quarters.parse_quarter("2024/25 Q3"))
