@@ -7,12 +7,16 @@ of the Cabinet report of 5 October 2021) and the rules in src/helpers/status.py.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from helpers import committee, workspace
+from helpers import committee, quarters, workspace
 from helpers.errors import InputError
 from helpers.quarters import parse_quarter
 from helpers.status import (
@@ -21,11 +25,17 @@ from helpers.status import (
     LEADS_DISAGREE_RULE,
     OVERDUE_RULE,
     Span,
+    StatusTracker,
+    add_months,
     calendar_span,
     changes_since,
+    counts_from_codes,
     due_next_quarter,
     finished_late,
+    past_target,
 )
+from helpers.updates import COLUMNS as UPDATE_COLUMNS
+from helpers.vocabulary import STATUS_IDS
 
 UPDATE_HEADER = (
     "review_id,action_ref,status,comment,updated_on,revised_target,revision_reason,"
@@ -483,3 +493,258 @@ def test_a_visit_known_only_to_the_month_cannot_settle_a_close_verdict(ws):
     verdict = next(v for k, v in committee.milestones(review).items() if k.startswith("Action plan published"))
     assert verdict.startswith("not known (28 Feb 2023;")
     assert "between 5 months and 5 months and 27 days" in verdict
+
+
+# --- Laws the rules keep, for any data (Hypothesis) ----------------------------------------------------------
+
+MONTH_ENDS = [pd.Timestamp(2021, 1, 1) + pd.offsets.MonthEnd(n) for n in range(60)]  # Jan 2021 to Dec 2025
+QUARTERS = [parse_quarter(f"{y}/{str(y + 1)[2:]} Q{q}") for y in (2021, 2022, 2023, 2024) for q in (1, 2, 3, 4)]
+# Few days, so two reports on one day (leads who disagree) and reports on a quarter's last day come up often.
+DAYS = st.sampled_from(
+    [pd.Timestamp(d) for d in ("2021-12-31", "2022-03-01", "2022-03-31", "2023-06-30", "2024-03-01", "2024-06-30")]
+)
+
+_action = st.fixed_dictionaries(
+    {
+        "kind": st.sampled_from(["month", "month", "month", "ongoing", "none", "complete"]),
+        "target": st.sampled_from(MONTH_ENDS),
+        "incomplete": st.sampled_from([False, False, False, True]),
+        "no_action": st.sampled_from([False, False, False, True]),
+        "follows": st.sampled_from([-1, -1, -1, 0, 1, 2]),  # -1: follows none; else the action it follows
+    }
+)
+_update = st.fixed_dictionaries(
+    {
+        "action": st.integers(0, 2),
+        "status": st.sampled_from(["", "", "Complete", "In progress"]),
+        "comment": st.sampled_from(["", "A comment."]),
+        "day": DAYS,
+        "origin": st.sampled_from(["plan", "update", "update"]),
+        "lead": st.sampled_from(["Lead A", "Lead B"]),
+        "revised": st.sampled_from(["", "", "June 2024", "March 2023"]),
+        "approved_after": st.one_of(st.none(), st.integers(0, 200)),
+    }
+)
+
+
+def _workspace_frames(acts: list[dict], ups: list[dict], tracked: pd.Timestamp):
+    n = len(acts)
+    actions = pd.DataFrame(
+        {
+            "review_id": "r",
+            "action_ref": [str(i + 1) for i in range(n)],
+            "rec_ref": [str(i + 1) for i in range(n)],
+            "action": ["" if a["no_action"] else "Do it." for a in acts],
+            "source_incomplete": ["cut off" if a["incomplete"] else "" for a in acts],
+            "target_kind": [a["kind"] for a in acts],
+            "target_date": [a["target"] if a["kind"] in ("month", "complete") else pd.NaT for a in acts],
+            "follows": [
+                str(a["follows"] + 1) if 0 <= a["follows"] < n and a["follows"] != i else "" for i, a in enumerate(acts)
+            ],
+        }
+    )
+    rows = []
+    for u in ups:
+        if u["action"] >= n or not (u["status"] or u["comment"] or u["revised"]):
+            continue
+        plan = u["origin"] == "plan"
+        approved = pd.NaT
+        if u["revised"] and not plan and u["approved_after"] is not None:
+            approved = u["day"] + pd.Timedelta(days=u["approved_after"])
+        rows.append(
+            {
+                "review_id": "r",
+                "action_ref": str(u["action"] + 1),
+                "status": u["status"],
+                "comment": u["comment"],
+                "updated_on": u["day"],
+                "date_approximate": False,
+                "origin": u["origin"],
+                "revised_target": "" if plan else u["revised"],
+                "revision_reason": "a reason" if u["revised"] and not plan else "",
+                "revision_approved_by": "",
+                "revision_approved_on": approved,
+                "evidence": "",
+                "lead": u["lead"],
+                "source": "",
+            }
+        )
+    updates = pd.DataFrame(rows, columns=UPDATE_COLUMNS)
+    updates["updated_on"] = pd.to_datetime(updates["updated_on"]).astype("datetime64[ns]")
+    updates["revision_approved_on"] = pd.to_datetime(updates["revision_approved_on"]).astype("datetime64[ns]")
+    updates["date_approximate"] = updates["date_approximate"].astype(bool)
+    reviews = pd.DataFrame(
+        {
+            "review_id": ["r"],
+            "tracked_from": [tracked],
+            "recommendations_expected": [n + 2],
+            "recommendations_transcribed": [n],
+        }
+    )
+    return actions, reviews, updates
+
+
+def _oracle(
+    actions: pd.DataFrame, updates: pd.DataFrame, end: pd.Timestamp, tracked: pd.Timestamp, no_lead: list[bool]
+) -> list[str]:
+    """The rules of status.py's docstring, written out one action at a time, in order."""
+    revised_to = {"June 2024": pd.Timestamp(2024, 6, 30), "March 2023": pd.Timestamp(2023, 3, 31)}
+
+    def own(i: int) -> tuple[str, bool]:
+        act = actions.iloc[i]
+        ups = updates[(updates["action_ref"] == act["action_ref"]) & (updates["updated_on"] <= end)]
+        said = ups[ups["status"] != ""]
+        closed = False
+        if len(said):
+            last = said[said["updated_on"] == said["updated_on"].max()]
+            closed = bool((last["status"] == "Complete").all())  # any other status that day: not complete
+        if act["source_incomplete"]:
+            return INCOMPLETE, closed
+        if closed:
+            return "complete", closed
+        agreed = updates[
+            (updates["action_ref"] == act["action_ref"])
+            & updates["revision_approved_on"].notna()
+            & (updates["revision_approved_on"] <= end)
+        ].sort_values("revision_approved_on", kind="stable")
+        target = act["target_date"] if act["target_kind"] == "month" else pd.NaT
+        if len(agreed):
+            target = revised_to[agreed["revised_target"].iloc[-1]]
+        if act["action"] == "" and no_lead[i]:
+            return "no-action", closed
+        if pd.notna(target):
+            if target >= end:
+                return "not-yet-due", closed
+            if ((ups["origin"] == "update") & (ups["status"] != "")).any():
+                return "overdue", closed
+            return "not-reported", closed
+        return ("ongoing" if act["target_kind"] == "ongoing" else "no-target"), closed
+
+    out = []
+    for i in range(len(actions)):
+        status, closed = own(i)
+        follows = actions["follows"].iloc[i]
+        if follows and status != INCOMPLETE and not closed:
+            status = own(int(follows) - 1)[0]
+        out.append(status if tracked <= end else "")
+    return out
+
+
+INCOMPLETE = "incomplete-source"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    acts=st.lists(_action, min_size=1, max_size=4),
+    ups=st.lists(_update, max_size=6),
+    quarter=st.sampled_from(QUARTERS),
+    tracked=st.sampled_from([pd.Timestamp(2021, 10, 5), pd.Timestamp(2023, 2, 28)]),
+    leads=st.lists(st.booleans(), min_size=4, max_size=4),
+)
+def test_every_action_gets_exactly_the_status_of_the_first_rule_that_applies(acts, ups, quarter, tracked, leads):
+    actions, reviews, updates = _workspace_frames(acts, ups, tracked)
+    has_lead = leads[: len(actions)]
+    tracker = StatusTracker(actions, reviews, updates, has_lead=np.array(has_lead))
+    end = pd.Timestamp(quarters.end(quarter))
+    got = list(tracker.status_ids(quarter))
+    assert got == _oracle(actions, updates, end, tracked, [not h for h in has_lead])
+    counted = [s for s in got if s]
+    assert all(s in STATUS_IDS for s in counted)
+    codes = tracker.status_codes(quarter)
+    counts = counts_from_codes(np.zeros(len(actions), int), ["r"], codes, reviews, quarter)
+    if len(counts):  # each counted action is in exactly one status column, and the total adds up the actions
+        assert counts.loc["r", "Total actions"] == len(counted)
+        assert counts.loc["r", [s for s in STATUS_IDS if s != "not-transcribed"]].sum() == len(counted)
+        assert counts.loc["r", "not-transcribed"] == 2  # recommendations, beside the actions
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    counts=st.lists(st.integers(0, 40), min_size=len(STATUS_IDS), max_size=len(STATUS_IDS)),
+    followed=st.integers(0, 3),
+    quarter=st.sampled_from(QUARTERS),
+)
+def test_the_headline_counts_add_up_to_its_total_of_actions(counts, followed, quarter):
+    frame = pd.DataFrame([counts], index=["r"], columns=list(STATUS_IDS))
+    actions = [s for s in STATUS_IDS if s != "not-transcribed"]
+    frame["Total actions"] = frame[actions].sum(axis=1)
+    moved = min(followed, counts[STATUS_IDS.index("overdue")])
+    status = pd.DataFrame({"status": ["overdue"] * moved, "as_recommendation": ["41"] * moved})
+    sentence = committee.headline(frame, quarter, status)
+    total = int(re.search(r", (\d+) actions? (?:are|is) tracked", sentence).group(1))
+    assert total == sum(counts[STATUS_IDS.index(s)] for s in actions)
+    listed = re.search(r"tracked: (.*?)\.(?: A data gap|$)", sentence)
+    parts = re.sub(r" \([^)]*\)", "", listed.group(1)) if listed else ""
+    assert sum(int(n) for n in re.findall(r"(?:^|, | and )(\d+) ", parts)) == total
+    gap = counts[STATUS_IDS.index("not-transcribed")]
+    assert (f"{gap} recommendation" in sentence) == bool(gap)
+
+
+@settings(max_examples=200, deadline=None)
+@given(target=st.dates(dt.date(2019, 1, 1), dt.date(2026, 12, 31)), first=st.sampled_from(QUARTERS))
+def test_months_past_target_never_falls_as_the_quarter_end_moves_on(target, first):
+    spans = [past_target(target, quarters.end(first + k)) for k in range(6)]
+    known = [s for s in spans if s is not None]
+    assert known == sorted(known)  # (months, days) only grow
+    assert all(a < b for a, b in itertools.pairwise(known))
+    assert spans[: len(spans) - len(known)] == [None] * (len(spans) - len(known))  # none until it has passed
+
+
+@settings(max_examples=200, deadline=None)
+@given(day=st.dates(dt.date(2019, 1, 1), dt.date(2030, 12, 31)), months=st.integers(0, 60))
+def test_a_span_of_n_calendar_months_reads_as_n_months(day, months):
+    assert calendar_span(day, add_months(day, months)) == Span(months, 0)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    acts=st.lists(_action, min_size=1, max_size=4),
+    ups=st.lists(_update, max_size=6),
+    extra=st.lists(st.tuples(st.integers(0, 3), DAYS, st.sampled_from(["", "June 2024"])), min_size=1, max_size=4),
+    quarter=st.sampled_from(QUARTERS),
+)
+def test_comments_and_revision_requests_without_a_status_never_change_a_status(acts, ups, extra, quarter):
+    actions, reviews, updates = _workspace_frames(acts, ups, pd.Timestamp(2021, 10, 5))
+    more = [
+        {
+            "action": a,
+            "status": "",
+            "comment": "Only a comment.",
+            "day": day,
+            "origin": "update",
+            "lead": "Lead C",
+            "revised": revised,
+            "approved_after": None,
+        }
+        for a, day, revised in extra
+    ]
+    _, _, with_comments = _workspace_frames(acts, ups + more, pd.Timestamp(2021, 10, 5))
+    before = StatusTracker(actions, reviews, updates).status_ids(quarter)
+    after = StatusTracker(actions, reviews, with_comments).status_ids(quarter)
+    assert list(after) == list(before)
+
+
+@settings(max_examples=100, deadline=None)
+@given(said=st.lists(st.sampled_from(["Complete", "In progress", "Behind schedule"]), min_size=1, max_size=4))
+def test_a_claim_of_completion_counts_only_if_no_lead_that_day_says_otherwise(said):
+    acts = [
+        {"kind": "month", "target": pd.Timestamp(2022, 1, 31), "incomplete": False, "no_action": False, "follows": -1}
+    ]
+    ups = [
+        {
+            "action": 0,
+            "status": s,
+            "comment": "",
+            "day": pd.Timestamp(2024, 3, 1),
+            "origin": "update",
+            "lead": f"Lead {n}",
+            "revised": "",
+            "approved_after": None,
+        }
+        for n, s in enumerate(said)
+    ]
+    actions, reviews, updates = _workspace_frames(acts, ups, pd.Timestamp(2021, 10, 5))
+    row = StatusTracker(actions, reviews, updates).status(parse_quarter("2023/24 Q4")).iloc[0]
+    assert row["status"] == ("complete" if set(said) == {"Complete"} else "overdue")
+    assert row["leads_disagree"] == (len(set(said)) > 1)
+    assert bool(row["lead_statuses"]) == row["leads_disagree"]

@@ -220,9 +220,7 @@ def milestones(review: pd.Series) -> dict[str, str]:
     return {
         plan_label: _judge(visit, plan, ACTION_PLAN_AT_MOST, "action plan"),
         visit_label: _judge(visit, review["progress_review_visit"], PROGRESS_REVIEW_ABOUT + 2, "progress review"),
-        report_label: _judge(
-            visit, review["progress_review_report"], PROGRESS_REPORT_WITHIN, "progress review report"
-        ),
+        report_label: _judge(visit, review["progress_review_report"], PROGRESS_REPORT_WITHIN, "progress review report"),
     }
 
 

@@ -301,7 +301,9 @@ def load_review(path: Path) -> Review:
             message = f"{err.instance!r} is not a whole number of recommendations or '{UNKNOWN}'"
         elif err.validator == "oneOf" and isinstance(err.instance, str):
             month = _MONTH in err.schema.get("oneOf", [])
-            message = f"{err.instance!r} is not a date (YYYY-MM-DD){', a month (YYYY-MM)' if month else ''} or 'unknown'"
+            message = (
+                f"{err.instance!r} is not a date (YYYY-MM-DD){', a month (YYYY-MM)' if month else ''} or 'unknown'"
+            )
         raise InputError(f"{where}: {message}", path, lines.line_of(list(err.absolute_path)))
     if raw["id"] != path.stem:
         raise InputError(f"id '{raw['id']}' does not match the file name '{path.stem}'", path, lines.line_of(["id"]))
@@ -382,27 +384,25 @@ _NOTES = (
 
 def _need_notes(raw: dict, path: Path, lines: Any) -> None:
     """Every value given as "unknown", or a visit known to the month only, needs a note saying why."""
-    for field, note in _NOTES:
+    for where, note in _NOTES:
         value: Any = raw
-        for key in field:
+        for key in where:
             value = value.get(key) if isinstance(value, dict) else None
         noted: Any = raw
         for key in note:
             noted = noted.get(key) if isinstance(noted, dict) else None
-        vague = value == UNKNOWN or (field[0] == "visit" and isinstance(value, str) and len(value) == 7)
+        vague = value == UNKNOWN or (where[0] == "visit" and isinstance(value, str) and len(value) == 7)
         if vague and not str(noted or "").strip():
             what = "is unknown" if value == UNKNOWN else "gives the month only"
-            raise InputError(
-                f"{'.'.join(field)} {what}: say why in {'.'.join(note)}", path, lines.line_of(list(field))
-            )
+            raise InputError(f"{'.'.join(where)} {what}: say why in {'.'.join(note)}", path, lines.line_of(list(where)))
     milestones = raw.get("milestones") or {}
-    if any(v == UNKNOWN or (isinstance(v, str) and len(v) == 7) for k, v in milestones.items() if k != "note"):
-        if not str(milestones.get("note") or "").strip():
-            raise InputError(
-                "a milestone is unknown or given by month only: say why in milestones.note",
-                path,
-                lines.line_of(["milestones"]),
-            )
+    vague = [k for k, v in milestones.items() if k != "note" and (v == UNKNOWN or (isinstance(v, str) and len(v) == 7))]
+    if vague and not str(milestones.get("note") or "").strip():
+        raise InputError(
+            f"milestones.{vague[0]} is unknown or gives the month only: say why in milestones.note",
+            path,
+            lines.line_of(["milestones", vague[0]]),
+        )
 
 
 def _check_columns(table: dict, path: Path, lines: Any) -> None:

@@ -386,11 +386,13 @@ class StatusTracker:
         return basis
 
     def _lead_statuses(self, c: dict[str, np.ndarray]) -> np.ndarray:
-        """Where leads disagree: each lead's status on the latest status date ("Cabinet: Complete; SLT: In progress")."""
+        """Where leads disagree, each lead's status on the latest status date: "Cabinet: Complete; SLT: In progress"."""
         text = np.full(len(self.actions), "", dtype=object)
         for a in np.nonzero(c["disagree"])[0]:
             rows = np.nonzero(
-                (self.update_action[: c["n"]] == a) & self.has_status[: c["n"]] & (self.update_on[: c["n"]] == c["status_on"][a])
+                (self.update_action[: c["n"]] == a)
+                & self.has_status[: c["n"]]
+                & (self.update_on[: c["n"]] == c["status_on"][a])
             )[0]
             said = {}
             for r in rows:  # a lead's later row that day replaces its earlier one
