@@ -185,7 +185,7 @@ def _typed(name: str, frame: pd.DataFrame, path: Path) -> pd.DataFrame:
             frame[col] = day.astype("datetime64[ns]")
         elif dtype == "Int64":  # a whole number, or blank for unknown
             number = pd.to_numeric(text.replace("", None), errors="coerce")
-            bad(col, (number.isna() & (text != "")) | (number % 1 != 0), "a whole number or blank")
+            bad(col, (number.isna() & (text != "")) | (number.notna() & (number % 1 != 0)), "a whole number or blank")
             frame[col] = number.astype("Int64")
         elif dtype.startswith("int"):
             number = pd.to_numeric(text, errors="coerce")
