@@ -201,6 +201,16 @@ CASES = {
         "reviews/2021-finance.yaml:24",
         "header cell(s) 'Lead' have no declared column",
     ),
+    "header tabs in single quotes": (
+        lambda d: _edit(
+            d,
+            "reviews/2021-finance.yaml",
+            'header: "Rec\\tPeer recommendation\\tResponse\\tTimeline\\tLead"',
+            "header: 'Rec\\tPeer recommendation\\tResponse\\tTimeline\\tLead'",
+        ),
+        "reviews/2021-finance.yaml:23",
+        "header has no tab characters: write each tab as \\t inside double quotes",
+    ),
     "unknown count without a note": (
         lambda d: _edit(
             d, "reviews/2022-progress.yaml", "recommendations_expected: 8", "recommendations_expected: unknown"

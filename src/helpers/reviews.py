@@ -411,6 +411,13 @@ def _check_columns(table: dict, path: Path, lines: Any) -> None:
     columns = table["columns"]
     if len(cells) == len(columns):
         return
+    if len(cells) == 1 and "\\t" in table["header"]:
+        raise InputError(
+            "action_plan_table.header has no tab characters: write each tab as \\t inside double quotes "
+            '("Ref\\tRecommendation"); in single quotes it stays a backslash and a t',
+            path,
+            lines.line_of(["action_plan_table", "header"]),
+        )
     header = " | ".join(c.strip() for c in cells)
     if len(columns) > len(cells):
         extra = ", ".join(columns[len(cells) :])
