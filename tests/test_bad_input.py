@@ -15,6 +15,26 @@ PROGRESS = "raw/2022-09-progress-review-summary-and-action-plan.txt"
 _edit = edit_file
 
 
+def cut_document(data: Path, name: str, before: str) -> None:
+    """Cut a raw document just inside the row that starts `before` (as a truncated download would), and re-sign
+    its manifest line, so extraction reads the cut-off text rather than refusing a changed document."""
+    import hashlib
+
+    path = data / name
+    text = path.read_text(encoding="utf-8")
+    at = text.index(before) + len(before) // 2
+    old_sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    path.write_text(text[:at], encoding="utf-8")
+    manifest = data / "raw" / "manifest.csv"
+    new_sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace(old_sha, new_sha), encoding="utf-8")
+
+
+# The 2022 plan's last row (line 70) begins "Maintain focus on the Local Development Plan" (44 characters):
+# cut half way, the line reads "Maintain focus on the " with no tab, so the table ends there.
+LAST_2022_ROW = "Maintain focus on the Local Development Plan"
+
+
 CASES = {
     "malformed metadata": (
         lambda d: _edit(d, "reviews/2021-finance.yaml", "kind: finance peer challenge", "kind: [finance"),
@@ -134,7 +154,10 @@ CASES = {
     ),
     "no ongoing target words": (
         lambda d: _edit(
-            d, "vocabulary.yaml", "ongoing: [Ongoing, On-going, On going, Continuous, Continual]", "ongoing: []"
+            d,
+            "vocabulary.yaml",
+            "ongoing: [Ongoing, On-going, On going, Continuous, Continual, Business as Usual, BAU]",
+            "ongoing: []",
         ),
         "vocabulary.yaml:",
         "targets.ongoing must list at least one word",
@@ -144,12 +167,92 @@ CASES = {
         "reviews/2019-cpc.yaml",
         "theme 'governance' is not in data/themes.csv",
     ),
+    # Nothing dropped silently: the 2022 plan cut inside its last row reads 7 rows where the metadata says 8.
+    "cut-off plan": (
+        lambda d: cut_document(d, PROGRESS, LAST_2022_ROW),
+        "2022-09-progress-review-summary-and-action-plan.txt:70",
+        "ends here, at a line without a tab ('Maintain focus on the'), after 7 recommendations, but",
+    ),
+    "cut-off plan, the count too": (
+        lambda d: cut_document(d, PROGRESS, LAST_2022_ROW),
+        "2022-progress.yaml expects 8 (recommendations_expected)",
+        "say why in recommendations_note",
+    ),
+    # A status column declared on the 2021 plan's five-column header (Rec, Peer recommendation, Response,
+    # Timeline, Lead): named both ways, never silently dropped.
+    "declared column not in the header": (
+        lambda d: _edit(
+            d,
+            "reviews/2021-finance.yaml",
+            "columns: [rec_no, recommendation, response, target, lead]",
+            "columns: [rec_no, recommendation, response, target, lead, status]",
+        ),
+        "reviews/2021-finance.yaml:24",
+        "declares 6 columns (rec_no, recommendation, response, target, lead, status) but the header has 5 cells "
+        "(Rec | Peer recommendation | Response | Timeline | Lead): column(s) status are declared",
+    ),
+    "header cell without a declared column": (
+        lambda d: _edit(
+            d,
+            "reviews/2021-finance.yaml",
+            "columns: [rec_no, recommendation, response, target, lead]",
+            "columns: [rec_no, recommendation, response, target]",
+        ),
+        "reviews/2021-finance.yaml:24",
+        "header cell(s) 'Lead' have no declared column",
+    ),
+    "header tabs in single quotes": (
+        lambda d: _edit(
+            d,
+            "reviews/2021-finance.yaml",
+            'header: "Rec\\tPeer recommendation\\tResponse\\tTimeline\\tLead"',
+            "header: 'Rec\\tPeer recommendation\\tResponse\\tTimeline\\tLead'",
+        ),
+        "reviews/2021-finance.yaml:23",
+        "header has no tab characters: write each tab as \\t inside double quotes",
+    ),
+    "unknown count without a note": (
+        lambda d: _edit(
+            d, "reviews/2022-progress.yaml", "recommendations_expected: 8", "recommendations_expected: unknown"
+        ),
+        "reviews/2022-progress.yaml:18",
+        "recommendations_expected is unknown: say why in recommendations_note",
+    ),
+    "visit month without a note": (
+        lambda d: _edit(d, "reviews/2021-finance.yaml", "start: 2021-06-21", "start: 2021-06"),
+        "reviews/2021-finance.yaml:9",
+        "visit.start gives the month only: say why in visit.note",
+    ),
     "malformed themes.csv": (
         lambda d: _edit(d, "themes.csv", "theme_id,theme,description,terms", "id,theme,terms"),
         "themes.csv:1",
         "missing column",
     ),
 }
+
+
+def test_a_shortfall_the_review_states_as_known_is_extracted_and_said(data_copy: Path):
+    cut_document(data_copy, PROGRESS, LAST_2022_ROW)
+    _edit(
+        data_copy,
+        "reviews/2022-progress.yaml",
+        "recommendations_expected: 8",
+        "recommendations_expected: 8\nrecommendations_note: the copy we hold is cut off inside the eighth row",
+    )
+    done = run_module("extract", data=data_copy)
+    assert done.returncode == 0, done.stderr
+    assert "7 of 8 recommendations transcribed (the copy we hold is cut off inside the eighth row)" in done.stdout
+
+
+def test_a_transcription_with_fewer_rows_than_expected_names_its_last_row(data_copy: Path):
+    from test_new_review import add_both_reviews
+
+    add_both_reviews(data_copy)
+    _edit(data_copy, "reviews/2024-wessex-planning.yaml", "recommendations_expected: 3", "recommendations_expected: 4")
+    bad = run_module("extract", data=data_copy)
+    assert bad.returncode == 1
+    assert "transcriptions/2024-wessex-planning.csv:5: the action plan ends here, at its last row (5)" in bad.stderr
+    assert "after 3 recommendations" in bad.stderr and "expects 4" in bad.stderr
 
 
 @pytest.mark.parametrize("case", CASES)

@@ -299,9 +299,10 @@ def test_every_status_present_in_the_counts_is_in_the_legend_the_data_table_and_
     legend = chart.figure.legends[0]
     assert sorted(t.get_text() for t in legend.get_texts()) == sorted(LABELS.values())
     table = _table(chart)
-    assert table.rows[0] == ["Review", *LABELS.values(), "Total"]
+    # The total counts actions; the 9 untranscribed recommendations are never added to it.
+    assert table.rows[0] == ["Review", *LABELS.values(), "Total actions"]
     assert table.rows[2] == ["Progress review 2022", "1", "3", "4", "0", "1", "0", "0", "1", "0", "10"]
-    assert table.rows[3] == ["Corporate peer challenge 2019", "0", "0", "0", "0", "0", "0", "0", "0", "9", "9"]
+    assert table.rows[3] == ["Corporate peer challenge 2019", "0", "0", "0", "0", "0", "0", "0", "0", "9", "0"]
     for label in LABELS.values():
         assert label in chart.alt
     assert "Incomplete in source, Not transcribed" in chart.caption  # both data gaps are named as such
@@ -312,10 +313,11 @@ def test_alt_text_gives_each_review_and_each_non_zero_count_with_its_label():
     assert alt.startswith(f"Stacked bar chart of action status by review as at {AS_AT}.")
     assert (
         "Finance peer challenge 2021: 2 Complete; 23 Ongoing; 3 Overdue; 19 Target passed, no update; "
-        "1 No action recorded (48 in total)." in alt
+        "1 No action recorded (48 actions)." in alt
     )
-    assert "Progress review 2022: 1 Complete; 4 Ongoing; 1 Overdue; 2 Target passed, no update (8 in total)." in alt
-    assert "Corporate peer challenge 2019: 9 Not transcribed (9 in total)." in alt
+    assert "Progress review 2022: 1 Complete; 4 Ongoing; 1 Overdue; 2 Target passed, no update (8 actions)." in alt
+    # Recommendations not transcribed are named in their own unit, never added to the actions.
+    assert "Corporate peer challenge 2019: no actions; 9 Not transcribed (recommendations, not actions)." in alt
     assert "Not yet due" not in alt and "No description" not in alt
 
 
@@ -332,11 +334,11 @@ def test_data_table_has_a_caption_and_the_same_numbers():
             "Target passed, no update",
             "No action recorded",
             "Not transcribed",
-            "Total",
+            "Total actions",
         ],
         ["Finance peer challenge 2021", "2", "0", "23", "3", "19", "1", "0", "48"],
         ["Progress review 2022", "1", "0", "4", "1", "2", "0", "0", "8"],
-        ["Corporate peer challenge 2019", "0", "0", "0", "0", "0", "0", "9", "9"],
+        ["Corporate peer challenge 2019", "0", "0", "0", "0", "0", "0", "9", "0"],
     ]
 
 
@@ -473,17 +475,18 @@ def test_theme_heatmap_labels_counts_and_recorded_themes():
     )
     recorded = pd.DataFrame([[True, False, False], [False, False, False]], index=matrix.index, columns=reviews)
     chart = charts.theme_heatmap(matrix, recorded)
-    assert [t.get_text() for t in chart.figure.axes[0].texts] == ["minutes", "16", "2", "1"]
+    # One word for these cells everywhere (themes.RECORDED), as the notebooks' text calls them.
+    assert [t.get_text() for t in chart.figure.axes[0].texts] == ["recorded", "16", "2", "1"]
     assert chart.title == "1 of 2 themes recur in more than one review"
     assert (
-        "Financial management: Corporate peer challenge 2019 named in the minutes; "
+        "Financial management: Corporate peer challenge 2019 recorded in the decision record; "
         "Finance peer challenge 2021 16; Progress review 2022 2."
     ) in chart.alt
     assert "Local plan and housing: Progress review 2022 1." in chart.alt
     assert [t.get_text() for t in chart.figure.legends[0].get_texts()] == [
-        "Named only in the decision record (minutes)"
+        "Recorded: named only in the decision record"
     ]
-    assert _table(chart).rows[1] == ["Financial management", "named in minutes", "16", "2"]
+    assert _table(chart).rows[1] == ["Financial management", "recorded (decision record)", "16", "2"]
 
 
 def test_theme_heatmap_can_rename_review_ids_to_titles():

@@ -197,8 +197,8 @@ def test_the_first_report_asks_for_exactly_the_decisions_the_returns_and_rules_i
     closures = _table(page, "Table B: Actions reported complete")
     # 45 is not put for closure: one of its two leads says it is still in progress (the stated rule).
     assert [(r["Ref"], r["Evidence"]) for r in closures] == [("33", "https://example.org/training-log")]
-    # Target November 2021 (30 Nov), reported complete 14 June 2024: 30 whole calendar months late.
-    assert closures[0]["Finished"] == "30 months after its target"
+    # Target November 2021 (30 Nov), reported complete 14 June 2024: 30 calendar months to 31 May, then 14 days.
+    assert closures[0]["Finished"] == "30 months and 14 days after its target"
     escalated = {
         ("2021-finance" if "Finance" in r["Review"] else "2022-progress", r["Ref"])
         for r in _table(page, "Table C: Actions escalated")

@@ -255,11 +255,12 @@ def test_round_trip_forms_returns_log_status_and_report(space: Path):
     )
     assert {r["collected_on"] for r in rows[1:]} == {TODAY}
 
-    # Status at the quarter end: complete closes; a comment since the plan makes a passed target Overdue.
+    # Status at the quarter end: complete closes; a status saying not complete makes a passed target Overdue,
+    # a comment without a status changes nothing (status.OVERDUE_RULE) but is shown.
     q1 = quarters.parse_quarter(QUARTER)
     status = load_workspace().status(q1).set_index(["review_id", "action_ref"])
     assert status.loc[("2021-finance", "2"), "status"] == "complete"
-    assert status.loc[("2021-finance", "9"), "status"] == "overdue"
+    assert status.loc[("2021-finance", "9"), "status"] == "not-reported"
     assert status.loc[("2021-finance", "9"), "latest_comment"] == HYPERLINK
     assert status.loc[("2021-finance", "41"), "status"] == "overdue"  # the revision is only requested
     assert status.loc[("2021-finance", "41"), "revision_requested"]

@@ -391,12 +391,12 @@ def test_background_papers_are_the_covered_reviews_documents(data_copy: Path):
 
 
 def test_lateness_is_in_calendar_months():
-    # Target 30 November 2021, reported complete 14 June 2024: 30 whole months (14 June is before the 30th).
-    assert (
-        committee._months_late(pd.Timestamp("2024-06-14"), pd.Timestamp("2021-11-30")) == "30 months after its target"
-    )
-    assert committee._months_late(pd.Timestamp("2021-11-30"), pd.Timestamp("2021-11-30")) == "on time"
-    assert committee._months_late(pd.Timestamp("2021-12-10"), pd.Timestamp("2021-11-30")) == "10 days after its target"
+    # Target 30 November 2021 (a month's last day): 30 months later is 31 May 2024, then 14 days to 14 June.
+    late = committee._lateness(pd.Timestamp("2024-06-14"), pd.Timestamp("2021-11-30"))
+    assert late == "30 months and 14 days after its target"
+    assert committee._lateness(pd.Timestamp("2021-11-30"), pd.Timestamp("2021-11-30")) == "on time"
+    assert committee._lateness(pd.Timestamp("2021-12-10"), pd.Timestamp("2021-11-30")) == "10 days after its target"
+    assert committee._lateness(pd.Timestamp("2021-12-10"), pd.NaT) == "no target date to judge against"
 
 
 def test_meeting_dates_read_day_first():

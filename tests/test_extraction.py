@@ -32,8 +32,20 @@ def test_dorset_plans_are_one_action_per_recommendation_numbered_as_in_the_docum
     finance = result.actions.query("review_id == '2021-finance'")
     assert list(finance["action_ref"]) == [str(n) for n in range(1, 49)]  # "1." ... "48." in Appendix 1
     assert (finance["action_ref"] == finance["rec_ref"]).all()
+    assert not finance["ref_generated"].any()  # the plan's own numbers
     progress = result.actions.query("review_id == '2022-progress'")
     assert list(progress["action_ref"]) == [str(n) for n in range(1, 9)]  # unnumbered: table order
+    # The 2022 table has no reference column: its numbers are ours, and marked so.
+    assert progress["ref_generated"].all()
+    assert result.recommendations.query("review_id == '2022-progress'")["ref_generated"].all()
+
+
+def test_a_month_only_visit_is_kept_as_a_month(result):
+    # The 2022 progress review visit was "September 2022": no day is invented.
+    row = result.reviews.set_index("review_id").loc["2022-progress"]
+    assert row["visit_month_only"]
+    assert (row["visit_start"], row["visit_end"]) == (pd.Timestamp("2022-09-01"), pd.Timestamp("2022-09-30"))
+    assert not result.reviews.set_index("review_id").loc["2021-finance", "visit_month_only"]
 
 
 def test_2019_review_is_kept_with_nothing_invented(result):
@@ -41,6 +53,11 @@ def test_2019_review_is_kept_with_nothing_invented(result):
     assert row["recommendations_expected"] == 9
     assert row["recommendations_transcribed"] == 0
     assert row["transcribed_note"].startswith("0 of 9 recommendations transcribed")
+    # The Cabinet report says the plan is its Appendix 2: it exists, and we do not hold it.
+    assert "the action plan is not obtained (Appendix 2" in row["transcribed_note"]
+    assert "no action plan" not in row["transcribed_note"]
+    # The progress review came in September 2022; the day is not given, so only the month is kept.
+    assert row["progress_review_visit"] == "2022-09"
     assert "Governance" in row["recorded_themes"] and "Learning and Challenge" in row["recorded_themes"]
     assert "2019-cpc" not in set(result.recommendations["review_id"])
 

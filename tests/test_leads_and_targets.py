@@ -4,6 +4,8 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers.leads import UnknownLead, WorkloadCounter, split_leads
 from helpers.targets import UnreadableTarget, parse_target
@@ -83,6 +85,10 @@ SOURCE = dt.date(2021, 10, 5)
         ("by end of March 2024", dt.date(2024, 3, 31), "month"),
         ("Winter 2021", dt.date(2022, 2, 28), "season"),  # Winter ends in February of the following year
         ("Spring 2022", dt.date(2022, 5, 31), "season"),
+        # Plans that say the work is part of the day job (data/vocabulary.yaml: ongoing).
+        ("Business as Usual", None, "ongoing"),
+        ("business as usual.", None, "ongoing"),
+        ("BAU", None, "ongoing"),
     ],
 )
 def test_targets_are_typed(cell, date, kind):
@@ -144,3 +150,25 @@ def test_workload_counts_the_responsible_lead_over_the_accountable_one():
     assert totals == {"Head of Policy": 2, "Section 151 Officer": 1, "Cabinet": 1}
     assert table.loc[(council, "Head of Policy"), "overdue"] == 1
     assert table.loc[(council, "Head of Policy"), "open"] == 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    month=st.integers(1, 12),
+    year=st.integers(2019, 2035),
+    style=st.sampled_from(["%B %Y", "%b %y", "%b %Y", "by end of %B %Y"]),
+)
+def test_any_month_the_vocabulary_reads_is_that_months_last_day(month, year, style):
+    text = dt.date(year, month, 1).strftime(style)
+    target = parse_target(text, SOURCE)
+    assert target.kind == "month" and (target.date.year, target.date.month) == (year, month)
+    assert (target.date + dt.timedelta(days=1)).day == 1
+
+
+@settings(max_examples=100, deadline=None)
+@given(quarter=st.integers(1, 4), year=st.integers(2019, 2035))
+def test_any_financial_year_quarter_is_its_last_day(quarter, year):
+    target = parse_target(f"Q{quarter} {year}/{str(year + 1)[2:]}", SOURCE)
+    # Q1 = April to June, so Q1 ends 30 June, Q2 30 September, Q3 31 December (all in the first year), Q4 31 March.
+    ends = {1: dt.date(year, 6, 30), 2: dt.date(year, 9, 30), 3: dt.date(year, 12, 31), 4: dt.date(year + 1, 3, 31)}
+    assert (target.date, target.kind) == (ends[quarter], "quarter")

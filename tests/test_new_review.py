@@ -1,11 +1,14 @@
 """Adding a review is adding data files, for plans shaped as councils publish them: no code change.
 
-Two made-up plans of another council, each in a shape the Dorset documents do
+Made-up plans of another council, each in a shape the Dorset documents do
 not have:
 - a tab table with Ref, Recommendation, Position, Accountable, Responsible,
-  Timescale ("Oct 24") and Status columns, references like "R1";
+  Timescale ("Oct 24", "Business as Usual") and Status columns, references like
+  "R1", and a cross-reference written without the letter ("through 2, above");
 - a plan published as a web page, transcribed by hand into a CSV with several
-  actions under one recommendation and a row cut off in the source.
+  actions under one recommendation and a row cut off in the source;
+- a page that numbers no recommendations, lists its timescales apart from its
+  actions, and is cut off, so how many recommendations there are is unknown.
 """
 
 from __future__ import annotations
@@ -28,8 +31,9 @@ Cabinet, 4 March 2024: Corporate Peer Challenge action plan
 Ref\tRecommendation\tPosition\tAccountable\tResponsible\tTimescale\tStatus
 R1\tAgree a clear set of priorities for the council plan.\tAgreed. A new council plan will be drafted with members.\tChief Executive\tHead of Policy\tOct 24\tIn progress
 R2\tStrengthen budget monitoring and forecasting.\tAgreed. Monthly monitoring reports go to Cabinet.\tSection 151 Officer\tHead of Finance\tDec 2024\tComplete
-R3\tPublish monthly finance figures for members.\tTo be addressed through R2, above\tSection 151 Officer\t\t\t
+R3\tPublish monthly finance figures for members.\tTo be addressed through 2, above\tSection 151 Officer\t\t\t
 R4\tReview the member development programme.\tAgreed.\tMonitoring Officer\tHead of Democratic Services\tJune 2020 onwards\tNot started
+R5\tKeep the corporate risk register under review.\tAgreed.\tChief Executive\tHead of Policy\tBusiness as Usual\tIn progress
 
 Background papers: none.
 """
@@ -46,7 +50,7 @@ action_plan:
   note: The plan was published on 4 March 2024; the approving decision is not in the documents.
 tracked_from: 2024-03-04
 source_date: 2024-03-04
-recommendations_expected: 4
+recommendations_expected: 5
 documents:
   - file: 2024-03-04-wessex-vale-cpc-action-plan.txt
 action_plan_table:
@@ -97,8 +101,47 @@ LEADS = "".join(
         "Head of Democratic Services",
         "Head of Planning",
         "Head of HR",
+        "Head of Housing",
     ]
 )
+
+
+# Recommendations without numbers; timescales in a list of their own, after the actions; cut off at the foot.
+HOUSING_PAGE = """Wessex Vale District Council - Housing peer review: our response (web page, July 2024)
+Recommendation: Publish a housing delivery plan.
+Action: draft the plan with registered providers.
+Recommendation: Bring empty homes back into use.
+Actions: appoint an empty homes officer; review council tax premiums on empty homes.
+Recommendation: Improve the housing register.
+Action: move the register online.
+Timescales: housing delivery plan - March 2025; empty homes officer - Sept 2024; council tax premiums -
+Business as Usual; housing register - Q3 2024/25.
+Recommendation: Review temporary accommo
+"""
+
+HOUSING_TRANSCRIPTION = """rec_ref,recommendation,action,lead,target,source,note
+,Publish a housing delivery plan.,Draft the plan with registered providers,Head of Housing,March 2025,"lines 2-3, timescale line 8",timescale listed apart from the action
+,Bring empty homes back into use.,Appoint an empty homes officer,Head of Housing,Sept 2024,"lines 4-5, timescale line 8",
+,,Review council tax premiums on empty homes,Head of Finance,Business as Usual,"lines 4-5, timescales lines 8-9",
+,Improve the housing register.,Move the register online,Head of Housing,Q3 2024/25,"lines 6-7, timescale line 9",
+"""
+
+HOUSING_META = f"""id: 2024-wessex-housing
+title: Wessex Vale housing peer review 2024
+council: {COUNCIL}
+kind: other peer review
+visit: {{start: 2024-05, end: 2024-05, note: The page says the peers visited in May 2024.}}
+action_plan: {{approved_on: unknown, approved_by: unknown, note: The page does not say who approved the plan or when.}}
+tracked_from: 2024-07-01
+source_date: 2024-07-01
+recommendations_expected: unknown
+recommendations_note: the published page is cut off during a fourth recommendation
+documents:
+  - file: 2024-07-wessex-vale-housing-response.txt
+transcription:
+  file: transcriptions/2024-wessex-housing.csv
+  document: 2024-07-wessex-vale-housing-response.txt
+"""
 
 
 def add_document(data: Path, name: str, text: str) -> None:
@@ -119,6 +162,12 @@ def add_both_reviews(data: Path) -> None:
         f.write(LEADS)
 
 
+def add_housing_review(data: Path) -> None:
+    add_document(data, "2024-07-wessex-vale-housing-response.txt", HOUSING_PAGE)
+    (data / "reviews" / "2024-wessex-housing.yaml").write_text(HOUSING_META, encoding="utf-8")
+    (data / "transcriptions" / "2024-wessex-housing.csv").write_text(HOUSING_TRANSCRIPTION, encoding="utf-8")
+
+
 @pytest.fixture
 def added(data_copy: Path):
     add_both_reviews(data_copy)
@@ -129,10 +178,16 @@ def added(data_copy: Path):
 
 def test_a_tab_table_with_lead_roles_and_a_status_column_loads_from_data_files_only(added):
     actions = added.actions.set_index(["review_id", "action_ref"]).loc["2024-wessex-cpc"]
-    assert list(actions.index) == ["R1", "R2", "R3", "R4"]
+    assert list(actions.index) == ["R1", "R2", "R3", "R4", "R5"]
     assert actions.loc["R1", "target_date"] == pd.Timestamp("2024-10-31")  # "Oct 24"
     assert actions.loc["R2", "plan_status"] == "Complete"
-    assert actions.loc["R3", "follows"] == "R2"  # "To be addressed through R2, above", no target of its own
+    # "To be addressed through 2, above" in a plan numbered R1..R5 means R2, and says so; it has no target of its own.
+    assert actions.loc["R3", "follows"] == "R2" and actions.loc["R3", "see_also"] == "R2"
+    assert "cross-reference '2' read as R2" in actions.loc["R3", "correction"]
+    assert "R1, R2, R3, R4, R5" in actions.loc["R3", "correction"]
+    # "Business as Usual" is ongoing through the vocabulary, and the plan's words are kept.
+    assert (actions.loc["R5", "target"], actions.loc["R5", "target_kind"]) == ("Business as Usual", "ongoing")
+    assert not actions["ref_generated"].any()  # the plan gives its own references
     assert actions.loc["R4", "target_kind"] == "ongoing"  # "June 2020 onwards"
     assert actions.loc["R4", "target_start"] == pd.Timestamp("2020-06-30")
     leads = added.action_leads.query("review_id == '2024-wessex-cpc' and action_ref == 'R1'")
@@ -166,7 +221,7 @@ def test_statuses_and_workload_of_the_new_reviews(added):
     assert status["R3"] == "complete"  # follows R2
     assert status["R1"] == "not-reported"  # Oct 24 passed; "In progress" was said at the plan date only
     assert status["3"] == "incomplete-source"  # never "no action recorded"
-    assert status["1.2"] == "not-reported"  # Dec 2024 = 31 December 2024, the quarter's last day: passed
+    assert status["1.2"] == "not-yet-due"  # Dec 2024 = 31 December 2024, the quarter's last day: due, not passed
     assert status["2"] == "not-yet-due"  # 31 March 2025
     # Workload counts the responsible lead only, where a plan gives both roles.
     workload = ws.workload(quarters.parse_quarter("2024/25 Q3"))
@@ -230,3 +285,91 @@ def test_a_plan_counted_from_this_quarter_is_new_not_a_change(added):
     q = quarters.parse_quarter("2023/24 Q4")
     changes = changes_since(ws.status(q - 1), ws.status(q), ws.updates, q)
     assert changes["newly complete"].empty and changes["newly past target"].empty
+
+
+# --- Plans as published: unnumbered recommendations, an unknown count, cross-references, action tables --------
+
+
+@pytest.fixture
+def housing(data_copy: Path):
+    add_both_reviews(data_copy)
+    add_housing_review(data_copy)
+    result = extract()
+    write(result)
+    return result
+
+
+def test_unnumbered_recommendations_get_references_in_document_order_marked_as_generated(housing):
+    recs = housing.recommendations.query("review_id == '2024-wessex-housing'")
+    actions = housing.actions.query("review_id == '2024-wessex-housing'").set_index("action_ref")
+    # Three recommendations on the page, in this order; the second has two actions.
+    assert list(recs["rec_ref"]) == ["1", "2", "3"] and recs["ref_generated"].all()
+    assert list(recs["recommendation"]) == [
+        "Publish a housing delivery plan.",
+        "Bring empty homes back into use.",
+        "Improve the housing register.",
+    ]
+    assert list(actions.index) == ["1", "2.1", "2.2", "3"] and actions["ref_generated"].all()
+    assert list(actions["rec_ref"]) == ["1", "2", "2", "3"]
+    # Timescales listed apart from the actions, each put on its action's row (data/README.md).
+    assert actions.loc["2.1", "target_date"] == pd.Timestamp("2024-09-30")  # "Sept 2024"
+    assert actions.loc["2.2", "target_kind"] == "ongoing"  # "Business as Usual"
+    assert actions.loc["3", "target_date"] == pd.Timestamp("2024-12-31")  # Q3 2024/25
+    # Where the plan does number them, nothing is marked.
+    assert not housing.recommendations.query("review_id == '2024-wessex-planning'")["ref_generated"].any()
+
+
+def test_an_unknown_number_of_recommendations_is_never_reported_as_n_of_n(housing):
+    import re
+
+    from helpers import committee
+
+    review = housing.reviews.set_index("review_id").loc["2024-wessex-housing"]
+    assert pd.isna(review["recommendations_expected"]) and review["approved_by"] == "unknown"
+    note = review["transcribed_note"]
+    assert not re.search(r"\d+ of \d+", note)
+    assert note.startswith("3 recommendations transcribed; how many the review made is not known (4 actions)")
+    assert "cut off during a fourth recommendation" in note
+    ws = workspace.load_workspace(["2024-wessex-housing"])
+    quarter = quarters.parse_quarter("2024/25 Q2")
+    counts = ws.counts(quarter)
+    assert counts.loc["2024-wessex-housing", "not-transcribed"] == 0  # unknown: no gap is invented
+    assert "not transcribed" not in committee.headline(counts, quarter)
+    gaps = " ".join(committee.reporting_gaps(ws, ws.status(quarter), quarter))
+    assert "do not say how many there are" in gaps and " of " not in note.split(";")[0]
+
+
+def test_several_actions_of_one_recommendation_read_apart_in_every_action_table(housing):
+    from helpers import committee
+
+    ws = workspace.load_workspace(["2024-wessex-planning", "2024-wessex-housing"])
+    status = ws.status(quarters.parse_quarter("2024/25 Q3"))
+    planning = committee.action_table(status.query("review_id == '2024-wessex-planning'"))
+    first, second = planning.iloc[0], planning.iloc[1]
+    assert (first["Ref"], second["Ref"]) == ("1.1", "1.2")
+    assert first["Recommendation"] == "1: Speed up the determination of planning applications."
+    assert second["Recommendation"] == "(recommendation 1, as above)"
+    assert (first["Action"], second["Action"]) == ("New validation checklist", "Recruit two planning officers")
+    housing_table = committee.action_table(status.query("review_id == '2024-wessex-housing'"), short=True)
+    assert list(housing_table["Ref"]) == [f"{r} (our numbering)" for r in ("1", "2.1", "2.2", "3")]
+    html = committee.grouped_actions(ws, status, "Every action", "None.").data
+    assert "numbered in the order of the document, which numbers none" in html
+
+
+def test_a_cross_reference_that_matches_no_recommendation_names_the_references_there_are(data_copy):
+    add_both_reviews(data_copy)
+    plan = data_copy / "raw" / "2024-03-04-wessex-vale-cpc-action-plan.txt"
+    text = TAB_PLAN.replace("To be addressed through 2, above", "To be addressed through 7, above")
+    plan.write_text(text, encoding="utf-8")
+    manifest = data_copy / "raw" / "manifest.csv"
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8").replace(
+            hashlib.sha256(TAB_PLAN.encode()).hexdigest(), hashlib.sha256(text.encode()).hexdigest()
+        ),
+        encoding="utf-8",
+    )
+    result = run_module("extract", data=data_copy)
+    assert result.returncode == 1
+    assert "2024-03-04-wessex-vale-cpc-action-plan.txt:7: action R3 refers to recommendation 7" in result.stderr
+    assert "its references are R1, R2, R3, R4, R5" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

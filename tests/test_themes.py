@@ -108,3 +108,23 @@ def test_overrides_for_reviews_not_selected_are_ignored(recs):
     only_2022 = recs[recs["review_id"] == "2022-progress"]
     themed = assign_themes(only_2022)  # the 2021 override must not stop this
     assert set(themed["theme_source"]) == {"terms"}
+
+
+def test_the_notebooks_and_the_heatmap_call_recorded_themes_by_one_word():
+    # The themes introduction says what marks a theme only the decision record names; the chart marks the
+    # same cells. Both take the word from themes.RECORDED.
+    import nbformat
+
+    from helpers import charts, config
+    from helpers.themes import RECORDED
+
+    for name in ("02-themes.ipynb", "04-quarterly-report.ipynb"):
+        nb = nbformat.read(config.NOTEBOOKS_DIR / name, as_version=4)
+        markdown = [" ".join(c.source.split()) for c in nb.cells if c.cell_type == "markdown"]
+        text = " ".join(m for m in markdown if "decision record" in m)
+        assert f'"{RECORDED}"' in text, name
+        assert "minutes" not in text, name
+    matrix = pd.DataFrame([[0, 2]], index=["Governance"], columns=["Review A", "Review B"])
+    recorded = pd.DataFrame([[True, False]], index=matrix.index, columns=matrix.columns)
+    chart = charts.theme_heatmap(matrix, recorded)
+    assert RECORDED in [t.get_text() for t in chart.figure.axes[0].texts]

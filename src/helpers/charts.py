@@ -56,7 +56,8 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
 
-from helpers.vocabulary import STATUS_IDS, status_labels
+from helpers.themes import RECORDED
+from helpers.vocabulary import STATUS_IDS, TOTAL_ACTIONS, status_labels
 
 # ---------------------------------------------------------------------------
 # Colours, patterns and contrast
@@ -385,19 +386,20 @@ def _stacked_barh(
     title: str,
     xlabel: str,
     label_width: int = 32,
+    end_labels: list[str] | None = None,
 ) -> tuple[Figure, list[Text]]:
     """Horizontal stacked bars, one per row of `table` (index = display names, columns = style keys).
 
     Each segment has its colour and hatch; its count is written on it when it fits
     (black or white by contrast, on a patch of the fill so the hatch does not cross
-    the digits); each bar's total is written at its end. Returns the figure and the
-    segment labels drawn.
+    the digits); each bar's total (or its `end_labels` entry) is written at its end.
+    Returns the figure and the segment labels drawn.
     """
     with matplotlib.rc_context(STYLE):
-        return _draw_stacked_barh(table, styles, labels, title, xlabel, label_width)
+        return _draw_stacked_barh(table, styles, labels, title, xlabel, label_width, end_labels)
 
 
-def _draw_stacked_barh(table, styles, labels, title, xlabel, label_width):
+def _draw_stacked_barh(table, styles, labels, title, xlabel, label_width, end_labels=None):
     shown = [c for c in table.columns if table[c].sum() > 0]
     rows = len(table)
     wrapped = [_wrap(name, label_width) for name in table.index]
@@ -447,7 +449,7 @@ def _draw_stacked_barh(table, styles, labels, title, xlabel, label_width):
         ax.text(
             total + ax.get_xlim()[1] * 0.006,
             i,
-            _n(total),
+            end_labels[i] if end_labels else _n(total),
             va="center",
             ha="left",
             fontsize=10,
@@ -497,7 +499,7 @@ def status_by_review(
     optional 'Total' (ignored). Rows are labelled with `review_titles[review_id]`.
     `labels`: {status_id: label}; by default helpers.vocabulary's labels, else the ids.
     """
-    table = counts.drop(columns=["Total", "total"], errors="ignore")
+    table = counts.drop(columns=["Total", "total", TOTAL_ACTIONS], errors="ignore")
     _check_columns(table.columns, STATUS_ORDER, "status_by_review")
     table = table.reindex(columns=[s for s in STATUS_ORDER if s in table.columns]).fillna(0).astype(int)
     missing = [i for i in table.index if not review_titles.get(i)]
@@ -514,7 +516,10 @@ def status_by_review(
         else f"No transcribed actions to track as at {as_at}"
     )
     data = table.rename(columns=names)
-    data["Total"] = table.sum(axis=1)
+    # Actions and untranscribed recommendations are never added into one number: the total counts actions.
+    actions = table.drop(columns=["not-transcribed"], errors="ignore").sum(axis=1)
+    recs = table["not-transcribed"] if "not-transcribed" in table.columns else pd.Series(0, index=table.index)
+    data[TOTAL_ACTIONS] = actions
     if table.empty or table.to_numpy().sum() == 0:
         return _empty(
             title,
@@ -523,20 +528,25 @@ def status_by_review(
         )
 
     xlabel = "Actions"
-    if "not-transcribed" in table.columns and table["not-transcribed"].sum():
+    if recs.sum():
         xlabel = f"Actions (for “{names['not-transcribed']}”: recommendations)"
-    fig, _ = _stacked_barh(table, STATUS_STYLES, names, title, xlabel)
+    ends = [_bar_end(a, r) for a, r in zip(actions, recs, strict=True)]
+    fig, _ = _stacked_barh(table, STATUS_STYLES, names, title, xlabel, end_labels=ends)
     per_review = []
-    for name, row in table.iterrows():
-        parts = "; ".join(f"{_n(v)} {names[c]}" for c, v in row.items() if v > 0)
-        per_review.append(f"{name}: {parts or 'none'} ({_n(row.sum())} in total).")
+    for (name, row), a, r in zip(table.iterrows(), actions, recs, strict=True):
+        parts = "; ".join(f"{_n(v)} {names[c]}" for c, v in row.items() if v > 0 and c != "not-transcribed")
+        text = f"{name}: {parts} ({_n(a)} action{'s' if a != 1 else ''})" if parts else f"{name}: no actions"
+        if r:
+            text += f"; {_n(r)} {names['not-transcribed']} (recommendation{'s' if r != 1 else ''}, not actions)"
+        per_review.append(text + ".")
     alt = f"Stacked bar chart of action status by review as at {as_at}. {title}. " + _series(
         per_review, 12, "{n} more reviews are in the data table."
     )
     gaps = [names[c] for c in table.columns if c in DATA_GAPS and table[c].sum() > 0]
     caption = (
         "One bar per review; each segment is a status with its own colour and pattern (see the key), "
-        "with its count written on it where it fits and the bar's total at its end."
+        "with its count written on it where it fits and the number of actions at its end (and of recommendations "
+        "not transcribed, where there are any: they are never added to the actions)."
     )
     if gaps:
         caption += f" Pale hatched segments with a dark outline ({', '.join(gaps)}) are data gaps, not statuses."
@@ -548,6 +558,14 @@ def status_by_review(
         caption=caption,
         table_caption=f"Actions by status and review as at {as_at}",
     )
+
+
+def _bar_end(actions: int, recs: int) -> str:
+    """What a status bar's end says: its actions, and apart from them any recommendations not transcribed."""
+    if not recs:
+        return _n(actions)
+    gap = f"{_n(recs)} not transcribed"
+    return f"{_n(actions)} action{'s' if actions != 1 else ''}, {gap}" if actions else gap
 
 
 def lead_workload(
@@ -743,8 +761,8 @@ def theme_heatmap(
 ) -> Chart:
     """Theme x review counts of recommendations; columns are review titles.
 
-    `recorded` (bool, same shape): themes only a decision record (the minutes) names
-    for a review; those cells are hatched and labelled "minutes". If the columns are
+    `recorded` (bool, same shape): themes only a decision record (such as the minutes) names
+    for a review; those cells are hatched and labelled themes.RECORDED ("recorded"). If the columns are
     review ids, pass `review_titles` ({review_id: title}) and they are renamed.
     """
     if review_titles is not None:
@@ -757,7 +775,7 @@ def theme_heatmap(
         else recorded.reindex(index=matrix.index, columns=matrix.columns, fill_value=False).astype(bool)
     )
     counts = matrix.fillna(0).astype(int)
-    annotations = counts.astype(str).where(counts > 0, "").where(~recorded, "minutes")
+    annotations = counts.astype(str).where(counts > 0, "").where(~recorded, RECORDED)
     per_theme = ((counts > 0) | recorded).sum(axis=1)
     recurring = int((per_theme > 1).sum())
     title = (
@@ -765,7 +783,7 @@ def theme_heatmap(
         if len(matrix)
         else "No themes to show for this selection"
     )
-    data = counts.astype(object).where(~recorded, "named in minutes")
+    data = counts.astype(object).where(~recorded, f"{RECORDED} (decision record)")
     data.index.name, data.columns.name = "Theme", None
     rows = []
     flags, values = recorded.to_numpy(bool), counts.to_numpy()
@@ -774,7 +792,7 @@ def theme_heatmap(
     ]
     for r in order:
         cells = "; ".join(
-            f"{review} {'named in the minutes' if flags[r, c] else _n(values[r, c])}"
+            f"{review} {RECORDED + ' in the decision record' if flags[r, c] else _n(values[r, c])}"
             for c, review in enumerate(matrix.columns)
             if flags[r, c] or values[r, c]
         )
@@ -785,7 +803,7 @@ def theme_heatmap(
     )
     caption = (
         "Each cell counts a review's recommendations on a theme; darker is more. Hatched cells marked "
-        "“minutes” are themes only the review's decision record names for that review."
+        f"“{RECORDED}” are themes only the review's decision record names for that review."
     )
     return heatmap(
         counts,
@@ -794,7 +812,7 @@ def theme_heatmap(
         "Theme",
         annotations,
         hatched=recorded,
-        hatched_label="Named only in the decision record (minutes)",
+        hatched_label=f"{RECORDED.capitalize()}: named only in the decision record",
         alt=alt,
         caption=caption,
         table_caption="Recommendations per theme and review",

@@ -7,6 +7,7 @@ python -m helpers.extract --check   # exit 1 if the committed tables differ from
 from __future__ import annotations
 
 import argparse
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -16,6 +17,7 @@ from helpers.corrections import Correction, check_all_used, load_corrections
 from helpers.errors import InputError, run_cli
 from helpers.leads import UnknownLead, split_leads
 from helpers.plan_tables import (
+    PlanRows,
     TableRow,
     cross_references,
     is_only_cross_reference,
@@ -129,6 +131,7 @@ def _action(review: Review, row: TableRow, order: int, fix: _Corrector) -> tuple
         "action_ref": ref,
         "action_order": order,
         "rec_ref": row.rec_ref,
+        "ref_generated": row.action_ref_generated if row.action_ref else row.ref_generated,
         "action": text,
         "lead_as_written": lead_as_written,
         "target": target_raw,
@@ -158,6 +161,7 @@ def _recommendations(review: Review, rows: list[TableRow]) -> list[dict]:
                 "review_id": review.id,
                 "rec_ref": row.rec_ref,
                 "rec_order": len(found) + 1,
+                "ref_generated": row.ref_generated,
                 "section": row.section,
                 "recommendation": row.cells.get("recommendation", ""),
                 "response": row.cells.get("response", ""),
@@ -167,31 +171,94 @@ def _recommendations(review: Review, rows: list[TableRow]) -> list[dict]:
     return list(found.values())
 
 
-def _check_cross_references(review: Review, rows: list[TableRow], actions: list[dict]) -> None:
-    known = {r.rec_ref for r in rows}
-    for row, action in zip(rows, actions, strict=False):
+def _resolve_cross_references(review: Review, rows: list[TableRow], actions: list[dict]) -> None:
+    """Each reference an action points to, in the plan's own style: "2" in a plan of R1..R5 is R2, with a note.
+
+    A reference that matches no recommendation, or could be several, stops extraction with the references
+    the plan has.
+    """
+    known = list(dict.fromkeys(r.rec_ref for r in rows))
+    for row, action in zip(rows, actions, strict=True):
         path, line = _where(review, row)
+        resolved, notes = [], []
         for ref in filter(None, action["see_also"].split("; ")):
-            if ref not in known:
+            found = ref if ref in known else _in_plan_style(ref, known)
+            if found is None:
+                like = [k for k in known if _number_part(k) == _number_part(ref)]
+                could = f"; it could be {' or '.join(like)}" if like else ""
                 raise InputError(
-                    f"action {action['action_ref']} refers to recommendation {ref}, which this review does not have",
+                    f"action {action['action_ref']} refers to recommendation {ref}, which this review does not "
+                    f"have{could}; its references are {_listing(known)}",
                     path,
                     line,
                 )
-            if ref == row.rec_ref:
+            if found != ref:
+                notes.append(f"cross-reference '{ref}' read as {found}: the plan's references are {_listing(known)}")
+            if found == row.rec_ref:
                 raise InputError(f"action {action['action_ref']} refers to its own recommendation", path, line)
+            resolved.append(found)
+            if action["follows"] == ref:
+                action["follows"] = found
+        action["see_also"] = "; ".join(dict.fromkeys(resolved))
+        if notes:
+            action["correction"] = " | ".join(filter(None, [action["correction"], *notes]))
+
+
+def _number_part(ref: str) -> str:
+    """A reference without its letters: "R2" -> "2", "2" -> "2"."""
+    return re.sub(r"^[A-Za-z]+", "", ref)
+
+
+def _in_plan_style(ref: str, known: list[str]) -> str | None:
+    """The one known reference that `ref` means when written without (or with other) letters; None if not one."""
+    like = [k for k in known if _number_part(k) == _number_part(ref)]
+    return like[0] if len(like) == 1 else None
+
+
+def _listing(refs: list[str], most: int = 12) -> str:
+    shown = ", ".join(refs[:most])
+    return shown + (f" and {len(refs) - most} more" if len(refs) > most else "") if refs else "none"
+
+
+def _check_count(review: Review, rows: PlanRows | list[TableRow], recs: int) -> None:
+    """Fewer recommendations read than the metadata expects stops extraction, unless the review says why."""
+    expected = review.recommendations_expected
+    if expected is not None and recs > expected:
+        raise InputError(
+            f"the plan has {recs} recommendations but recommendations_expected is {expected}",
+            review.metadata_file,
+        )
+    if expected is None or recs >= expected or review.recommendations_note:
+        return
+    if not (review.table or review.transcription):
+        return  # no plan is held: the metadata says so (action_plan.not_obtained), and the note says it
+    read: PlanRows = rows  # type: ignore[assignment]  # a held plan is always read into PlanRows
+    raise InputError(
+        f"the action plan ends here, at {read.ended_by}, after {recs} recommendation{'s' if recs != 1 else ''}, "
+        f"but {config.relative(review.metadata_file)} expects {expected} (recommendations_expected); if the "
+        "document really holds fewer, say why in recommendations_note",
+        read.path,
+        read.ended_at,
+    )
 
 
 def _review_row(review: Review, recs: int, actions: int) -> dict[str, object]:
-    note = f"{recs} of {review.recommendations_expected} recommendations transcribed"
+    expected = review.recommendations_expected
+    held = bool(review.table or review.transcription)
+    if expected is None:
+        note = f"{recs} recommendation{'s' if recs != 1 else ''} transcribed; how many the review made is not known"
+    else:
+        note = f"{recs} of {expected} recommendations transcribed"
     if actions != recs:
         note += f" ({actions} actions)"
-    if recs < review.recommendations_expected:
+    if not held:
         note += (
-            " (the published documents hold no action plan)"
-            if not (review.table or review.transcription)
-            else " (fewer than the documents say)"
+            f": the action plan is not obtained ({review.not_obtained})"
+            if review.not_obtained
+            else ": no copy of the action plan is held (no table or transcription is declared)"
         )
+    if review.recommendations_note:
+        note += f" ({review.recommendations_note})"
     milestone = {k: (v.isoformat() if hasattr(v, "isoformat") else str(v)) for k, v in review.milestones.items()}
     return {
         "review_id": review.id,
@@ -200,6 +267,7 @@ def _review_row(review: Review, recs: int, actions: int) -> dict[str, object]:
         "kind": review.kind,
         "visit_start": review.visit_start,
         "visit_end": review.visit_end,
+        "visit_month_only": review.visit_month_only,
         "visit_note": review.visit_note,
         "approved_on": review.approved_on,
         "approved_by": review.approved_by,
@@ -207,7 +275,7 @@ def _review_row(review: Review, recs: int, actions: int) -> dict[str, object]:
         "approval_note": review.approval_note,
         "tracked_from": review.tracked_from,
         "source_date": review.source_date,
-        "recommendations_expected": review.recommendations_expected,
+        "recommendations_expected": expected,
         "recommendations_transcribed": recs,
         "actions_transcribed": actions,
         "transcribed_note": note,
@@ -228,6 +296,8 @@ def _frame(name: str, records: list[dict]) -> pd.DataFrame:
         dtype = str(spec.dtype)
         if dtype.startswith("datetime"):
             frame[col] = pd.to_datetime(frame[col]).astype("datetime64[ns]")
+        elif dtype == "Int64":  # a count that may be unknown
+            frame[col] = pd.array(frame[col].tolist(), dtype="Int64")
         elif dtype.startswith("int"):
             frame[col] = frame[col].astype("int64")
         elif dtype == "bool":
@@ -297,7 +367,7 @@ def _check_recorded_themes(review: Review) -> None:
             )
 
 
-def source_rows(review: Review) -> list[TableRow]:
+def source_rows(review: Review) -> PlanRows | list[TableRow]:
     """A review's actions as read from its tab table or its transcription ([] when it has neither)."""
     if review.table:
         return parse_table(review)
@@ -322,14 +392,9 @@ def extract(review_ids: list[str] | None = None) -> Extracted:
         _check_recorded_themes(review)
         rows = source_rows(review)
         these = [_action(review, row, n, fix) for n, row in enumerate(rows, start=1)]
-        _check_cross_references(review, rows, [a for a, _ in these])
+        _resolve_cross_references(review, rows, [a for a, _ in these])
         review_recs = _recommendations(review, rows)
-        if len(review_recs) > review.recommendations_expected:
-            raise InputError(
-                f"the plan has {len(review_recs)} recommendations but recommendations_expected is "
-                f"{review.recommendations_expected}",
-                review.metadata_file,
-            )
+        _check_count(review, rows, len(review_recs))
         if review.table:
             for ref in review.reference_lists:
                 differences += wording_differences(review.id, rows, ref, parse_reference_list(ref))

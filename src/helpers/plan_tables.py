@@ -42,6 +42,8 @@ class TableRow:
     incomplete: str = ""  # why the source row is incomplete, if it is
     # Where an error about this row should point: the table line, or the transcription row.
     where: Path | None = None
+    ref_generated: bool = False  # the plan numbers no recommendations: rec_ref is its place in the document
+    action_ref_generated: bool = False  # action_ref was given here, not by the plan ("1.2" for a second action)
 
     @property
     def line_range(self) -> str:
@@ -49,6 +51,14 @@ class TableRow:
         if self.source:
             return self.source
         return f"{self.first_line}-{self.last_line}" if self.last_line > self.first_line else str(self.first_line)
+
+
+class PlanRows(list):
+    """A plan's rows in document order, and where its table ended (for "fewer rows than expected" errors)."""
+
+    def __init__(self, rows: list[TableRow], path: Path, ended_at: int, ended_by: str):
+        super().__init__(rows)
+        self.path, self.ended_at, self.ended_by = path, ended_at, ended_by
 
 
 def read_source(file_name: str) -> tuple[Path, list[str]]:
@@ -132,7 +142,7 @@ def find_header(lines: list[str], header: str, path: Path) -> int:
     raise InputError(f"the action-plan table header {header.strip()!r} was not found, and no line is like it", path)
 
 
-def parse_table(review: Review) -> list[TableRow]:
+def parse_table(review: Review) -> PlanRows:
     """The action-plan rows of a review, in document order (one action per row)."""
     spec: TableSpec = review.table  # type: ignore[assignment]
     path, lines = read_source(spec.file)
@@ -141,11 +151,15 @@ def parse_table(review: Review) -> list[TableRow]:
     has_refs = "rec_ref" in spec.columns
     rows: list[TableRow] = []
     section = ""
+    ended_at, ended_by = len(lines), "the end of the document"
     for i in range(header_at + 1, len(lines)):
         line, lineno = lines[i], i + 1
         if not line.strip():
             continue  # page break inside the table
         if "\t" not in line:
+            shown = line.strip()
+            ended_at = lineno
+            ended_by = f"a line without a tab ({shown[:40]!r}{'...' if len(shown) > 40 else ''})"
             break  # the first plain paragraph after the table ends it
         cells = line.split("\t")
         if len(cells) > ncols:
@@ -177,7 +191,7 @@ def parse_table(review: Review) -> list[TableRow]:
             if not others and spec.sections == "header_rows":
                 section = clean_text(first)
                 continue
-            rec_ref = str(len(rows) + 1)
+            rec_ref = str(len(rows) + 1)  # the plan numbers none: its place in the document
         row = TableRow(
             rec_ref=rec_ref,
             cells={},
@@ -185,6 +199,7 @@ def parse_table(review: Review) -> list[TableRow]:
             last_line=lineno,
             section=section,
             parts={k: [v] for k, v in by_col.items() if k != "rec_ref"},
+            ref_generated=not has_refs,
         )
         rows.append(row)
     if not rows:
@@ -199,7 +214,7 @@ def parse_table(review: Review) -> list[TableRow]:
         row.cells = {k: clean_text(" ".join(p for p in parts if p.strip())) for k, parts in row.parts.items()}
     if isinstance(spec.sections, dict):
         _assign_summary_sections(rows, lines, path, spec.sections["summary_headings"])
-    return rows
+    return PlanRows(rows, path, ended_at, ended_by)
 
 
 def _continue_row(row: TableRow, by_col: dict[str, str], lineno: int) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +28,11 @@ TABLE_ROLES = [
 LEAD_ROLES = ("lead", "accountable", "responsible")
 
 _DATE = {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
-_DATE_OR_UNKNOWN = {"oneOf": [_DATE, {"const": "unknown"}]}
+# A month alone ("2022-09") where the documents give no day: shown as the month, never as an exact day.
+_MONTH = {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"}
+UNKNOWN = "unknown"
+_DATE_OR_UNKNOWN = {"oneOf": [_DATE, {"const": UNKNOWN}]}
+_DATE_MONTH_OR_UNKNOWN = {"oneOf": [_DATE, _MONTH, {"const": UNKNOWN}]}
 
 REVIEW_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -60,7 +65,11 @@ REVIEW_SCHEMA: dict[str, Any] = {
             "type": "object",
             "required": ["start", "end"],
             "additionalProperties": False,
-            "properties": {"start": _DATE_OR_UNKNOWN, "end": _DATE_OR_UNKNOWN, "note": {"type": "string"}},
+            "properties": {
+                "start": _DATE_MONTH_OR_UNKNOWN,
+                "end": _DATE_MONTH_OR_UNKNOWN,
+                "note": {"type": "string"},
+            },
         },
         "action_plan": {
             "type": "object",
@@ -71,11 +80,14 @@ REVIEW_SCHEMA: dict[str, Any] = {
                 "approved_by": {"type": "string"},
                 "monitored_by": {"type": "string"},
                 "note": {"type": "string"},
+                "not_obtained": {"type": "string", "minLength": 1},
             },
         },
         "tracked_from": _DATE,
-        "source_date": _DATE,
-        "recommendations_expected": {"type": "integer", "minimum": 1},
+        "source_date": _DATE_OR_UNKNOWN,
+        "source_date_note": {"type": "string", "minLength": 1},
+        "recommendations_expected": {"oneOf": [{"type": "integer", "minimum": 1}, {"const": UNKNOWN}]},
+        "recommendations_note": {"type": "string", "minLength": 1},
         "documents": {
             "type": "array",
             "minItems": 1,
@@ -103,9 +115,9 @@ REVIEW_SCHEMA: dict[str, Any] = {
             "type": "object",
             "additionalProperties": False,
             "properties": {
-                "action_plan_published": _DATE_OR_UNKNOWN,
-                "progress_review_visit": _DATE_OR_UNKNOWN,
-                "progress_review_report": _DATE_OR_UNKNOWN,
+                "action_plan_published": _DATE_MONTH_OR_UNKNOWN,
+                "progress_review_visit": _DATE_MONTH_OR_UNKNOWN,
+                "progress_review_report": _DATE_MONTH_OR_UNKNOWN,
                 "note": {"type": "string"},
             },
         },
@@ -222,7 +234,7 @@ class Review:
     approval_note: str
     tracked_from: dt.date
     source_date: dt.date
-    recommendations_expected: int
+    recommendations_expected: int | None  # None: the documents do not say (recommendations_note says why)
     documents: list[str]
     recorded_themes: list[dict[str, str]]
     milestones: dict[str, Any]
@@ -230,6 +242,9 @@ class Review:
     transcription: Transcription | None
     reference_lists: list[ReferenceList]
     metadata_file: Path
+    recommendations_note: str = ""
+    visit_month_only: bool = False  # the visit's end is known to the month only
+    not_obtained: str = ""  # where the action plan is, when it exists but is not held
 
     @property
     def year(self) -> int:
@@ -242,12 +257,16 @@ class _Dates:
     def __init__(self, path: Path, lines: Any):
         self.path, self.lines = path, lines
 
-    def __call__(self, value: Any, where: list[Any]) -> dt.date | None:
-        if value in (None, "unknown"):
+    def __call__(self, value: Any, where: list[Any], last_day: bool = False) -> dt.date | None:
+        """The date, or None for unknown; a month ("2022-09") is its first day (`last_day`: its last)."""
+        if value in (None, UNKNOWN):
             return None
         if isinstance(value, dt.date):
             return value
         try:
+            if len(str(value)) == 7:
+                first = dt.date.fromisoformat(f"{value}-01")
+                return first.replace(day=calendar.monthrange(first.year, first.month)[1]) if last_day else first
             return dt.date.fromisoformat(str(value))
         except ValueError:
             raise InputError(
@@ -278,8 +297,13 @@ def load_review(path: Path) -> Review:
         err = errors[0]
         where = ".".join(str(p) for p in err.absolute_path) or "(top level)"
         message = err.message
-        if err.validator == "oneOf" and isinstance(err.instance, str):
-            message = f"{err.instance!r} is not a date (YYYY-MM-DD) or 'unknown'"
+        if err.validator == "oneOf" and err.absolute_path and err.absolute_path[-1] == "recommendations_expected":
+            message = f"{err.instance!r} is not a whole number of recommendations or '{UNKNOWN}'"
+        elif err.validator == "oneOf" and isinstance(err.instance, str):
+            month = _MONTH in err.schema.get("oneOf", [])
+            message = (
+                f"{err.instance!r} is not a date (YYYY-MM-DD){', a month (YYYY-MM)' if month else ''} or 'unknown'"
+            )
         raise InputError(f"{where}: {message}", path, lines.line_of(list(err.absolute_path)))
     if raw["id"] != path.stem:
         raise InputError(f"id '{raw['id']}' does not match the file name '{path.stem}'", path, lines.line_of(["id"]))
@@ -294,36 +318,118 @@ def load_review(path: Path) -> Review:
             path,
             lines.line_of(["action_plan", "approved_on"]),
         )
+    _need_notes(raw, path, lines)
     table, transcription = raw.get("action_plan_table"), raw.get("transcription")
     if table and transcription:
         raise InputError(
             "give either action_plan_table or transcription, not both", path, lines.line_of(["transcription"])
         )
+    if table:
+        _check_columns(table, path, lines)
+    if plan.get("not_obtained") and (table or transcription):
+        raise InputError(
+            "action_plan.not_obtained says the plan is not held, but a table or transcription of it is given",
+            path,
+            lines.line_of(["action_plan", "not_obtained"]),
+        )
+    expected = raw["recommendations_expected"]
+    tracked = approved_on or tracked_from
     return Review(
         id=raw["id"],
         title=raw["title"],
         council=raw["council"],
         kind=raw["kind"],
         visit_start=date(visit["start"], ["visit", "start"]),
-        visit_end=date(visit["end"], ["visit", "end"]),
+        visit_end=date(visit["end"], ["visit", "end"], last_day=True),
         visit_note=visit.get("note", ""),
         approved_on=approved_on,
         approved_by=plan["approved_by"],
         monitored_by=plan.get("monitored_by", ""),
         approval_note=plan.get("note", ""),
-        tracked_from=approved_on or tracked_from,  # type: ignore[arg-type]
-        source_date=date(raw["source_date"], ["source_date"]),  # type: ignore[arg-type]
-        recommendations_expected=raw["recommendations_expected"],
+        tracked_from=tracked,  # type: ignore[arg-type]
+        # Unknown: the plan's own statements are taken as of the date it is tracked from (source_date_note says so).
+        source_date=date(raw["source_date"], ["source_date"]) or tracked,  # type: ignore[arg-type]
+        recommendations_expected=None if expected == UNKNOWN else expected,
         documents=[d["file"] for d in raw["documents"]],
         recorded_themes=list(raw.get("recorded_themes", [])),
-        milestones={
-            k: v if k == "note" or v == "unknown" else date(v, ["milestones", k])
-            for k, v in raw.get("milestones", {}).items()
-        },
+        milestones={k: _milestone(k, v, date) for k, v in raw.get("milestones", {}).items()},
         table=TableSpec(**table) if table else None,
         transcription=Transcription(**transcription) if transcription else None,
         reference_lists=[ReferenceList(**r) for r in raw.get("reference_lists", [])],
         metadata_file=path,
+        recommendations_note=raw.get("recommendations_note", ""),
+        visit_month_only=isinstance(visit["end"], str) and len(visit["end"]) == 7,
+        not_obtained=plan.get("not_obtained", ""),
+    )
+
+
+def _milestone(key: str, value: Any, date: _Dates) -> Any:
+    """A milestone as the report judges it: a date, a month kept as "YYYY-MM" (checked), "unknown", or the note."""
+    if key == "note" or value == UNKNOWN:
+        return value
+    checked = date(value, ["milestones", key])
+    return value if isinstance(value, str) and len(value) == 7 else checked
+
+
+# Fields that may be "unknown" (or a month only), and the note that must then say why.
+_NOTES = (
+    (("visit", "start"), ("visit", "note")),
+    (("visit", "end"), ("visit", "note")),
+    (("action_plan", "approved_on"), ("action_plan", "note")),
+    (("action_plan", "approved_by"), ("action_plan", "note")),
+    (("source_date",), ("source_date_note",)),
+    (("recommendations_expected",), ("recommendations_note",)),
+)
+
+
+def _need_notes(raw: dict, path: Path, lines: Any) -> None:
+    """Every value given as "unknown", or a visit known to the month only, needs a note saying why."""
+    for where, note in _NOTES:
+        value: Any = raw
+        for key in where:
+            value = value.get(key) if isinstance(value, dict) else None
+        noted: Any = raw
+        for key in note:
+            noted = noted.get(key) if isinstance(noted, dict) else None
+        vague = value == UNKNOWN or (where[0] == "visit" and isinstance(value, str) and len(value) == 7)
+        if vague and not str(noted or "").strip():
+            what = "is unknown" if value == UNKNOWN else "gives the month only"
+            raise InputError(f"{'.'.join(where)} {what}: say why in {'.'.join(note)}", path, lines.line_of(list(where)))
+    milestones = raw.get("milestones") or {}
+    vague = [k for k, v in milestones.items() if k != "note" and (v == UNKNOWN or (isinstance(v, str) and len(v) == 7))]
+    if vague and not str(milestones.get("note") or "").strip():
+        raise InputError(
+            f"milestones.{vague[0]} is unknown or gives the month only: say why in milestones.note",
+            path,
+            lines.line_of(["milestones", vague[0]]),
+        )
+
+
+def _check_columns(table: dict, path: Path, lines: Any) -> None:
+    """The declared columns must match the header's cells one for one, and name both where they do not."""
+    cells = table["header"].split("\t")
+    columns = table["columns"]
+    if len(cells) == len(columns):
+        return
+    if len(cells) == 1 and "\\t" in table["header"]:
+        raise InputError(
+            "action_plan_table.header has no tab characters: write each tab as \\t inside double quotes "
+            '("Ref\\tRecommendation"); in single quotes it stays a backslash and a t',
+            path,
+            lines.line_of(["action_plan_table", "header"]),
+        )
+    header = " | ".join(c.strip() for c in cells)
+    if len(columns) > len(cells):
+        extra = ", ".join(columns[len(cells) :])
+        problem = f"column(s) {extra} are declared but the header has no cell for them"
+    else:
+        extra = ", ".join(repr(c.strip()) for c in cells[len(columns) :])
+        problem = f"header cell(s) {extra} have no declared column (declare them, or `ignore`)"
+    raise InputError(
+        f"action_plan_table.columns declares {len(columns)} columns ({', '.join(columns)}) but the header has "
+        f"{len(cells)} cells ({header}): {problem}",
+        path,
+        lines.line_of(["action_plan_table", "columns"]),
     )
 
 

@@ -7,29 +7,40 @@ applies decides (ids from helpers.vocabulary; labels in data/vocabulary.yaml):
 1. incomplete-source: the source row is cut off or illegible.
 2. complete: the latest status on or before the quarter end closes the action
    (from a progress update, or the plan itself: a status column or a "Complete"
-   target, dated the plan's source_date).
+   target, dated the plan's source_date). Where leads report different statuses
+   on that latest date, a claim of completion counts only if no lead reporting
+   on that date says otherwise (LEADS_DISAGREE_RULE).
 3. follows another: an action with no target of its own whose text is only
    "See N" / "As N" takes recommendation N's status (basis "as recommendation N").
 4. no-action: the plan gives no action text and no lead.
-5. not-yet-due: the current target date is after the quarter end.
-6. overdue: the current target date has passed, and an update since the plan
-   says the action is not complete.
-7. not-reported: the current target date has passed and nothing has been
+5. not-yet-due: the current target date is on or after the quarter end (an
+   action due on the quarter's last day is due, not passed: "due at quarter end").
+6. overdue: the current target date has passed, and the latest update since the
+   plan *with a status* says the action is not complete (OVERDUE_RULE). A comment
+   or a revision request without a status never changes the status.
+7. not-reported: the current target date has passed and no status has been
    reported since the plan: not known, so never counted as overdue.
 8. ongoing: the target says ongoing (no end date).
-9. no-target: the plan gives no target date.
+9. no-target: the plan gives no target date ("Complete" as a target is a status,
+   not a date).
 
 The current target is the plan's, or the latest revision agreed (approved) on or
-before the quarter end. Recommendations the documents count but nobody has
-transcribed appear as not-transcribed in the counts.
+before the quarter end. How long (past target, finished late) is counted in
+calendar months by `calendar_span` (DURATION_RULE). Recommendations the documents
+count but nobody has transcribed appear as not-transcribed in the counts, beside
+the actions and never added to them.
 """
 
 from __future__ import annotations
+
+import datetime as dt
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from helpers import quarters
+from helpers.targets import COMPLETE as COMPLETE_TARGET
 from helpers.targets import NONE
 from helpers.targets import ONGOING as ONGOING_TARGET
 from helpers.updates import PLAN
@@ -45,15 +56,111 @@ from helpers.vocabulary import (
     OPEN,
     OVERDUE,
     STATUS_IDS,
+    TOTAL_ACTIONS,
     status_labels,
     status_order,
     update_statuses,
 )
 
 NO_UPDATE = "no update this quarter"
+DUE_AT_QUARTER_END = "due at quarter end"
+# The written rules a report's key prints (committee.status_key); the code below applies them.
+DURATION_RULE = (
+    "How long: counted in calendar months, as a reader counts them. From a day to the same day of a later "
+    "month is a month, and from a month's last day to a later month's last day is whole months (a target of "
+    "October 2023 is 5 months past at 31 March 2024); days left over are counted as days."
+)
+OVERDUE_RULE = (
+    "Overdue: the target date has passed and the latest update since the plan that gives a status says the "
+    "action is not complete. A comment or a request to revise the target without a status never changes an "
+    "action's status (it is shown as the latest comment); with no status reported since the plan, an action "
+    "past its target is 'not known', never overdue."
+)
+DUE_RULE = (
+    "An action whose target is the quarter's last day is due, not passed, at that quarter end: it is shown as "
+    "not yet due, 'due at quarter end'."
+)
+LEADS_DISAGREE_RULE = (
+    "Leads who disagree: where the leads of a shared action report different statuses on the same latest date, "
+    "a claim of completion counts only if no lead reporting on that date says otherwise; each lead's status is shown."
+)
+FOLLOWS_RULE = (
+    "An action with no target of its own whose text only points to another recommendation ('As 41.') takes that "
+    "recommendation's status, shown 'as recommendation 41'; counts say how many moved only by following."
+)
+RULES = (OVERDUE_RULE, DUE_RULE, LEADS_DISAGREE_RULE, FOLLOWS_RULE, DURATION_RULE)
+
 # Status ids by code; code -1 (not counted yet) reads as "".
 _NAMES = np.array([*STATUS_IDS, ""], dtype=object)
 _CODE = {sid: n for n, sid in enumerate(STATUS_IDS)}
+_NAT = np.datetime64("NaT", "ns")
+
+
+# --- Calendar arithmetic: every "how long" a report states -----------------------------
+
+
+class Span(NamedTuple):
+    """A length of time in calendar months and the days left over (see DURATION_RULE)."""
+
+    months: int
+    days: int
+
+    def __str__(self) -> str:
+        months = f"{self.months} month{'s' if self.months != 1 else ''}"
+        days = f"{self.days} day{'s' if self.days != 1 else ''}"
+        if self.months and self.days:
+            return f"{months} and {days}"
+        return months if self.months else days
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later; a month's last day stays a month's last day, a missing day is the month's last."""
+    year, month0 = divmod(day.year * 12 + day.month - 1 + months, 12)
+    last = _month_end(year, month0 + 1)
+    if day == _month_end(day.year, day.month):
+        return last
+    return dt.date(year, month0 + 1, min(day.day, last.day))
+
+
+def calendar_span(start: dt.date, end: dt.date) -> Span:
+    """Whole calendar months from `start` to `end`, and the days left over (DURATION_RULE).
+
+    31 October 2023 to 31 March 2024 is Span(5, 0); 15 January to 14 March is Span(1, 28).
+    `end` before `start` is an error: a span is never negative.
+    """
+    start, end = _as_date(start), _as_date(end)
+    if end < start:
+        raise ValueError(f"a span ends ({end}) before it starts ({start})")
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if add_months(start, months) > end:
+        months -= 1
+    return Span(months, (end - add_months(start, months)).days)
+
+
+def _as_date(value: object) -> dt.date:
+    return value if type(value) is dt.date else pd.Timestamp(value).date()  # type: ignore[return-value]
+
+
+def past_target(target: object, as_at: object) -> Span | None:
+    """How long past its target an action is at `as_at`; None when the target is not before `as_at` (or unknown)."""
+    if target is None or pd.isna(target) or _as_date(target) >= _as_date(as_at):
+        return None
+    return calendar_span(_as_date(target), _as_date(as_at))
+
+
+def finished_late(completed_on: object, target_in_force: object) -> Span | None:
+    """How long after the target in force an action was completed; None when on time, or either date is unknown.
+
+    For "finished N months after its target": the status frame gives `completed_on` and `target_at_completion`.
+    """
+    if completed_on is None or pd.isna(completed_on):
+        return None
+    return past_target(target_in_force, completed_on)
 
 
 def _dates(frame: pd.DataFrame, column: str) -> np.ndarray:
@@ -92,12 +199,19 @@ class StatusTracker:
         self.update_action = keys.get_indexer(pd.MultiIndex.from_arrays([upd["review_id"], upd["action_ref"]]))
         self.update_status = upd["status"].to_numpy(object)
         self.update_comment = upd["comment"].to_numpy(object)
+        self.update_lead = (upd["lead"] if "lead" in upd else pd.Series("", index=upd.index)).to_numpy(object)
         self.update_approx = upd["date_approximate"].to_numpy(bool)
         self.update_origin = upd["origin"].to_numpy(object)
         self.has_status = self.update_status != ""
         self.reported = self.update_origin != PLAN
         closing = [name for name, closes in update_statuses().items() if closes]
         self.update_closes = upd["status"].isin(closing).to_numpy()
+        # Positions (in date order) of the updates each rule looks at, found once for every quarter.
+        matched = self.update_action >= 0
+        self.status_rows = np.nonzero(self.has_status & matched)[0]
+        self._same_day_statuses()
+        self.reported_rows = np.nonzero(self.reported & matched)[0]
+        self.reported_status_rows = np.nonzero(self.reported & self.has_status & matched)[0]
         # Agreed target revisions, in order of approval.
         revised = upd[(upd["revised_target"] != "") & upd["revision_approved_on"].notna()]
         if len(revised):
@@ -134,8 +248,10 @@ class StatusTracker:
         lead = np.ones(len(self.actions), bool) if has_lead is None else has_lead
         self.no_action = (self.actions["action"] == "").to_numpy() & ~lead
         self.incomplete = (self.actions["source_incomplete"] != "").to_numpy()
-        self.target_date = self.actions["target_date"].to_numpy("datetime64[ns]")
         kind = self.actions["target_kind"].to_numpy(object)
+        # "Complete" as a target is the plan's status (an update dated source_date), not a date to meet.
+        plan_date = self.actions["target_date"].to_numpy("datetime64[ns]")
+        self.target_date = np.where(kind == COMPLETE_TARGET, _NAT, plan_date).astype("datetime64[ns]")
         self.ongoing_target = kind == ONGOING_TARGET
         self.no_target = kind == NONE
 
@@ -170,24 +286,74 @@ class StatusTracker:
         self._last = (quarter, result)
         return result
 
+    def _latest_in(self, rows: np.ndarray, n: int) -> np.ndarray:
+        """Each action's latest position among `rows` (positions in date order) below `n`; -1 for none."""
+        rows = rows[: int(np.searchsorted(rows, n))]
+        latest = np.full(len(self.actions), -1)
+        np.maximum.at(latest, self.update_action[rows], rows)
+        return latest
+
+    def _same_day_statuses(self) -> None:
+        """For each status, what every status given on the same action on the same day says (LEADS_DISAGREE_RULE).
+
+        A day's statuses are all on or before a quarter end or all after it, so this is worked out once: rows
+        sorted by action and day, each (action, day) group reduced with numpy (a pandas groupby costs 10 times more).
+        """
+        size = len(self.update_on)
+        self.day_open, self.day_closes, self.day_differ = (np.zeros(size, bool) for _ in range(3))
+        self.day_last_open = np.full(size, -1)
+        if not len(self.status_rows):
+            return
+        code = pd.factorize(self.update_status)[0]
+        action, day = self.update_action[self.status_rows], self.update_on[self.status_rows].view("i8")
+        rows = self.status_rows[np.lexsort((day, action))]
+        action, day = self.update_action[rows], self.update_on[rows].view("i8")
+        first = np.r_[True, (action[1:] != action[:-1]) | (day[1:] != day[:-1])]
+        starts, group = np.nonzero(first)[0], np.cumsum(first) - 1
+        open_ = (~self.update_closes[rows]).astype(np.int8)
+        self.day_open[rows] = np.maximum.reduceat(open_, starts)[group].astype(bool)
+        self.day_closes[rows] = ~np.minimum.reduceat(open_, starts)[group].astype(bool)
+        self.day_last_open[rows] = np.maximum.reduceat(np.where(open_ == 1, rows, -1), starts)[group]
+        self.day_differ[rows] = (np.maximum.reduceat(code[rows], starts) != np.minimum.reduceat(code[rows], starts))[
+            group
+        ]
+
+    def _latest_statuses(self, n: int) -> dict[str, np.ndarray]:
+        """The statuses that decide each action, from the first `n` updates (LEADS_DISAGREE_RULE)."""
+        latest = self._latest_in(self.status_rows, n)
+        has = latest >= 0
+        open_on_latest = _pick(self.day_open, latest, has, False).astype(bool)
+        return {
+            # A claim of completion counts only if no status on that date says otherwise.
+            "decisive": np.where(open_on_latest, _pick(self.day_last_open, latest, has, -1), latest),
+            "has_status": has,
+            "closed": _pick(self.day_closes, latest, has, False).astype(bool) & ~open_on_latest,
+            "disagree": _pick(self.day_differ, latest, has, False).astype(bool),
+            "status_on": _pick(self.update_on, latest, has, _NAT).astype("datetime64[ns]"),
+        }
+
     def _apply_rules(self, quarter: pd.Period) -> dict[str, np.ndarray]:
         end = np.datetime64(pd.Timestamp(quarters.end(quarter)), "ns")
         start = np.datetime64(pd.Timestamp(quarters.start(quarter)), "ns")
         n = int(np.searchsorted(self.update_on, end, side="right"))
         latest = self._latest(self.update_on, self.update_action, n)
-        latest_with_status = self._latest(self.update_on, self.update_action, n, self.has_status)
-        latest_reported = self._latest(self.update_on, self.update_action, n, self.reported)
-        has_update, has_status, reported = latest >= 0, latest_with_status >= 0, latest_reported >= 0
-        latest_status = _pick(self.update_status, latest_with_status, has_status, "")
-        refused = _pick(self.update_refused_on, latest_with_status, has_status, np.datetime64("NaT", "ns")) <= end
-        closed = has_status & _pick(self.update_closes, latest_with_status, has_status, False).astype(bool) & ~refused
+        latest_reported = self._latest_in(self.reported_rows, n)
+        # Only a status makes an action overdue: a comment or a revision request alone does not (OVERDUE_RULE).
+        status_reported = np.zeros(len(self.actions), bool)
+        reported_rows = self.reported_status_rows[: int(np.searchsorted(self.reported_status_rows, n))]
+        status_reported[self.update_action[reported_rows]] = True
+        decided = self._latest_statuses(n)
+        has_update, has_status, reported = latest >= 0, decided["has_status"], latest_reported >= 0
+        decisive = decided["decisive"]
+        # A completion the committee refused no longer closes the action from the day it was refused.
+        refused = _pick(self.update_refused_on, decisive, has_status, _NAT) <= end
+        closed = decided["closed"] & ~refused
+        latest_status = _pick(self.update_status, decisive, has_status, "")
 
         n_rev = int(np.searchsorted(self.rev_on, end, side="right"))
         latest_rev = self._latest(self.rev_on, self.rev_action, n_rev)
         target = np.where(
-            latest_rev >= 0,
-            _pick(self.rev_date, latest_rev, latest_rev >= 0, np.datetime64("NaT", "ns")),
-            self.target_date,
+            latest_rev >= 0, _pick(self.rev_date, latest_rev, latest_rev >= 0, _NAT), self.target_date
         ).astype("datetime64[ns]")
         revisions = np.bincount(self.rev_action[:n_rev][self.rev_action[:n_rev] >= 0], minlength=len(self.actions))
         pending = np.zeros(len(self.actions), bool)
@@ -201,8 +367,8 @@ class StatusTracker:
                 self.incomplete,
                 closed,
                 self.no_action,
-                dated & (target > end),
-                dated & reported,
+                dated & (target >= end),
+                dated & status_reported,
                 dated,
                 self.ongoing_target,
             ],
@@ -226,12 +392,16 @@ class StatusTracker:
         return {
             "end": end,
             "start": start,
+            "n": n,
             "code": code,
             "status": _NAMES[code],
             "closed": closed,
             "follows": follows,
-            "latest_with_status": latest_with_status,
+            "decisive": decisive,
+            "disagree": decided["disagree"],
+            "status_on": decided["status_on"],
             "has_status": has_status,
+            "status_reported": status_reported,
             "counted": counted,
             "has_update": has_update,
             "latest": latest,
@@ -246,7 +416,7 @@ class StatusTracker:
 
     def _basis(self, c: dict[str, np.ndarray]) -> np.ndarray:
         """Why each action has its status: the target, an update, the plan, or the recommendation it follows."""
-        origin = _pick(self.update_origin, c["latest_with_status"], c["has_status"], "")
+        origin = _pick(self.update_origin, c["decisive"], c["has_status"], "")
         basis = np.select(
             [self.incomplete, c["closed"] & (origin == PLAN), c["closed"]],
             ["source row incomplete", "the plan says complete", "update: " + c["latest_status"].astype(str)],
@@ -256,12 +426,48 @@ class StatusTracker:
         basis[follows] = "as recommendation " + self.actions["follows"].to_numpy()[follows].astype(str)
         return basis
 
+    def _lead_statuses(self, c: dict[str, np.ndarray]) -> np.ndarray:
+        """Where leads disagree, each lead's status on the latest status date: "Cabinet: Complete; SLT: In progress"."""
+        text = np.full(len(self.actions), "", dtype=object)
+        for a in np.nonzero(c["disagree"])[0]:
+            rows = np.nonzero(
+                (self.update_action[: c["n"]] == a)
+                & self.has_status[: c["n"]]
+                & (self.update_on[: c["n"]] == c["status_on"][a])
+            )[0]
+            said = {}
+            for r in rows:  # a lead's later row that day replaces its earlier one
+                said[self.update_lead[r] or "a lead not named"] = self.update_status[r]
+            text[a] = "; ".join(f"{lead}: {status}" for lead, status in said.items())
+        return text
+
+    def _completion(self, c: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """For complete actions: the date completion was reported, and the target in force on that date."""
+        done = c["closed"]
+        completed_on = np.where(done, c["status_on"], _NAT).astype("datetime64[ns]")
+        n_rev = int(np.searchsorted(self.rev_on, c["end"], side="right"))
+        acts = self.rev_action[:n_rev]
+        in_force = np.zeros(n_rev, bool)
+        known = acts >= 0
+        in_force[known] = done[acts[known]] & (self.rev_on[:n_rev][known] <= completed_on[acts[known]])
+        latest = self._latest(self.rev_on, self.rev_action, n_rev, in_force)
+        target = np.where(latest >= 0, _pick(self.rev_date, latest, latest >= 0, _NAT), self.target_date)
+        return completed_on, np.where(done, target, _NAT).astype("datetime64[ns]")
+
     def _frame(self, quarter: pd.Period, c: dict[str, np.ndarray]) -> pd.DataFrame:
-        nat = np.datetime64("NaT", "ns")
         latest, has_update, counted, status = c["latest"], c["has_update"], c["counted"], c["status"]
-        updated_on = _pick(self.update_on, latest, has_update, nat)
-        reported_on = _pick(self.update_on, c["latest_reported"], c["reported"], nat)
+        updated_on = _pick(self.update_on, latest, has_update, _NAT)
+        reported_on = _pick(self.update_on, c["latest_reported"], c["reported"], _NAT)
         this_quarter = c["reported"] & (reported_on >= c["start"])
+        # The target that decided the status: a follower's is the one it follows.
+        target = c["target"].copy()
+        follows = c["follows"]
+        target[follows] = c["target"][self.follow_pos[follows]]
+        late = np.isin(status, (OVERDUE, NOT_REPORTED)) & ~np.isnat(target)
+        end = pd.Timestamp(c["end"]).date()
+        spans = {day: past_target(day, end) for day in np.unique(target[late])}
+        span = [spans[t] if is_late else None for t, is_late in zip(target, late, strict=True)]
+        completed_on, target_then = self._completion(c)
         frame = self.actions.loc[counted].copy()
         frame["latest_comment"] = _pick(self.update_comment, latest, has_update, "")[counted]
         frame["latest_update_on"] = updated_on[counted]
@@ -269,22 +475,35 @@ class StatusTracker:
         frame["latest_origin"] = _pick(self.update_origin, latest, has_update, "")[counted]
         frame["latest_status"] = c["latest_status"][counted]
         frame["last_reported_on"] = reported_on[counted]
+        # A report since the plan that gives no status (a comment, a revision request): shown, changes nothing.
+        frame["reported_without_status"] = (c["reported"] & ~c["status_reported"])[counted]
         frame["current_target_date"] = c["target"][counted]
         frame["target_revisions"] = c["revisions"][counted]
         frame["revision_requested"] = c["pending"][counted]
         frame["status"] = status[counted]
         frame["status_label"] = pd.Series(status[counted]).map(status_labels()).to_numpy()
         frame["status_basis"] = self._basis(c)[counted]
+        frame["as_recommendation"] = np.where(follows, self.actions["follows"].to_numpy(), "")[counted]
+        frame["leads_disagree"] = c["disagree"][counted]
+        frame["lead_statuses"] = self._lead_statuses(c)[counted]
         frame["updated_this_quarter"] = this_quarter[counted]
-        days = (c["end"] - c["target"]) / np.timedelta64(1, "D")
-        frame["days_overdue"] = np.where(np.isin(status, (OVERDUE, NOT_REPORTED)) & c["dated"], days, np.nan)[counted]
+        days = (c["end"] - target) / np.timedelta64(1, "D")
+        frame["days_overdue"] = np.where(late, days, np.nan)[counted]
+        frame["months_past_target"] = pd.array([s.months if s else pd.NA for s in span], dtype="Int64")[counted]
+        frame["days_past_target"] = pd.array([s.days if s else pd.NA for s in span], dtype="Int64")[counted]
+        frame["due_at_quarter_end"] = ((status == NOT_YET_DUE) & (target == c["end"]))[counted]
+        frame["completed_on"] = completed_on[counted]
+        frame["target_at_completion"] = target_then[counted]
         frame["update_note"] = np.where(np.isin(status, OPEN) & ~this_quarter, NO_UPDATE, "")[counted]
         frame["quarter"] = quarters.label(quarter)
         return frame.reset_index(drop=True)
 
 
 def status_counts(status: pd.DataFrame, reviews: pd.DataFrame, quarter: pd.Period) -> pd.DataFrame:
-    """Review x status id counts (display order), with untranscribed recommendations as not-transcribed."""
+    """Review x status id counts of actions (display order) and their total; untranscribed recommendations beside.
+
+    See counts_from_codes.
+    """
     review_codes, review_ids = pd.factorize(status["review_id"])
     status_codes = pd.Categorical(status["status"], categories=list(STATUS_IDS)).codes
     return counts_from_codes(review_codes, review_ids, status_codes, reviews, quarter)
@@ -293,21 +512,40 @@ def status_counts(status: pd.DataFrame, reviews: pd.DataFrame, quarter: pd.Perio
 def counts_from_codes(
     review_codes: np.ndarray, review_ids, status_codes: np.ndarray, reviews: pd.DataFrame, quarter: pd.Period
 ) -> pd.DataFrame:
-    """status_counts from integer codes (status code -1: not counted), so a backfill encodes its strings once."""
+    """Review x status counts from integer codes (status code -1: not counted), so a backfill encodes its strings once.
+
+    Every column counts actions except not-transcribed, which counts recommendations nobody has transcribed
+    (a data gap; 0 where the review's expected count is unknown). TOTAL_ACTIONS adds up the actions only.
+    """
     # bincount over codes: pandas' crosstab aggregates each group in Python, 4 s a backfill at national scale.
     known = status_codes >= 0
     width = len(STATUS_IDS)
     grid = np.bincount(review_codes[known] * width + status_codes[known], minlength=len(review_ids) * width)
-    table = pd.DataFrame(grid.reshape(len(review_ids), width), index=list(review_ids), columns=list(STATUS_IDS))
+    grid = grid.reshape(len(review_ids), width)
     quarter_end = pd.Timestamp(quarters.end(quarter))
-    counted = reviews[reviews["tracked_from"] <= quarter_end].set_index("review_id")
-    table = table.reindex(index=list(counted.index), columns=status_order(), fill_value=0).fillna(0).astype(int)
-    gap = (counted["recommendations_expected"] - counted["recommendations_transcribed"]).clip(lower=0)
-    table[NOT_TRANSCRIBED] = gap.reindex(table.index).fillna(0).astype(int)
-    table["Total"] = table.sum(axis=1)
-    table.index.name = "review"
-    table.columns.name = None
+    counted = reviews[reviews["tracked_from"] <= quarter_end]
+    at = pd.Index(list(review_ids)).get_indexer(counted["review_id"])
+    rows = np.where((at >= 0)[:, None], grid[np.maximum(at, 0)], 0) if len(grid) else np.zeros((len(at), width), int)
+    shown = [s for s in status_order() if s != NOT_TRANSCRIBED]
+    actions = rows[:, [STATUS_IDS.index(s) for s in shown]]
+    expected = counted["recommendations_expected"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    gap = np.nan_to_num(np.clip(expected - counted["recommendations_transcribed"].to_numpy(), 0, None))
+    table = pd.DataFrame(
+        np.column_stack([actions, actions.sum(axis=1), gap.astype(int)]).astype(int),
+        index=pd.Index(list(counted["review_id"]), name="review"),
+        columns=[*shown, TOTAL_ACTIONS, NOT_TRANSCRIBED],
+    )
     return table
+
+
+def following_counts(status: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """{status id: {recommendation followed: actions}} for actions whose status came only from following another."""
+    moved = status[status["as_recommendation"] != ""] if "as_recommendation" in status else status.iloc[:0]
+    found: dict[str, dict[str, int]] = {}
+    for sid, ref in zip(moved["status"], moved["as_recommendation"], strict=True):
+        found.setdefault(sid, {})
+        found[sid][ref] = found[sid].get(ref, 0) + 1
+    return found
 
 
 def changes_since(
@@ -346,9 +584,9 @@ def changes_since(
 
 
 def due_next_quarter(status: pd.DataFrame, quarter: pd.Period) -> pd.DataFrame:
-    """Open actions whose current target falls in the quarter after `quarter`."""
+    """Open actions due at this quarter's end (DUE_RULE) or during the next quarter, soonest first."""
     nxt = quarter + 1
-    start, end = pd.Timestamp(quarters.start(nxt)), pd.Timestamp(quarters.end(nxt))
+    start, end = pd.Timestamp(quarters.end(quarter)), pd.Timestamp(quarters.end(nxt))
     mask = (status["status"] == NOT_YET_DUE) & status["current_target_date"].between(start, end)
     return status[mask].sort_values(["current_target_date", "review_id", "action_order"]).reset_index(drop=True)
 

@@ -28,6 +28,7 @@ REVIEWS = pa.DataFrameSchema(
         "kind": _text,
         "visit_start": _opt_date,
         "visit_end": _opt_date,
+        "visit_month_only": pa.Column(bool),
         "visit_note": _opt_text,
         "approved_on": _opt_date,
         "approved_by": _text,
@@ -35,7 +36,7 @@ REVIEWS = pa.DataFrameSchema(
         "approval_note": _opt_text,
         "tracked_from": _date,
         "source_date": _date,
-        "recommendations_expected": pa.Column(int, pa.Check.ge(1)),
+        "recommendations_expected": pa.Column("Int64", pa.Check.ge(1), nullable=True),  # blank: unknown
         "recommendations_transcribed": pa.Column(int, pa.Check.ge(0)),
         "actions_transcribed": pa.Column(int, pa.Check.ge(0)),
         "transcribed_note": _text,
@@ -56,6 +57,7 @@ RECOMMENDATIONS = pa.DataFrameSchema(
         "review_id": _text,
         "rec_ref": _ref,
         "rec_order": pa.Column(int, pa.Check.ge(1)),
+        "ref_generated": pa.Column(bool),
         "section": _opt_text,
         "recommendation": pa.Column(str, pa.Check.str_length(min_value=1)),
         "response": _opt_text,
@@ -72,6 +74,7 @@ ACTIONS = pa.DataFrameSchema(
         "action_ref": _ref,
         "action_order": pa.Column(int, pa.Check.ge(1)),
         "rec_ref": _ref,
+        "ref_generated": pa.Column(bool),
         "action": _opt_text,
         "lead_as_written": _opt_text,
         "target": _opt_text,
@@ -180,6 +183,10 @@ def _typed(name: str, frame: pd.DataFrame, path: Path) -> pd.DataFrame:
             day = pd.to_datetime(text.replace("", None), format="%Y-%m-%d", errors="coerce")
             bad(col, day.isna() & (text != ""), "a date (YYYY-MM-DD)")
             frame[col] = day.astype("datetime64[ns]")
+        elif dtype == "Int64":  # a whole number, or blank for unknown
+            number = pd.to_numeric(text.replace("", None), errors="coerce")
+            bad(col, (number.isna() & (text != "")) | (number.notna() & (number % 1 != 0)), "a whole number or blank")
+            frame[col] = number.astype("Int64")
         elif dtype.startswith("int"):
             number = pd.to_numeric(text, errors="coerce")
             bad(col, number.isna() | (number % 1 != 0), "a whole number")

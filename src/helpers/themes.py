@@ -20,6 +20,9 @@ from helpers.errors import InputError
 
 MAX_THEMES = 3
 UNCLASSIFIED = "unclassified"
+# The one word for a theme only a review's decision record names (no recommendation is transcribed to count):
+# charts mark such cells with it and the notebooks' text uses it.
+RECORDED = "recorded"
 
 
 @lru_cache(maxsize=4)
@@ -169,7 +172,7 @@ def theme_long(recs_with_themes: pd.DataFrame, reviews: pd.DataFrame) -> pd.Data
                     "rec_ref": None,
                     "theme_id": theme_id,
                     "primary": True,
-                    "source": f"recorded in decision: {as_recorded}",
+                    "source": f"{RECORDED} in decision: {as_recorded}",
                 }
             )
     return pd.DataFrame(rows, columns=["review_id", "rec_ref", "theme_id", "primary", "source"])

@@ -13,11 +13,12 @@ from pathlib import Path
 
 from helpers import config
 from helpers.errors import InputError
-from helpers.plan_tables import REF, TableRow, clean_text, normalise_ref
+from helpers.plan_tables import REF, PlanRows, TableRow, clean_text, normalise_ref
 from helpers.reviews import Review
 
-REQUIRED = ["rec_ref", "recommendation", "action", "source"]
+REQUIRED = ["recommendation", "action", "source"]
 OPTIONAL = [
+    "rec_ref",
     "section",
     "response",
     "action_ref",
@@ -38,22 +39,26 @@ def transcription_path(review: Review) -> Path:
     return config.data_dir() / review.transcription.file  # type: ignore[union-attr]
 
 
-def read_transcription(review: Review) -> list[TableRow]:
-    """The actions of a transcribed plan, checked row by row (errors name the CSV file and row)."""
+def read_transcription(review: Review) -> PlanRows:
+    """The actions of a transcribed plan, checked row by row (errors name the CSV file and row).
+
+    Where the plan numbers no recommendations, leave rec_ref blank on every row: a row with the
+    recommendation's text starts the next one, numbered in document order and marked as generated; a row
+    without it is a further action of the recommendation above.
+    """
     from helpers.readers import read_csv
 
     path = transcription_path(review)
     frame = read_csv(path, required=REQUIRED, optional=OPTIONAL, what="transcription")
     if frame.empty:
         raise InputError("the transcription has a header but no rows", path, 1)
+    generated = bool((frame["rec_ref"].str.strip() == "").all())
     rows: list[TableRow] = []
     recommendation: dict[str, tuple[str, str, str, int]] = {}
     counts: dict[str, int] = {}
     for cells in frame.to_dict("records"):
         row_no = int(cells["_row"])
-        rec_ref = normalise_ref(cells["rec_ref"])
-        if not _REF.match(rec_ref):
-            raise InputError(f"rec_ref {cells['rec_ref']!r} is not a reference like 7, R1 or 1.1", path, row_no)
+        rec_ref = _rec_ref(cells, generated, recommendation, path, row_no)
         if not _SOURCE.match(cells["source"]):
             raise InputError(
                 f"source {cells['source']!r} should cite the document: a page ('p. 4') or lines ('lines 120-124')",
@@ -107,10 +112,29 @@ def read_transcription(review: Review) -> list[TableRow]:
             source=cells["source"],
             incomplete=incomplete,
             where=path,
+            ref_generated=generated,
         )
         rows.append(row)
     _number_actions(rows, counts, path)
-    return rows
+    last = int(frame["_row"].iloc[-1])
+    return PlanRows(rows, path, last, f"its last row ({last})")
+
+
+def _rec_ref(cells: dict, generated: bool, known: dict, path: Path, row_no: int) -> str:
+    """The row's recommendation reference: as written, or (in a plan that numbers none) generated in order."""
+    if generated:
+        if clean_text(cells["recommendation"]) or not known:
+            return str(len(known) + 1)
+        return list(known)[-1]  # a further action of the recommendation above
+    rec_ref = normalise_ref(cells["rec_ref"])
+    if not _REF.match(rec_ref):
+        raise InputError(
+            f"rec_ref {cells['rec_ref']!r} is not a reference like 7, R1 or 1.1 (leave rec_ref blank on every "
+            "row only if the plan numbers none)",
+            path,
+            row_no,
+        )
+    return rec_ref
 
 
 def _number_actions(rows: list[TableRow], counts: dict[str, int], path: Path) -> None:
@@ -121,6 +145,7 @@ def _number_actions(rows: list[TableRow], counts: dict[str, int], path: Path) ->
         nth[row.rec_ref] = nth.get(row.rec_ref, 0) + 1
         if not row.action_ref:
             row.action_ref = row.rec_ref if counts[row.rec_ref] == 1 else f"{row.rec_ref}.{nth[row.rec_ref]}"
+            row.action_ref_generated = row.ref_generated or counts[row.rec_ref] > 1
         if row.action_ref in seen:
             raise InputError(
                 f"action {row.action_ref} appears twice (first at row {seen[row.action_ref]})", path, row.first_line

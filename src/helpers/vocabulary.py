@@ -38,6 +38,8 @@ STATUS_IDS = (
 OPEN = (NOT_YET_DUE, ONGOING, NO_TARGET, OVERDUE, NOT_REPORTED)
 # Data gaps: not a status of the action but of what we know about it.
 DATA_GAPS = (INCOMPLETE_SOURCE, NOT_TRANSCRIBED)
+# The column of a counts table that adds up the actions (not-transcribed counts recommendations: never added).
+TOTAL_ACTIONS = "Total actions"
 
 _SECTIONS = ("targets", "statuses", "update_statuses", "cross_references")
 
