@@ -62,23 +62,28 @@ def _days(days: tuple[dt.date, ...]) -> str:
     return f" on {first}" if first == last else f" between {first} and {last}"
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def sentence(quarter_label: str) -> str:
-    """One sentence for the report: what came back for the quarter and when it was collected."""
+    """One sentence for the report: what came back for the quarter, and when it was collected."""
     c = collection(quarter_label)
-    due = f"the return-by date for {c.quarter} forms is {quarters.long_date(c.return_by)}"
-    typed = f"; {c.typed_rows} update{'s' if c.typed_rows != 1 else ''} typed in by hand" if c.typed_rows else ""
+    due = f"due back by {quarters.long_date(c.return_by)}"
+    typed = f" {_plural(c.typed_rows, 'update')} typed in by hand." if c.typed_rows else ""
     if c.collected_rows:
-        of = f"{c.collected_forms} of {c.returned}" if c.returned >= c.collected_forms else f"{c.collected_forms}"
+        forms = f"{c.collected_forms} of {c.returned}" if c.returned >= c.collected_forms else str(c.collected_forms)
         return (
-            f"Returns: {c.collected_rows} update{'s' if c.collected_rows != 1 else ''} from {of} returned "
-            f"form{'s' if c.returned != 1 else ''} collected{_days(c.collected_on)}{typed} ({due})."
+            f"Update forms: {_plural(c.collected_rows, 'update')} from {forms} returned "
+            f"form{'' if c.returned == 1 else 's'} collected{_days(c.collected_on)} ({due}).{typed}"
         )
     if c.returned:
         return (
-            f"Returns: {c.returned} returned form{'s are' if c.returned != 1 else ' is'} not collected yet, so "
-            f"{'their' if c.returned != 1 else 'its'} updates are not in this report{typed} ({due})."
+            f"Update forms: {c.returned} {'has' if c.returned == 1 else 'have'} come back but "
+            f"{'is' if c.returned == 1 else 'are'} not collected yet, so this report has none of "
+            f"{'its' if c.returned == 1 else 'their'} updates ({due}).{typed}"
         )
-    return f"Returns: no update forms have come back for this quarter{typed} ({due})."
+    return f"Update forms: none have come back for {c.quarter} ({due}).{typed}"
 
 
 def collection_warning(quarter_label: str) -> str | None:

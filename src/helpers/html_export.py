@@ -104,6 +104,13 @@ def to_html(notebook: Any) -> str:
     return body
 
 
+def prewarm() -> None:
+    """Build the exporter and compile its templates now (about a second), while a kernel is busy elsewhere."""
+    import nbformat
+
+    to_html(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Warm-up")]))
+
+
 def _heading_id(text: str, taken: set[str]) -> str:
     base = re.sub(r"[^\w-]+", "-", text.strip()).strip("-") or "section"
     candidate, n = base, 2

@@ -38,14 +38,15 @@ del _state
 """
 
 # Run before each notebook, so nothing an earlier one did can change this one: an empty
-# namespace and history, no figures, the rcParams of a fresh kernel, our modules re-imported.
+# namespace and history (execution counts from 1 again), no figures, the rcParams of a fresh
+# kernel, our modules re-imported.
 _RESET = """
 import sys, matplotlib, matplotlib.pyplot
 matplotlib.pyplot.close("all")
 matplotlib.rcParams.update(sys.modules["_report_runner_state"].rc)
 for _name in [m for m in sys.modules if m == "helpers" or m.startswith("helpers.")]:
     del sys.modules[_name]
-get_ipython().run_line_magic("reset", "-f")
+get_ipython().reset(new_session=True)
 """
 
 
@@ -93,8 +94,9 @@ class Kernel:
     # --- the work ---------------------------------------------------------------------------
 
     async def _launch(self) -> None:
-        from jupyter_client.kernelspec import NoSuchKernel
+        from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
         from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.paths import jupyter_path
 
         self.workdir.mkdir(parents=True, exist_ok=True)
         # IPC sockets, not TCP: kernel and client share this machine, and ipykernel warns on
@@ -103,11 +105,22 @@ class Kernel:
         ipc = self.workdir / "ipc"
         transport = {"transport": "ipc", "ip": str(ipc)} if len(str(ipc).encode()) <= 96 else {"ip": "127.0.0.1"}
         self.km = AsyncKernelManager(
-            kernel_name=self.kernel_name, connection_file=str(self.workdir / "kernel.json"), **transport
+            kernel_name=self.kernel_name,
+            connection_file=str(self.workdir / "kernel.json"),
+            # Jupyter's kernel folders only: the default also looks in IPython's legacy folder, which
+            # imports all of IPython (0.4 s) before the kernel can be launched.
+            kernel_spec_manager=KernelSpecManager(kernel_dirs=jupyter_path("kernels")),
+            **transport,
         )
         self._log = (self.workdir / _LOG).open("wb")
         try:
-            await self.km.start_kernel(cwd=str(self.cwd), stdout=self._log, stderr=self._log)
+            await self.km.start_kernel(
+                cwd=str(self.cwd),
+                stdout=self._log,
+                stderr=self._log,
+                # As nbclient does: history in memory, so kernels never share (or wait on) one history file.
+                extra_arguments=["--HistoryManager.hist_file=:memory:"],
+            )
         except NoSuchKernel:
             await self._shutdown()
             raise KernelFailed(

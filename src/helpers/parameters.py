@@ -29,7 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from helpers import config, quarters
+from helpers import config
 from helpers.errors import InputError
 
 # papermill writes the cell it injects with this first line (papermill.translators: codify).
@@ -99,6 +99,8 @@ def reviews(value: object) -> list[str] | None:
 
 def first_quarter(review_ids: list[str] | None = None):
     """The quarter in which the first (chosen) action plan was approved: the first a report can cover."""
+    from helpers import quarters
+
     dates = tracked_from()
     chosen = [d for r, d in dates.items() if not review_ids or r in review_ids]
     if not chosen:
@@ -120,6 +122,8 @@ def quarter(
     value: object, review_ids: list[str] | None = None, allow_forecast: bool = False, today: dt.date | None = None
 ) -> str:
     """QUARTER: a completed financial-year quarter from the first with an action plan, as "2023/24 Q4"."""
+    from helpers import quarters  # pandas: imported only when a quarter is checked
+
     first, latest = first_quarter(review_ids), quarters.latest_completed(today)
     span = f"{quarters.label(first)} to {quarters.label(latest)}" if first <= latest else quarters.label(first)
     allowed = f"a quarter like '2023/24 Q4' from {span}"

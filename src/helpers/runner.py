@@ -75,6 +75,16 @@ class Outcome:
     error: str | None = None
 
 
+def skip_slow_optional_imports() -> None:
+    """jsonschema (imported by nbformat, so by papermill) loads rfc3987_syntax, if installed, for its "iri"
+    format checker, and that compiles a grammar at import: 1.5 s or more. Notebook schemas use no such
+    format, so the report command goes without it."""
+    import sys
+
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+
 # --- Signals ------------------------------------------------------------------------------------
 
 
@@ -144,12 +154,19 @@ class Job:
         if self.printer is not None:
             self._browser = self.loop.create_task(self.printer.start())
 
+    def warm(self) -> None:
+        """Import papermill and the exporter, and read the notebook's parameters, while the kernel warms up."""
+        import papermill
+
+        from helpers.html_export import prewarm
+
+        self._declared = set(papermill.inspect_notebook(str(self.settings.notebook)))
+        prewarm()
+
     def _parameters(self, run: Run) -> dict[str, Any]:
         """The values this run gives the notebook: only parameters it declares (papermill's inspection)."""
         if self._declared is None:
-            import papermill
-
-            self._declared = set(papermill.inspect_notebook(str(self.settings.notebook)))
+            self.warm()
         values = {
             "QUARTER": run.quarter,
             "REVIEWS": list(run.reviews) if run.reviews else None,
@@ -268,10 +285,12 @@ class Job:
 def _worker(settings: Settings, workdir: Path, todo: Any, done: Any) -> None:
     """A job in a process of its own (started with Ctrl-C ignored: the command stops it with SIGTERM)."""
     signal.signal(signal.SIGTERM, _terminate)
+    skip_slow_optional_imports()
     job = None
     try:
         job = Job(settings, workdir, lambda message: done.put(("warn", message)))
         job.start()
+        job.warm()
         while (run := todo.get()) is not None:
             done.put(("outcome", job.make(run)))
         job.finish()
@@ -363,6 +382,7 @@ def run_reports(
     on its own; a kernel that will not start stops everything (KernelFailed). Ctrl-C or SIGTERM raise
     KeyboardInterrupt (Terminated) once every kernel and browser is shut down; reports written stay.
     """
+    skip_slow_optional_imports()
     workroot = Path(tempfile.mkdtemp(prefix=WORKROOT_PREFIX))
     job: Job | None = None
     workers: _Workers | None = None
@@ -391,6 +411,7 @@ def run_reports(
             todo = iter(workers.next_run, None)
         else:
             todo = iter(runs)
+        job.warm()
         for run in todo:
             finish(job.make(run))
             for kind, value in workers.messages(wait=False) if workers else ():
