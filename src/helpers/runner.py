@@ -23,6 +23,7 @@ import contextlib
 import os
 import shutil
 import signal
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -79,8 +80,6 @@ def skip_slow_optional_imports() -> None:
     """jsonschema (imported by nbformat, so by papermill) loads rfc3987_syntax, if installed, for its "iri"
     format checker, and that compiles a grammar at import: 1.5 s or more. Notebook schemas use no such
     format, so the report command goes without it."""
-    import sys
-
     if "jsonschema" not in sys.modules:
         sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
@@ -248,13 +247,19 @@ class Job:
         if pending:
             self.loop.run_until_complete(asyncio.gather(*pending))
 
-    def close(self) -> None:
-        """Shut everything down, finished or interrupted: PDFs in progress, browser, kernel, temporary files."""
+    def close(self, stopping: bool = False) -> None:
+        """Shut everything down, finished or `stopping` (interrupted, or failed): PDFs in progress, browser,
+        kernel, temporary files."""
+        import logging
+
         loop = self.loop
         if self.printer is not None:
             self.printer.closing = True
-        # Futures a vanishing browser driver leaves behind would be reported at exit: nothing to say.
-        loop.set_exception_handler(lambda loop, context: None)
+        if stopping:
+            # A cell cut short, or futures a vanishing browser driver leaves behind, would be reported on
+            # the way out: after a stop there is nothing more to say.
+            logging.getLogger("papermill").disabled = True
+            loop.set_exception_handler(lambda loop, context: None)
         for task in self._printing:
             task.cancel()
         with contextlib.suppress(BaseException):
@@ -262,13 +267,13 @@ class Job:
         if self.printer is not None:
             with contextlib.suppress(BaseException):
                 loop.run_until_complete(asyncio.wait_for(self._close_browser(), 15))
-        with contextlib.suppress(BaseException):
-            self.kernel.shutdown()
         leftover = [t for t in asyncio.all_tasks(loop) if not t.done()]  # nbclient's, if a cell was interrupted
         for task in leftover:
             task.cancel()
         with contextlib.suppress(BaseException):
             loop.run_until_complete(asyncio.gather(*leftover, return_exceptions=True))
+        with contextlib.suppress(BaseException):
+            self.kernel.shutdown()
         shutil.rmtree(self.workdir, ignore_errors=True)
 
     async def _close_browser(self) -> None:
@@ -286,7 +291,7 @@ def _worker(settings: Settings, workdir: Path, todo: Any, done: Any) -> None:
     """A job in a process of its own (started with Ctrl-C ignored: the command stops it with SIGTERM)."""
     signal.signal(signal.SIGTERM, _terminate)
     skip_slow_optional_imports()
-    job = None
+    job, finished = None, False
     try:
         job = Job(settings, workdir, lambda message: done.put(("warn", message)))
         job.start()
@@ -294,6 +299,7 @@ def _worker(settings: Settings, workdir: Path, todo: Any, done: Any) -> None:
         while (run := todo.get()) is not None:
             done.put(("outcome", job.make(run)))
         job.finish()
+        finished = True
         done.put(("done", None))
     except KeyboardInterrupt:  # Terminated: the command is stopping
         pass
@@ -302,7 +308,7 @@ def _worker(settings: Settings, workdir: Path, todo: Any, done: Any) -> None:
     finally:
         if job is not None:
             with _no_more_interrupts():
-                job.close()
+                job.close(stopping=not finished)
 
 
 class _Workers:
@@ -422,7 +428,7 @@ def run_reports(
     finally:
         with _no_more_interrupts():
             if job is not None:
-                job.close()
+                job.close(stopping=sys.exc_info()[0] is not None)
             if workers is not None:
                 workers.stop()
             _stop_strays(workroot)
