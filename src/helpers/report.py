@@ -29,7 +29,7 @@ from pathlib import Path
 from helpers import config
 from helpers.errors import ArgumentParser, InputError, run_cli
 from helpers.kernel import KernelFailed
-from helpers.runner import Outcome, Run, Settings, Terminated, run_reports, stopping_on_sigterm
+from helpers.runner import Outcome, ReportFailed, Run, Settings, Terminated, run_reports, stopping_on_sigterm
 
 # pandas, papermill, nbconvert and playwright are imported where they are used: the
 # command starts the first kernel before anything else and imports them while it boots.
@@ -64,6 +64,24 @@ def runs(
         labels = [parameters.quarter(wanted, chosen, forecast, today)]
     selection = tuple(chosen) if chosen else None
     return [Run(label, selection, out_root / folder_name(label, chosen)) for label in labels]
+
+
+def run_quarter(
+    quarter: str,
+    review_ids: list[str] | None,
+    notebook: Path | None = None,
+    out_root: Path | None = None,
+    meeting_date: str | None = None,
+    pdf: bool = False,
+) -> Path:
+    """Make one quarter's report in a new kernel (as the command does, without the index); its HTML's path.
+    ReportFailed, naming the failing cell, if the notebook fails."""
+    out_root = Path(out_root or config.reports_dir())
+    settings = Settings(Path(notebook or config.REPORT_NOTEBOOK), out_root, meeting_date, pdf=pdf)
+    [outcome] = run_reports(lambda: runs(quarter, False, review_ids, out_root), settings)
+    if outcome.error:
+        raise ReportFailed(outcome.error)
+    return outcome.path
 
 
 def check_inputs(review_ids: list[str] | None) -> None:

@@ -126,11 +126,17 @@ def _stop_strays(workroot: Path) -> None:
 
 
 def _failed_cell(err: Any, nb: Any) -> str:
-    """ "cell 7 (`reports.table(...)`): ValueError: ..." for the cell papermill reports as failed."""
-    cells = nb.cells[: err.cell_index + 1] if nb is not None else []
-    number = sum(1 for c in cells if not _ADDED_TAGS & set(c.get("metadata", {}).get("tags", [])))
+    """ "cell 7 (`reports.table(...)`): ValueError: ..." for the cell papermill reports as failed, numbered as
+    in the notebook an analyst opens (the cells papermill adds are not counted)."""
+    number = 0
+    for cell in nb.cells if nb is not None else []:
+        if _ADDED_TAGS & set(cell.get("metadata", {}).get("tags", [])):
+            continue
+        number += 1
+        if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+            break
     first = next((ln for ln in str(err.source).splitlines() if ln.strip() and not ln.startswith("#")), "")
-    return f"cell {number or err.cell_index + 1} (`{first.strip()[:70]}`): {err.ename}: {err.evalue}"
+    return f"cell {number} (`{first.strip()[:70]}`): {err.ename}: {err.evalue}"
 
 
 class Job:
