@@ -64,7 +64,7 @@ def test_a_stopped_run_leaves_nothing_running_nothing_half_written(tmp_path: Pat
             os.killpg(proc.pid, signal.SIGKILL)
     assert proc.returncode == code, stderr
     said = [ln for ln in stderr.splitlines() if ln.strip() and not ln.startswith("Reports:")]  # progress bar
-    assert said == [STOPPED]
+    assert said == [STOPPED], stderr
     assert stopped_in < 20, stopped_in
     time.sleep(0.5)
     running = [

@@ -96,14 +96,13 @@ class Printer:
         target = pdf_path(html_path)
         if not self.available:
             return None
-        fd, tmp = tempfile.mkstemp(prefix=f".{PDF_FILE}.", dir=html_path.parent)
-        os.close(fd)
         page = None
         try:
             page = await self.browser.new_page()
             await page.goto(html_path.as_uri())
-            await page.pdf(
-                path=tmp,
+            # The bytes, not `path=`: Playwright would write the file from a thread of its own, which could
+            # still be writing after an interrupted job has cleaned up.
+            data = await page.pdf(
                 format="A4",
                 print_background=True,
                 prefer_css_page_size=True,
@@ -112,9 +111,6 @@ class Printer:
                 footer_template=_FOOTER,
                 margin=_MARGINS,
             )
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, target)
-            return target
         except Exception as err:
             target.unlink(missing_ok=True)  # never leave a PDF of an older report beside a new HTML
             if not self.closing:
@@ -122,10 +118,16 @@ class Printer:
                 self.warn(f"PDF for {config.relative(html_path.parent)} not written ({first})")
             return None
         finally:
-            Path(tmp).unlink(missing_ok=True)  # first: closing the page can itself be interrupted
             if page is not None:
                 with contextlib.suppress(Exception):
                     await page.close()
+        try:
+            _write_whole(target, data)
+        except OSError as err:
+            target.unlink(missing_ok=True)
+            self.warn(f"PDF for {config.relative(html_path.parent)} not written ({err.strerror})")
+            return None
+        return target
 
     async def close(self) -> None:
         """Close the browser and stop Playwright's driver (quietly: they may be gone already)."""
@@ -137,6 +139,19 @@ class Printer:
         if pw is not None:
             with contextlib.suppress(Exception):
                 await pw.stop()
+
+
+def _write_whole(target: Path, data: bytes) -> None:
+    """Write the PDF beside its target and rename it into place: readers see the old file or the new one."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp makes files private; reports are for everyone to read
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def print_once(html_path: Path, workdir: Path) -> Path | None:

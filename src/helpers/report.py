@@ -29,7 +29,7 @@ from pathlib import Path
 from helpers import config
 from helpers.errors import ArgumentParser, InputError, run_cli
 from helpers.kernel import KernelFailed
-from helpers.runner import Outcome, ReportFailed, Run, Settings, Terminated, run_reports, stopping_on_sigterm
+from helpers.runner import Outcome, ReportFailed, Run, Settings, Terminated, run_reports, stopping_on_signals
 
 # pandas, papermill, nbconvert and playwright are imported where they are used: the
 # command starts the first kernel before anything else and imports them while it boots.
@@ -204,12 +204,14 @@ def main(argv: list[str] | None = None) -> int:
 
     from tqdm import tqdm
 
-    with stopping_on_sigterm():
+    with stopping_on_signals():
         bar = tqdm(total=None, unit="quarter", disable=not args.all, desc="Reports")
         try:
             outcomes = run_reports(
                 plan, settings, args.jobs, lambda o: bar.update(), lambda n: bar.reset(total=n), _warn
             )
+            bar.close()
+            return _finish(out_root, planned, outcomes, scheduled=args.scheduled)
         except KeyboardInterrupt as stop:
             bar.close()
             _finish(out_root, planned, [])
@@ -219,8 +221,6 @@ def main(argv: list[str] | None = None) -> int:
             bar.close()
             print(f"error: {err}", file=sys.stderr)
             return 1
-        bar.close()
-        return _finish(out_root, planned, outcomes, scheduled=args.scheduled)
 
 
 def _finish(out_root: Path, planned: list[Run], outcomes: list[Outcome], scheduled: bool = False) -> int:

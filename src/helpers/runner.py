@@ -87,18 +87,50 @@ def skip_slow_optional_imports() -> None:
 # --- Signals ------------------------------------------------------------------------------------
 
 
-def _terminate(signum: int, frame: Any) -> None:
-    raise Terminated
+class _Stop:
+    """Ctrl-C and SIGTERM, taken at a safe point.
+
+    An exception raised from a signal handler can land anywhere, in the middle of a library
+    sending a message to the browser or the kernel, and leave it half-done. So while the event
+    loop runs (papermill's cells, the browser's printing), a signal only stops the loop: the
+    work in flight stays intact for the clean-up to close, and the caller turns the loop's
+    "stopped" error into the interrupt. In our own code, between steps, it is raised at once.
+    """
+
+    signum: int | None = None
+
+    def handler(self, signum: int, frame: Any) -> None:
+        if self.signum is None:
+            self.signum = signum
+        loop = event_loop()
+        if loop.is_running():
+            loop.call_soon_threadsafe(loop.stop)
+        else:
+            raise self.exception()
+
+    def exception(self) -> KeyboardInterrupt:
+        return Terminated() if self.signum == signal.SIGTERM else KeyboardInterrupt()
+
+    def check(self, err: BaseException) -> None:
+        """Re-raise `err` as the interrupt if it is the loop stopped by a signal (or the interrupt itself)."""
+        if self.signum is not None and not isinstance(err, KeyboardInterrupt):
+            raise self.exception() from None
+
+
+_STOP = _Stop()
 
 
 @contextlib.contextmanager
-def stopping_on_sigterm() -> Iterator[None]:
-    """SIGTERM raises Terminated (a KeyboardInterrupt) in this block, so it cleans up as Ctrl-C does."""
-    before = signal.signal(signal.SIGTERM, _terminate)
+def stopping_on_signals(signals: tuple[int, ...] = (signal.SIGINT, signal.SIGTERM)) -> Iterator[None]:
+    """In this block Ctrl-C and SIGTERM stop the run at a safe point, as KeyboardInterrupt or Terminated."""
+    _STOP.signum = None
+    before = {s: signal.signal(s, _STOP.handler) for s in signals}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, before)
+        for s, handler in before.items():
+            signal.signal(s, handler)
+        _STOP.signum = None
 
 
 @contextlib.contextmanager
@@ -295,16 +327,21 @@ class Job:
 
 def _worker(settings: Settings, workdir: Path, todo: Any, done: Any) -> None:
     """A job in a process of its own (started with Ctrl-C ignored: the command stops it with SIGTERM)."""
-    signal.signal(signal.SIGTERM, _terminate)
+    _STOP.signum = None
+    signal.signal(signal.SIGTERM, _STOP.handler)
     skip_slow_optional_imports()
     job, finished = None, False
     try:
-        job = Job(settings, workdir, lambda message: done.put(("warn", message)))
-        job.start()
-        job.warm()
-        while (run := todo.get()) is not None:
-            done.put(("outcome", job.make(run)))
-        job.finish()
+        try:
+            job = Job(settings, workdir, lambda message: done.put(("warn", message)))
+            job.start()
+            job.warm()
+            while (run := todo.get()) is not None:
+                done.put(("outcome", job.make(run)))
+            job.finish()
+        except Exception as err:
+            _STOP.check(err)
+            raise
         finished = True
         done.put(("done", None))
     except KeyboardInterrupt:  # Terminated: the command is stopping
@@ -413,24 +450,28 @@ def run_reports(
             raise KernelFailed(value)
 
     try:
-        job = Job(settings, workroot / "job-0", warn)
-        job.start()
-        runs = plan() if callable(plan) else plan
-        on_planned(len(runs))
-        jobs = max(1, min(jobs, len(runs), os.cpu_count() or 1))
-        if jobs > 1:
-            workers = _Workers(settings, workroot, runs, jobs - 1)
-            todo = iter(workers.next_run, None)
-        else:
-            todo = iter(runs)
-        job.warm()
-        for run in todo:
-            finish(job.make(run))
-            for kind, value in workers.messages(wait=False) if workers else ():
+        try:
+            job = Job(settings, workroot / "job-0", warn)
+            job.start()
+            runs = plan() if callable(plan) else plan
+            on_planned(len(runs))
+            jobs = max(1, min(jobs, len(runs), os.cpu_count() or 1))
+            if jobs > 1:
+                workers = _Workers(settings, workroot, runs, jobs - 1)
+                todo = iter(workers.next_run, None)
+            else:
+                todo = iter(runs)
+            job.warm()
+            for run in todo:
+                finish(job.make(run))
+                for kind, value in workers.messages(wait=False) if workers else ():
+                    hear(kind, value)
+            job.finish()
+            for kind, value in workers.messages(wait=True) if workers else ():
                 hear(kind, value)
-        job.finish()
-        for kind, value in workers.messages(wait=True) if workers else ():
-            hear(kind, value)
+        except Exception as err:
+            _STOP.check(err)  # the event loop stopped by Ctrl-C or SIGTERM: the interrupt
+            raise
     finally:
         with _no_more_interrupts():
             if job is not None:
