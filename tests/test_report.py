@@ -314,3 +314,49 @@ def test_from_env_reads_quarter_and_reviews(tmp_path: Path, monkeypatch):
     result = run_module("report", "--from-env")
     assert result.returncode == 1 and "REVIEWS '2020-budget' is not a known review id" in result.stderr
     assert not (tmp_path / "reports").exists()
+
+
+# --- The schedule comes after the data ---------------------------------------------------------------
+
+
+def _report_cron_lines() -> list[tuple[str, str]]:
+    """(where, "minute hour day months weekday") for the README's cron line and the workflow's report schedule."""
+    import re
+
+    import yaml
+
+    readme = (config.PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    found = [("README", m) for m in re.findall(r"^\s*(\d+ \d+ \d+ [\d,]+ \*) cd ", readme, re.M)]
+    workflow = yaml.safe_load((config.PROJECT_ROOT / ".github/workflows/quarterly-report.yml").read_text())
+    schedules = [entry["cron"] for entry in workflow[True]["schedule"]]  # YAML reads `on:` as true
+    report_if = workflow["jobs"]["report"]["if"]
+    found += [("workflow", cron) for cron in schedules if repr(cron) in report_if or f"'{cron}'" in report_if]
+    return found
+
+
+def test_every_scheduled_report_runs_after_its_quarters_return_by_date():
+    from helpers import quarters
+    from helpers.cycle import return_by
+
+    lines = _report_cron_lines()
+    assert [where for where, _ in lines] == ["README", "workflow"]
+    for where, cron in lines:
+        _, _, day, months, _ = cron.split()
+        for q in quarters.quarters_between(quarters.parse_quarter("2024/25 Q1"), quarters.parse_quarter("2039/40 Q4")):
+            end = quarters.end(q)
+            month, year = end.month % 12 + 1, end.year + (end.month == 12)
+            assert str(month) in months.split(","), f"{where}: no run in the month after {quarters.label(q)}"
+            assert dt.date(year, month, int(day)) > return_by(q), f"{where}: runs before {quarters.label(q)}'s returns"
+
+
+def test_the_workflow_keeps_its_schedule_enabled_and_reports_a_failure():
+    import yaml
+
+    workflow = yaml.safe_load((config.PROJECT_ROOT / ".github/workflows/quarterly-report.yml").read_text())
+    keepalive = workflow["jobs"]["keepalive"]
+    cron = next(c["cron"] for c in workflow[True]["schedule"] if c["cron"] in keepalive["if"])
+    assert cron.split()[2:4] == ["1", "*"]  # every month: well inside GitHub's 60 days
+    assert keepalive["permissions"] == {"actions": "write"}
+    assert "/enable" in keepalive["steps"][0]["run"]
+    notice = [s for s in workflow["jobs"]["report"]["steps"] if "failure()" in str(s.get("if", ""))]
+    assert notice and "gh issue create" in notice[0]["run"]
