@@ -68,6 +68,7 @@ class ReusedKernelEngine(Engine):
                 log_output=log_output,
                 stdout_file=stdout_file,
                 stderr_file=stderr_file,
+                coalesce_streams=True,  # one stdout output per cell, however the kernel's messages were split
             )
             client.kc = kernel.kc
             client.reset_execution_trackers()

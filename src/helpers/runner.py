@@ -33,7 +33,7 @@ from typing import Any
 from helpers import config
 from helpers.errors import InputError
 from helpers.kernel import KERNEL_NAME, START_TIMEOUT, Kernel, KernelFailed, event_loop
-from helpers.report_folder import clear_failed, keep_failed, summary_of, write_report
+from helpers.report_folder import REPORT_FILE, clear_failed, keep_failed, summary_of, write_report
 
 WORKROOT_PREFIX = "peer-review-report-"  # the run's temporary folder: kernels' and browsers' files
 # Cells the executed copy adds; not counted, so cell numbers match the notebook an analyst opens.
@@ -240,7 +240,7 @@ class Job:
         except DeadKernelError:
             self.kernel.shutdown()  # the next quarter starts a new one
             return self._failed(run, staged, None)
-        target = run.folder / "report.html"
+        target = run.folder / REPORT_FILE
         notebook = staged.read_text(encoding="utf-8")
         changed = write_report(target, to_html(nb), summary_of(nb), notebook)
         clear_failed(self.settings.out_root, run.folder.name)
