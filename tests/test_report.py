@@ -360,3 +360,54 @@ def test_the_workflow_keeps_its_schedule_enabled_and_reports_a_failure():
     assert "/enable" in keepalive["steps"][0]["run"]
     notice = [s for s in workflow["jobs"]["report"]["steps"] if "failure()" in str(s.get("if", ""))]
     assert notice and "gh issue create" in notice[0]["run"]
+
+
+# --- When returns were collected: in the report, and in a scheduled run's log ----------------------------
+
+
+def test_the_report_says_whether_the_quarters_returns_are_collected(data_copy: Path):
+    from helpers.collection_status import collection_warning, sentence
+
+    # 2024/25 Q1 ends on Sunday 30 June 2024: its forms are due back ten working days later, Friday 12 July.
+    assert sentence("2024/25 Q1") == "Update forms: none have come back for 2024/25 Q1 (due back by 12 July 2024)."
+    assert "no returns collected" in collection_warning("2024/25 Q1")
+    returns = data_copy / "updates" / "returns" / "2024-25-Q1"
+    returns.mkdir(parents=True)
+    for name in ("Cabinet--A-Council--2024-25-Q1.xlsx", "Finance--A-Council--2024-25-Q1.xlsx"):
+        (returns / name).write_bytes(b"")  # returned; collect has not read them
+    assert sentence("2024/25 Q1") == (
+        "Update forms: 2 have come back but are not collected yet, so this report has none of their updates "
+        "(due back by 12 July 2024)."
+    )
+    assert collection_warning("2024/25 Q1").startswith("2024/25 Q1: 2 returned form(s) are not collected yet")
+    (data_copy / "updates" / "2024-25-Q1.csv").write_text(
+        "review_id,action_ref,status,comment,updated_on,source,collected_on\n"
+        "2021-finance,5,In progress,On track.,2024-07-01,returns/2024-25-Q1/Cabinet--A-Council--2024-25-Q1.xlsx:Updates!2,"
+        "2024-07-15\n"
+        "2021-finance,6,Complete,Done.,2024-07-02,returns/2024-25-Q1/Cabinet--A-Council--2024-25-Q1.xlsx:Updates!3,"
+        "2024-07-16\n"
+        "2021-finance,7,In progress,Typed in.,2024-06-28,,\n",
+        encoding="utf-8",
+    )
+    assert sentence("2024/25 Q1") == (
+        "Update forms: 2 updates from 1 of 2 returned forms collected between 15 July 2024 and 16 July 2024 "
+        "(due back by 12 July 2024). 1 update typed in by hand."
+    )
+    assert collection_warning("2024/25 Q1") is None
+
+
+def test_a_scheduled_run_says_in_its_log_when_no_returns_are_collected(data_copy: Path, tmp_path: Path, monkeypatch):
+    from helpers import quarters
+    from helpers.cycle import return_by
+
+    monkeypatch.setenv("PEER_REVIEW_REPORTS", str(tmp_path / "reports"))
+    latest = quarters.latest_completed()
+    result = run_module("report", "--scheduled", "--no-pdf", data=data_copy)
+    if dt.date.today() <= return_by(latest):  # the days between a quarter's end and its return-by date
+        assert result.returncode == 1 and "waits for its returns" in result.stderr
+        return
+    assert result.returncode == 0, result.stderr
+    warnings = [ln for ln in result.stderr.splitlines() if ln.startswith("warning:")]
+    assert len(warnings) == 1 and warnings[0].startswith(f"warning: {quarters.label(latest)}: no returns collected")
+    page = (tmp_path / "reports" / quarters.slug(latest) / "report.html").read_text(encoding="utf-8")
+    assert f"Update forms: none have come back for {quarters.label(latest)}" in page  # and the report says so
