@@ -87,10 +87,6 @@ class Kernel:
         """Stop the kernel process and close its channels (safe to call twice, or before a launch)."""
         event_loop().run_until_complete(self._shutdown())
 
-    @property
-    def started(self) -> bool:
-        return self.km is not None
-
     # --- the work ---------------------------------------------------------------------------
 
     async def _launch(self) -> None:
@@ -133,7 +129,8 @@ class Kernel:
                 f"the Jupyter kernel '{self.kernel_name}' could not be launched: {err.strerror}"
             ) from None
         self.kc = self.km.client()
-        self.kc.start_channels()
+        # No heartbeat: its thread is not needed (a dead kernel is seen by polling its process).
+        self.kc.start_channels(hb=False)
         # Sent now and queued by the channel: the kernel imports while this process does other work.
         self._warm_up = self.kc.execute(_WARM_UP, silent=True, store_history=False)
 

@@ -204,6 +204,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from tqdm import tqdm
 
+    tqdm.monitor_interval = 0  # no monitor thread: this process does all its work in one thread
     with stopping_on_signals():
         bar = tqdm(total=None, unit="quarter", disable=not args.all, desc="Reports")
         try:

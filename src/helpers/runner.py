@@ -431,6 +431,15 @@ def run_reports(
     on its own; a kernel that will not start stops everything (KernelFailed). Ctrl-C or SIGTERM raise
     KeyboardInterrupt (Terminated) once every kernel and browser is shut down; reports written stay.
     """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        pass  # as it should be: each job runs its own event loop
+    else:
+        raise ReportFailed(
+            "reports cannot be made from inside a running event loop (a notebook, say): "
+            "run `python -m helpers.report` instead"
+        )
     skip_slow_optional_imports()
     workroot = Path(tempfile.mkdtemp(prefix=WORKROOT_PREFIX))
     job: Job | None = None
