@@ -186,19 +186,27 @@ class Job:
         self._declared: set[str] | None = None
 
     def start(self) -> None:
-        """Launch the kernel (it boots while the caller goes on) and the browser (it starts while notebooks run)."""
+        """Launch the kernel and the browser: they start in processes of their own while the caller goes on."""
         self.kernel.launch()
         if self.printer is not None:
             self._browser = self.loop.create_task(self.printer.start())
+        self.pump()
+
+    def pump(self) -> None:
+        """Let the event loop handle what has arrived (the browser's launch goes a step further each time)."""
+        self.loop.run_until_complete(asyncio.sleep(0))
 
     def warm(self) -> None:
         """Import papermill and the exporter, and read the notebook's parameters, while the kernel warms up."""
         import papermill
 
+        self.pump()
         from helpers.html_export import prewarm
 
         self._declared = set(papermill.inspect_notebook(str(self.settings.notebook)))
+        self.pump()
         prewarm()
+        self.pump()
 
     def _parameters(self, run: Run) -> dict[str, Any]:
         """The values this run gives the notebook: only parameters it declares (papermill's inspection)."""
@@ -463,6 +471,7 @@ def run_reports(
             job = Job(settings, workroot / "job-0", warn)
             job.start()
             runs = plan() if callable(plan) else plan
+            job.pump()
             on_planned(len(runs))
             jobs = max(1, min(jobs, len(runs), os.cpu_count() or 1))
             if jobs > 1:
