@@ -25,7 +25,7 @@ override REPLACE      := $(value REPLACE)
 export QUARTER REVIEWS MEETING_DATE REPLACE
 
 .DEFAULT_GOAL := help
-.PHONY: help venv lock lock-upgrade extract report report-all forms collect decisions record-decisions notebooks test lint lab bench clean
+.PHONY: help venv lock lock-upgrade extract report report-all report-scheduled forms collect decisions record-decisions notebooks test lint lab bench bench-reliability clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -56,6 +56,9 @@ report: $(STAMP) ## Write the quarterly HTML report (QUARTER="2023/24 Q4", REVIE
 
 report-all: $(STAMP) ## Backfill the report for every quarter since the first action plan
 	$(PY) -m helpers.report --all
+
+report-scheduled: $(STAMP) ## The scheduled run (cron, CI): latest quarter once its returns are due; warns if not collected
+	$(PY) -m helpers.report --scheduled
 
 forms: $(STAMP) ## Write the lead officers' xlsx update forms for a quarter (QUARTER="2024/25 Q1")
 	$(PY) -m helpers.forms --from-env
@@ -90,6 +93,9 @@ lab: $(STAMP) ## Start JupyterLab in notebooks/ from the project's environment
 
 bench: $(STAMP) ## Run the benchmarks and write benchmarks/results.json
 	$(PY) -m helpers.bench
+
+bench-reliability: $(STAMP) ## Run the report 30 times from a cold import cache and 100 warm, counting failures
+	$(PY) -m helpers.reliability
 
 clean: ## Remove the virtual environment and caches (keeps data and reports)
 	rm -rf $(VENV) .pytest_cache .ruff_cache build src/*.egg-info

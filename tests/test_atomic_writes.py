@@ -22,7 +22,8 @@ import pytest
 from helpers import config, tables
 from helpers.errors import InputError
 from helpers.extract import write
-from helpers.report import SUMMARY_FILE, _write_outputs
+from helpers.report_folder import SUMMARY_FILE
+from helpers.report_folder import write_report as _write_outputs
 
 TABLES = ["reviews", "recommendations", "actions", "action_leads", "wording_differences"]
 

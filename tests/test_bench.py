@@ -1,11 +1,13 @@
-"""The benchmark runs at its smallest size, so it cannot rot. Shapes only: timings belong to `make bench`."""
+"""The benchmarks run at their smallest size, so they cannot rot. Shapes only: timings belong to `make bench`."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from conftest import run_module
 from helpers import synthetic
+from helpers.pdf import CHROMIUM
 
 
 def test_benchmark_smoke_run_writes_a_complete_result_file(tmp_path):
@@ -24,6 +26,10 @@ def test_benchmark_smoke_run_writes_a_complete_result_file(tmp_path):
         "backfill_jobs1_s",
         "backfill_jobs2_s",
         "backfill_jobs2_over_jobs1",
+        "process_floor_s",
+        "process_report_s",
+        "backfill_process_s",
+        "backfill_again_s",
     ):
         assert report[key] > 0, key
     assert report["backfill_quarters"] == 2
@@ -34,6 +40,9 @@ def test_benchmark_smoke_run_writes_a_complete_result_file(tmp_path):
     assert scale["max_rss_mib"] > 0
     measures = {v["measure"] for v in data["verdicts"]}
     assert {"report / floor", "backfill 2 jobs / 1 job"} <= measures
+    if Path(CHROMIUM).exists():  # what the PDF adds, against a bare print of the same page
+        assert report["pdf_added_s"] and report["process_bare_print_s"] > 0
+        assert "PDF: what it adds to the command / a bare print" in measures
     assert all(isinstance(v["met"], bool) for v in data["verdicts"])
     assert "report / floor" in result.stdout  # the printed table
 
@@ -53,3 +62,14 @@ def test_synthetic_corpus_is_deterministic_and_valid():
     assert (actions.groupby(["review_id", "rec_ref"]).size() > 1).any()
     assert {"accountable", "responsible"} <= set(first["action_leads"]["role"])
     assert (first["updates"]["revised_target"] != "").any()
+
+
+def test_reliability_benchmark_runs_the_report_cold_and_warm_and_counts_failures(tmp_path):
+    out = tmp_path / "reliability.json"
+    result = run_module("reliability", "--cold", "1", "--warm", "1", "--output", str(out))
+    assert result.returncode == 0, result.stderr
+    data = json.loads(out.read_text())
+    assert (data["cold"]["runs"], data["warm"]["runs"]) == (1, 1)
+    assert data["cold"]["failures"] == data["warm"]["failures"] == 0, data  # any failure at all is a bug
+    assert data["met"] is False  # two runs are not the 30 + 100 the target asks for
+    assert "0 failures in 30 cold and 100 warm runs: not measured in full" in result.stdout

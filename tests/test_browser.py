@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.report import CHROMIUM_ARGS
+from helpers.pdf import CHROMIUM_ARGS
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -76,7 +76,7 @@ def test_report_has_no_axe_violations_at_wcag_22_aa(browser, hostile_report: Pat
 def test_index_has_no_axe_violations(browser, hostile_report: Path):
     from axe_playwright_python.sync_playwright import Axe
 
-    from helpers.report import write_index
+    from helpers.index import write_index
 
     index = write_index(hostile_report.parent.parent)
     page = browser.new_page(bypass_csp=True)

@@ -1,4 +1,4 @@
-"""The quarterly report runner: parameters, failures, escaping, index."""
+"""The report command: what it runs, failures, escaping, the executed notebook kept, PDFs only when needed, index."""
 
 from __future__ import annotations
 
@@ -8,9 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT, run_module
-from helpers import config, quarters
-from helpers.report import ReportFailed, quarters_to_run, run_quarter, run_reports, write_index
+from conftest import run_module
+from helpers import config
+from helpers.errors import InputError
+from helpers.index import write_index
+from helpers.report import ReportFailed, check_scheduled, run_quarter, runs
+from helpers.runner import Settings, run_reports
+
+CHROMIUM = Path("/usr/bin/chromium")
 
 
 def test_text_from_documents_and_updates_is_shown_inert(hostile_report: Path):
@@ -73,12 +78,15 @@ def test_report_failure_keeps_the_notebook_names_the_cell_and_leaves_earlier_rep
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["--quarter", "2023/24 Q5"], "quarter '2023/24 Q5' is not like '2023/24 Q4'"),
-        (["--quarter", "Q4"], "is not like '2023/24 Q4'"),
-        (["--reviews", "2021-finance", "2020-budget"], "unknown review id(s) 2020-budget"),
+        (["--quarter", "2023/24 Q5"], "QUARTER '2023/24 Q5' is not like '2023/24 Q4'"),
+        (["--quarter", "Q4"], "QUARTER 'Q4' is not like '2023/24 Q4'"),
+        (["--quarter", "2023/25 Q1"], "QUARTER '2023/25 Q1' is not like"),  # a year runs to the next
+        (["--quarter", "2098/99 Q1"], "QUARTER '2098/99 Q1' has not ended yet; allowed: a quarter like"),
+        (["--quarter", "2001/02 Q1"], "QUARTER '2001/02 Q1' is before"),
+        (["--reviews", "2021-finance", "2020-budget"], "REVIEWS '2020-budget' is not a known review id; allowed:"),
         (["--jobs", "0"], "--jobs must be between 1 and 32"),
         (["--all", "--jobs", "33"], "--jobs must be between 1 and 32"),
-        (["--quarter", "2023/24 Q4", "--meeting-date", "14/05/2024"], "meeting date '14/05/2024' is not a date"),
+        (["--quarter", "2023/24 Q4", "--meeting-date", "14/05/2024"], "MEETING_DATE '14/05/2024' is not a date"),
         (["--from-env", "--reviews", "2021-finance"], "--from-env reads REVIEWS and MEETING_DATE"),
     ],
 )
@@ -91,13 +99,27 @@ def test_bad_parameters_stop_before_any_notebook_runs(tmp_path: Path, monkeypatc
     assert not (tmp_path / "reports").exists()
 
 
-def test_quarters_to_run():
-    today = dt.date(2024, 5, 2)
-    assert [quarters.label(q) for q in quarters_to_run(None, False, None, today)] == ["2023/24 Q4"]
-    every = [quarters.label(q) for q in quarters_to_run(None, True, None, today)]
-    assert every[0] == "2019/20 Q4" and every[-1] == "2023/24 Q4" and len(every) == 17  # Cabinet, 28 Jan 2020
-    later = [quarters.label(q) for q in quarters_to_run(None, True, ["2022-progress"], today)]
-    assert later[0] == "2022/23 Q4"  # approved 28 February 2023
+def test_what_to_run_is_quarters_times_selection_to_folders(tmp_path: Path):
+    today = dt.date(2024, 5, 2)  # in 2024/25 Q1, so 2023/24 Q4 is the latest completed quarter
+    [latest] = runs(None, False, None, tmp_path, today=today)
+    assert (latest.quarter, latest.reviews, latest.folder) == ("2023/24 Q4", None, tmp_path / "2023-24-Q4")
+    every = runs(None, True, None, tmp_path, today=today)
+    # The first plan (2019 review) was approved by Cabinet on 28 January 2020: 2019/20 Q4 to 2023/24 Q4.
+    assert [r.quarter for r in every][:2] == ["2019/20 Q4", "2020/21 Q1"] and every[-1].quarter == "2023/24 Q4"
+    assert len(every) == 4 * 4 + 1
+    later = runs(None, True, "2022-progress", tmp_path, today=today)  # one id as text
+    assert later[0].quarter == "2022/23 Q4"  # its plan was approved on 28 February 2023
+    assert {r.reviews for r in later} == {("2022-progress",)}
+    assert later[0].folder == tmp_path / "2022-23-Q4--2022-progress"  # never over the report on every review
+    [one] = runs("2023-24 Q4", False, ["2022-progress", "2021-finance"], tmp_path, today=today)
+    assert one.quarter == "2023/24 Q4" and one.folder.name == "2023-24-Q4--2021-finance-2022-progress"
+
+
+def test_a_scheduled_run_waits_for_the_return_by_date():
+    # 2024/25 Q1 ends on Sunday 30 June 2024; ten working days later is Friday 12 July.
+    with pytest.raises(InputError, match="waits for its returns, due by 12 July 2024"):
+        check_scheduled(dt.date(2024, 7, 12))
+    assert check_scheduled(dt.date(2024, 7, 13)) == "2024/25 Q1"
 
 
 def test_index_lists_reports_newest_first(tmp_path: Path):
@@ -146,14 +168,73 @@ def test_contents_list_links_every_h2_after_the_title(hostile_report: Path):
 # --- Kernel reuse: a quarter's report does not depend on what ran before it -------------------
 
 
-def test_a_quarter_is_byte_identical_alone_or_after_others_in_a_reused_kernel(tmp_path: Path):
-    alone = run_reports(["2023/24 Q4"], None, jobs=1, out_root=tmp_path / "alone")
-    after = run_reports(["2021/22 Q3", "2022/23 Q4", "2023/24 Q4"], None, jobs=1, out_root=tmp_path / "after")
-    assert [o.error for o in alone + after] == [None] * 4
+def test_a_quarter_is_byte_identical_alone_after_others_in_a_reused_kernel_or_in_another_job(tmp_path: Path):
+    def backfill(out: Path, labels: list[str], jobs: int) -> list:
+        chosen = [r for label in labels for r in runs(label, False, None, out)]
+        return run_reports(chosen, Settings(config.REPORT_NOTEBOOK, out), jobs=jobs)
+
+    alone = backfill(tmp_path / "alone", ["2023/24 Q4"], 1)
+    after = backfill(tmp_path / "after", ["2021/22 Q3", "2022/23 Q4", "2023/24 Q4"], 1)
+    two_jobs = backfill(tmp_path / "two-jobs", ["2022/23 Q4", "2023/24 Q4"], 2)  # a worker process makes one
+    assert [o.error for o in alone + after + two_jobs] == [None] * 6
+    assert [o.quarter for o in two_jobs] == ["2022/23 Q4", "2023/24 Q4"]
     first = (tmp_path / "alone" / "2023-24-Q4" / "report.html").read_bytes()
-    second = (tmp_path / "after" / "2023-24-Q4" / "report.html").read_bytes()
-    assert first == second
-    assert first != (tmp_path / "after" / "2022-23-Q4" / "report.html").read_bytes()
+    assert first == (tmp_path / "after" / "2023-24-Q4" / "report.html").read_bytes()
+    assert first == (tmp_path / "two-jobs" / "2023-24-Q4" / "report.html").read_bytes()
+    earlier = (tmp_path / "after" / "2022-23-Q4" / "report.html").read_bytes()
+    assert earlier == (tmp_path / "two-jobs" / "2022-23-Q4" / "report.html").read_bytes()
+    assert first != earlier
+
+
+# --- PDFs: printed only for a page that changed, never left beside a newer page -----------------------
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium not installed (`apt-get install chromium`)")
+def test_a_backfill_prints_only_the_pdfs_whose_page_changed(tmp_path: Path):
+    out = tmp_path / "reports"
+    chosen = runs(None, True, None, out)[-2:]  # the latest two quarters
+    settings = Settings(config.REPORT_NOTEBOOK, out, pdf=True)
+    assert [o.error for o in run_reports(chosen, settings)] == [None, None]
+    before = {r.quarter: (r.folder / "report.pdf").stat() for r in chosen}
+    (chosen[0].folder / "report.html").write_text("an older page", encoding="utf-8")  # this one will change
+    assert [o.error for o in run_reports(chosen, settings)] == [None, None]
+    after = {r.quarter: (r.folder / "report.pdf").stat() for r in chosen}
+    changed, same = chosen[0].quarter, chosen[1].quarter
+    assert (after[same].st_ino, after[same].st_mtime_ns) == (before[same].st_ino, before[same].st_mtime_ns)
+    assert after[changed].st_ino != before[changed].st_ino  # printed again, and replaced whole
+    assert (chosen[0].folder / "report.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_a_page_made_without_a_pdf_never_sits_beside_the_pdf_of_an_older_page(tmp_path: Path):
+    out = tmp_path / "reports"
+    [run] = runs("2023/24 Q4", False, None, out)
+    run.folder.mkdir(parents=True)
+    (run.folder / "report.html").write_text("an older page", encoding="utf-8")
+    (run.folder / "report.pdf").write_bytes(b"%PDF of the older page")
+    settings = Settings(config.REPORT_NOTEBOOK, out, pdf=False)
+    assert [o.error for o in run_reports([run], settings)] == [None]
+    assert not (run.folder / "report.pdf").exists()
+    (run.folder / "report.pdf").write_bytes(b"%PDF of this page")  # as printed from the page now there
+    assert [o.error for o in run_reports([run], settings)] == [None]
+    assert (run.folder / "report.pdf").read_bytes() == b"%PDF of this page"  # the page did not change
+
+
+# --- The executed notebook, kept beside the report ------------------------------------------------
+
+
+def test_the_executed_notebook_is_kept_beside_the_report_with_its_parameters(hostile_report: Path):
+    import nbformat
+
+    nb = nbformat.read(hostile_report.with_name("report.ipynb"), as_version=4)
+    assert nb.metadata.papermill.parameters["QUARTER"] == "2023/24 Q4"  # papermill's record of the run
+    [injected] = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert 'QUARTER = "2023/24 Q4"' in injected.source
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(c.execution_count for c in code) and not any(
+        o.get("output_type") == "error" for c in code for o in c.outputs
+    )
+    headline = next(c for c in code if "committee.headline" in c.source)
+    assert "As at 31 March 2024" in str(headline.outputs)  # the figures the HTML shows, with their code
 
 
 # --- Summary for the index, and MEETING_DATE only for notebooks that declare it -----------------
@@ -161,11 +242,10 @@ def test_a_quarter_is_byte_identical_alone_or_after_others_in_a_reused_kernel(tm
 
 def test_summary_json_feeds_the_index_and_the_meeting_date_reaches_the_report(tmp_path: Path):
     out = tmp_path / "reports"
-    [done] = run_reports(["2023/24 Q4"], None, out_root=out, meeting_date="2024-05-14", pdf=False)
-    assert done.error is None
-    page = done.path.read_text(encoding="utf-8")
+    path = run_quarter("2023/24 Q4", None, out_root=out, meeting_date="2024-05-14")
+    page = path.read_text(encoding="utf-8")
     assert "14 May 2024" in page  # the front matter's meeting date
-    summary = json.loads((done.path.parent / "summary.json").read_text())
+    summary = json.loads((path.parent / "summary.json").read_text())
     assert summary["quarter"] == "2023/24 Q4"
     assert sum(summary["counts"].values()) == summary["total"]  # every status and gap, adding up
     # 2021 #23 and 2022 #2 say "Complete" as their target; 2021 #38 has no response and no lead.
@@ -187,17 +267,30 @@ def test_index_without_summaries_names_no_council(tmp_path: Path):
 # --- Machinery failures: one line, exit 1 --------------------------------------------------------
 
 
-def test_a_kernel_that_cannot_start_gives_one_line_and_exit_1(tmp_path: Path, monkeypatch):
+@pytest.mark.parametrize(
+    "launcher, why",
+    [
+        ("raise SystemExit(3)\n", "stopped while starting (exit status 3), with no message"),
+        (
+            "import sys\nprint('ModuleNotFoundError: No module named ipykernel', file=sys.stderr)\nsys.exit(1)\n",
+            "stopped while starting (exit status 1): No module named ipykernel",
+        ),
+    ],
+    ids=["silent", "with-message"],
+)
+def test_a_kernel_that_cannot_start_says_why_in_one_line(tmp_path: Path, monkeypatch, launcher, why):
     fake = tmp_path / "fake"
     fake.mkdir()
-    (fake / "ipykernel_launcher.py").write_text("raise SystemExit(3)\n")
+    (fake / "ipykernel_launcher.py").write_text(launcher)  # what `python -m ipykernel_launcher` runs
     monkeypatch.setenv("PYTHONPATH", str(fake))
     monkeypatch.setenv("PEER_REVIEW_REPORTS", str(tmp_path / "reports"))
     result = run_module("report", "--quarter", "2023/24 Q4", "--no-pdf")
     assert result.returncode == 1
     errors = [ln for ln in result.stderr.splitlines() if ln.startswith("error:")]
-    assert len(errors) == 1 and "could not start the Jupyter kernel" in errors[0] and "ipykernel" in errors[0]
-    assert "Traceback" not in result.stderr
+    assert len(errors) == 1 and "the Jupyter kernel 'python3'" in errors[0] and why in errors[0], result.stderr
+    assert "ipykernel_launcher" in errors[0]  # the command that failed
+    assert "Traceback" not in result.stderr and "Error" not in errors[0]
+    assert "check that" not in errors[0]  # no advice that is not the cause
     assert not (tmp_path / "reports" / "2023-24-Q4").exists()
 
 
@@ -215,63 +308,106 @@ def test_from_env_reads_quarter_and_reviews(tmp_path: Path, monkeypatch):
     monkeypatch.setenv("PEER_REVIEW_REPORTS", str(tmp_path / "reports"))
     monkeypatch.setenv("QUARTER", "2023/24 Q5")
     result = run_module("report", "--from-env")
-    assert result.returncode == 1 and "quarter '2023/24 Q5' is not like" in result.stderr
+    assert result.returncode == 1 and "QUARTER '2023/24 Q5' is not like" in result.stderr
     monkeypatch.setenv("QUARTER", "2023/24 Q4")
     monkeypatch.setenv("REVIEWS", "2021-finance, 2020-budget")
     result = run_module("report", "--from-env")
-    assert result.returncode == 1 and "unknown review id(s) 2020-budget" in result.stderr
+    assert result.returncode == 1 and "REVIEWS '2020-budget' is not a known review id" in result.stderr
     assert not (tmp_path / "reports").exists()
 
 
-# --- Interrupting a backfill -------------------------------------------------------------------
+# --- The schedule comes after the data ---------------------------------------------------------------
 
 
-def test_sigterm_stops_a_backfill_cleanly(tmp_path: Path):
-    import os
-    import signal
-    import subprocess
-    import sys
-    import tempfile
-    import time
+def _report_cron_lines() -> list[tuple[str, str]]:
+    """(where, "minute hour day months weekday") for the README's cron line and the workflow's report schedule."""
+    import re
 
-    reports, runtime = tmp_path / "reports", tmp_path / "runtime"
-    tmp = Path(tempfile.mkdtemp(prefix="sigterm-", dir="/tmp"))  # short: kernel and browser sockets live here
-    runtime.mkdir()
-    env = dict(os.environ, PEER_REVIEW_REPORTS=str(reports), TMPDIR=str(tmp), JUPYTER_RUNTIME_DIR=str(runtime))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "helpers.report", "--all", "--jobs", "2"],
-        cwd=PROJECT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    import yaml
+
+    readme = (config.PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    found = [("README", m) for m in re.findall(r"^\s*(\d+ \d+ \d+ [\d,]+ \*) cd ", readme, re.M)]
+    workflow = yaml.safe_load((config.PROJECT_ROOT / ".github/workflows/quarterly-report.yml").read_text())
+    schedules = [entry["cron"] for entry in workflow[True]["schedule"]]  # YAML reads `on:` as true
+    report_if = workflow["jobs"]["report"]["if"]
+    found += [("workflow", cron) for cron in schedules if repr(cron) in report_if or f"'{cron}'" in report_if]
+    return found
+
+
+def test_every_scheduled_report_runs_after_its_quarters_return_by_date():
+    from helpers import quarters
+    from helpers.cycle import return_by
+
+    lines = _report_cron_lines()
+    assert [where for where, _ in lines] == ["README", "workflow"]
+    for where, cron in lines:
+        _, _, day, months, _ = cron.split()
+        for q in quarters.quarters_between(quarters.parse_quarter("2024/25 Q1"), quarters.parse_quarter("2039/40 Q4")):
+            end = quarters.end(q)
+            month, year = end.month % 12 + 1, end.year + (end.month == 12)
+            assert str(month) in months.split(","), f"{where}: no run in the month after {quarters.label(q)}"
+            assert dt.date(year, month, int(day)) > return_by(q), f"{where}: runs before {quarters.label(q)}'s returns"
+
+
+def test_the_workflow_keeps_its_schedule_enabled_and_reports_a_failure():
+    import yaml
+
+    workflow = yaml.safe_load((config.PROJECT_ROOT / ".github/workflows/quarterly-report.yml").read_text())
+    keepalive = workflow["jobs"]["keepalive"]
+    cron = next(c["cron"] for c in workflow[True]["schedule"] if c["cron"] in keepalive["if"])
+    assert cron.split()[2:4] == ["1", "*"]  # every month: well inside GitHub's 60 days
+    assert keepalive["permissions"] == {"actions": "write"}
+    assert "/enable" in keepalive["steps"][0]["run"]
+    notice = [s for s in workflow["jobs"]["report"]["steps"] if "failure()" in str(s.get("if", ""))]
+    assert notice and "gh issue create" in notice[0]["run"]
+
+
+# --- When returns were collected: in the report, and in a scheduled run's log ----------------------------
+
+
+def test_the_report_says_whether_the_quarters_returns_are_collected(data_copy: Path):
+    from helpers.collection_status import collection_warning, sentence
+
+    # 2024/25 Q1 ends on Sunday 30 June 2024: its forms are due back ten working days later, Friday 12 July.
+    assert sentence("2024/25 Q1") == "Update forms: none have come back for 2024/25 Q1 (due back by 12 July 2024)."
+    assert "no returns collected" in collection_warning("2024/25 Q1")
+    returns = data_copy / "updates" / "returns" / "2024-25-Q1"
+    returns.mkdir(parents=True)
+    for name in ("Cabinet--A-Council--2024-25-Q1.xlsx", "Finance--A-Council--2024-25-Q1.xlsx"):
+        (returns / name).write_bytes(b"")  # returned; collect has not read them
+    assert sentence("2024/25 Q1") == (
+        "Update forms: 2 have come back but are not collected yet, so this report has none of their updates "
+        "(due back by 12 July 2024)."
     )
-    try:
-        deadline = time.monotonic() + 180
-        while not list(reports.glob("*/report.html")) and time.monotonic() < deadline and proc.poll() is None:
-            time.sleep(0.2)
-        assert list(reports.glob("*/report.html")), "no report appeared"
-        proc.send_signal(signal.SIGTERM)
-        sent = time.monotonic()
-        _, stderr = proc.communicate(timeout=30)
-        stopped_in = time.monotonic() - sent
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode != 0 and "interrupted" in stderr, stderr
-    assert stopped_in < 10, stopped_in
-    time.sleep(0.5)
-    leftovers = [
-        subprocess.run(["pgrep", "-f", str(d)], capture_output=True, text=True).stdout.split() for d in (tmp_path, tmp)
-    ]
-    assert leftovers == [[], []], "kernels or browsers still running"
-    assert list(tmp.iterdir()) == [] and list(runtime.rglob("*.json")) == []
-    tmp.rmdir()
-    finished = sorted(p.parent.name for p in reports.glob("*/report.html"))
-    assert not list(reports.rglob(".report.*"))  # no half-written files
-    time.sleep(2)
-    assert sorted(p.parent.name for p in reports.glob("*/report.html")) == finished  # nothing after the stop
-    index = (reports / "index.html").read_text(encoding="utf-8")
-    for slug in finished:
-        assert f'href="{slug}/report.html"' in index
-    assert len(finished) < 27
+    assert collection_warning("2024/25 Q1").startswith("2024/25 Q1: 2 returned form(s) are not collected yet")
+    (data_copy / "updates" / "2024-25-Q1.csv").write_text(
+        "review_id,action_ref,status,comment,updated_on,source,collected_on\n"
+        "2021-finance,5,In progress,On track.,2024-07-01,returns/2024-25-Q1/Cabinet--A-Council--2024-25-Q1.xlsx:Updates!2,"
+        "2024-07-15\n"
+        "2021-finance,6,Complete,Done.,2024-07-02,returns/2024-25-Q1/Cabinet--A-Council--2024-25-Q1.xlsx:Updates!3,"
+        "2024-07-16\n"
+        "2021-finance,7,In progress,Typed in.,2024-06-28,,\n",
+        encoding="utf-8",
+    )
+    assert sentence("2024/25 Q1") == (
+        "Update forms: 2 updates from 1 of 2 returned forms collected between 15 July 2024 and 16 July 2024 "
+        "(due back by 12 July 2024). 1 update typed in by hand."
+    )
+    assert collection_warning("2024/25 Q1") is None
+
+
+def test_a_scheduled_run_says_in_its_log_when_no_returns_are_collected(data_copy: Path, tmp_path: Path, monkeypatch):
+    from helpers import quarters
+    from helpers.cycle import return_by
+
+    monkeypatch.setenv("PEER_REVIEW_REPORTS", str(tmp_path / "reports"))
+    latest = quarters.latest_completed()
+    result = run_module("report", "--scheduled", "--no-pdf", data=data_copy)
+    if dt.date.today() <= return_by(latest):  # the days between a quarter's end and its return-by date
+        assert result.returncode == 1 and "waits for its returns" in result.stderr
+        return
+    assert result.returncode == 0, result.stderr
+    warnings = [ln for ln in result.stderr.splitlines() if ln.startswith("warning:")]
+    assert len(warnings) == 1 and warnings[0].startswith(f"warning: {quarters.label(latest)}: no returns collected")
+    page = (tmp_path / "reports" / quarters.slug(latest) / "report.html").read_text(encoding="utf-8")
+    assert f"Update forms: none have come back for {quarters.label(latest)}" in page  # and the report says so

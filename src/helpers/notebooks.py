@@ -5,38 +5,60 @@
 
 Run it (`make notebooks`) after adding a review or changing rules, then commit
 the notebooks: `make test` compares the outputs of cells marked
-`# NBVAL_CHECK_OUTPUT` with what the data gives now.
+`# NBVAL_CHECK_OUTPUT` with what the data gives now. papermill runs each notebook
+with its default parameters, through our engine, in one kernel reset between
+notebooks (as the report command does); a notebook is written back only if every
+cell ran, without papermill's run metadata or stderr outputs.
 """
 
 from __future__ import annotations
 
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 from helpers import config
 from helpers.errors import ArgumentParser, InputError, run_cli
+from helpers.kernel import Kernel
+from helpers.runner import skip_slow_optional_imports
 from helpers.tables import write_atomically
 
 
-def execute_in_place(path: Path, timeout: int = 600) -> None:
-    """Run a notebook top to bottom with its default parameters; write it back only if every cell ran."""
+def _as_stored(nb) -> str:
+    """The notebook as it is committed: no papermill metadata, no empty tag lists papermill adds, no stderr."""
     import nbformat
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
 
-    nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
-    )
-    try:
-        client.execute()
-    except CellExecutionError as err:
-        first = str(err).strip().splitlines()[-1] if str(err).strip() else "a cell failed"
-        raise InputError(f"notebook failed and was left unchanged: {first}", path) from None
+    nb.metadata.pop("papermill", None)
     for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        if cell.metadata.get("tags") == []:
+            del cell.metadata["tags"]
         if cell.cell_type == "code":
             cell.outputs = [o for o in cell.outputs if o.get("name") != "stderr"]
-    write_atomically({path: nbformat.writes(nb) + "\n"})
+    return nbformat.writes(nb) + "\n"
+
+
+def execute_in_place(path: Path, kernel: Kernel) -> None:
+    """Run a notebook top to bottom with its default parameters; write it back only if every cell ran."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from helpers.engine import ENGINE_NAME  # after papermill, which loads it through its entry point
+
+    try:
+        nb = papermill.execute_notebook(
+            str(path),
+            None,
+            engine_name=ENGINE_NAME,
+            kernel=kernel,
+            progress_bar=False,
+            request_save_on_cell_execute=False,
+        )
+    except PapermillExecutionError as err:
+        raise InputError(f"notebook failed and was left unchanged: {err.ename}: {err.evalue}", path) from None
+    write_atomically({path: _as_stored(nb)})
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,9 +72,17 @@ def main(argv: list[str] | None = None) -> int:
         if unknown:
             raise InputError(f"no notebook named {', '.join(sorted(unknown))}", config.NOTEBOOKS_DIR)
         paths = [p for p in paths if p.stem in wanted]
-    for path in paths:
-        print(f"running {config.relative(path)} ...", file=sys.stderr)
-        execute_in_place(path)
+    skip_slow_optional_imports()
+    workdir = Path(tempfile.mkdtemp(prefix="peer-review-notebooks-"))
+    kernel = Kernel(workdir, cwd=config.NOTEBOOKS_DIR)
+    try:
+        kernel.launch()
+        for path in paths:
+            print(f"running {config.relative(path)} ...", file=sys.stderr)
+            execute_in_place(path, kernel)
+    finally:
+        kernel.shutdown()
+        shutil.rmtree(workdir, ignore_errors=True)
     return 0
 
 

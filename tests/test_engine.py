@@ -1,0 +1,84 @@
+"""papermill runs the reports with our engine: registered where papermill and nbconvert look, and the same
+page whether made by the report command or by papermill and nbconvert from the command line."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import PROJECT
+from helpers import config
+
+BIN = Path(sys.executable).parent
+
+
+def test_our_engine_and_exporter_are_registered_with_papermill_and_nbconvert():
+    from nbconvert.exporters import get_exporter
+    from papermill.engines import papermill_engines
+
+    from helpers.engine import ENGINE_NAME, ReusedKernelEngine
+    from helpers.html_export import CommitteeExporter
+
+    assert papermill_engines.get_engine(ENGINE_NAME) is ReusedKernelEngine
+    assert get_exporter("committee") is CommitteeExporter
+
+
+def test_the_engine_module_can_be_imported_before_papermill():
+    # papermill imports every registered engine when it is first imported; ours must not be met half-defined.
+    code = (
+        "import helpers.engine as e, papermill.engines as p\n"
+        "assert p.papermill_engines.get_engine(e.ENGINE_NAME) is e.ReusedKernelEngine\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=PROJECT)
+
+
+def test_papermill_and_nbconvert_from_the_command_line_give_the_report_commands_page(tmp_path: Path):
+    env = dict(os.environ, PEER_REVIEW_REPORTS=str(tmp_path / "reports"))
+    made = subprocess.run(
+        [sys.executable, "-m", "helpers.report", "--quarter", "2023/24 Q4", "--no-pdf"],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert made.returncode == 0, made.stderr
+    notebook = config.NOTEBOOKS_DIR / "04-quarterly-report.ipynb"
+    executed = tmp_path / "out.ipynb"
+    subprocess.run(
+        [
+            str(BIN / "papermill"),
+            "--engine",
+            "reuse-kernel",
+            str(notebook),
+            str(executed),
+            "-p",
+            "QUARTER",
+            "2023/24 Q4",
+            "--no-progress-bar",
+        ],
+        cwd=tmp_path,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [str(BIN / "jupyter"), "nbconvert", "--to", "committee", str(executed)],
+        cwd=tmp_path,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    page = (tmp_path / "out.html").read_bytes()
+    assert page == (tmp_path / "reports" / "2023-24-Q4" / "report.html").read_bytes()
+    assert b"Peer review recommendations: progress report 2023/24 Q4</title>" in page
+    # The report command keeps the executed notebook: the same page comes from it too.
+    kept = tmp_path / "reports" / "2023-24-Q4" / "report.ipynb"
+    subprocess.run(
+        [str(BIN / "jupyter"), "nbconvert", "--to", "committee", str(kept), "--output-dir", str(tmp_path / "again")],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    assert (tmp_path / "again" / "report.html").read_bytes() == page
