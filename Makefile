@@ -22,7 +22,9 @@ override QUARTER      := $(value QUARTER)
 override REVIEWS      := $(value REVIEWS)
 override MEETING_DATE := $(value MEETING_DATE)
 override REPLACE      := $(value REPLACE)
-export QUARTER REVIEWS MEETING_DATE REPLACE
+override ARGS         := $(value ARGS)
+override ALLOW_ROOT   := $(value ALLOW_ROOT)
+export QUARTER REVIEWS MEETING_DATE REPLACE ARGS ALLOW_ROOT
 
 .DEFAULT_GOAL := help
 .PHONY: help venv lock lock-upgrade extract report report-all report-scheduled forms collect decisions record-decisions notebooks test lint lab bench bench-reliability clean
@@ -88,8 +90,8 @@ lint: $(STAMP) ## Check code style (ruff check, ruff format --check) and noteboo
 	  echo "notebooks carry execution timings or papermill metadata: 'make notebooks' re-executes and strips them"; }; \
 	exit $$status
 
-lab: $(STAMP) ## Start JupyterLab in notebooks/ from the project's environment
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+lab: $(STAMP) ## Start JupyterLab on the project root at notebooks/, on 127.0.0.1 (ARGS="--port 8890"; ALLOW_ROOT=1 as root)
+	$(PY) -m helpers.lab
 
 bench: $(STAMP) ## Run the benchmarks and write benchmarks/results.json
 	$(PY) -m helpers.bench

@@ -127,6 +127,15 @@ def _fill_returns(root: Path) -> None:
         book.save(returns / path.name)
 
 
+def _sheet_for(root: Path, review_id: str) -> Path:
+    """The decision sheet (one per council and committee) whose requests include the review's actions."""
+    for path in sorted((root / "reports" / SLUG1 / "decisions").glob("*.xlsx")):
+        sheet = openpyxl.load_workbook(path)["Decisions"]
+        if any(row[2].value == review_id for row in sheet.iter_rows(min_row=7)):
+            return path
+    raise AssertionError(f"no decision sheet lists {review_id}")
+
+
 def _html(root: Path, slug: str) -> BeautifulSoup:
     return BeautifulSoup((root / "reports" / slug / "report.html").read_text(encoding="utf-8"), "html.parser")
 
@@ -223,9 +232,28 @@ def test_the_first_report_shows_who_reported_each_update(cycle: Path):
     assert survey["Revised target asked for"] == "March 2025 (reason: Fieldwork delayed by the restructure.)"
 
 
+def test_the_first_reports_appendix_shows_each_lead_the_request_and_the_disagreement(cycle: Path):
+    appendix = {r["Ref"]: r for r in _table(_html(cycle, SLUG1), "Every action: Finance peer challenge 2021")}
+    shared = appendix["45"]
+    # Both leads' updates of 30 June 2024, each with its role; "Complete" does not count while one says otherwise.
+    assert "Children's Services (lead), 30 Jun 2024: Complete. Done." in shared["Latest update"]
+    assert "Children's Accountancy Team (lead), 30 Jun 2024: In progress. Waiting on the DfE" in shared["Latest update"]
+    assert "leads disagree" in shared["Status"] and not shared["Status"].startswith("Complete")
+    survey = appendix["31"]
+    assert survey["Current target"] == (
+        "31 Mar 2022; revision to 31 Mar 2025 (as written: March 2025) requested by Corporate Services Leadership "
+        "Team (lead) on 20 Jun 2024 (reason: Fieldwork delayed by the restructure.), not yet agreed"
+    )
+    # 31 was "Target passed, no update" at 31 March 2024; now a lead says in progress: overdue.
+    assert survey["Status"].startswith("Overdue") and survey["Status"].endswith("(was: Target passed, no update)")
+    training = appendix["33"]
+    assert training["Status"].startswith("Complete, finished 30 months and 14 days after its target")
+    assert "reported complete; awaiting the committee's agreement" in training["Status"]
+    assert "Evidence: https://example.org/training-log." in training["Latest update"]
+
+
 def test_the_decision_sheet_lists_the_reports_requests(cycle: Path):
-    [sheet_path] = (cycle / "reports" / SLUG1 / "decisions").glob("*.xlsx")
-    sheet = openpyxl.load_workbook(sheet_path)["Decisions"]
+    sheet = openpyxl.load_workbook(_sheet_for(cycle, "2021-finance"))["Decisions"]
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=7) if row[0].value]
     page = _html(cycle, SLUG1)
     expected = (
@@ -239,7 +267,7 @@ def test_the_decision_sheet_lists_the_reports_requests(cycle: Path):
 @pytest.fixture(scope="module")
 def decided(cycle: Path) -> Path:
     """The meeting on 12 September 2024 agrees 31, refuses 41, agrees 33's closure and notes one escalation."""
-    [made] = (cycle / "reports" / SLUG1 / "decisions").glob("*.xlsx")
+    made = _sheet_for(cycle, "2021-finance")
     book = openpyxl.load_workbook(made)
     sheet = book["Decisions"]
     sheet["B3"] = MEETING
@@ -300,5 +328,11 @@ def test_the_second_report_shows_what_the_committee_decided(decided: Path):
     assert row31["Current target"].startswith("31 Mar 2025")  # the agreed "March 2025"
     assert row31["Status"].startswith("Not yet due")
     row41 = next(r for r in appendix if r["Ref"] == "41")
-    assert row41["Current target"].startswith("28 Feb 2022") and "requested" not in row41["Current target"]
-    assert next(r for r in appendix if r["Ref"] == "33")["Status"].startswith("Complete")
+    assert row41["Current target"] == (
+        "28 Feb 2022; revision to 31 Mar 2025 (as written: Q4 2024/25) asked by Senior Leadership Team (SLT) (lead) "
+        "on 28 Jun 2024 refused 12 Sep 2024"
+    )
+    row33 = next(r for r in appendix if r["Ref"] == "33")
+    assert row33["Status"].startswith("Complete, finished 30 months and 14 days after its target")
+    assert "closure agreed by the committee 12 Sep 2024" in row33["Status"]
+    assert row31["Current target"].startswith("31 Mar 2025 (revised 1 time); revision to 31 Mar 2025")

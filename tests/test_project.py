@@ -26,7 +26,7 @@ RAW = ROOT / "data" / "raw"
 LOCK = ROOT / "requirements" / "lock.txt"
 MAKEFILE = ROOT / "Makefile"
 STAMP = ".venv/.installed-stamp"
-USER_VALUES = ("QUARTER", "REVIEWS", "MEETING_DATE")
+USER_VALUES = ("QUARTER", "REVIEWS", "MEETING_DATE", "REPLACE", "ARGS", "ALLOW_ROOT")
 # A reference to a user's value in make ($(QUARTER), ${REVIEWS}, $(QUARTER:x=y)).
 MAKE_REFERENCE = re.compile(r"\$[({](?:" + "|".join(USER_VALUES) + r")\b")
 

@@ -375,7 +375,7 @@ def test_a_comment_or_a_revision_request_without_a_status_leaves_target_passed_n
     assert shown["Status"].iloc[0] == (
         "Target passed, no update, 26 months past target; an update since the plan gave no status"
     )
-    assert shown["Latest comment"].iloc[0] == "Timetable drafted."
+    assert shown["Latest update"].iloc[0] == "Timetable drafted."
 
 
 def test_the_report_key_states_the_rules(ws):
@@ -401,7 +401,7 @@ def test_as_41_follows_41_and_the_headline_says_how_many_moved_only_by_following
     assert "2 overdue (1 of them as recommendation 41)" in sentence
     shown = committee.action_table(finance.reset_index().query("action_ref == '43'"), short=True)
     assert shown["Status"].iloc[0] == "Overdue (as recommendation 41), 25 months past target"
-    assert "recommendation 41" in shown["Latest comment"].iloc[0]  # not "no progress reported since the plan"
+    assert "recommendation 41" in shown["Latest update"].iloc[0]  # not "no progress reported since the plan"
     assert "41" in shown["Current target"].iloc[0]
 
 

@@ -757,9 +757,12 @@ def heatmap(
 
 
 def theme_heatmap(
-    matrix: pd.DataFrame, recorded: pd.DataFrame | None = None, review_titles: Mapping[str, str] | None = None
+    matrix: pd.DataFrame,
+    recorded: pd.DataFrame | None = None,
+    review_titles: Mapping[str, str] | None = None,
+    per: str = "review",
 ) -> Chart:
-    """Theme x review counts of recommendations; columns are review titles.
+    """Theme x review counts of recommendations; columns are review titles (or councils: `per="council"`).
 
     `recorded` (bool, same shape): themes only a decision record (such as the minutes) names
     for a review; those cells are hatched and labelled themes.RECORDED ("recorded"). If the columns are
@@ -779,7 +782,7 @@ def theme_heatmap(
     per_theme = ((counts > 0) | recorded).sum(axis=1)
     recurring = int((per_theme > 1).sum())
     title = (
-        f"{recurring} of {_plural(len(matrix), 'theme')} recur{'s' if len(matrix) == 1 else ''} in more than one review"
+        f"{recurring} of {_plural(len(matrix), 'theme')} recur{'s' if len(matrix) == 1 else ''} in more than one {per}"
         if len(matrix)
         else "No themes to show for this selection"
     )
@@ -798,24 +801,24 @@ def theme_heatmap(
         )
         if cells:
             rows.append(f"{matrix.index[r]}: {cells}.")
-    alt = f"Heatmap of recommendations per theme (rows) and review (columns). {title}. " + _series(
+    alt = f"Heatmap of recommendations per theme (rows) and {per} (columns). {title}. " + _series(
         rows, 12, "{n} more themes are in the data table."
     )
     caption = (
-        "Each cell counts a review's recommendations on a theme; darker is more. Hatched cells marked "
-        f"“{RECORDED}” are themes only the review's decision record names for that review."
+        f"Each cell counts a {per}'s recommendations on a theme; darker is more. Hatched cells marked "
+        f"“{RECORDED}” are themes only a decision record names, for a review with nothing transcribed."
     )
     return heatmap(
         counts,
         title,
-        "Review",
+        per.capitalize(),
         "Theme",
         annotations,
         hatched=recorded,
         hatched_label=f"{RECORDED.capitalize()}: named only in the decision record",
         alt=alt,
         caption=caption,
-        table_caption="Recommendations per theme and review",
+        table_caption=f"Recommendations per theme and {per}",
         data=data,
     )
 

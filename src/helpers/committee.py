@@ -300,12 +300,15 @@ def reporting_gaps(ws: Workspace, status: pd.DataFrame, quarter: pd.Period) -> l
     return notes
 
 
-def action_table(status: pd.DataFrame, short: bool = False) -> pd.DataFrame:
+def action_table(status: pd.DataFrame, short: bool = False, notes: pd.DataFrame | None = None) -> pd.DataFrame:
     """The columns a reader needs for a list of actions: each action's own text, its recommendation once per group.
 
     The first action of a recommendation in the list carries the recommendation's reference and wording; its
-    other actions point back to it, so several actions of one recommendation read apart.
+    other actions point back to it, so several actions of one recommendation read apart. `notes` (from
+    action_notes) adds who reported what, revision requests and decisions, and the previous quarter's status.
     """
+    if notes is not None and len(status):
+        status = status.merge(notes, on=["review_id", "action_ref"], how="left", suffixes=("", "_note"))
     rows = status.to_dict("records")
     seen: set[tuple[str, str]] = set()
     recommendation = []
@@ -327,15 +330,15 @@ def action_table(status: pd.DataFrame, short: bool = False) -> pd.DataFrame:
             "Original target": [_target(r) for r in rows],
             "Current target": [_current(r) for r in rows],
             "Status": [_status(r) for r in rows],
-            "Latest comment": [_comment(r) for r in rows],
-            "Comment dated": [
+            "Latest update": [_comment(r) for r in rows],
+            "Dated": [
                 show_date(d, bool(a))
                 for d, a in zip(status["latest_update_on"], status["latest_date_approximate"], strict=False)
             ],
         }
     )
     if short:  # lists that point to the appendix, where every column is shown
-        frame = frame.drop(columns=["Original target", "Comment dated"])
+        frame = frame.drop(columns=["Original target", "Dated"])
     return frame
 
 
@@ -360,10 +363,14 @@ def _current(row: dict) -> str:
     day = show_date(row["current_target_date"])
     if row["target_revisions"]:
         day += f" (revised {row['target_revisions']} time{'s' if row['target_revisions'] > 1 else ''})"
-    if row["revision_requested"]:
+    if row.get("revision_text"):
+        day = f"{day}; {row['revision_text']}" if day else row["revision_text"]
+    elif row["revision_requested"]:
         day += " (a revision is requested, not yet agreed)"
-    if day:
+    if day and not day.startswith(("revision", "a revision")):
         return day
+    if day:
+        return f"{_current({**row, 'revision_text': '', 'revision_requested': False})}; {day}"
     if row["target_kind"] == ONGOING_TARGET:
         start = row.get("target_start")
         return f"ongoing from {show_date(start)}" if start is not None and pd.notna(start) else "ongoing"
@@ -386,6 +393,16 @@ def _status(row: dict) -> str:
         text += f", {DUE_AT_QUARTER_END}"
     if row["target_revisions"] and row["status"] not in (OVERDUE, NOT_REPORTED, COMPLETE):
         text += " (target moved)"
+    done = row["status"] == COMPLETE
+    if done and pd.notna(row.get("completed_on", pd.NaT)) and pd.notna(row.get("target_at_completion", pd.NaT)):
+        late = finished_late(row["completed_on"], row["target_at_completion"])
+        text += f", finished {late} after its target" if late else ", finished on time"
+    closure = row.get("closure_text")
+    if isinstance(closure, str) and closure and (done or not closure.startswith("reported complete")):
+        text += f" ({closure})"
+    previous = row.get("previous_label")
+    if isinstance(previous, str) and previous and previous != row["status_label"]:
+        text += f" (was: {previous})"
     return text
 
 
@@ -395,6 +412,8 @@ def _duration(months: int, days: int) -> str:
 
 
 def _comment(row: dict) -> str:
+    if row.get("update_text"):
+        return row["update_text"]
     if not row["latest_comment"] and row["latest_status"]:
         source = "The plan says" if row["latest_origin"] == PLAN else "Status reported"
         return f"{source}: {row['latest_status']}"
@@ -404,6 +423,76 @@ def _comment(row: dict) -> str:
         return "No progress reported since the plan" if row["status"] != COMPLETE else ""
     prefix = "From the plan: " if row["latest_origin"] == PLAN else ""
     return prefix + row["latest_comment"]
+
+
+def _update_line(row: dict, by: str) -> str:
+    """ "Finance Team (responsible), 30 Jun 2024: In progress. Survey designed. Evidence: <link>." """
+    parts = [f"{by}, {show_date(row['updated_on'])}:"]
+    if row["status"]:
+        parts.append(f"{row['status']}.")
+    if row["comment"]:
+        parts.append(row["comment"])
+    if row["evidence"]:
+        parts.append(f"Evidence: {row['evidence']}.")
+    if not row["status"] and not row["comment"] and row["revised_target"]:
+        parts.append("asks to move the target (see Current target).")
+    return " ".join(parts)
+
+
+def action_notes(ws: Workspace, status: pd.DataFrame) -> pd.DataFrame:
+    """Per action, as at the status frame's quarter end: each lead's latest update (with role, status, evidence),
+    a revision asked for or decided, a closure awaiting or given the committee's agreement, and last quarter's
+    status. Columns: review_id, action_ref, update_text, revision_text, closure_text, previous_label."""
+    columns = ["review_id", "action_ref", "update_text", "revision_text", "closure_text", "previous_label"]
+    if status.empty:
+        return pd.DataFrame(columns=columns)
+    quarter = quarters.parse_quarter(status["quarter"].iloc[0])
+    end = pd.Timestamp(quarters.end(quarter))
+    keys = set(zip(status["review_id"], status["action_ref"], strict=True))
+    log = ws.updates[(ws.updates["origin"] != PLAN) & (ws.updates["updated_on"] <= end)]
+    log = log[[k in keys for k in zip(log["review_id"], log["action_ref"], strict=True)]]
+    who = dict(zip(log.index, reported_by(ws, log), strict=True)) if len(log) else {}
+    previous = ws.status(quarter - 1).set_index(["review_id", "action_ref"])["status_label"]
+    rules = report_settings.decision_rules(*scope(ws, quarter))
+    out = {k: {"update_text": "", "revision_text": "", "closure_text": "", "previous_label": ""} for k in keys}
+    for key in keys:
+        out[key]["previous_label"] = previous.get(key, "") if key in previous.index else ""
+    for key, group in log.groupby(["review_id", "action_ref"], sort=False):
+        latest_by_lead = group.sort_values("updated_on", kind="stable").groupby("lead", sort=False).tail(1)
+        latest_by_lead = latest_by_lead.sort_values("updated_on", kind="stable")
+        out[key]["update_text"] = " | ".join(
+            _update_line(row, who[i])
+            for i, row in zip(latest_by_lead.index, latest_by_lead.to_dict("records"), strict=True)
+        )
+        asked = group[group["revised_target"] != ""].sort_values("updated_on", kind="stable")
+        notes = []
+        for row, by in ((r, who[i]) for i, r in zip(asked.index, asked.to_dict("records"), strict=True)):
+            wanted = _requested_date(row["agreed_target"] or row["revised_target"])
+            when = show_date(row["updated_on"])
+            if pd.notna(row["revision_approved_on"]) and row["revision_approved_on"] <= end:
+                notes.append(f"revision to {wanted} agreed {show_date(row['revision_approved_on'])}")
+            elif pd.notna(row.get("revision_refused_on")) and row["revision_refused_on"] <= end:
+                notes.append(
+                    f"revision to {wanted} asked by {by} on {when} refused {show_date(row['revision_refused_on'])}"
+                )
+            else:
+                reason = f" (reason: {row['revision_reason']})" if row["revision_reason"] else ""
+                notes.append(f"revision to {wanted} requested by {by} on {when}{reason}, not yet agreed")
+        out[key]["revision_text"] = "; ".join(notes)
+        if rules.close_on_evidence:
+            closing = group[group["status"].isin(decisions._closing_statuses())]
+            if len(closing):
+                last = closing.iloc[-1]
+                if pd.notna(last["closure_agreed_on"]) and last["closure_agreed_on"] <= end:
+                    out[key]["closure_text"] = f"closure agreed by the committee {show_date(last['closure_agreed_on'])}"
+                elif pd.notna(last["closure_refused_on"]) and last["closure_refused_on"] <= end:
+                    out[key]["closure_text"] = (
+                        f"closure refused by the committee {show_date(last['closure_refused_on'])}"
+                    )
+                else:
+                    out[key]["closure_text"] = "reported complete; awaiting the committee's agreement"
+    frame = pd.DataFrame([{"review_id": k[0], "action_ref": k[1], **v} for k, v in out.items()], columns=columns)
+    return frame
 
 
 def grouped_actions(ws: Workspace, status: pd.DataFrame, caption: str, empty: str, short: bool = False) -> HTML:
@@ -417,7 +506,8 @@ def grouped_actions(ws: Workspace, status: pd.DataFrame, caption: str, empty: st
         first = group.groupby("rec_ref", sort=False).cumcount() == 0
         rank = pd.Series(range(len(group)), index=group.index).where(first).groupby(group["rec_ref"]).transform("max")
         group = group.assign(_rank=rank).sort_values("_rank", kind="stable").drop(columns="_rank")
-        parts.append(table_html(action_table(group, short), caption=f"{caption}: {title}"))
+        notes = action_notes(ws, group) if ws is not None else None
+        parts.append(table_html(action_table(group, short, notes), caption=f"{caption}: {title}"))
         if "ref_generated" in group and group["ref_generated"].any():
             parts.append(
                 f"<p class='note'>References marked &ldquo;{GENERATED_REF}&rdquo; are numbered in the order of the "

@@ -97,6 +97,42 @@ def reviews(value: object) -> list[str] | None:
     return list(dict.fromkeys(ids))
 
 
+@lru_cache(maxsize=4)
+def _councils(path: Path, _stamp: tuple[int, int]) -> list[str]:
+    from helpers.readers import read_csv
+
+    frame = read_csv(path, required=["review_id", "council"], allow_extra=True, what="processed reviews table")
+    return list(dict.fromkeys(frame["council"]))
+
+
+def known_councils() -> list[str]:
+    """The councils in data/processed/reviews.csv, in the order they first appear."""
+    path = config.processed_dir() / "reviews.csv"
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise InputError("missing; run `make extract` first", path) from None
+    return _councils(path, (info.st_mtime_ns, info.st_size))
+
+
+def councils(value: object) -> list[str] | None:
+    """COUNCILS: None (every council in the workspace), one council's name, or a list of names."""
+    known = known_councils()
+    allowed = f"one or more of {'; '.join(known)} (a name, or a list), or None for every council"
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, str):
+        names = [value.strip()]
+    elif isinstance(value, list | tuple) and value and all(isinstance(v, str) for v in value):
+        names = [v.strip() for v in value]
+    else:
+        raise _refuse("COUNCILS", value, "is not a council's name or a list of them", allowed)
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise ParameterError(f"COUNCILS {', '.join(map(repr, unknown))} not in the workspace; allowed: {allowed}")
+    return list(dict.fromkeys(names))
+
+
 def first_quarter(review_ids: list[str] | None = None):
     """The quarter in which the first (chosen) action plan was approved: the first a report can cover."""
     from helpers import quarters
@@ -178,6 +214,7 @@ PARAMETERS: dict[str, Callable[[Any, dict[str, Any]], Any]] = {
     "QUARTER": lambda value, checked: quarter(value, checked.get("REVIEWS"), checked.get("FORECAST", False)),
     "MEETING_DATE": lambda value, checked: meeting_date(value),
     "SIMILARITY": lambda value, checked: similarity(value),
+    "COUNCILS": lambda value, checked: councils(value),
 }
 
 

@@ -8,7 +8,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from helpers import config, quarters, tables
+from helpers import quarters, tables
 from helpers.decisions import apply_decisions, load_decisions
 from helpers.errors import InputError
 from helpers.leads import WorkloadCounter
@@ -181,17 +181,25 @@ class Workspace:
         return action_history(self, review_id, str(action_ref))
 
 
-def load_workspace(review_ids: list[str] | None = None) -> Workspace:
-    """Read the processed tables and updates; `review_ids` (None = all) must all be known reviews."""
+def load_workspace(review_ids: list[str] | str | None = None, councils: list[str] | str | None = None) -> Workspace:
+    """Read the processed tables, updates and decisions for some reviews (None = all), or all the reviews of
+    some councils; every id and council must be known."""
     all_reviews = tables.read("reviews")
     known = list(all_reviews["review_id"])
+    review_ids = [review_ids] if isinstance(review_ids, str) else review_ids
+    councils = [councils] if isinstance(councils, str) else councils
     unknown = [i for i in review_ids or [] if i not in known]
     if unknown:
-        raise InputError(
-            f"unknown review id(s) {', '.join(unknown)}; known: {', '.join(known)}",
-            config.processed_dir() / "reviews.csv",
-        )
-    keep = [i for i in known if not review_ids or i in review_ids]
+        raise InputError(f"unknown review id(s) {', '.join(unknown)}; known: {', '.join(known)}")
+    named = list(dict.fromkeys(all_reviews["council"]))
+    strangers = [c for c in councils or [] if c not in named]
+    if strangers:
+        raise InputError(f"no review of {', '.join(strangers)} in the workspace; councils: {'; '.join(named)}")
+    keep = [
+        i
+        for i, council in zip(all_reviews["review_id"], all_reviews["council"], strict=True)
+        if (not review_ids or i in review_ids) and (not councils or council in councils)
+    ]
 
     def chosen(frame: pd.DataFrame) -> pd.DataFrame:
         return frame[frame["review_id"].isin(keep)].reset_index(drop=True)
