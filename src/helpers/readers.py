@@ -9,6 +9,12 @@ writes anything.
                                     dates left as strings
     read_csv(path, required, ...)   DataFrame of stripped strings, columns checked, plus `_row`
     check_date / check_int          one cell, with a message naming the row and column
+
+CSV cells are safe to open in a spreadsheet: the project's one CSV writer
+(`helpers.tables.to_csv_text`) puts an apostrophe before a cell that starts
+with = + - @ tab or carriage return (OWASP's advice against CSV injection:
+Excel, Calc and Sheets read such a cell as a formula), and `read_csv` takes
+that apostrophe off again (`spreadsheet_safe` / `from_spreadsheet_safe`).
 """
 
 from __future__ import annotations
@@ -179,6 +185,32 @@ def read_yaml(path: Path | str, max_bytes: int = MB, what: str = "file") -> tupl
 
 # ---------------------------------------------------------------------------- CSV
 
+# A cell starting with one of these is a formula to Excel, LibreOffice Calc and Google Sheets (OWASP, "CSV
+# Injection"): "=HYPERLINK(...)", "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(...)", and the same after a tab or CR.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_TO_NEUTRALISE = re.compile(r"'*[=+\-@\t\r]")  # also "'=x" itself, so that it reads back with its apostrophe
+_NEUTRALISED = re.compile(r"'+[=+\-@\t\r]")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """The text to write in a CSV cell so a spreadsheet shows it as text: "=x" -> "'=x", "-" -> "'-".
+
+    OWASP's defence against CSV injection: an apostrophe before a cell that starts
+    with = + - @ tab or CR (spreadsheets show the apostrophe, never run the formula).
+    A cell already written "'=x" gets a second one, so `from_spreadsheet_safe`
+    gives back exactly what was written, whatever the text.
+    """
+    return "'" + cell if _TO_NEUTRALISE.match(cell) else cell
+
+
+def from_spreadsheet_safe(cell: str) -> str:
+    """The text a CSV cell stands for: "'=x" -> "=x", "''=x" -> "'=x"; any other cell as it is.
+
+    An apostrophe before = + - @ tab or CR is the spreadsheet's "this is text" mark,
+    as in Excel, so a person who types "'=x" into a CSV means "=x" too.
+    """
+    return cell[1:] if _NEUTRALISED.match(cell) else cell
+
 
 def _records(text: str, path: Path) -> Iterable[tuple[int, int, list[str]]]:
     """(row number, first line, cells) for each record; a csv error names the line where its record starts."""
@@ -215,6 +247,9 @@ def read_csv(
 ) -> pd.DataFrame:
     """The rows of a UTF-8 CSV file as stripped strings, with `_row` (header = row 1, first data row = 2).
 
+    Each cell is stripped of surrounding whitespace, then a spreadsheet-safe cell
+    ("'=x", see `spreadsheet_safe`) reads as the text it stands for ("=x").
+
     Columns come out as `required`, then `optional` (a missing optional column is
     all ""), then any extra columns (only if `allow_extra`), then `_row`. Rows with
     every cell blank are skipped (their numbers are not reused). A row with fewer
@@ -230,7 +265,7 @@ def read_csv(
     rows: list[list[str]] = []
     numbers: list[int] = []
     for row, line, cells in _records(text, path):
-        cells = [c.strip() for c in cells]
+        cells = [from_spreadsheet_safe(c.strip()) for c in cells]
         if not any(cells):
             continue
         if header is None:
