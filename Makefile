@@ -21,10 +21,12 @@ NBSTRIPOUT_ARGS := --keep-output --keep-count --keep-id --extra-keys "metadata.p
 override QUARTER      := $(value QUARTER)
 override REVIEWS      := $(value REVIEWS)
 override MEETING_DATE := $(value MEETING_DATE)
-export QUARTER REVIEWS MEETING_DATE
+override REPLACE      := $(value REPLACE)
+override MODULES      := $(value MODULES)
+export QUARTER REVIEWS MEETING_DATE REPLACE MODULES
 
 .DEFAULT_GOAL := help
-.PHONY: help venv lock lock-upgrade extract report report-all forms collect notebooks test lint lab bench clean
+.PHONY: help venv lock lock-upgrade extract report report-all forms collect notebooks test lint lab bench mutants clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -59,7 +61,7 @@ report-all: $(STAMP) ## Backfill the report for every quarter since the first ac
 forms: $(STAMP) ## Write the lead officers' xlsx update forms for a quarter (QUARTER="2024/25 Q1")
 	$(PY) -m helpers.forms --from-env
 
-collect: $(STAMP) ## Read the returned xlsx forms into data/updates (QUARTER="2024/25 Q1")
+collect: $(STAMP) ## Read the returned xlsx forms into data/updates (QUARTER="2024/25 Q1"; REPLACE=1 takes a changed return)
 	$(PY) -m helpers.collect --from-env
 
 notebooks: $(STAMP) ## Re-execute notebooks/*.ipynb in place so their stored outputs match the data
@@ -84,5 +86,9 @@ lab: $(STAMP) ## Start JupyterLab in notebooks/ from the project's environment
 bench: $(STAMP) ## Run the benchmarks and write benchmarks/results.json
 	$(PY) -m helpers.bench
 
+# Hours on 2 cores, so never part of `make test` or CI; MODULES picks some rule modules.
+mutants: $(STAMP) ## Mutation testing of the rule modules, share of mutants killed per module (MODULES="quarters readers")
+	$(PY) -m helpers.mutation --from-env
+
 clean: ## Remove the virtual environment and caches (keeps data and reports)
-	rm -rf $(VENV) .pytest_cache .ruff_cache build src/*.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis mutants build src/*.egg-info

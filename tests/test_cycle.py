@@ -20,7 +20,9 @@ import openpyxl
 import pytest
 
 from conftest import PROJECT
-from helpers.cycle import HEADERS, column_letter
+from helpers.cycle import FIRST_ROW, HEADER_ROW, HEADERS, column_letter
+from helpers.readers import read_csv
+from helpers.updates import FILE_COLUMNS, OPTIONAL_COLUMNS
 
 QUARTER = "2024/25 Q1"
 SLUG = "2024-25-Q1"
@@ -91,7 +93,7 @@ def form(root: Path, name: str) -> openpyxl.Workbook:
 
 
 def row_of(sheet, review_id: str, action_ref: str) -> int:
-    for r in range(2, sheet.max_row + 1):
+    for r in range(FIRST_ROW, sheet.max_row + 1):
         if (sheet[f"A{r}"].value, sheet[f"{L['action_ref']}{r}"].value) == (review_id, action_ref):
             return r
     raise AssertionError(f"{review_id} {action_ref} not in the form")
@@ -110,8 +112,9 @@ def send_back(root: Path, book: openpyxl.Workbook, name: str) -> Path:
 
 
 def read_log(root: Path) -> list[dict[str, str]]:
-    with open(root / "data" / "updates" / f"{SLUG}.csv", encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
+    """The quarter's update file as the project reads it (spreadsheet-safe cells back to what was typed)."""
+    path = root / "data" / "updates" / f"{SLUG}.csv"
+    return read_csv(path, FILE_COLUMNS, OPTIONAL_COLUMNS).drop(columns="_row").to_dict("records")
 
 
 # --- Forms out ----------------------------------------------------------------------
@@ -138,9 +141,10 @@ def test_one_form_per_lead_with_open_actions(made: Path, monkeypatch: pytest.Mon
     assert book.sheetnames == ["Updates", "Instructions", "About"]
     assert book["About"].sheet_state == "hidden" and book.security.lockStructure
     sheet = book["Updates"]
-    assert [c.value for c in sheet[1]] == HEADERS
+    assert [c.value for c in sheet[HEADER_ROW]] == HEADERS
+    assert "Please return this form by 12 July 2024" in sheet["A1"].value  # on the sheet the lead fills in
     slt = expected[expected["lead"] == "Senior Leadership Team (SLT)"]
-    assert sheet.max_row - 1 == len(slt) > 0
+    assert sheet.max_row - HEADER_ROW == len(slt) > 0
     # The 2021 finance plan's SLT actions: 2 (October 2021, nothing reported since) is open; 26 is complete.
     r = row_of(sheet, "2021-finance", "2")
     assert sheet[f"G{r}"].value == "October 2021" and sheet[f"I{r}"].value == "Target passed, no update"
@@ -148,7 +152,7 @@ def test_one_form_per_lead_with_open_actions(made: Path, monkeypatch: pytest.Mon
     assert not any(
         sheet[f"A{n}"].value == "2021-finance" and sheet[f"C{n}"].value == "26" for n in range(2, sheet.max_row + 1)
     )
-    assert sheet.protection.sheet and sheet.freeze_panes == "D2"
+    assert sheet.protection.sheet and sheet.freeze_panes == f"D{FIRST_ROW}"
     assert sheet[f"A{r}"].protection.locked and not sheet[f"{L['status']}{r}"].protection.locked
     assert all(
         not sheet[f"{L[k]}{r}"].protection.locked
@@ -157,14 +161,14 @@ def test_one_form_per_lead_with_open_actions(made: Path, monkeypatch: pytest.Mon
     assert sheet[f"D{r}"].alignment.wrap_text
     lists = [v for v in sheet.data_validations.dataValidation if v.type == "list"]
     assert lists[0].formula1 == '"' + ",".join(update_statuses()) + '"'
-    assert f"{L['status']}2:{L['status']}{len(slt) + 1}" in str(lists[0].sqref)
+    assert f"{L['status']}{FIRST_ROW}:{L['status']}{len(slt) + HEADER_ROW}" in str(lists[0].sqref)
     instructions = "\n".join(str(c.value) for c in book["Instructions"]["A"])
     assert "by 12 July 2024" in instructions  # 30 June 2024 + 10 working days
     assert all(f"{name}:" in instructions for name in update_statuses())
     assert "request until the committee agrees" in instructions and "Do not" in instructions
     about = {row[0].value: row[1].value for row in book["About"].iter_rows(max_row=8)}
     assert about["quarter"] == QUARTER and about["lead"] == "Senior Leadership Team (SLT)"
-    assert about["council"] == "Dorset Council" and about["form_version"] == "1"
+    assert about["council"] == "Dorset Council" and about["form_version"] == "2"
 
     chase = list(csv.DictReader((folder / "chase-list.csv").read_text(encoding="utf-8").splitlines()))
     assert len(chase) == len(books) and {c["returned"] for c in chase} == {"no"}
@@ -311,7 +315,7 @@ def test_round_trip_forms_returns_log_status_and_report(space: Path):
 # --- Bad returns: one line each, naming workbook, sheet and cell; nothing written -------
 
 
-def _fill(sheet, values: dict[str, object], row: int = 2) -> None:
+def _fill(sheet, values: dict[str, object], row: int = FIRST_ROW) -> None:
     for key, value in values.items():
         sheet[f"{L[key]}{row}"] = value
 
@@ -321,30 +325,30 @@ BAD = {
     "unknown status": (
         SLT,
         lambda b: _fill(b["Updates"], {"status": "Nearly done"}),
-        f"{SLT}: Updates!L2: unknown status 'Nearly done'; use one of Complete, In progress, "
+        f"{SLT}: Updates!L3: unknown status 'Nearly done'; use one of Complete, In progress, "
         "Not started, On hold, Behind schedule, or leave it blank",
     ),
     "date outside the quarter": (
         CABINET,
         lambda b: _fill(b["Updates"], {"status": "In progress", "updated_on": dt.datetime(2024, 7, 5)}),
-        f"{CABINET}: Updates!N2: date of update 2024-07-05 is outside 2024/25 Q1 (2024-04-01 to 2024-06-30)",
+        f"{CABINET}: Updates!N3: date of update 2024-07-05 is outside 2024/25 Q1 (2024-04-01 to 2024-06-30)",
     ),
     "revised target without a reason": (
         "Corporate-Director-Finance-and-Commercial--Dorset-Council--2024-25-Q1.xlsx",
         lambda b: _fill(b["Updates"], {"comment": "Slipping.", "revised_target": "March 2025"}),
-        "Corporate-Director-Finance-and-Commercial--Dorset-Council--2024-25-Q1.xlsx: Updates!P2: a revised target "
+        "Corporate-Director-Finance-and-Commercial--Dorset-Council--2024-25-Q1.xlsx: Updates!P3: a revised target "
         "date needs a reason for the revision",
     ),
     "revised target not a date": (
         "Childrens-Services--Dorset-Council--2024-25-Q1.xlsx",
         lambda b: _fill(b["Updates"], {"revised_target": "when the budget allows", "revision_reason": "Funding"}),
-        "Childrens-Services--Dorset-Council--2024-25-Q1.xlsx: Updates!O2: revised target 'when the budget allows' "
+        "Childrens-Services--Dorset-Council--2024-25-Q1.xlsx: Updates!O3: revised target 'when the budget allows' "
         "is not a date",
     ),
     "locked cell changed": (
         "Budget-Holders--Dorset-Council--2024-25-Q1.xlsx",
         lambda b: _fill(b["Updates"], {"recommendation": "Something easier.", "status": "Complete"}),
-        "Budget-Holders--Dorset-Council--2024-25-Q1.xlsx: Updates!D2: a locked cell was changed "
+        "Budget-Holders--Dorset-Council--2024-25-Q1.xlsx: Updates!D3: a locked cell was changed "
         "(Recommendation (peers' wording): now 'Something easier.')",
     ),
     "not an open action of that lead": (
@@ -353,14 +357,14 @@ BAD = {
             _fill(b["Updates"], {"status": "In progress"}),
             b["About"].__setitem__("B5", "All managers"),
         ),  # a form passed to the wrong person
-        "Executive-Director-Place--Dorset-Council--2024-25-Q1.xlsx: Updates!C2: 2021-finance action 37 is not an "
+        "Executive-Director-Place--Dorset-Council--2024-25-Q1.xlsx: Updates!C3: 2021-finance action 37 is not an "
         "open action of All managers at Dorset Council on 30 June 2024",
     ),
     "row added": (
         "Head-of-Human-Resources--Dorset-Council--2024-25-Q1.xlsx",
-        lambda b: (b["Updates"].__setitem__("A3", "2022-progress"), _fill(b["Updates"], {"status": "Complete"}, 3)),
-        "Head-of-Human-Resources--Dorset-Council--2024-25-Q1.xlsx: Updates!A3: row 3 was not in the form as sent "
-        "(rows 2 to 2)",
+        lambda b: (b["Updates"].__setitem__("A4", "2022-progress"), _fill(b["Updates"], {"status": "Complete"}, 4)),
+        "Head-of-Human-Resources--Dorset-Council--2024-25-Q1.xlsx: Updates!A4: row 4 was added (not in the form as "
+        "sent); rows must not be added or moved",
     ),
     "sheet renamed": (
         "Executive-Director-Corporate-Development--Dorset-Council--2024-25-Q1.xlsx",
@@ -370,13 +374,13 @@ BAD = {
     ),
     "header renamed": (
         FINANCE_TEAM,
-        lambda b: b["Updates"].__setitem__("M1", "Comments"),
-        f"{FINANCE_TEAM}: Updates!M1: header is 'Comments', should be 'Progress comment'",
+        lambda b: b["Updates"].__setitem__("M2", "Comments"),
+        f"{FINANCE_TEAM}: Updates!M2: header is 'Comments', should be 'Progress comment'",
     ),
     "column removed": (
         "Childrens-Accountancy-Team--Dorset-Council--2024-25-Q1.xlsx",
         lambda b: b["Updates"].delete_cols(13),
-        "Childrens-Accountancy-Team--Dorset-Council--2024-25-Q1.xlsx: Updates!M1: header is 'Date of update', "
+        "Childrens-Accountancy-Team--Dorset-Council--2024-25-Q1.xlsx: Updates!M2: header is 'Date of update', "
         "should be 'Progress comment'",
     ),
     "form for another quarter": (
@@ -385,7 +389,7 @@ BAD = {
         "Chief-Executive--Dorset-Council--2024-25-Q1.xlsx: About!B3: this form is for 2024/25 Q2, not 2024/25 Q1",
     ),
     "not an xlsx": ("notes.txt", None, "notes.txt: not an Excel workbook (.xlsx)"),
-    "corrupt xlsx": ("broken.xlsx", None, "broken.xlsx: not a readable Excel workbook (.xlsx)"),
+    "corrupt xlsx": ("broken.xlsx", None, "broken.xlsx: the workbook is damaged (cut short, or its parts are not"),
 }
 HAND_TYPED = "review_id,action_ref,status,comment,updated_on\n2021-finance,31,In progress,By hand.,2024-05-02\n"
 
@@ -447,13 +451,14 @@ def test_a_changed_return_is_a_conflict_unless_replace(space: Path):
     before = log.read_bytes()
 
     book = openpyxl.load_workbook(path)
-    book["Updates"][f"{L['comment']}2"] = "Timetable agreed; report in July."
+    book["Updates"][f"{L['comment']}{FIRST_ROW}"] = "Timetable agreed; report in July."
     book.save(path)
     clash = run(space, "collect", "--quarter", QUARTER)
     assert clash.returncode == 1 and log.read_bytes() == before
     assert (
-        f"returns/{SLUG}/{CABINET}: Updates!M2: conflicts with the row collected on 2024-07-08 (comment: was "
-        "'Timetable agreed.', now 'Timetable agreed; report in July.'); use --replace"
+        f"returns/{SLUG}/{CABINET}: Updates!M3: conflicts with the row collected on 2024-07-08 (comment: was "
+        "'Timetable agreed.', now 'Timetable agreed; report in July.'); to take the new return, run make collect "
+        'QUARTER="2024/25 Q1" REPLACE=1'
     ) in clash.stderr
 
     replaced = run(space, "collect", "--quarter", QUARTER, "--replace")
@@ -464,7 +469,7 @@ def test_a_changed_return_is_a_conflict_unless_replace(space: Path):
     path.unlink()
     gone = run(space, "collect", "--quarter", QUARTER)
     assert gone.returncode == 1
-    assert f"returns/{SLUG}/{CABINET}:Updates!2 was collected on {TODAY} but is no longer in the returns" in gone.stderr
+    assert f"returns/{SLUG}/{CABINET}:Updates!3 was collected on {TODAY} but is no longer in the returns" in gone.stderr
 
 
 def test_two_returns_from_one_lead_are_refused(space: Path, capsys: pytest.CaptureFixture):
