@@ -42,27 +42,27 @@ TITLE_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3  # on the Updates sheet
 RETURN_WORKING_DAYS = 10
 
 # Reference cells (locked), then the cells a lead fills in (unlocked). Widths in characters, chosen so the sheet
-# prints on two A4 landscape pages across at about 9 pt (see forms.write_form).
+# prints two A4 landscape pages across (A-K, then A-C and L-Q) at forms.PRINT_SCALE (see forms.write_form).
 REFERENCE = [
-    ("review_id", "Review id", 12),
-    ("review_title", "Review", 16),
-    ("action_ref", "Action ref", 7),
-    ("recommendation", "Recommendation (peers' wording)", 32),
-    ("action", "Council's action", 38),
-    ("role", "Your role", 11),
-    ("original_target", "Original target", 12),
-    ("current_target", "Current target", 15),
-    ("latest_status", "Status at quarter end", 13),
-    ("latest_comment", "Latest comment", 32),
-    ("latest_comment_on", "Latest comment dated", 12),
+    ("review_id", "Review id", 10),
+    ("review_title", "Review", 10),
+    ("action_ref", "Action ref", 6),
+    ("recommendation", "Recommendation (peers' wording)", 24),
+    ("action", "Council's action", 28),
+    ("role", "Your role", 9),
+    ("original_target", "Original target", 10),
+    ("current_target", "Current target", 12),
+    ("latest_status", "Status at quarter end", 11),
+    ("latest_comment", "Latest comment", 21),
+    ("latest_comment_on", "Latest comment dated", 9),
 ]
 FILL = [
-    ("status", "Status", 15),
-    ("comment", "Progress comment", 42),
-    ("updated_on", "Date of update", 14),
-    ("revised_target", "Revised target date", 14),
-    ("revision_reason", "Reason for revision", 28),
-    ("evidence", "Evidence (link or document reference)", 28),
+    ("status", "Status", 13),
+    ("comment", "Progress comment", 36),
+    ("updated_on", "Date of update", 12),
+    ("revised_target", "Revised target date", 12),
+    ("revision_reason", "Reason for revision", 24),
+    ("evidence", "Evidence (link or document reference)", 24),
 ]
 TEXT_CELLS = {"comment", "updated_on", "revised_target", "revision_reason", "evidence"}  # kept exactly as typed
 COLUMNS = REFERENCE + FILL

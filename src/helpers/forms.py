@@ -67,6 +67,7 @@ from helpers.tables import to_csv_text, write_atomically
 from helpers.vocabulary import update_statuses, vocabulary
 from helpers.workspace import Workspace
 
+PRINT_SCALE = 68  # percent: the Updates sheet's columns A-K (and A-C with L-Q) fit an A4 landscape page
 CHASE_COLUMNS = ["council", "lead", "open_actions", "form", "returned", "return_file", "rows_collected", "note"]
 
 
@@ -153,14 +154,16 @@ def write_form(path: Path, lead: Lead, quarter: pd.Period, rows: pd.DataFrame, d
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     widths = [w for _, _, w in COLUMNS]
 
-    title = sheet.cell(row=TITLE_ROW, column=1)
-    put(
-        title,
-        f"Peer review actions: update for {quarters.label(quarter)} from {lead.lead}, {lead.council}. "
-        f"Please return this form by {quarters.long_date(due)}. Fill in the yellow columns; the Instructions "
-        "sheet says how.",
-    )
-    title.font = Font(bold=True, size=12)
+    # The title row: the return-by date over the reference columns every printed page repeats (A:C), what the
+    # form is over the first page, and what to do over the lead's columns.
+    for column, text, size in (
+        (1, f"Return by {quarters.long_date(due)}", 12),
+        (4, f"Peer review actions: update for {quarters.label(quarter)} from {lead.lead}, {lead.council}", 12),
+        (FIRST_FILL_COLUMN, "Your update: fill in the yellow columns (the Instructions sheet says how)", 11),
+    ):
+        cell = sheet.cell(row=TITLE_ROW, column=column)
+        put(cell, text)
+        cell.font = Font(bold=True, size=size)
     sheet.row_dimensions[TITLE_ROW].height = 22
     for n, (header, width) in enumerate(zip(HEADERS, widths, strict=False), start=1):
         cell = sheet.cell(row=HEADER_ROW, column=n)
@@ -225,13 +228,14 @@ def write_form(path: Path, lead: Lead, quarter: pd.Period, rows: pd.DataFrame, d
             validation.add(f"{column_letter(key)}{FIRST_ROW}:{column_letter(key)}{last}")
             sheet.add_data_validation(validation)
     sheet.freeze_panes = f"D{FIRST_ROW}"
-    # Printed two A4 landscape pages across: what is known (page 1), then the lead's update (page 2), each with
-    # the review and action reference repeated, at about 9 pt. Fitting all 17 columns on one page width
-    # would print them at 3 pt.
+    # Printed two A4 landscape pages across: what is known, then the lead's update, each repeating the title and
+    # header rows and the review and action reference (A:C), at 68% (7.5 pt). All 17 columns fitted to one
+    # page width would print at 3 pt; spreadsheets ignore a page break inside "fit to", so the scale is fixed.
     _print_setup(sheet, landscape=True, title_rows=f"{TITLE_ROW}:{HEADER_ROW}")
-    sheet.page_setup.fitToWidth = 2
+    sheet.sheet_properties.pageSetUpPr.fitToPage = False
+    sheet.page_setup.scale = PRINT_SCALE
     sheet.print_title_cols = "A:C"
-    sheet.col_breaks.append(Break(id=FIRST_FILL_COLUMN - 1))
+    sheet.col_breaks.append(Break(id=FIRST_FILL_COLUMN - 1))  # a break left of the first fill column
     sheet.protection.sheet = True
     sheet.protection.formatColumns = False  # people may widen columns and rows
     sheet.protection.formatRows = False
@@ -323,7 +327,7 @@ def _write_instructions(sheet, lead: Lead, quarter: pd.Period, n_actions: int, d
         ),
         ("", "If an action is not yours, or one is missing, say so in the covering email rather than in the form."),
     ]
-    sheet.column_dimensions["A"].width = 100
+    sheet.column_dimensions["A"].width = 75  # fits A4 portrait at full size (LibreOffice does not shrink it)
     _print_setup(sheet, landscape=False)
     sheet.page_setup.fitToWidth = 1
     for r, (kind, text) in enumerate(lines, start=1):
@@ -334,7 +338,7 @@ def _write_instructions(sheet, lead: Lead, quarter: pd.Period, n_actions: int, d
             cell.font = Font(bold=True, size=14)
         elif kind == "head":
             cell.font = Font(bold=True, size=12)
-        sheet.row_dimensions[r].height = 15.0 * max(1, -(-len(text) // 90)) + (6 if kind else 0)
+        sheet.row_dimensions[r].height = 15.0 * max(1, -(-len(text) // 68)) + (6 if kind else 0)
     sheet.protection.sheet = True
 
 
