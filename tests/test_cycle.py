@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import os
 import re
 import shutil
@@ -21,6 +22,7 @@ import pytest
 
 from conftest import PROJECT
 from helpers.cycle import FIRST_ROW, HEADER_ROW, HEADERS, column_letter
+from helpers.errors import InputError
 from helpers.readers import read_csv
 from helpers.updates import FILE_COLUMNS, OPTIONAL_COLUMNS
 
@@ -142,11 +144,17 @@ def test_one_form_per_lead_with_open_actions(made: Path, monkeypatch: pytest.Mon
     assert book["About"].sheet_state == "hidden" and book.security.lockStructure
     sheet = book["Updates"]
     assert [c.value for c in sheet[HEADER_ROW]] == HEADERS
-    assert "Please return this form by 12 July 2024" in sheet["A1"].value  # on the sheet the lead fills in
+    assert sheet["A1"].value == "Return by 12 July 2024"  # on the sheet the lead fills in, printed on every page
+    assert sheet.print_title_rows == "1:2" and sheet.print_title_cols == "A:C"
+    assert sheet.page_setup.paperSize == sheet.PAPERSIZE_A4 and sheet.page_setup.orientation == "landscape"
     slt = expected[expected["lead"] == "Senior Leadership Team (SLT)"]
     assert sheet.max_row - HEADER_ROW == len(slt) > 0
     # The 2021 finance plan's SLT actions: 2 (October 2021, nothing reported since) is open; 26 is complete.
     r = row_of(sheet, "2021-finance", "2")
+    # Text cells: what a lead types stays as typed ("March 2025", "06/05/2024", "=..."), read by collect's rules.
+    assert all(
+        sheet[f"{L[k]}{r}"].number_format == "@" for k in ("comment", "updated_on", "revised_target", "evidence")
+    )
     assert sheet[f"G{r}"].value == "October 2021" and sheet[f"I{r}"].value == "Target passed, no update"
     assert sheet[f"F{r}"].value == "Lead"
     assert not any(
@@ -481,3 +489,386 @@ def test_two_returns_from_one_lead_are_refused(space: Path, capsys: pytest.Captu
     err = capsys.readouterr().err
     assert f"returns/{SLUG}/{CABINET}: About: another return for Cabinet (Dorset Council) is Cabinet (1).xlsx" in err
     assert not (space / "data" / "updates" / f"{SLUG}.csv").exists()
+
+
+# --- Messages that say the cause: rows deleted, added or sorted; files that are not a readable form ----------
+
+
+def _collect_errors(capsys: pytest.CaptureFixture, *args: str) -> list[str]:
+    from helpers import collect
+
+    assert collect.main(["--quarter", QUARTER, *args]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1] == "nothing written"
+    return [line for line in err if line.startswith("error: ")]
+
+
+def _action_at(sheet, row: int) -> str:
+    ref = sheet[L["action_ref"] + str(row)].value
+    return f"{sheet[f'A{row}'].value} action {ref}"
+
+
+def test_a_deleted_row_is_one_line_saying_so(space: Path, capsys: pytest.CaptureFixture):
+    book = form(space, SLT)
+    sheet = book["Updates"]
+    gone = _action_at(sheet, FIRST_ROW + 2)
+    _fill(sheet, {"status": "Complete"}, FIRST_ROW + 5)  # a real update below the deleted row
+    sheet.delete_rows(FIRST_ROW + 2)
+    send_back(space, book, SLT)
+    errors = _collect_errors(capsys)
+    assert len(errors) == 1, errors  # not a "locked cell was changed" line for every row below it
+    assert errors[0].endswith(
+        f"returns/{SLUG}/{SLT}: Updates!A{FIRST_ROW + 2}: row {FIRST_ROW + 2} of the form as sent ({gone}) was "
+        "deleted; rows must not be deleted: ask the lead to fill in the form as sent"
+    )
+
+
+def test_two_deleted_rows_together_and_the_last_row_deleted(space: Path, capsys: pytest.CaptureFixture):
+    book = form(space, SLT)
+    sheet = book["Updates"]
+    last = sheet.max_row
+    first_two = [_action_at(sheet, FIRST_ROW), _action_at(sheet, FIRST_ROW + 1)]
+    final = _action_at(sheet, last)
+    sheet.delete_rows(last)
+    sheet.delete_rows(FIRST_ROW, 2)
+    send_back(space, book, SLT)
+    errors = _collect_errors(capsys)
+    assert len(errors) == 2, errors
+    assert errors[0].endswith(
+        f"Updates!A{FIRST_ROW}: rows {FIRST_ROW} to {FIRST_ROW + 1} of the form as sent ({', '.join(first_two)}) "
+        "were deleted; rows must not be deleted: ask the lead to fill in the form as sent"
+    )
+    assert errors[1].endswith(
+        f"Updates!A{last - 2}: row {last} of the form as sent ({final}) was deleted; rows must not be deleted: ask "
+        "the lead to fill in the form as sent"
+    )
+
+
+def test_an_inserted_row_is_one_line_saying_so(space: Path, capsys: pytest.CaptureFixture):
+    book = form(space, SLT)
+    sheet = book["Updates"]
+    sheet.insert_rows(FIRST_ROW + 3)
+    sheet[f"{L['comment']}{FIRST_ROW + 3}"] = "A note of my own"
+    send_back(space, book, SLT)
+    errors = _collect_errors(capsys)
+    assert len(errors) == 1 and errors[0].endswith(
+        f"{SLT}: Updates!{L['comment']}{FIRST_ROW + 3}: row {FIRST_ROW + 3} was added (not in the form as sent); "
+        "rows must not be added or moved"
+    )
+
+
+def test_sorted_rows_are_one_line_saying_so(space: Path, capsys: pytest.CaptureFixture):
+    book = form(space, SLT)
+    sheet = book["Updates"]
+    first, second = FIRST_ROW, FIRST_ROW + 1
+    moved = _action_at(sheet, second)
+    for column in range(1, len(HEADERS) + 1):  # as a sort by a column would leave them: two rows swapped
+        a, b = sheet.cell(row=first, column=column), sheet.cell(row=second, column=column)
+        a.value, b.value = b.value, a.value
+    send_back(space, book, SLT)
+    errors = _collect_errors(capsys)
+    assert len(errors) == 1 and errors[0].endswith(
+        f"{SLT}: Updates!A{first}: the rows were sorted or moved (row {first} now holds {moved}, sent in row "
+        f"{second}); put them back in the order they were sent (undo the sort), or ask the lead to fill in the form "
+        "as sent"
+    )
+
+
+# Files that are not a readable .xlsx form: what collect says about each (worked from how each format starts).
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+NOT_FORMS = {
+    "password.xlsx": (
+        OLE2 + b"\0" * 500 + "EncryptionInfo".encode("utf-16-le") + b"\0" * 50 + "EncryptedPackage".encode("utf-16-le"),
+        "password.xlsx: the workbook is password-protected (encrypted), so it cannot be checked: ask for it without "
+        "the password",
+    ),
+    "old-format.xlsx": (
+        OLE2 + b"\0" * 500 + "Workbook".encode("utf-16-le"),
+        "old-format.xlsx: an Excel 97-2003 workbook (.xls), not .xlsx: open it and save it as an Excel workbook "
+        "(.xlsx); or move it out of the returns folder",
+    ),
+    "calc.xlsx": (
+        b"PK\x03\x04" + b"\0" * 26 + b"mimetypeapplication/vnd.oasis.opendocument.spreadsheetPK",
+        "calc.xlsx: an OpenDocument spreadsheet (.ods), not .xlsx: open it and save it as an Excel workbook (.xlsx)",
+    ),
+    "cut-short.xlsx": (
+        None,  # the first half of a real form
+        "cut-short.xlsx: the workbook is damaged (cut short, or its parts are not a workbook's) and cannot be read",
+    ),
+    "email.xlsx": (
+        b"From: lead@example.org\nSubject: my update\n",
+        "email.xlsx: not an Excel workbook (.xlsx): the file is not a workbook, or is damaged",
+    ),
+    "Cabinet--Dorset-Council--2024-25-Q1.ods": (
+        b"PK\x03\x04",
+        "Cabinet--Dorset-Council--2024-25-Q1.ods: an OpenDocument spreadsheet (.ods): collect reads .xlsx only; open "
+        "it and save it as an Excel workbook (.xlsx), or move it out of the returns folder",
+    ),
+    "update.xls": (
+        OLE2,
+        "update.xls: an Excel 97-2003 workbook (.xls): collect reads .xlsx only",
+    ),
+}
+
+
+def test_each_file_that_is_not_a_readable_form_is_named_for_what_it_is(space: Path, capsys: pytest.CaptureFixture):
+    folder = space / "data" / "updates" / "returns" / SLUG
+    whole = (space / "reports" / SLUG / "forms" / SLT).read_bytes()
+    for name, (content, _) in NOT_FORMS.items():
+        (folder / name).write_bytes(whole[: len(whole) // 2] if content is None else content)
+    errors = _collect_errors(capsys)
+    assert len(errors) == len(NOT_FORMS), errors
+    for _, message in NOT_FORMS.values():
+        assert sum(f"returns/{SLUG}/{message}" in line for line in errors) == 1, "\n".join([message, *errors])
+    assert not any(word in line for line in errors for word in ("Error", "zip", "Exception", "Traceback"))
+
+
+def test_the_chase_list_counts_every_file_collect_names_as_a_return(space: Path, capsys: pytest.CaptureFixture):
+    from helpers import forms
+
+    folder = space / "data" / "updates" / "returns" / SLUG
+    (folder / "Cabinet--Dorset-Council--2024-25-Q1.ods").write_bytes(b"PK\x03\x04")  # saved in Calc's own format
+    (folder / "notes from the meeting.docx").write_bytes(b"PK\x03\x04")
+    (folder / "~$Cabinet--Dorset-Council--2024-25-Q1.xlsx").write_bytes(b"lock")  # Excel's lock file: not a return
+    send_back(space, form(space, FINANCE_TEAM), "finance.xlsx")  # renamed: known by its About sheet
+    assert forms.main(["--quarter", QUARTER, "--chase-list"]) == 0
+    chase = {
+        row["lead"]: row
+        for row in csv.DictReader(
+            (space / "reports" / SLUG / "forms" / "chase-list.csv").read_text(encoding="utf-8").splitlines()
+        )
+    }
+    assert (chase["Cabinet"]["returned"], chase["Cabinet"]["return_file"]) == (
+        "yes",
+        "Cabinet--Dorset-Council--2024-25-Q1.ods",
+    )
+    assert chase["Cabinet"]["note"] == "not .xlsx: collect cannot read it until it is saved as .xlsx"
+    assert (chase["Finance Team"]["returned"], chase["Finance Team"]["return_file"]) == ("yes", "finance.xlsx")
+    assert sum(row["returned"] == "yes" for row in chase.values()) == 2
+    readme = (space / "reports" / SLUG / "forms" / "README.md").read_text(encoding="utf-8")
+    assert "1 file(s) in the returns folder name no lead" in readme and "notes from the meeting.docx" in readme
+    assert "2 of " in readme
+    # collect names the same two files as problems (the lock file is ignored by both)
+    errors = _collect_errors(capsys)
+    assert len(errors) == 2 and "Cabinet--Dorset-Council--2024-25-Q1.ods" in errors[0]
+    assert "notes from the meeting.docx: not an Excel workbook (.xlsx)" in errors[1]
+
+
+def test_the_chase_readme_shows_hostile_names_as_text():
+    import pandas as pd
+
+    from helpers import quarters
+    from helpers.forms import CHASE_COLUMNS, chase_readme
+
+    hostile = "<script>alert(7)</script>"
+    chase = pd.DataFrame(
+        [[hostile, "**Bold** | [link](http://x) `code` <b>", 2, "x.xlsx", "yes", "a_b*c.xlsx", 1, ""]],
+        columns=CHASE_COLUMNS,
+    )
+    unled = pd.DataFrame({"review_id": ["<img src=x>"], "action_ref": ["1"]})
+    text = chase_readme(quarters.parse_quarter(QUARTER), chase, unled, dt.date(2024, 7, 12), ["<i>.ods"])
+    assert "<script>" not in text and "<b>" not in text and "<img" not in text and "<i>" not in text
+    assert "&lt;script&gt;alert(7)&lt;/script&gt;" in text
+    row = next(line for line in text.splitlines() if "alert" in line)
+    assert row.count(" | ") == 5  # the "|" inside a name does not add a column
+    assert r"\*\*Bold\*\* \| \[link\](http://x) \`code\` &lt;b&gt;" in row
+    assert r"yes (a\_b\*c.xlsx)" in row
+    assert "&lt;img src=x&gt; 1" in text and "&lt;i&gt;.ods" in text
+
+
+def test_a_form_of_the_previous_version_is_refused_with_what_to_do(space: Path, capsys: pytest.CaptureFixture):
+    book = form(space, CABINET)
+    book["About"]["B2"] = "1"
+    send_back(space, book, CABINET)
+    errors = _collect_errors(capsys)
+    assert len(errors) == 1 and errors[0].endswith(
+        f"returns/{SLUG}/{CABINET}: About!B2: form version '1'; this collect reads version 2: send the lead a new "
+        "form (make forms)"
+    )
+
+
+# --- What a lead types: dates read day first, ambiguous ones refused; revised targets as typed ----------------
+
+
+@pytest.mark.parametrize(
+    "typed, day",
+    [
+        ("6 May 2024", dt.date(2024, 5, 6)),
+        ("6th May 24", dt.date(2024, 5, 6)),
+        ("30 june 2024", dt.date(2024, 6, 30)),
+        ("14/06/2024", dt.date(2024, 6, 14)),  # 14 cannot be a month: day first, as the form says
+        ("14.6.24", dt.date(2024, 6, 14)),
+        ("06/06/2024", dt.date(2024, 6, 6)),  # the same either way round
+        ("2024-05-06", dt.date(2024, 5, 6)),  # ISO: year, month, day
+        (dt.datetime(2024, 5, 6, 0, 0), dt.date(2024, 5, 6)),  # a spreadsheet date cell
+    ],
+)
+def test_a_typed_date_is_read_day_first(typed, day):
+    from helpers.cycle import typed_date
+
+    assert typed_date(typed) == day
+
+
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        (
+            "06/05/2024",
+            "'06/05/2024' could be 6 May 2024 or 5 June 2024 (spreadsheets set to US English read it month first): "
+            "write the month as a word, e.g. 6 May 2024",
+        ),
+        ("1/2/25", "'1/2/25' could be 1 February 2025 or 2 January 2025"),
+        ("06/25/2024", "'06/25/2024' is not a real date (day, then month, then year): write it like 6 May 2024"),
+        ("31 June 2024", "'31 June 2024' is not a real date"),
+        ("June 2024", "cannot read 'June 2024' as a date: write it like 6 May 2024"),
+        ("last Friday", "cannot read 'last Friday' as a date"),
+    ],
+)
+def test_a_typed_date_that_reads_both_ways_or_not_at_all_is_refused(typed, message):
+    from helpers.cycle import TypedDateError, typed_date
+
+    with pytest.raises(TypedDateError) as err:
+        typed_date(typed)
+    assert str(err.value).startswith(message)
+
+
+@pytest.mark.parametrize(
+    "value, number_format, kept",
+    [
+        ("March 2025", "@", "March 2025"),  # a text cell: as typed, which the target rules read as 31 March 2025
+        (" Q4 2024/25 ", "@", "Q4 2024/25"),
+        (dt.datetime(2025, 3, 1), "mmm-yy", "March 2025"),  # Excel's date for a typed "March 2025", shown "Mar-25"
+        (dt.datetime(2025, 3, 1), "MMMM YYYY", "March 2025"),
+        (dt.datetime(2025, 3, 1), "dd/mm/yyyy", "1 March 2025"),  # a day was shown, so a day was meant
+        (dt.datetime(2025, 3, 1), '[$-809]d"th" mmmm', "1 March 2025"),
+        (dt.datetime(2025, 3, 1), '"Due" mmmm yyyy', "March 2025"),  # the "d" in quoted text is not a day
+    ],
+)
+def test_a_revised_target_is_kept_as_typed(value, number_format, kept):
+    from helpers.cycle import typed_target
+
+    assert typed_target(value, number_format) == kept
+
+
+def test_typed_cells_reach_the_update_file_as_the_lead_meant_them(space: Path, capsys: pytest.CaptureFixture):
+    from helpers import collect
+    from helpers.updates import target_revisions
+    from helpers.workspace import load_workspace
+
+    book = form(space, SLT)
+    sheet = book["Updates"]
+    first, second = FIRST_ROW, FIRST_ROW + 1
+    text_cell(sheet[f"{L['comment']}{first}"], "Budget principles drafted.  \r\n\r\n\r\n  Cabinet\tdecides in July. ")
+    text_cell(sheet[f"{L['updated_on']}{first}"], "6 May 2024")
+    sheet[f"{L['revised_target']}{first}"] = dt.datetime(2025, 3, 1)  # a cell that lost its text format
+    sheet[f"{L['revised_target']}{first}"].number_format = "mmm-yy"
+    text_cell(sheet[f"{L['revision_reason']}{first}"], "Waiting for the\nbudget round")
+    text_cell(sheet[f"{L['comment']}{second}"], "-2+3 are the savings in £m")
+    text_cell(sheet[f"{L['revised_target']}{second}"], "Q4 2024/25")
+    text_cell(sheet[f"{L['revision_reason']}{second}"], "@Finance: new timetable")
+    send_back(space, book, SLT)
+    assert collect.main(["--quarter", QUARTER]) == 0, capsys.readouterr().err
+    rows = read_log(space)
+    assert [(r["comment"], r["updated_on"], r["revised_target"], r["revision_reason"]) for r in rows] == [
+        (
+            "Budget principles drafted.\n\nCabinet decides in July.",
+            "2024-05-06",
+            "March 2025",
+            "Waiting for the\nbudget round",
+        ),
+        ("-2+3 are the savings in £m", "2024-06-30", "Q4 2024/25", "@Finance: new timetable"),
+    ]
+    raw = (space / "data" / "updates" / f"{SLUG}.csv").read_text(encoding="utf-8")
+    assert "'-2+3 are the savings" in raw and "'@Finance" in raw  # safe to open in a spreadsheet
+    ws = load_workspace()
+    mine = ws.updates[ws.updates["source"].str.contains("SLT", regex=False)]
+    assert mine["comment"].tolist()[0] == "Budget principles drafted.\n\nCabinet decides in July."
+    asked = target_revisions(mine).set_index("revised_target")["new_target_date"]
+    assert asked["March 2025"] == pd_timestamp("2025-03-31") and asked["Q4 2024/25"] == pd_timestamp("2025-03-31")
+
+
+def pd_timestamp(text: str):
+    import pandas as pd
+
+    return pd.Timestamp(text)
+
+
+def test_dates_that_read_both_ways_are_sent_back(space: Path, capsys: pytest.CaptureFixture):
+    book = form(space, SLT)
+    sheet = book["Updates"]
+    _fill(sheet, {"status": "In progress"})
+    text_cell(sheet[f"{L['updated_on']}{FIRST_ROW}"], "06/05/2024")
+    text_cell(sheet[f"{L['revised_target']}{FIRST_ROW}"], "05/03/2025")
+    text_cell(sheet[f"{L['revision_reason']}{FIRST_ROW}"], "Budget")
+    send_back(space, book, SLT)
+    errors = _collect_errors(capsys)
+    assert len(errors) == 2, errors
+    assert errors[0].endswith(
+        f"{SLT}: Updates!{L['updated_on']}{FIRST_ROW}: date of update: '06/05/2024' could be 6 May 2024 or 5 June 2024 "
+        "(spreadsheets set to US English read it month first): write the month as a word, e.g. 6 May 2024"
+    )
+    assert errors[1].endswith(
+        f"Updates!{L['revised_target']}{FIRST_ROW}: revised target: '05/03/2025' could be 5 March 2025 or 3 May 2025 "
+        "(spreadsheets set to US English read it month first): write the month as a word, e.g. 5 March 2025"
+    )
+
+
+# --- REPLACE=1: a changed return taken through make, with the value passed as data ---------------------------
+
+
+def test_replace_comes_from_the_environment_with_from_env(space: Path, capsys, monkeypatch):
+    from helpers import collect
+
+    book = form(space, CABINET)
+    _fill(book["Updates"], {"status": "In progress", "comment": "Timetable agreed."})
+    path = send_back(space, book, CABINET)
+    assert collect.main(["--quarter", QUARTER]) == 0
+    book = openpyxl.load_workbook(path)
+    book["Updates"][f"{L['comment']}{FIRST_ROW}"] = "Timetable agreed; report in July."
+    book.save(path)
+    monkeypatch.setenv("QUARTER", QUARTER)
+    monkeypatch.setenv("REPLACE", "")
+    assert collect.main(["--from-env"]) == 1  # blank: a conflict, as without REPLACE
+    assert 'run make collect QUARTER="2024/25 Q1" REPLACE=1' in capsys.readouterr().err
+    monkeypatch.setenv("REPLACE", "please")
+    with pytest.raises(InputError, match="REPLACE='please' is not understood: use REPLACE=1 to take changed returns"):
+        collect.main(["--from-env"])  # run_cli prints it as one line and exits 1
+    monkeypatch.setenv("REPLACE", "1")
+    assert collect.main(["--from-env"]) == 0
+    assert "1 replaced" in capsys.readouterr().out
+    assert [r["comment"] for r in read_log(space)] == ["Timetable agreed; report in July."]
+
+
+needs_make = pytest.mark.skipif(shutil.which("make") is None, reason="GNU make is not installed")
+
+
+@needs_make
+@pytest.mark.parametrize(
+    "target, argv",
+    [("collect", ["-m", "helpers.collect", "--from-env"]), ("mutants", ["-m", "helpers.mutation", "--from-env"])],
+)
+def test_make_passes_replace_and_modules_as_data_never_into_a_recipe(tmp_path, target, argv):
+    makefile = (PROJECT / "Makefile").read_text(encoding="utf-8")
+    recipes = [line for line in makefile.splitlines() if line.startswith("\t")]
+    assert not any(re.search(r"\$[({](REPLACE|MODULES)\b", line) for line in recipes)
+    fake_python = tmp_path / "python"
+    fake_python.write_text(
+        f"#!{sys.executable}\nimport json, os, sys\n"
+        "print(json.dumps({'argv': sys.argv[1:], 'env': {k: os.environ.get(k) for k in ('REPLACE', 'MODULES')}}))\n",
+        encoding="utf-8",
+    )
+    fake_python.chmod(0o755)
+    hostile = {"REPLACE": f"1; touch {tmp_path}/pwned", "MODULES": f"quarters $(shell touch {tmp_path}/pwned-make)"}
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", *hostile)}
+    result = subprocess.run(
+        ["make", "--no-print-directory", "-s", "-o", ".venv/.installed-stamp", target, f"PY={fake_python}"]
+        + [f"{k}={v}" for k, v in hostile.items()],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen == {"argv": argv, "env": hostile}
+    assert not list(tmp_path.glob("pwned*"))
