@@ -129,12 +129,11 @@ def read_return(path: Path, quarter: pd.Period, open_actions: set[tuple[str, str
 
 @dataclass
 class _Row:
-    """A row of the Updates sheet as read: its number, cell values, texts and the number formats of its cells."""
+    """A row of the Updates sheet as read: its number, cell values and their texts."""
 
     number: int
     values: list[object]
     texts: list[str]
-    formats: list[str]
 
     @property
     def key(self) -> str:
@@ -142,16 +141,33 @@ class _Row:
 
 
 def _sheet_rows(sheet) -> list[_Row]:
-    """The Updates sheet from its header row down to its last row holding anything (read-only: streamed once)."""
+    """The Updates sheet from its header row down to its last row holding anything, streamed once (read-only).
+
+    Values only: cell objects for thousands of formatted but empty rows below the form would cost seconds, and
+    empty rows are kept only where something follows them.
+    """
     rows: list[_Row] = []
     width = len(COLUMNS) + 1  # one more, to see a column added after the last
-    for number, cells in enumerate(sheet.iter_rows(min_row=HEADER_ROW, max_col=width), start=HEADER_ROW):
-        values = [c.value for c in cells] + [None] * (width - len(cells))
-        formats = [getattr(c, "number_format", None) or "General" for c in cells] + ["General"] * (width - len(cells))
-        rows.append(_Row(number, values, [cell_text(v) for v in values], formats))
-    while len(rows) > 1 and not any(rows[-1].texts):
-        rows.pop()
+    empty: list[int] = []
+    for number, cells in enumerate(
+        sheet.iter_rows(min_row=HEADER_ROW, max_col=width, values_only=True), start=HEADER_ROW
+    ):
+        values = [*cells, *[None] * (width - len(cells))]
+        texts = [cell_text(v) for v in values]
+        if number > HEADER_ROW and not any(texts):
+            empty.append(number)
+            continue
+        rows += [_Row(n, [None] * width, [""] * width) for n in empty]
+        empty.clear()
+        rows.append(_Row(number, values, texts))
     return rows
+
+
+def _number_format(sheet, row: int, column: int) -> str:
+    """One cell's number format (a second pass over the sheet, only for a date in a revised-target cell)."""
+    for (cell,) in sheet.iter_rows(min_row=row, max_row=row, min_col=column, max_col=column):
+        return getattr(cell, "number_format", None) or "General"
+    return "General"
 
 
 def _describe(entries: list[dict[str, str]]) -> str:
@@ -250,7 +266,8 @@ def _read_form(
         raise fail(f"{cell}: this form is for {label}, not {quarters.label(quarter)}{folder}")
     lead = Lead(about["council"][0], about["lead"][0])
 
-    rows = _sheet_rows(book[UPDATES_SHEET])
+    sheet = book[UPDATES_SHEET]
+    rows = _sheet_rows(sheet)
     header = rows[0].texts if rows else []
     for n, want in enumerate(HEADERS):
         got = header[n] if n < len(header) else ""
@@ -335,7 +352,9 @@ def _read_form(
                     )
                 else:
                     day = read
-        revised = typed_target(fill["revised_target"], row.formats[FIRST_FILL_COLUMN - 1 + REVISED])
+        value = fill["revised_target"]
+        shown = _number_format(sheet, r, FIRST_FILL_COLUMN + REVISED) if isinstance(value, dt.date) else "@"
+        revised = typed_target(value, shown)
         if revised:
             swapped = swapped_reading(revised)
             if swapped:
