@@ -274,19 +274,17 @@ def read_csv(
             header = cells
             _check_header(header, required, optional, allow_extra, path, row, expected)
             continue
-        if len(cells) > len(header):
-            if any(cells[len(header) :]):
-                raise InputError(
-                    f"this row has {len(cells)} cells but the header has {len(header)} "
-                    "(is there a comma in a cell without quotes around it?)",
-                    path,
-                    line,
-                )
-            cells = cells[: len(header)]
-        rows.append(cells + [""] * (len(header) - len(cells)))
+        if any(cells[len(header) :]):
+            raise InputError(
+                f"this row has {len(cells)} cells but the header has {len(header)} "
+                "(is there a comma in a cell without quotes around it?)",
+                path,
+                line,
+            )
+        rows.append(cells[: len(header)] + [""] * (len(header) - len(cells)))
         numbers.append(row)
     assert header is not None
-    frame = pd.DataFrame(rows, columns=header, dtype=object) if rows else pd.DataFrame(columns=header, dtype=object)
+    frame = pd.DataFrame(rows, columns=header, dtype=object)
     for name in optional:
         if name not in frame.columns:
             frame[name] = ""
