@@ -527,7 +527,7 @@ def _check_written(frame: pd.DataFrame, log: Path, known: pd.MultiIndex) -> str:
         try:
             read_update_file(trial, known)
         except InputError as err:
-            row = int(err.line) - 2 if isinstance(err.line, int) else None
+            row = int(err.line) - 2 if err.line is not None else None  # the reader gives numpy integers
             source = frame.at[row, "source"] if row is not None and 0 <= row < len(frame) else ""
             if source and is_collected(pd.Series([source])).iloc[0]:
                 path, cell = _source_path(source)
@@ -570,16 +570,8 @@ def collect(quarter: pd.Period, replace: bool = False, today: dt.date | None = N
     if errors:
         raise Problems(errors)
 
-    if log.exists():
+    if log.exists():  # checked already by load_workspace: no unknown column, so nothing is dropped
         existing = read_csv(log, required=FILE_COLUMNS, optional=OPTIONAL_COLUMNS, what="update file")
-        extra = [c for c in existing.columns if c not in [*CSV_COLUMNS, "_row"]]
-        if extra:
-            raise InputError(
-                f"column(s) {', '.join(extra)} are not update-file columns, and collect would drop "
-                "them; move them out of the file first",
-                log,
-                1,
-            )
     else:
         existing = pd.DataFrame(columns=[*CSV_COLUMNS, "_row"])
     collected = [row for item in returns for row in item.rows]
