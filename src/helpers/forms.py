@@ -74,12 +74,17 @@ CHASE_COLUMNS = ["council", "lead", "open_actions", "form", "returned", "return_
 # --- Writing cells ----------------------------------------------------------------
 
 
-def put(cell, value: object) -> None:
-    """Write a value; text stays text (never a formula), illegal XML characters dropped."""
+def storable(text: str) -> str:
+    """Text as a workbook can store it: characters XML cannot hold (control characters) dropped."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
+def put(cell, value: object) -> None:
+    """Write a value; text stays text (never a formula), illegal XML characters dropped."""
     if isinstance(value, str):
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell.value = storable(value)
         cell.data_type = "s"
     else:
         cell.value = value
@@ -177,7 +182,7 @@ def write_form(path: Path, lead: Lead, quarter: pd.Period, rows: pd.DataFrame, d
 
     checks = []
     for r, item in enumerate(rows.to_dict("records"), start=FIRST_ROW):
-        values = [str(item[key]) for key, _, _ in REFERENCE]
+        values = [storable(str(item[key])) for key, _, _ in REFERENCE]  # as stored, so the return's hashes match
         for n, value in enumerate(values, start=1):
             cell = sheet.cell(row=r, column=n)
             put(cell, value)
