@@ -81,14 +81,6 @@ def test_text_missing_folder_and_other_non_files(tmp_path):
     )
 
 
-def test_text_that_cannot_be_read_is_one_line(tmp_path):
-    if os.geteuid() == 0:
-        pytest.skip("root reads any file")
-    path = write(tmp_path, "secret.csv", "a\n")
-    path.chmod(0)
-    assert fails(read_text, path, "update file") == (path, None, "cannot read update file: permission denied")
-
-
 def test_text_encodings(tmp_path):
     le = write(tmp_path, "le.csv", "a,b\n".encode("utf-16-le").join([b"\xff\xfe", b""]))
     be = write(tmp_path, "be.csv", b"\xfe\xff" + "a,b\n".encode("utf-16-be"))
