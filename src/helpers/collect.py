@@ -232,11 +232,8 @@ def _layout_problems(expected: list[dict[str, str]], data: list[_Row], path: Pat
     return problems
 
 
-def _read_form(
-    book, path: Path, quarter: pd.Period, open_actions: set[tuple[str, str, str, str]], today: dt.date
-) -> Return:
-    from helpers.targets import DATED, UnreadableTarget, parse_target
-    from helpers.vocabulary import read_update_status, update_statuses
+def _about(book, path: Path, quarter: pd.Period) -> tuple[Lead, list[dict[str, str]]]:
+    """The lead and the sent rows a return's About sheet records, once its sheets, version and quarter check out."""
 
     def fail(message: str) -> Problems:
         return Problems([InputError(message, path)])
@@ -264,147 +261,175 @@ def _read_form(
         except quarters.BadQuarter:
             folder = ""
         raise fail(f"{cell}: this form is for {label}, not {quarters.label(quarter)}{folder}")
-    lead = Lead(about["council"][0], about["lead"][0])
-
-    sheet = book[UPDATES_SHEET]
-    rows = _sheet_rows(sheet)
-    header = rows[0].texts if rows else []
-    for n, want in enumerate(HEADERS):
-        got = header[n] if n < len(header) else ""
-        if " ".join(got.split()) != want:
-            shown = f"{got!r}" if got else "empty"
-            raise fail(
-                f"{UPDATES_SHEET}!{get_column_letter(n + 1)}{HEADER_ROW}: header is {shown}, should be {want!r}; "
-                "columns must not be renamed, moved or removed"
-            )
-    extra = header[len(HEADERS)] if len(header) > len(HEADERS) else ""
-    if extra:
-        raise fail(
-            f"{UPDATES_SHEET}!{get_column_letter(len(HEADERS) + 1)}{HEADER_ROW}: a column was added ({extra!r}); "
-            "columns must not be added, renamed, moved or removed"
-        )
-
     expected: list[dict[str, str]] = []
     for entry in table:
         if not entry["sheet_row"].isdigit() or int(entry["sheet_row"]) != FIRST_ROW + len(expected):
             raise fail(f"{entry['_cell']}: the About sheet's row table is damaged: send the lead a new form")
         expected.append(entry)
+    return Lead(about["council"][0], about["lead"][0]), expected
+
+
+def _check_headers(header: list[str], path: Path) -> None:
+    """The Updates sheet's header row is as sent: no column renamed, moved, removed or added."""
+    for n, want in enumerate(HEADERS):
+        got = header[n] if n < len(header) else ""
+        if " ".join(got.split()) != want:
+            shown = f"{got!r}" if got else "empty"
+            raise Problems(
+                [
+                    InputError(
+                        f"{UPDATES_SHEET}!{get_column_letter(n + 1)}{HEADER_ROW}: header is {shown}, should be "
+                        f"{want!r}; columns must not be renamed, moved or removed",
+                        path,
+                    )
+                ]
+            )
+    extra = header[len(HEADERS)] if len(header) > len(HEADERS) else ""
+    if extra:
+        raise Problems(
+            [
+                InputError(
+                    f"{UPDATES_SHEET}!{get_column_letter(len(HEADERS) + 1)}{HEADER_ROW}: a column was added "
+                    f"({extra!r}); columns must not be added, renamed, moved or removed",
+                    path,
+                )
+            ]
+        )
+
+
+def _locked_cell_changed(entry: dict[str, str], row: _Row, path: Path) -> InputError | None:
+    """The first locked cell of a row that no longer reads as the form wrote it (the About sheet keeps hashes)."""
+    now, sent = row.key.split(), entry["check"].split()
+    changed = [n for n, (a, b) in enumerate(zip(now, sent, strict=False)) if a != b]
+    if not changed and len(now) == len(sent):
+        return None
+    n = changed[0] if changed else 0
+    return InputError(
+        f"{UPDATES_SHEET}!{get_column_letter(n + 1)}{row.number}: a locked cell was changed "
+        f"({HEADERS[n]}: now {row.texts[n][:60]!r}); put back what the form said",
+        path,
+    )
+
+
+def _read_form(
+    book, path: Path, quarter: pd.Period, open_actions: set[tuple[str, str, str, str]], today: dt.date
+) -> Return:
+    """A return opened by read_return: the form as sent, then each filled row (every problem, one line each)."""
+    lead, expected = _about(book, path, quarter)
+    sheet = book[UPDATES_SHEET]
+    rows = _sheet_rows(sheet)
+    _check_headers(rows[0].texts if rows else [], path)
     data = rows[1:]
     layout = _layout_problems(expected, data, path)
     if layout:
         raise Problems(layout)
-
-    start, end = quarters.start(quarter), quarters.end(quarter)
-    statuses = ", ".join(update_statuses())
     errors: list[InputError] = []
     out = Return(path, lead)
-    fill_keys = [key for key, _, _ in FILL]
     for entry, row in zip(expected, data, strict=False):
-        r = row.number
-        changed = [n for n, (a, b) in enumerate(zip(row.key.split(), entry["check"].split(), strict=False)) if a != b]
-        if changed or len(row.key.split()) != len(entry["check"].split()):
-            n = changed[0] if changed else 0
-            errors.append(
-                InputError(
-                    f"{UPDATES_SHEET}!{get_column_letter(n + 1)}{r}: a locked cell was changed "
-                    f"({HEADERS[n]}: now {row.texts[n][:60]!r}); put back what the form said",
-                    path,
-                )
-            )
+        changed = _locked_cell_changed(entry, row, path)
+        if changed:
+            errors.append(changed)
             continue
-        fill = dict(zip(fill_keys, row.values[len(REFERENCE) : len(COLUMNS)], strict=True))
-        fill_text = dict(zip(fill_keys, row.texts[len(REFERENCE) : len(COLUMNS)], strict=True))
-        if not any(fill_text.values()):
+        fill_text = row.texts[len(REFERENCE) : len(COLUMNS)]
+        if not any(fill_text):
             continue
         out.filled_rows += 1
-        review_id, action_ref = entry["review_id"], entry["action_ref"]
-        if (lead.council, lead.lead, review_id, action_ref) not in open_actions:
+        if (lead.council, lead.lead, entry["review_id"], entry["action_ref"]) not in open_actions:
             errors.append(
                 InputError(
-                    f"{UPDATES_SHEET}!{column_letter('action_ref')}{r}: {review_id} action {action_ref} is not an open "
-                    f"action of {lead.lead} at {lead.council} on {quarters.long_date(end)}; leave this row blank, or "
-                    "record the update by hand",
+                    f"{UPDATES_SHEET}!{column_letter('action_ref')}{row.number}: {entry['review_id']} action "
+                    f"{entry['action_ref']} is not an open action of {lead.lead} at {lead.council} on "
+                    f"{quarters.long_date(quarters.end(quarter))}; leave this row blank, or record the update by hand",
                     path,
                 )
             )
             continue
-        row_errors: list[InputError] = []
-
-        def bad(key: str, message: str, row_errors: list[InputError] = row_errors, r: int = r) -> None:
-            row_errors.append(InputError(f"{_cell(key, r)}: {message}", path))
-
-        status = read_update_status(fill_text["status"])
-        if status is None:
-            bad("status", f"unknown status {fill_text['status']!r}; use one of {statuses}, or leave it blank")
-        comment = tidy_text(fill_text["comment"])
-        day = end
-        if fill_text["updated_on"]:
-            try:
-                read = typed_date(fill["updated_on"])
-            except TypedDateError as err:
-                bad("updated_on", f"date of update: {err}")
-            else:
-                if not start <= read <= end:
-                    bad(
-                        "updated_on",
-                        f"date of update {read.isoformat()} is outside {quarters.label(quarter)} "
-                        f"({start.isoformat()} to {end.isoformat()})",
-                    )
-                else:
-                    day = read
-        value = fill["revised_target"]
-        shown = _number_format(sheet, r, FIRST_FILL_COLUMN + REVISED) if isinstance(value, dt.date) else "@"
-        revised = typed_target(value, shown)
-        if revised:
-            swapped = swapped_reading(revised)
-            if swapped:
-                bad("revised_target", f"revised target: {swapped}")
-            else:
-                try:
-                    target = parse_target(revised, day)
-                    readable = target.kind in DATED and target.date is not None
-                except UnreadableTarget:
-                    readable = False
-                if not readable:
-                    bad(
-                        "revised_target",
-                        f"revised target {revised!r} is not a date: use a month (March 2025), a quarter "
-                        "(Q4 2024/25) or a date (31 March 2025)",
-                    )
-            if not fill_text["revision_reason"]:
-                bad("revision_reason", "a revised target date needs a reason for the revision")
-        elif fill_text["revision_reason"]:
-            bad("revised_target", "a reason for revision is given but no revised target date")
-        if not (fill_text["status"] or comment or revised):
-            given = ", ".join(h for (k, h, _), t in zip(FILL, fill_text.values(), strict=False) if t)
-            bad(
-                "status",
-                f"an update needs a status, a progress comment or a revised target date (this row has only: {given})",
+        update, row_errors = _read_update(row, sheet, quarter, path)
+        errors.extend(row_errors)
+        if not row_errors:
+            source = f"{source_prefix(quarter)}{path.name}:{UPDATES_SHEET}!{row.number}"
+            out.rows.append(
+                {"review_id": entry["review_id"], "action_ref": entry["action_ref"], **update}
+                | {"lead": lead.lead, "source": source, "collected_on": today.isoformat(), "_row": row.number}
             )
-        if row_errors:
-            errors.extend(row_errors)
-            continue
-        out.rows.append(
-            {
-                "review_id": review_id,
-                "action_ref": action_ref,
-                "status": status or "",
-                "comment": comment,
-                "updated_on": day.isoformat(),
-                "revised_target": revised,
-                "revision_reason": tidy_text(fill_text["revision_reason"]),
-                "revision_approved_by": "",
-                "revision_approved_on": "",
-                "evidence": tidy_text(fill_text["evidence"]),
-                "lead": lead.lead,
-                "source": f"{source_prefix(quarter)}{path.name}:{UPDATES_SHEET}!{r}",
-                "collected_on": today.isoformat(),
-                "_row": r,
-            }
-        )
     if errors:
         raise Problems(errors)
     return out
+
+
+def _read_update(row: _Row, sheet, quarter: pd.Period, path: Path) -> tuple[dict[str, str], list[InputError]]:
+    """The update a filled row gives (status, comment, date, revised target, reason, evidence), or its problems."""
+    from helpers.targets import DATED, UnreadableTarget, parse_target
+    from helpers.vocabulary import read_update_status, update_statuses
+
+    keys = [key for key, _, _ in FILL]
+    fill = dict(zip(keys, row.values[len(REFERENCE) : len(COLUMNS)], strict=True))
+    text = dict(zip(keys, row.texts[len(REFERENCE) : len(COLUMNS)], strict=True))
+    errors: list[InputError] = []
+
+    def bad(key: str, message: str) -> None:
+        errors.append(InputError(f"{_cell(key, row.number)}: {message}", path))
+
+    status = read_update_status(text["status"])
+    if status is None:
+        statuses = ", ".join(update_statuses())
+        bad("status", f"unknown status {text['status']!r}; use one of {statuses}, or leave it blank")
+    comment = tidy_text(text["comment"])
+    start, end = quarters.start(quarter), quarters.end(quarter)
+    day = end
+    if text["updated_on"]:
+        try:
+            read = typed_date(fill["updated_on"])
+        except TypedDateError as err:
+            bad("updated_on", f"date of update: {err}")
+        else:
+            if start <= read <= end:
+                day = read
+            else:
+                bad(
+                    "updated_on",
+                    f"date of update {read.isoformat()} is outside {quarters.label(quarter)} "
+                    f"({start.isoformat()} to {end.isoformat()})",
+                )
+    value = fill["revised_target"]
+    shown = _number_format(sheet, row.number, FIRST_FILL_COLUMN + REVISED) if isinstance(value, dt.date) else "@"
+    revised = typed_target(value, shown)
+    if revised:
+        swapped = swapped_reading(revised)
+        if swapped:
+            bad("revised_target", f"revised target: {swapped}")
+        else:
+            try:
+                readable = parse_target(revised, day).kind in DATED
+            except UnreadableTarget:
+                readable = False
+            if not readable:
+                bad(
+                    "revised_target",
+                    f"revised target {revised!r} is not a date: use a month (March 2025), a quarter "
+                    "(Q4 2024/25) or a date (31 March 2025)",
+                )
+        if not text["revision_reason"]:
+            bad("revision_reason", "a revised target date needs a reason for the revision")
+    elif text["revision_reason"]:
+        bad("revised_target", "a reason for revision is given but no revised target date")
+    if not (text["status"] or comment or revised):
+        given = ", ".join(header for (key, header, _) in FILL if text[key])
+        bad(
+            "status",
+            f"an update needs a status, a progress comment or a revised target date (this row has only: {given})",
+        )
+    update = {
+        "status": status or "",
+        "comment": comment,
+        "updated_on": day.isoformat(),
+        "revised_target": revised,
+        "revision_reason": tidy_text(text["revision_reason"]),
+        "revision_approved_by": "",
+        "revision_approved_on": "",
+        "evidence": tidy_text(text["evidence"]),
+    }
+    return update, errors
 
 
 # How collect names a returned file in another format than .xlsx.
