@@ -322,3 +322,53 @@ def test_text_that_grew_past_the_limit_after_it_was_measured(tmp_path, monkeypat
     monkeypatch.setattr(Path, "stat", lambda self, **kw: small if self == path else real_stat(self, **kw))
     assert fails(read_text, path, "update file", 40) == (path, None, "update file is too large (the limit is 40 bytes)")
     assert read_text(path, max_bytes=50) == "x" * 50
+
+
+def test_yaml_too_deep_names_the_file(tmp_path):
+    path = write(tmp_path, "deep.yaml", "[" * 50_000 + "]" * 50_000)
+    assert fails(read_yaml, path) == (path, None, "not valid YAML (nested too deeply)")
+
+
+def test_workbook_limits_and_read_failures(tmp_path, monkeypatch):
+    import openpyxl
+
+    from helpers.readers import read_workbook
+
+    path = tmp_path / "w.xlsx"
+    openpyxl.Workbook().save(path)
+    size = path.stat().st_size
+    read_workbook(path, max_bytes=size).close()  # exactly at the limit: read
+    assert fails(read_workbook, path, "return", size - 1) == (
+        path,
+        None,
+        f"return is too large ({size:,} bytes; the limit is {size - 1:,} bytes)",
+    )
+    real_open = Path.open
+
+    def broken(self, *args, **kwargs):
+        if self == path:
+            raise OSError(5, "Input/output error")
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", broken)
+    assert fails(read_workbook, path, "return") == (path, None, "cannot read return: input/output error")
+
+
+def test_workbook_kinds_word_for_word(tmp_path):
+    import zipfile
+
+    from helpers.readers import read_workbook
+
+    encrypted = write(tmp_path, "e.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptedPackage".encode("utf-16-le"))
+    assert fails(read_workbook, encrypted)[2] == (
+        "the workbook is password-protected (encrypted), so it cannot be checked: ask for it without the password "
+        "(File > Info > Protect Workbook > Encrypt with Password, and clear the password)"
+    )
+    empty_zip = tmp_path / "z.xlsx"
+    with zipfile.ZipFile(empty_zip, "w"):
+        pass  # a zip archive with nothing in it starts "PK\x05\x06": a zip, but not a workbook
+    assert empty_zip.read_bytes().startswith(b"PK\x05\x06")
+    assert fails(read_workbook, empty_zip)[2] == (
+        "the workbook is damaged (cut short, or its parts are not a workbook's) and cannot be read; ask for it "
+        "again, or open it and save it as an Excel workbook (.xlsx) again"
+    )

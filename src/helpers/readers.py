@@ -150,8 +150,8 @@ class YamlLines:
                 match = [v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == str(part)]
             elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
                 match = [node.value[part]]
-            else:
-                match = []
+            else:  # a scalar, or a list asked for a key or an index it does not have
+                return node.start_mark.line + 1 if nearest else None
             if not match:
                 return node.start_mark.line + 1 if nearest else None
             node = match[0]
@@ -370,7 +370,7 @@ def read_workbook(path: Path | str, what: str = "workbook", max_bytes: int = WOR
     if problem:
         raise InputError(problem, path)
     try:
-        return load_workbook(path, read_only=True, data_only=False)
+        return load_workbook(path, read_only=True)  # formulas are read as their text (data_only is off)
     except Exception:  # zipfile, XML and openpyxl's own errors: all mean the file cannot be read as a workbook
         raise InputError(
             f"the workbook is damaged (cut short, or its parts are not a workbook's) and cannot be read; "
