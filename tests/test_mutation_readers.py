@@ -372,3 +372,37 @@ def test_workbook_kinds_word_for_word(tmp_path):
         "the workbook is damaged (cut short, or its parts are not a workbook's) and cannot be read; ask for it "
         "again, or open it and save it as an Excel workbook (.xlsx) again"
     )
+
+
+def test_an_error_without_a_system_reason_still_says_what_went_wrong(tmp_path, monkeypatch):
+    import openpyxl
+
+    from helpers.readers import read_workbook
+
+    path = write(tmp_path, "u.csv", "a\n")
+    book = tmp_path / "w.xlsx"
+    openpyxl.Workbook().save(book)
+    real_open, real_stat = Path.open, Path.stat
+
+    def opener(self, *args, **kwargs):
+        if self in (path, book):
+            raise OSError("the network drive went away")  # no errno, no strerror: only the text
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", opener)
+    assert fails(read_text, path)[2] == "cannot read file: the network drive went away"
+    assert fails(read_workbook, book)[2] == "cannot read workbook: the network drive went away"
+
+    def stat(self, **kwargs):
+        if self == path:
+            raise OSError("Stale Handle")
+        return real_stat(self, **kwargs)
+
+    monkeypatch.setattr(Path, "stat", stat)
+    assert fails(read_text, path)[2] == "cannot open file: stale handle"
+
+
+def test_yaml_says_file_when_no_name_is_given(tmp_path):
+    assert fails(read_yaml, tmp_path / "missing.yaml")[2] == "file not found"
+    big = write(tmp_path, "big.yaml", "k: " + "x" * MB + "\n")
+    assert fails(read_yaml, big)[2] == "file is too large (1.0 MB; the limit is 1.0 MB)"
