@@ -191,3 +191,53 @@ def test_workload_of_a_status_table():
         (VALE, "Leisure"): 1,
     }
     assert table.loc[(VALE, "Policy"), "overdue"] == 2 and table.loc[(VALE, "Leisure"), "open"] == 1
+
+
+def test_the_fewest_names_win_and_a_tie_keeps_the_last_name_longest(leads_file):
+    leads_file(
+        f'{VALE},Audit,,\n{VALE},Risk,,\n{VALE},"Audit, Risk and Assurance",,\n'
+        f"{VALE},Assurance and Planning,,\n{VALE},Planning,,\n{VALE},Assurance,,\n{VALE},Risk and Assurance,,\n"
+    )
+    # Audit | Risk | Assurance and Planning (3 names), or Audit, Risk and Assurance | Planning (2): two win.
+    assert split_leads("Audit, Risk and Assurance and Planning", VALE) == ["Audit, Risk and Assurance", "Planning"]
+    # Audit | Risk and Assurance, or Audit, Risk and Assurance... here one name covers it all.
+    assert split_leads("Audit, Risk and Assurance", VALE) == ["Audit, Risk and Assurance"]
+    # Risk | Assurance and Planning, or Risk and Assurance | Planning: two names each; the last name longest.
+    assert split_leads("Risk and Assurance and Planning", VALE) == ["Risk", "Assurance and Planning"]
+
+
+def test_a_name_ending_in_x_is_not_another_name(leads_file):
+    leads_file(f"{VALE},AX,,\n{VALE},A,,\n")
+    assert split_leads("AX", VALE) == ["AX"] and split_leads("A.", VALE) == ["A"]
+
+
+def test_an_unknown_lead_is_quoted_with_its_spacing_tidied(leads_file):
+    leads_file(f"{VALE},Cabinet,,\n")
+    with pytest.raises(UnknownLead) as err:
+        split_leads("Cabinet\nand   Zed", VALE)
+    assert str(err.value).startswith(f"unknown lead 'Cabinet and Zed' at {VALE} (not in data/leads.csv: 'Zed')")
+
+
+def test_a_lead_beats_an_accountable_one_and_the_columns_stay_as_they_were():
+    both = _action_leads(
+        [("r", "7", VALE, "Chief Executive", "accountable", 1, False), ("r", "7", VALE, "Policy", "lead", 1, False)]
+    )
+    working = working_leads(both)
+    assert working["lead"].tolist() == ["Policy"]
+    assert list(working.columns) == list(both.columns) and list(working.index) == [0]
+
+
+def test_ties_in_workload_list_leads_in_name_order_whatever_order_they_come_in():
+    leads = _action_leads([("r", "1", VALE, "Zeta", "lead", 1, False), ("r", "2", VALE, "Alpha", "lead", 1, False)])
+    actions = ACTIONS.iloc[:2]
+    table = WorkloadCounter(leads, actions).count(["ongoing", "ongoing"])
+    assert [lead for _, lead in table.index] == ["Alpha", "Zeta"]
+
+
+def test_statuses_no_group_counts_are_left_out_even_the_last_one():
+    last = STATUS_IDS[-1]
+    statuses = ["overdue", last, "incomplete-source", "no-action", "bogus", "complete"]
+    table = WorkloadCounter(LEADS, ACTIONS).count(statuses)
+    # 1 Policy overdue; 2 Policy (last id), 3 Chief Executive, 4 Cabinet and Policy, 5 Cabinet: not counted;
+    # 6 Leisure complete.
+    assert table["total"].to_dict() == {(VALE, "Policy"): 1, (VALE, "Leisure"): 1}
