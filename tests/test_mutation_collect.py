@@ -607,3 +607,63 @@ def test_a_collected_row_that_repeats_a_hand_typed_one_is_named_by_its_cell(root
     assert (err.value.file, err.value.line) == (path, None)
     assert err.value.message == f"Updates!{FIRST_ROW}: this update repeats an earlier row of the same file"
     assert log.read_text(encoding="utf-8").count("Same words.") == 1  # nothing written
+
+
+def test_the_written_file_is_checked_as_the_report_will_read_it(root):
+    from helpers.collect import _check_written
+    from helpers.tables import read as read_table
+
+    actions = read_table("actions")
+    known = pd.MultiIndex.from_arrays([actions["review_id"], actions["action_ref"]])
+    review, ref = actions["review_id"].iloc[0], actions["action_ref"].iloc[0]
+    log = root / "data" / "updates" / f"{SLUG}.csv"
+    good = pd.DataFrame([row("", review_id=review, action_ref=ref, comment="fine")])[[*FILE_COLUMNS, *OPTIONAL_COLUMNS]]
+    text = _check_written(good, log, known)
+    assert text.splitlines()[1].startswith(f"{review},{ref},,fine,2024-06-30,") and not log.exists()
+    hand = good.assign(action_ref="no-such-action")
+    with pytest.raises(InputError) as err:
+        _check_written(pd.concat([good, hand], ignore_index=True), log, known)
+    assert (err.value.file, err.value.line) == (log, 3)
+    assert err.value.message == f"review {review} has no action 'no-such-action'"
+    collected = hand.assign(source=f"returns/{SLUG}/Return: SLT.xlsx:Updates!7")  # a colon in the file name
+    with pytest.raises(InputError) as err:
+        _check_written(pd.concat([good, collected], ignore_index=True), log, known)
+    assert err.value.file == root / "data" / "updates" / "returns" / SLUG / "Return: SLT.xlsx"
+    assert (err.value.line, err.value.message) == (None, f"Updates!7: review {review} has no action 'no-such-action'")
+
+
+def test_a_revised_target_a_spreadsheet_turned_into_a_date_is_read_by_its_format(root):
+    book = openpyxl.load_workbook(forms_of(root)[0])
+    sheet = book["Updates"]
+    for offset, shown in ((0, "mmm-yy"), (1, "dd/mm/yyyy")):
+        cell = sheet[f"{L['revised_target']}{FIRST_ROW + offset}"]
+        cell.value = dt.datetime(2025, 3, 1)
+        cell.number_format = shown
+        text(sheet[f"{L['revision_reason']}{FIRST_ROW + offset}"], "Budget")
+    got = read_one(returned(root, book, "dates.xlsx"))
+    assert [r["revised_target"] for r in got.rows] == ["March 2025", "1 March 2025"]
+
+
+def test_three_deleted_rows_are_named_without_a_count_of_more(root):
+    form = forms_of(root)[0]
+    if rows_in(form) < 4:
+        pytest.skip("needs a lead with four open actions")
+    book = openpyxl.load_workbook(form)
+    sheet = book["Updates"]
+    names = [action_at(sheet, r) for r in range(FIRST_ROW, FIRST_ROW + 3)]
+    sheet.delete_rows(FIRST_ROW, 3)
+    assert problems(returned(root, book, "three.xlsx")) == [
+        f"Updates!A{FIRST_ROW}: rows {FIRST_ROW} to {FIRST_ROW + 2} of the form as sent ({', '.join(names)}) were "
+        "deleted; rows must not be deleted: ask the lead to fill in the form as sent"
+    ]
+
+
+def test_a_conflict_in_a_return_whose_name_has_a_colon(tmp_path):
+    from helpers.collect import Problems, merge
+
+    source = f"returns/{SLUG}/Return: SLT.xlsx:Updates!3"
+    with pytest.raises(Problems) as err:
+        merge(existing(row(source, comment="old")), [row(source, comment="new", _row=3)], False, tmp_path, Q)
+    (problem,) = err.value.errors
+    assert problem.file.name == "Return: SLT.xlsx"
+    assert problem.message.startswith(f"Updates!{L['comment']}3: conflicts with the row collected on an earlier day")

@@ -552,12 +552,13 @@ def _check_written(frame: pd.DataFrame, log: Path, known: pd.MultiIndex) -> str:
         try:
             read_update_file(trial, known)
         except InputError as err:
-            row = int(err.line) - 2 if err.line is not None else None  # the reader gives numpy integers
-            source = frame.at[row, "source"] if row is not None and 0 <= row < len(frame) else ""
-            if source and is_collected(pd.Series([source])).iloc[0]:
+            # Every problem names its row (file row 2 is frame row 0). A collected row is named by its cell in the
+            # return; a hand-typed one (checked already when the workspace loaded) by its row in the update file.
+            source = str(frame["source"].iloc[int(err.line) - 2])
+            if is_collected(pd.Series([source])).iloc[0]:
                 path, cell = _source_path(source)
                 raise InputError(f"{cell}: {err.message}", path) from None
-            raise InputError(err.message, log) from None
+            raise InputError(err.message, log, err.line) from None
     return text
 
 
