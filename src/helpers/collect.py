@@ -363,8 +363,8 @@ def _read_update(row: _Row, sheet, quarter: pd.Period, path: Path) -> tuple[dict
     from helpers.vocabulary import read_update_status, update_statuses
 
     keys = [key for key, _, _ in FILL]
-    fill = dict(zip(keys, row.values[len(REFERENCE) : len(COLUMNS)], strict=True))
-    text = dict(zip(keys, row.texts[len(REFERENCE) : len(COLUMNS)], strict=True))
+    fill = {key: row.values[len(REFERENCE) + n] for n, key in enumerate(keys)}
+    text = {key: row.texts[len(REFERENCE) + n] for n, key in enumerate(keys)}
     errors: list[InputError] = []
 
     def bad(key: str, message: str) -> None:
@@ -392,8 +392,10 @@ def _read_update(row: _Row, sheet, quarter: pd.Period, path: Path) -> tuple[dict
                     f"({start.isoformat()} to {end.isoformat()})",
                 )
     value = fill["revised_target"]
-    shown = _number_format(sheet, row.number, FIRST_FILL_COLUMN + REVISED) if isinstance(value, dt.date) else "@"
-    revised = typed_target(value, shown)
+    if isinstance(value, dt.date):  # a spreadsheet made it a date: its format says whether a day was typed
+        revised = typed_target(value, _number_format(sheet, row.number, FIRST_FILL_COLUMN + REVISED))
+    else:
+        revised = typed_target(value)
     if revised:
         swapped = swapped_reading(revised)
         if swapped:
