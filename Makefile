@@ -24,10 +24,11 @@ override MEETING_DATE := $(value MEETING_DATE)
 override REPLACE      := $(value REPLACE)
 override ARGS         := $(value ARGS)
 override ALLOW_ROOT   := $(value ALLOW_ROOT)
-export QUARTER REVIEWS MEETING_DATE REPLACE ARGS ALLOW_ROOT
+override MODULES      := $(value MODULES)
+export QUARTER REVIEWS MEETING_DATE REPLACE ARGS ALLOW_ROOT MODULES
 
 .DEFAULT_GOAL := help
-.PHONY: help venv lock lock-upgrade extract report report-all report-scheduled forms collect decisions record-decisions notebooks test lint lab bench bench-reliability clean
+.PHONY: help venv lock lock-upgrade extract report report-all report-scheduled forms collect decisions record-decisions notebooks test lint lab bench bench-reliability mutants clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -65,7 +66,7 @@ report-scheduled: $(STAMP) ## The scheduled run (cron, CI): latest quarter once 
 forms: $(STAMP) ## Write the lead officers' xlsx update forms for a quarter (QUARTER="2024/25 Q1")
 	$(PY) -m helpers.forms --from-env
 
-collect: $(STAMP) ## Read the returned xlsx forms into data/updates (QUARTER="2024/25 Q1")
+collect: $(STAMP) ## Read the returned xlsx forms into data/updates (QUARTER="2024/25 Q1"; REPLACE=1 takes a changed return)
 	$(PY) -m helpers.collect --from-env
 
 decisions: $(STAMP) ## Write the committee's decision sheet for a quarter's report (QUARTER="2024/25 Q1")
@@ -99,5 +100,9 @@ bench: $(STAMP) ## Run the benchmarks and write benchmarks/results.json
 bench-reliability: $(STAMP) ## Run the report 30 times from a cold import cache and 100 warm, counting failures
 	$(PY) -m helpers.reliability
 
+# Hours on 2 cores, so never part of `make test` or CI; MODULES picks some rule modules.
+mutants: $(STAMP) ## Mutation testing of the rule modules, share of mutants killed per module (MODULES="quarters readers")
+	$(PY) -m helpers.mutation --from-env
+
 clean: ## Remove the virtual environment and caches (keeps data and reports)
-	rm -rf $(VENV) .pytest_cache .ruff_cache build src/*.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis mutants build src/*.egg-info

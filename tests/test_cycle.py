@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import os
 import re
 import shutil
@@ -20,7 +21,10 @@ import openpyxl
 import pytest
 
 from conftest import PROJECT
-from helpers.cycle import HEADERS, column_letter
+from helpers.cycle import FIRST_ROW, HEADER_ROW, HEADERS, column_letter
+from helpers.errors import InputError
+from helpers.readers import read_csv
+from helpers.updates import FILE_COLUMNS, OPTIONAL_COLUMNS
 
 QUARTER = "2024/25 Q1"
 SLUG = "2024-25-Q1"
@@ -91,7 +95,7 @@ def form(root: Path, name: str) -> openpyxl.Workbook:
 
 
 def row_of(sheet, review_id: str, action_ref: str) -> int:
-    for r in range(2, sheet.max_row + 1):
+    for r in range(FIRST_ROW, sheet.max_row + 1):
         if (sheet[f"A{r}"].value, sheet[f"{L['action_ref']}{r}"].value) == (review_id, action_ref):
             return r
     raise AssertionError(f"{review_id} {action_ref} not in the form")
@@ -110,8 +114,9 @@ def send_back(root: Path, book: openpyxl.Workbook, name: str) -> Path:
 
 
 def read_log(root: Path) -> list[dict[str, str]]:
-    with open(root / "data" / "updates" / f"{SLUG}.csv", encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
+    """The quarter's update file as the project reads it (spreadsheet-safe cells back to what was typed)."""
+    path = root / "data" / "updates" / f"{SLUG}.csv"
+    return read_csv(path, FILE_COLUMNS, OPTIONAL_COLUMNS).drop(columns="_row").to_dict("records")
 
 
 # --- Forms out ----------------------------------------------------------------------
@@ -138,17 +143,24 @@ def test_one_form_per_lead_with_open_actions(made: Path, monkeypatch: pytest.Mon
     assert book.sheetnames == ["Updates", "Instructions", "About"]
     assert book["About"].sheet_state == "hidden" and book.security.lockStructure
     sheet = book["Updates"]
-    assert [c.value for c in sheet[1]] == HEADERS
+    assert [c.value for c in sheet[HEADER_ROW]] == HEADERS
+    assert sheet["A1"].value == "Return by 12 July 2024"  # on the sheet the lead fills in, printed on every page
+    assert (sheet.print_title_rows, sheet.print_title_cols) == ("$1:$2", "$A:$C")
+    assert (sheet.page_setup.paperSize, sheet.page_setup.orientation) == (9, "landscape")  # 9: A4
     slt = expected[expected["lead"] == "Senior Leadership Team (SLT)"]
-    assert sheet.max_row - 1 == len(slt) > 0
+    assert sheet.max_row - HEADER_ROW == len(slt) > 0
     # The 2021 finance plan's SLT actions: 2 (October 2021, nothing reported since) is open; 26 is complete.
     r = row_of(sheet, "2021-finance", "2")
+    # Text cells: what a lead types stays as typed ("March 2025", "06/05/2024", "=..."), read by collect's rules.
+    assert all(
+        sheet[f"{L[k]}{r}"].number_format == "@" for k in ("comment", "updated_on", "revised_target", "evidence")
+    )
     assert sheet[f"G{r}"].value == "October 2021" and sheet[f"I{r}"].value == "Target passed, no update"
     assert sheet[f"F{r}"].value == "Lead"
     assert not any(
         sheet[f"A{n}"].value == "2021-finance" and sheet[f"C{n}"].value == "26" for n in range(2, sheet.max_row + 1)
     )
-    assert sheet.protection.sheet and sheet.freeze_panes == "D2"
+    assert sheet.protection.sheet and sheet.freeze_panes == f"D{FIRST_ROW}"
     assert sheet[f"A{r}"].protection.locked and not sheet[f"{L['status']}{r}"].protection.locked
     assert all(
         not sheet[f"{L[k]}{r}"].protection.locked
@@ -157,14 +169,14 @@ def test_one_form_per_lead_with_open_actions(made: Path, monkeypatch: pytest.Mon
     assert sheet[f"D{r}"].alignment.wrap_text
     lists = [v for v in sheet.data_validations.dataValidation if v.type == "list"]
     assert lists[0].formula1 == '"' + ",".join(update_statuses()) + '"'
-    assert f"{L['status']}2:{L['status']}{len(slt) + 1}" in str(lists[0].sqref)
+    assert f"{L['status']}{FIRST_ROW}:{L['status']}{len(slt) + HEADER_ROW}" in str(lists[0].sqref)
     instructions = "\n".join(str(c.value) for c in book["Instructions"]["A"])
     assert "by 12 July 2024" in instructions  # 30 June 2024 + 10 working days
     assert all(f"{name}:" in instructions for name in update_statuses())
     assert "request until the committee agrees" in instructions and "Do not" in instructions
     about = {row[0].value: row[1].value for row in book["About"].iter_rows(max_row=8)}
     assert about["quarter"] == QUARTER and about["lead"] == "Senior Leadership Team (SLT)"
-    assert about["council"] == "Dorset Council" and about["form_version"] == "1"
+    assert about["council"] == "Dorset Council" and about["form_version"] == "2"
 
     chase = list(csv.DictReader((folder / "chase-list.csv").read_text(encoding="utf-8").splitlines()))
     assert len(chase) == len(books) and {c["returned"] for c in chase} == {"no"}
@@ -312,7 +324,7 @@ def test_round_trip_forms_returns_log_status_and_report(space: Path):
 # --- Bad returns: one line each, naming workbook, sheet and cell; nothing written -------
 
 
-def _fill(sheet, values: dict[str, object], row: int = 2) -> None:
+def _fill(sheet, values: dict[str, object], row: int = FIRST_ROW) -> None:
     for key, value in values.items():
         sheet[f"{L[key]}{row}"] = value
 
@@ -322,30 +334,30 @@ BAD = {
     "unknown status": (
         SLT,
         lambda b: _fill(b["Updates"], {"status": "Nearly done"}),
-        f"{SLT}: Updates!L2: unknown status 'Nearly done'; use one of Complete, In progress, "
+        f"{SLT}: Updates!L3: unknown status 'Nearly done'; use one of Complete, In progress, "
         "Not started, On hold, Behind schedule, or leave it blank",
     ),
     "date outside the quarter": (
         CABINET,
         lambda b: _fill(b["Updates"], {"status": "In progress", "updated_on": dt.datetime(2024, 7, 5)}),
-        f"{CABINET}: Updates!N2: date of update 2024-07-05 is outside 2024/25 Q1 (2024-04-01 to 2024-06-30)",
+        f"{CABINET}: Updates!N3: date of update 2024-07-05 is outside 2024/25 Q1 (2024-04-01 to 2024-06-30)",
     ),
     "revised target without a reason": (
         "Corporate-Director-Finance-and-Commercial--Dorset-Council--2024-25-Q1.xlsx",
         lambda b: _fill(b["Updates"], {"comment": "Slipping.", "revised_target": "March 2025"}),
-        "Corporate-Director-Finance-and-Commercial--Dorset-Council--2024-25-Q1.xlsx: Updates!P2: a revised target "
+        "Corporate-Director-Finance-and-Commercial--Dorset-Council--2024-25-Q1.xlsx: Updates!P3: a revised target "
         "date needs a reason for the revision",
     ),
     "revised target not a date": (
         "Childrens-Services--Dorset-Council--2024-25-Q1.xlsx",
         lambda b: _fill(b["Updates"], {"revised_target": "when the budget allows", "revision_reason": "Funding"}),
-        "Childrens-Services--Dorset-Council--2024-25-Q1.xlsx: Updates!O2: revised target 'when the budget allows' "
+        "Childrens-Services--Dorset-Council--2024-25-Q1.xlsx: Updates!O3: revised target 'when the budget allows' "
         "is not a date",
     ),
     "locked cell changed": (
         "Budget-Holders--Dorset-Council--2024-25-Q1.xlsx",
         lambda b: _fill(b["Updates"], {"recommendation": "Something easier.", "status": "Complete"}),
-        "Budget-Holders--Dorset-Council--2024-25-Q1.xlsx: Updates!D2: a locked cell was changed "
+        "Budget-Holders--Dorset-Council--2024-25-Q1.xlsx: Updates!D3: a locked cell was changed "
         "(Recommendation (peers' wording): now 'Something easier.')",
     ),
     "not an open action of that lead": (
@@ -354,14 +366,14 @@ BAD = {
             _fill(b["Updates"], {"status": "In progress"}),
             b["About"].__setitem__("B5", "All managers"),
         ),  # a form passed to the wrong person
-        "Executive-Director-Place--Dorset-Council--2024-25-Q1.xlsx: Updates!C2: 2021-finance action 37 is not an "
+        "Executive-Director-Place--Dorset-Council--2024-25-Q1.xlsx: Updates!C3: 2021-finance action 37 is not an "
         "open action of All managers at Dorset Council on 30 June 2024",
     ),
     "row added": (
         "Head-of-Human-Resources--Dorset-Council--2024-25-Q1.xlsx",
-        lambda b: (b["Updates"].__setitem__("A3", "2022-progress"), _fill(b["Updates"], {"status": "Complete"}, 3)),
-        "Head-of-Human-Resources--Dorset-Council--2024-25-Q1.xlsx: Updates!A3: row 3 was not in the form as sent "
-        "(rows 2 to 2)",
+        lambda b: (b["Updates"].__setitem__("A4", "2022-progress"), _fill(b["Updates"], {"status": "Complete"}, 4)),
+        "Head-of-Human-Resources--Dorset-Council--2024-25-Q1.xlsx: Updates!A4: row 4 was added (not in the form as "
+        "sent); rows must not be added or moved",
     ),
     "sheet renamed": (
         "Executive-Director-Corporate-Development--Dorset-Council--2024-25-Q1.xlsx",
@@ -371,13 +383,13 @@ BAD = {
     ),
     "header renamed": (
         FINANCE_TEAM,
-        lambda b: b["Updates"].__setitem__("M1", "Comments"),
-        f"{FINANCE_TEAM}: Updates!M1: header is 'Comments', should be 'Progress comment'",
+        lambda b: b["Updates"].__setitem__("M2", "Comments"),
+        f"{FINANCE_TEAM}: Updates!M2: header is 'Comments', should be 'Progress comment'",
     ),
     "column removed": (
         "Childrens-Accountancy-Team--Dorset-Council--2024-25-Q1.xlsx",
         lambda b: b["Updates"].delete_cols(13),
-        "Childrens-Accountancy-Team--Dorset-Council--2024-25-Q1.xlsx: Updates!M1: header is 'Date of update', "
+        "Childrens-Accountancy-Team--Dorset-Council--2024-25-Q1.xlsx: Updates!M2: header is 'Date of update', "
         "should be 'Progress comment'",
     ),
     "form for another quarter": (
@@ -386,7 +398,7 @@ BAD = {
         "Chief-Executive--Dorset-Council--2024-25-Q1.xlsx: About!B3: this form is for 2024/25 Q2, not 2024/25 Q1",
     ),
     "not an xlsx": ("notes.txt", None, "notes.txt: not an Excel workbook (.xlsx)"),
-    "corrupt xlsx": ("broken.xlsx", None, "broken.xlsx: not a readable Excel workbook (.xlsx)"),
+    "corrupt xlsx": ("broken.xlsx", None, "broken.xlsx: the workbook is damaged (cut short, or its parts are not"),
 }
 HAND_TYPED = "review_id,action_ref,status,comment,updated_on\n2021-finance,31,In progress,By hand.,2024-05-02\n"
 
@@ -448,13 +460,14 @@ def test_a_changed_return_is_a_conflict_unless_replace(space: Path):
     before = log.read_bytes()
 
     book = openpyxl.load_workbook(path)
-    book["Updates"][f"{L['comment']}2"] = "Timetable agreed; report in July."
+    book["Updates"][f"{L['comment']}{FIRST_ROW}"] = "Timetable agreed; report in July."
     book.save(path)
     clash = run(space, "collect", "--quarter", QUARTER)
     assert clash.returncode == 1 and log.read_bytes() == before
     assert (
-        f"returns/{SLUG}/{CABINET}: Updates!M2: conflicts with the row collected on 2024-07-08 (comment: was "
-        "'Timetable agreed.', now 'Timetable agreed; report in July.'); use --replace"
+        f"returns/{SLUG}/{CABINET}: Updates!M3: conflicts with the row collected on 2024-07-08 (comment: was "
+        "'Timetable agreed.', now 'Timetable agreed; report in July.'); to take the new return, run make collect "
+        'QUARTER="2024/25 Q1" REPLACE=1'
     ) in clash.stderr
 
     replaced = run(space, "collect", "--quarter", QUARTER, "--replace")
@@ -465,7 +478,7 @@ def test_a_changed_return_is_a_conflict_unless_replace(space: Path):
     path.unlink()
     gone = run(space, "collect", "--quarter", QUARTER)
     assert gone.returncode == 1
-    assert f"returns/{SLUG}/{CABINET}:Updates!2 was collected on {TODAY} but is no longer in the returns" in gone.stderr
+    assert f"returns/{SLUG}/{CABINET}:Updates!3 was collected on {TODAY} but is no longer in the returns" in gone.stderr
 
 
 def test_two_returns_from_one_lead_are_refused(space: Path, capsys: pytest.CaptureFixture):
@@ -477,3 +490,386 @@ def test_two_returns_from_one_lead_are_refused(space: Path, capsys: pytest.Captu
     err = capsys.readouterr().err
     assert f"returns/{SLUG}/{CABINET}: About: another return for Cabinet (Dorset Council) is Cabinet (1).xlsx" in err
     assert not (space / "data" / "updates" / f"{SLUG}.csv").exists()
+
+
+# --- Messages that say the cause: rows deleted, added or sorted; files that are not a readable form ----------
+
+
+def _collect_errors(capsys: pytest.CaptureFixture, *args: str) -> list[str]:
+    from helpers import collect
+
+    assert collect.main(["--quarter", QUARTER, *args]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1] == "nothing written"
+    return [line for line in err if line.startswith("error: ")]
+
+
+def _action_at(sheet, row: int) -> str:
+    ref = sheet[L["action_ref"] + str(row)].value
+    return f"{sheet[f'A{row}'].value} action {ref}"
+
+
+def test_a_deleted_row_is_one_line_saying_so(space: Path, capsys: pytest.CaptureFixture):
+    book = form(space, SLT)
+    sheet = book["Updates"]
+    gone = _action_at(sheet, FIRST_ROW + 2)
+    _fill(sheet, {"status": "Complete"}, FIRST_ROW + 5)  # a real update below the deleted row
+    sheet.delete_rows(FIRST_ROW + 2)
+    send_back(space, book, SLT)
+    errors = _collect_errors(capsys)
+    assert len(errors) == 1, errors  # not a "locked cell was changed" line for every row below it
+    assert errors[0].endswith(
+        f"returns/{SLUG}/{SLT}: Updates!A{FIRST_ROW + 2}: row {FIRST_ROW + 2} of the form as sent ({gone}) was "
+        "deleted; rows must not be deleted: ask the lead to fill in the form as sent"
+    )
+
+
+def test_two_deleted_rows_together_and_the_last_row_deleted(space: Path, capsys: pytest.CaptureFixture):
+    book = form(space, SLT)
+    sheet = book["Updates"]
+    last = sheet.max_row
+    first_two = [_action_at(sheet, FIRST_ROW), _action_at(sheet, FIRST_ROW + 1)]
+    final = _action_at(sheet, last)
+    sheet.delete_rows(last)
+    sheet.delete_rows(FIRST_ROW, 2)
+    send_back(space, book, SLT)
+    errors = _collect_errors(capsys)
+    assert len(errors) == 2, errors
+    assert errors[0].endswith(
+        f"Updates!A{FIRST_ROW}: rows {FIRST_ROW} to {FIRST_ROW + 1} of the form as sent ({', '.join(first_two)}) "
+        "were deleted; rows must not be deleted: ask the lead to fill in the form as sent"
+    )
+    assert errors[1].endswith(
+        f"Updates!A{last - 2}: row {last} of the form as sent ({final}) was deleted; rows must not be deleted: ask "
+        "the lead to fill in the form as sent"
+    )
+
+
+def test_an_inserted_row_is_one_line_saying_so(space: Path, capsys: pytest.CaptureFixture):
+    book = form(space, SLT)
+    sheet = book["Updates"]
+    sheet.insert_rows(FIRST_ROW + 3)
+    sheet[f"{L['comment']}{FIRST_ROW + 3}"] = "A note of my own"
+    send_back(space, book, SLT)
+    errors = _collect_errors(capsys)
+    assert len(errors) == 1 and errors[0].endswith(
+        f"{SLT}: Updates!{L['comment']}{FIRST_ROW + 3}: row {FIRST_ROW + 3} was added (not in the form as sent); "
+        "rows must not be added or moved"
+    )
+
+
+def test_sorted_rows_are_one_line_saying_so(space: Path, capsys: pytest.CaptureFixture):
+    book = form(space, SLT)
+    sheet = book["Updates"]
+    first, second = FIRST_ROW, FIRST_ROW + 1
+    moved = _action_at(sheet, second)
+    for column in range(1, len(HEADERS) + 1):  # as a sort by a column would leave them: two rows swapped
+        a, b = sheet.cell(row=first, column=column), sheet.cell(row=second, column=column)
+        a.value, b.value = b.value, a.value
+    send_back(space, book, SLT)
+    errors = _collect_errors(capsys)
+    assert len(errors) == 1 and errors[0].endswith(
+        f"{SLT}: Updates!A{first}: the rows were sorted or moved (row {first} now holds {moved}, sent in row "
+        f"{second}); put them back in the order they were sent (undo the sort), or ask the lead to fill in the form "
+        "as sent"
+    )
+
+
+# Files that are not a readable .xlsx form: what collect says about each (worked from how each format starts).
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+NOT_FORMS = {
+    "password.xlsx": (
+        OLE2 + b"\0" * 500 + "EncryptionInfo".encode("utf-16-le") + b"\0" * 50 + "EncryptedPackage".encode("utf-16-le"),
+        "password.xlsx: the workbook is password-protected (encrypted), so it cannot be checked: ask for it without "
+        "the password",
+    ),
+    "old-format.xlsx": (
+        OLE2 + b"\0" * 500 + "Workbook".encode("utf-16-le"),
+        "old-format.xlsx: an Excel 97-2003 workbook (.xls), not .xlsx: open it and save it as an Excel workbook "
+        "(.xlsx); or move it out of the returns folder",
+    ),
+    "calc.xlsx": (
+        b"PK\x03\x04" + b"\0" * 26 + b"mimetypeapplication/vnd.oasis.opendocument.spreadsheetPK",
+        "calc.xlsx: an OpenDocument spreadsheet (.ods), not .xlsx: open it and save it as an Excel workbook (.xlsx)",
+    ),
+    "cut-short.xlsx": (
+        None,  # the first half of a real form
+        "cut-short.xlsx: the workbook is damaged (cut short, or its parts are not a workbook's) and cannot be read",
+    ),
+    "email.xlsx": (
+        b"From: lead@example.org\nSubject: my update\n",
+        "email.xlsx: not an Excel workbook (.xlsx): the file is not a workbook, or is damaged",
+    ),
+    "Cabinet--Dorset-Council--2024-25-Q1.ods": (
+        b"PK\x03\x04",
+        "Cabinet--Dorset-Council--2024-25-Q1.ods: an OpenDocument spreadsheet (.ods): collect reads .xlsx only; open "
+        "it and save it as an Excel workbook (.xlsx), or move it out of the returns folder",
+    ),
+    "update.xls": (
+        OLE2,
+        "update.xls: an Excel 97-2003 workbook (.xls): collect reads .xlsx only",
+    ),
+}
+
+
+def test_each_file_that_is_not_a_readable_form_is_named_for_what_it_is(space: Path, capsys: pytest.CaptureFixture):
+    folder = space / "data" / "updates" / "returns" / SLUG
+    whole = (space / "reports" / SLUG / "forms" / SLT).read_bytes()
+    for name, (content, _) in NOT_FORMS.items():
+        (folder / name).write_bytes(whole[: len(whole) // 2] if content is None else content)
+    errors = _collect_errors(capsys)
+    assert len(errors) == len(NOT_FORMS), errors
+    for _, message in NOT_FORMS.values():
+        assert sum(f"returns/{SLUG}/{message}" in line for line in errors) == 1, "\n".join([message, *errors])
+    assert not any(word in line for line in errors for word in ("Error", "zip", "Exception", "Traceback"))
+
+
+def test_the_chase_list_counts_every_file_collect_names_as_a_return(space: Path, capsys: pytest.CaptureFixture):
+    from helpers import forms
+
+    folder = space / "data" / "updates" / "returns" / SLUG
+    (folder / "Cabinet--Dorset-Council--2024-25-Q1.ods").write_bytes(b"PK\x03\x04")  # saved in Calc's own format
+    (folder / "notes from the meeting.docx").write_bytes(b"PK\x03\x04")
+    (folder / "~$Cabinet--Dorset-Council--2024-25-Q1.xlsx").write_bytes(b"lock")  # Excel's lock file: not a return
+    send_back(space, form(space, FINANCE_TEAM), "finance.xlsx")  # renamed: known by its About sheet
+    assert forms.main(["--quarter", QUARTER, "--chase-list"]) == 0
+    chase = {
+        row["lead"]: row
+        for row in csv.DictReader(
+            (space / "reports" / SLUG / "forms" / "chase-list.csv").read_text(encoding="utf-8").splitlines()
+        )
+    }
+    assert (chase["Cabinet"]["returned"], chase["Cabinet"]["return_file"]) == (
+        "yes",
+        "Cabinet--Dorset-Council--2024-25-Q1.ods",
+    )
+    assert chase["Cabinet"]["note"] == "not .xlsx: collect cannot read it until it is saved as .xlsx"
+    assert (chase["Finance Team"]["returned"], chase["Finance Team"]["return_file"]) == ("yes", "finance.xlsx")
+    assert sum(row["returned"] == "yes" for row in chase.values()) == 2
+    readme = (space / "reports" / SLUG / "forms" / "README.md").read_text(encoding="utf-8")
+    assert "1 file(s) in the returns folder name no lead" in readme and "notes from the meeting.docx" in readme
+    assert "2 of " in readme
+    # collect names the same two files as problems (the lock file is ignored by both)
+    errors = _collect_errors(capsys)
+    assert len(errors) == 2 and "Cabinet--Dorset-Council--2024-25-Q1.ods" in errors[0]
+    assert "notes from the meeting.docx: not an Excel workbook (.xlsx)" in errors[1]
+
+
+def test_the_chase_readme_shows_hostile_names_as_text():
+    import pandas as pd
+
+    from helpers import quarters
+    from helpers.forms import CHASE_COLUMNS, chase_readme
+
+    hostile = "<script>alert(7)</script>"
+    chase = pd.DataFrame(
+        [[hostile, "**Bold** | [link](http://x) `code` <b>", 2, "x.xlsx", "yes", "a_b*c.xlsx", 1, ""]],
+        columns=CHASE_COLUMNS,
+    )
+    unled = pd.DataFrame({"review_id": ["<img src=x>"], "action_ref": ["1"]})
+    text = chase_readme(quarters.parse_quarter(QUARTER), chase, unled, dt.date(2024, 7, 12), ["<i>.ods"])
+    assert "<script>" not in text and "<b>" not in text and "<img" not in text and "<i>" not in text
+    assert "&lt;script&gt;alert(7)&lt;/script&gt;" in text
+    row = next(line for line in text.splitlines() if "alert" in line)
+    assert row.count(" | ") == 5  # the "|" inside a name does not add a column
+    assert r"\*\*Bold\*\* \| \[link\](http://x) \`code\` &lt;b&gt;" in row
+    assert r"yes (a\_b\*c.xlsx)" in row
+    assert "&lt;img src=x&gt; 1" in text and "&lt;i&gt;.ods" in text
+
+
+def test_a_form_of_the_previous_version_is_refused_with_what_to_do(space: Path, capsys: pytest.CaptureFixture):
+    book = form(space, CABINET)
+    book["About"]["B2"] = "1"
+    send_back(space, book, CABINET)
+    errors = _collect_errors(capsys)
+    assert len(errors) == 1 and errors[0].endswith(
+        f"returns/{SLUG}/{CABINET}: About!B2: form version '1'; this collect reads version 2: send the lead a new "
+        "form (make forms)"
+    )
+
+
+# --- What a lead types: dates read day first, ambiguous ones refused; revised targets as typed ----------------
+
+
+@pytest.mark.parametrize(
+    "typed, day",
+    [
+        ("6 May 2024", dt.date(2024, 5, 6)),
+        ("6th May 24", dt.date(2024, 5, 6)),
+        ("30 june 2024", dt.date(2024, 6, 30)),
+        ("14/06/2024", dt.date(2024, 6, 14)),  # 14 cannot be a month: day first, as the form says
+        ("14.6.24", dt.date(2024, 6, 14)),
+        ("06/06/2024", dt.date(2024, 6, 6)),  # the same either way round
+        ("2024-05-06", dt.date(2024, 5, 6)),  # ISO: year, month, day
+        (dt.datetime(2024, 5, 6, 0, 0), dt.date(2024, 5, 6)),  # a spreadsheet date cell
+    ],
+)
+def test_a_typed_date_is_read_day_first(typed, day):
+    from helpers.cycle import typed_date
+
+    assert typed_date(typed) == day
+
+
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        (
+            "06/05/2024",
+            "'06/05/2024' could be 6 May 2024 or 5 June 2024 (spreadsheets set to US English read it month first): "
+            "write the month as a word, e.g. 6 May 2024",
+        ),
+        ("1/2/25", "'1/2/25' could be 1 February 2025 or 2 January 2025"),
+        ("06/25/2024", "'06/25/2024' is not a real date (day, then month, then year): write it like 6 May 2024"),
+        ("31 June 2024", "'31 June 2024' is not a real date"),
+        ("June 2024", "cannot read 'June 2024' as a date: write it like 6 May 2024"),
+        ("last Friday", "cannot read 'last Friday' as a date"),
+    ],
+)
+def test_a_typed_date_that_reads_both_ways_or_not_at_all_is_refused(typed, message):
+    from helpers.cycle import TypedDateError, typed_date
+
+    with pytest.raises(TypedDateError) as err:
+        typed_date(typed)
+    assert str(err.value).startswith(message)
+
+
+@pytest.mark.parametrize(
+    "value, number_format, kept",
+    [
+        ("March 2025", "@", "March 2025"),  # a text cell: as typed, which the target rules read as 31 March 2025
+        (" Q4 2024/25 ", "@", "Q4 2024/25"),
+        (dt.datetime(2025, 3, 1), "mmm-yy", "March 2025"),  # Excel's date for a typed "March 2025", shown "Mar-25"
+        (dt.datetime(2025, 3, 1), "MMMM YYYY", "March 2025"),
+        (dt.datetime(2025, 3, 1), "dd/mm/yyyy", "1 March 2025"),  # a day was shown, so a day was meant
+        (dt.datetime(2025, 3, 1), '[$-809]d"th" mmmm', "1 March 2025"),
+        (dt.datetime(2025, 3, 1), '"Due" mmmm yyyy', "March 2025"),  # the "d" in quoted text is not a day
+    ],
+)
+def test_a_revised_target_is_kept_as_typed(value, number_format, kept):
+    from helpers.cycle import typed_target
+
+    assert typed_target(value, number_format) == kept
+
+
+def test_typed_cells_reach_the_update_file_as_the_lead_meant_them(space: Path, capsys: pytest.CaptureFixture):
+    from helpers import collect
+    from helpers.updates import target_revisions
+    from helpers.workspace import load_workspace
+
+    book = form(space, SLT)
+    sheet = book["Updates"]
+    first, second = FIRST_ROW, FIRST_ROW + 1
+    text_cell(sheet[f"{L['comment']}{first}"], "Budget principles drafted.  \r\n\r\n\r\n  Cabinet\tdecides in July. ")
+    text_cell(sheet[f"{L['updated_on']}{first}"], "6 May 2024")
+    sheet[f"{L['revised_target']}{first}"] = dt.datetime(2025, 3, 1)  # a cell that lost its text format
+    sheet[f"{L['revised_target']}{first}"].number_format = "mmm-yy"
+    text_cell(sheet[f"{L['revision_reason']}{first}"], "Waiting for the\nbudget round")
+    text_cell(sheet[f"{L['comment']}{second}"], "-2+3 are the savings in £m")
+    text_cell(sheet[f"{L['revised_target']}{second}"], "Q4 2024/25")
+    text_cell(sheet[f"{L['revision_reason']}{second}"], "@Finance: new timetable")
+    send_back(space, book, SLT)
+    assert collect.main(["--quarter", QUARTER]) == 0, capsys.readouterr().err
+    rows = read_log(space)
+    assert [(r["comment"], r["updated_on"], r["revised_target"], r["revision_reason"]) for r in rows] == [
+        (
+            "Budget principles drafted.\n\nCabinet decides in July.",
+            "2024-05-06",
+            "March 2025",
+            "Waiting for the\nbudget round",
+        ),
+        ("-2+3 are the savings in £m", "2024-06-30", "Q4 2024/25", "@Finance: new timetable"),
+    ]
+    raw = (space / "data" / "updates" / f"{SLUG}.csv").read_text(encoding="utf-8")
+    assert "'-2+3 are the savings" in raw and "'@Finance" in raw  # safe to open in a spreadsheet
+    ws = load_workspace()
+    mine = ws.updates[ws.updates["source"].str.contains("SLT", regex=False)]
+    assert mine["comment"].tolist()[0] == "Budget principles drafted.\n\nCabinet decides in July."
+    asked = target_revisions(mine).set_index("revised_target")["new_target_date"]
+    assert asked["March 2025"] == pd_timestamp("2025-03-31") and asked["Q4 2024/25"] == pd_timestamp("2025-03-31")
+
+
+def pd_timestamp(text: str):
+    import pandas as pd
+
+    return pd.Timestamp(text)
+
+
+def test_dates_that_read_both_ways_are_sent_back(space: Path, capsys: pytest.CaptureFixture):
+    book = form(space, SLT)
+    sheet = book["Updates"]
+    _fill(sheet, {"status": "In progress"})
+    text_cell(sheet[f"{L['updated_on']}{FIRST_ROW}"], "06/05/2024")
+    text_cell(sheet[f"{L['revised_target']}{FIRST_ROW}"], "05/03/2025")
+    text_cell(sheet[f"{L['revision_reason']}{FIRST_ROW}"], "Budget")
+    send_back(space, book, SLT)
+    errors = _collect_errors(capsys)
+    assert len(errors) == 2, errors
+    assert errors[0].endswith(
+        f"{SLT}: Updates!{L['updated_on']}{FIRST_ROW}: date of update: '06/05/2024' could be 6 May 2024 or 5 June 2024 "
+        "(spreadsheets set to US English read it month first): write the month as a word, e.g. 6 May 2024"
+    )
+    assert errors[1].endswith(
+        f"Updates!{L['revised_target']}{FIRST_ROW}: revised target: '05/03/2025' could be 5 March 2025 or 3 May 2025 "
+        "(spreadsheets set to US English read it month first): write the month as a word, e.g. 5 March 2025"
+    )
+
+
+# --- REPLACE=1: a changed return taken through make, with the value passed as data ---------------------------
+
+
+def test_replace_comes_from_the_environment_with_from_env(space: Path, capsys, monkeypatch):
+    from helpers import collect
+
+    book = form(space, CABINET)
+    _fill(book["Updates"], {"status": "In progress", "comment": "Timetable agreed."})
+    path = send_back(space, book, CABINET)
+    assert collect.main(["--quarter", QUARTER]) == 0
+    book = openpyxl.load_workbook(path)
+    book["Updates"][f"{L['comment']}{FIRST_ROW}"] = "Timetable agreed; report in July."
+    book.save(path)
+    monkeypatch.setenv("QUARTER", QUARTER)
+    monkeypatch.setenv("REPLACE", "")
+    assert collect.main(["--from-env"]) == 1  # blank: a conflict, as without REPLACE
+    assert 'run make collect QUARTER="2024/25 Q1" REPLACE=1' in capsys.readouterr().err
+    monkeypatch.setenv("REPLACE", "please")
+    with pytest.raises(InputError, match="REPLACE='please' is not understood: use REPLACE=1 to take changed returns"):
+        collect.main(["--from-env"])  # run_cli prints it as one line and exits 1
+    monkeypatch.setenv("REPLACE", "1")
+    assert collect.main(["--from-env"]) == 0
+    assert "1 replaced" in capsys.readouterr().out
+    assert [r["comment"] for r in read_log(space)] == ["Timetable agreed; report in July."]
+
+
+needs_make = pytest.mark.skipif(shutil.which("make") is None, reason="GNU make is not installed")
+
+
+@needs_make
+@pytest.mark.parametrize(
+    "target, argv",
+    [("collect", ["-m", "helpers.collect", "--from-env"]), ("mutants", ["-m", "helpers.mutation", "--from-env"])],
+)
+def test_make_passes_replace_and_modules_as_data_never_into_a_recipe(tmp_path, target, argv):
+    makefile = (PROJECT / "Makefile").read_text(encoding="utf-8")
+    recipes = [line for line in makefile.splitlines() if line.startswith("\t")]
+    assert not any(re.search(r"\$[({](REPLACE|MODULES)\b", line) for line in recipes)
+    fake_python = tmp_path / "python"
+    fake_python.write_text(
+        f"#!{sys.executable}\nimport json, os, sys\n"
+        "print(json.dumps({'argv': sys.argv[1:], 'env': {k: os.environ.get(k) for k in ('REPLACE', 'MODULES')}}))\n",
+        encoding="utf-8",
+    )
+    fake_python.chmod(0o755)
+    hostile = {"REPLACE": f"1; touch {tmp_path}/pwned", "MODULES": f"quarters $(shell touch {tmp_path}/pwned-make)"}
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", *hostile)}
+    result = subprocess.run(
+        ["make", "--no-print-directory", "-s", "-o", ".venv/.installed-stamp", target, f"PY={fake_python}"]
+        + [f"{k}={v}" for k, v in hostile.items()],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen == {"argv": argv, "env": hostile}
+    assert not list(tmp_path.glob("pwned*"))

@@ -28,10 +28,30 @@ def test_label_round_trips_and_slug_is_a_folder_name():
     assert label(q + 1) == "2024/25 Q1"
 
 
-@pytest.mark.parametrize("bad", ["2023 Q4", "2023/25 Q1", "2023/24 Q5", "Q4 2023/24", ""])
-def test_bad_labels_are_refused(bad):
-    with pytest.raises(BadQuarter):
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ("2023 Q4", "quarter '2023 Q4' is not like '2023/24 Q4' (financial year, then Q1-Q4)"),
+        ("2023/24 Q5", "quarter '2023/24 Q5' is not like '2023/24 Q4' (financial year, then Q1-Q4)"),
+        ("Q4 2023/24", "quarter 'Q4 2023/24' is not like '2023/24 Q4' (financial year, then Q1-Q4)"),
+        ("", "quarter '' is not like '2023/24 Q4' (financial year, then Q1-Q4)"),
+        ("2023/25 Q1", "quarter '2023/25 Q1': a financial year runs from one year to the next (e.g. 2023/24)"),
+        ("2023-2025 Q1", "quarter '2023-2025 Q1': a financial year runs from one year to the next (e.g. 2023/24)"),
+        ("2023/2024 Q1 x", "quarter '2023/2024 Q1 x' is not like '2023/24 Q4'"),
+    ],
+)
+def test_bad_labels_are_refused_saying_why(bad, message):
+    with pytest.raises(BadQuarter) as err:
         parse_quarter(bad)
+    assert str(err.value).startswith(message)
+
+
+def test_a_four_digit_end_year_names_the_same_quarter():
+    assert parse_quarter("2023/2024 Q4") == parse_quarter("2023/24 Q4") == parse_quarter("2023-2024 q4")
+    assert (start(parse_quarter("1999/2000 Q4")), end(parse_quarter("1999/00 Q4"))) == (
+        dt.date(2000, 1, 1),
+        dt.date(2000, 3, 31),
+    )
 
 
 def test_dates_fall_in_their_quarter_and_latest_completed_is_the_one_before():

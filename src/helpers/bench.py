@@ -282,6 +282,14 @@ def scale_benchmarks(sizes: list[int]) -> list[dict[str, Any]]:
     return results
 
 
+def big_return_benchmarks(smoke: bool) -> dict[str, Any]:
+    """A lead's return of about 20 MB (1 MB with --smoke) collected by `python -m helpers.collect`: wall time and
+    peak memory, with their verdicts (helpers.bench_return)."""
+    from helpers import bench_return
+
+    return bench_return.benchmark(smoke)
+
+
 # --- Verdicts and output --------------------------------------------------------------
 
 
@@ -399,6 +407,7 @@ def main(argv: list[str] | None = None) -> int:
     backfill = args.backfill_quarters or (2 if args.smoke else None)
     report = None if args.skip_report else report_benchmarks(backfill, repeat)
     scale = scale_benchmarks(sizes)
+    big_return = big_return_benchmarks(args.smoke)
     results = {
         "when": time.strftime("%Y-%m-%d %H:%M"),
         "machine": machine(),
@@ -406,7 +415,8 @@ def main(argv: list[str] | None = None) -> int:
         "targets": TARGETS,
         "report": report,
         "scale": scale,
-        "verdicts": verdicts(report, scale),
+        "big_return": big_return,
+        "verdicts": verdicts(report, scale) + big_return["verdicts"],
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

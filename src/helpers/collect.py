@@ -1,8 +1,9 @@
 """Returns in: read the leads' returned update forms into data/updates/<quarter>.csv.
 
     python -m helpers.collect --quarter "2024/25 Q1"
-    python -m helpers.collect --from-env             # QUARTER from the environment (make collect QUARTER=...)
+    python -m helpers.collect --from-env             # QUARTER (and REPLACE) from the environment (make collect)
     python -m helpers.collect --quarter "2024/25 Q1" --replace   # take changed returns over collected rows
+    make collect QUARTER="2024/25 Q1" REPLACE=1                  # the same, through make
 
 Reads every workbook in data/updates/returns/<2024-25-Q1>/ (made by
 helpers.forms), checks every filled cell, and writes the quarter's update file
@@ -11,13 +12,18 @@ atomically. Each collected row names its cell (source
 and the day it was first collected (collected_on). Rows typed by hand into the
 same file (whose source names no workbook) are kept as they are.
 
-Any problem (an unknown status, a date outside the quarter, a revised target
-without a reason or that is not a date, a row that is not an open action of
-that lead, a locked cell changed, a sheet or header renamed or removed, a file
-that is not an .xlsx) prints one line naming the workbook, sheet and cell, and
-nothing is written. Collecting the same returns again changes nothing. A return
-that changes a row already collected is a conflict unless --replace is given;
-so is a collected row whose return has gone.
+Any problem (an unknown status, a date outside the quarter or one that reads
+both ways, a revised target without a reason or that is not a date, a row that
+is not an open action of that lead, a locked cell changed, a row deleted, added
+or moved, a sheet or header renamed or removed, a file that is not an .xlsx, is
+password-protected or damaged) prints one line naming the workbook, sheet and
+cell, and nothing is written. Collecting the same returns again changes nothing.
+A return that changes a row already collected is a conflict unless REPLACE=1
+(--replace) is given; so is a collected row whose return has gone.
+
+Each workbook is opened once, read-only (openpyxl streams the sheets it reads),
+and the chase list is refreshed from what was read, so a large return is not
+loaded twice.
 
 Revised targets come in as requests. The committee agrees them later: record
 that by filling revision_approved_by and revision_approved_on in the row of the
@@ -27,37 +33,48 @@ update file (collect keeps what you fill in there).
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+from openpyxl.utils import get_column_letter
 
 from helpers import config, quarters
 from helpers.cycle import (
     ABOUT_SHEET,
     COLUMNS,
     FILL,
+    FIRST_FILL_COLUMN,
+    FIRST_ROW,
     FORM_VERSION,
+    HEADER_ROW,
     HEADERS,
     REFERENCE,
     UPDATES_SHEET,
     Lead,
+    TypedDateError,
     cell_text,
     check,
     column_letter,
     form_rows,
     forms_dir,
     is_collected,
+    is_workbook_name,
     quarter_from_args,
     read_about,
+    return_entries,
     returns_dir,
     source_prefix,
+    swapped_reading,
+    typed_date,
+    typed_target,
 )
 from helpers.errors import ArgumentParser, InputError, run_cli
 from helpers.tables import to_csv_text, write_atomically
-from helpers.updates import FILE_COLUMNS, OPTIONAL_COLUMNS, quarter_file, read_update_file
+from helpers.updates import FILE_COLUMNS, OPTIONAL_COLUMNS, quarter_file, read_update_file, tidy_text
 
 CSV_COLUMNS = FILE_COLUMNS + OPTIONAL_COLUMNS
 # What a lead's return decides; the analyst's approval columns and collected_on are kept from the file.
@@ -73,6 +90,7 @@ FROM_RETURN = [
     "lead",
 ]
 MAX_LINES = 50
+REVISED = [key for key, _, _ in FILL].index("revised_target")
 
 
 class Problems(Exception):
@@ -95,58 +113,146 @@ def _cell(key: str, row: int) -> str:
     return f"{UPDATES_SHEET}!{column_letter(key)}{row}"
 
 
-def _read_date(value: object) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = cell_text(value)
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
-def _value(cell) -> object:
-    """A cell's value as typed (the workbook is read with data_only=False): a formula stays its text
-    ("=HYPERLINK(...)") and is recorded as text, never evaluated."""
-    return cell.value
-
-
 def read_return(path: Path, quarter: pd.Period, open_actions: set[tuple[str, str, str, str]], today: dt.date) -> Return:
     """One returned workbook, checked; raises Problems listing every bad cell (one line each)."""
-    from openpyxl import load_workbook
+    from helpers.readers import read_workbook
 
-    from helpers.targets import DATED, UnreadableTarget, parse_target
-    from helpers.vocabulary import read_update_status, update_statuses
+    try:
+        book = read_workbook(path, what="return")
+    except InputError as err:
+        raise Problems([InputError(f"{err.message}; or move it out of the returns folder", path)]) from None
+    try:
+        return _read_form(book, path, quarter, open_actions, today)
+    finally:
+        book.close()
+
+
+@dataclass
+class _Row:
+    """A row of the Updates sheet as read: its number, cell values and their texts."""
+
+    number: int
+    values: list[object]
+    texts: list[str]
+
+    @property
+    def key(self) -> str:
+        return check(self.texts[: len(REFERENCE)])
+
+
+def _sheet_rows(sheet) -> list[_Row]:
+    """The Updates sheet from its header row down to its last row holding anything, streamed once (read-only).
+
+    Values only: cell objects for thousands of formatted but empty rows below the form would cost seconds, and
+    empty rows are kept only where something follows them.
+    """
+    rows: list[_Row] = []
+    width = len(COLUMNS) + 1  # one more, to see a column added after the last
+    empty: list[int] = []
+    for number, cells in enumerate(
+        sheet.iter_rows(min_row=HEADER_ROW, max_col=width, values_only=True), start=HEADER_ROW
+    ):
+        values = [*cells, *[None] * (width - len(cells))]
+        texts = [cell_text(v) for v in values]
+        if number > HEADER_ROW and not any(texts):
+            empty.append(number)
+            continue
+        rows += [_Row(n, [None] * width, [""] * width) for n in empty]
+        empty.clear()
+        rows.append(_Row(number, values, texts))
+    return rows
+
+
+def _number_format(sheet, row: int, column: int) -> str:
+    """One cell's number format (a second pass over the sheet, only for a date in a revised-target cell)."""
+    for (cell,) in sheet.iter_rows(min_row=row, max_row=row, min_col=column, max_col=column):
+        return getattr(cell, "number_format", None) or "General"
+    return "General"
+
+
+def _describe(entries: list[dict[str, str]]) -> str:
+    shown = ", ".join(f"{e['review_id']} action {e['action_ref']}" for e in entries[:3])
+    return shown + (f" and {len(entries) - 3} more" if len(entries) > 3 else "")
+
+
+def _span(first: int, last: int) -> str:
+    return f"row {first}" if first == last else f"rows {first} to {last}"
+
+
+def _layout_problems(expected: list[dict[str, str]], data: list[_Row], path: Path) -> list[InputError]:
+    """Rows deleted, added or moved since the form was sent: one line for each run of them.
+
+    The form's rows are matched to the sheet's by their locked cells (the About sheet keeps a hash of each), so
+    one deleted row is one line saying so, not a "locked cell changed" line for every row below it. A row whose
+    locked cells changed in place is left to the caller's cell-by-cell check.
+    """
+    import difflib
+
+    sent = [e["check"] for e in expected]
+    now = [row.key for row in data]
+    if len(sent) == len(now):
+        moved = [n for n, (a, b) in enumerate(zip(sent, now, strict=True)) if a != b]
+        if moved and sorted(sent) == sorted(now):
+            row = data[moved[0]]
+            holds = expected[sent.index(now[moved[0]])]
+            return [
+                InputError(
+                    f"{UPDATES_SHEET}!A{row.number}: the rows were sorted or moved (row {row.number} now holds "
+                    f"{_describe([holds])}, sent in row {holds['sheet_row']}); put them back in the order they "
+                    "were sent (undo the sort), or ask the lead to fill in the form as sent",
+                    path,
+                )
+            ]
+        return []  # same rows: any difference is a changed cell
+    problems: list[InputError] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, sent, now, autojunk=False).get_opcodes():
+        if op in ("delete", "replace") and i2 - i1 > j2 - j1:
+            gone = expected[i1 + (j2 - j1) : i2]
+            where = data[j2].number if j2 < len(data) else (data[-1].number + 1 if data else FIRST_ROW)
+            problems.append(
+                InputError(
+                    f"{UPDATES_SHEET}!A{where}: {_span(int(gone[0]['sheet_row']), int(gone[-1]['sheet_row']))} "
+                    f"of the form as sent ({_describe(gone)}) {'was' if len(gone) == 1 else 'were'} deleted; rows "
+                    "must not be deleted: ask the lead to fill in the form as sent",
+                    path,
+                )
+            )
+        if op in ("insert", "replace") and j2 - j1 > i2 - i1:
+            added = data[j1 + (i2 - i1) : j2]
+            first = next((row for row in added if any(row.texts)), added[0])
+            column = next((n for n, t in enumerate(first.texts) if t), 0)
+            problems.append(
+                InputError(
+                    f"{UPDATES_SHEET}!{get_column_letter(column + 1)}{first.number}: "
+                    f"{_span(added[0].number, added[-1].number)} {'was' if len(added) == 1 else 'were'} added (not in "
+                    "the form as sent); rows must not be added or moved",
+                    path,
+                )
+            )
+    return problems
+
+
+def _about(book, path: Path, quarter: pd.Period) -> tuple[Lead, list[dict[str, str]]]:
+    """The lead and the sent rows a return's About sheet records, once its sheets, version and quarter check out."""
 
     def fail(message: str) -> Problems:
         return Problems([InputError(message, path)])
 
-    try:
-        book = load_workbook(path, data_only=False)
-    except Exception as err:
-        reason = str(err).splitlines()[0] if str(err) else type(err).__name__
-        raise fail(
-            f"not a readable Excel workbook (.xlsx): {reason}; save the return as an Excel workbook, or "
-            "remove it from the returns folder"
-        ) from None
     for name in (UPDATES_SHEET, ABOUT_SHEET):
         if name not in book.sheetnames:
             raise fail(
                 f"{name}: sheet missing (the workbook has {', '.join(book.sheetnames)}); sheets must keep "
                 "the names the form gave them: ask the lead to fill in the form as sent"
             )
-    about, table = read_about(book)
+    about, table = read_about(book[ABOUT_SHEET])
     for key in ("form_version", "quarter", "council", "lead"):
         if not about.get(key, ("", ""))[0]:
             raise fail(f"{ABOUT_SHEET}: no {key} recorded; this is not a form made by `make forms`")
     version, cell = about["form_version"]
     if version != FORM_VERSION:
         raise fail(
-            f"{cell}: form version {version!r}; this collect reads version {FORM_VERSION}: send the lead a new form"
+            f"{cell}: form version {version!r}; this collect reads version {FORM_VERSION}: send the lead a new form "
+            "(make forms)"
         )
     label, cell = about["quarter"]
     if label != quarters.label(quarter):
@@ -155,178 +261,207 @@ def read_return(path: Path, quarter: pd.Period, open_actions: set[tuple[str, str
         except quarters.BadQuarter:
             folder = ""
         raise fail(f"{cell}: this form is for {label}, not {quarters.label(quarter)}{folder}")
-    lead = Lead(about["council"][0], about["lead"][0])
-
-    sheet = book[UPDATES_SHEET]
-    for n, want in enumerate(HEADERS, start=1):
-        got = cell_text(sheet.cell(row=1, column=n).value)
-        if " ".join(got.split()) != want:
-            letter = sheet.cell(row=1, column=n).column_letter
-            shown = f"{got!r}" if got else "empty"
-            raise fail(
-                f"{UPDATES_SHEET}!{letter}1: header is {shown}, should be {want!r}; columns must not be "
-                "renamed, moved or removed"
-            )
-    extra = cell_text(sheet.cell(row=1, column=len(HEADERS) + 1).value)
-    if extra:
-        raise fail(
-            f"{UPDATES_SHEET}!{sheet.cell(row=1, column=len(HEADERS) + 1).column_letter}1: a column was "
-            f"added ({extra!r}); columns must not be added, renamed, moved or removed"
-        )
-
-    expected: dict[int, dict[str, str]] = {}
+    expected: list[dict[str, str]] = []
     for entry in table:
-        try:
-            expected[int(entry["sheet_row"])] = entry
-        except ValueError:
-            raise fail(f"{entry['_cell']}: the About sheet's row table is damaged") from None
-    sent = f"rows 2 to {max(expected)}" if expected else "no rows"
+        if not entry["sheet_row"].isdigit() or int(entry["sheet_row"]) != FIRST_ROW + len(expected):
+            raise fail(f"{entry['_cell']}: the About sheet's row table is damaged: send the lead a new form")
+        expected.append(entry)
+    return Lead(about["council"][0], about["lead"][0]), expected
 
-    start, end = quarters.start(quarter), quarters.end(quarter)
-    statuses = ", ".join(update_statuses())
-    errors: list[InputError] = []
-    out = Return(path, lead)
-    fill_keys = [key for key, _, _ in FILL]
-    last = max(sheet.max_row, max(expected, default=1))
-    for r in range(2, last + 1):
-        cells = [sheet.cell(row=r, column=n) for n in range(1, len(COLUMNS) + 1)]
-        values = [_value(c) for c in cells]
-        texts = [cell_text(v) for v in values]
-        entry = expected.get(r)
-        if entry is None:
-            if any(texts):
-                first = next(n for n, t in enumerate(texts) if t)
-                errors.append(
+
+def _check_headers(header: list[str], path: Path) -> None:
+    """The Updates sheet's header row is as sent: no column renamed, moved, removed or added."""
+    for n, want in enumerate(HEADERS):
+        got = header[n] if n < len(header) else ""
+        if " ".join(got.split()) != want:
+            shown = f"{got!r}" if got else "empty"
+            raise Problems(
+                [
                     InputError(
-                        f"{UPDATES_SHEET}!{cells[first].column_letter}{r}: row {r} was not in the "
-                        f"form as sent ({sent}); rows must not be added or moved",
+                        f"{UPDATES_SHEET}!{get_column_letter(n + 1)}{HEADER_ROW}: header is {shown}, should be "
+                        f"{want!r}; columns must not be renamed, moved or removed",
                         path,
                     )
-                )
-            continue
-        # Locked cells: each must read as the form wrote it.
-        got = check(texts[: len(REFERENCE)]).split()
-        want = entry["check"].split()
-        changed = [n for n, (a, b) in enumerate(zip(got, want, strict=False)) if a != b]
-        changed = changed or ([0] if len(got) != len(want) else [])
-        if changed:
-            n = changed[0]
-            errors.append(
+                ]
+            )
+    extra = header[len(HEADERS)] if len(header) > len(HEADERS) else ""
+    if extra:
+        raise Problems(
+            [
                 InputError(
-                    f"{UPDATES_SHEET}!{cells[n].column_letter}{r}: a locked cell was changed "
-                    f"({HEADERS[n]}: now {texts[n][:60]!r}); put back what the form said",
+                    f"{UPDATES_SHEET}!{get_column_letter(len(HEADERS) + 1)}{HEADER_ROW}: a column was added "
+                    f"({extra!r}); columns must not be added, renamed, moved or removed",
                     path,
                 )
-            )
+            ]
+        )
+
+
+def _locked_cell_changed(entry: dict[str, str], row: _Row, path: Path) -> InputError | None:
+    """The first locked cell of a row that no longer reads as the form wrote it (the About sheet keeps hashes)."""
+    now, sent = row.key.split(), entry["check"].split()
+    changed = [n for n, (a, b) in enumerate(zip(now, sent, strict=False)) if a != b]
+    if not changed and len(now) == len(sent):
+        return None
+    n = changed[0] if changed else 0
+    return InputError(
+        f"{UPDATES_SHEET}!{get_column_letter(n + 1)}{row.number}: a locked cell was changed "
+        f"({HEADERS[n]}: now {row.texts[n][:60]!r}); put back what the form said",
+        path,
+    )
+
+
+def _read_form(
+    book, path: Path, quarter: pd.Period, open_actions: set[tuple[str, str, str, str]], today: dt.date
+) -> Return:
+    """A return opened by read_return: the form as sent, then each filled row (every problem, one line each)."""
+    lead, expected = _about(book, path, quarter)
+    sheet = book[UPDATES_SHEET]
+    rows = _sheet_rows(sheet)
+    _check_headers(rows[0].texts if rows else [], path)
+    data = rows[1:]
+    layout = _layout_problems(expected, data, path)
+    if layout:
+        raise Problems(layout)
+    errors: list[InputError] = []
+    out = Return(path, lead)
+    for entry, row in zip(expected, data, strict=False):
+        changed = _locked_cell_changed(entry, row, path)
+        if changed:
+            errors.append(changed)
             continue
-        fill = dict(zip(fill_keys, values[len(REFERENCE) :], strict=False))
-        fill_text = dict(zip(fill_keys, texts[len(REFERENCE) :], strict=False))
-        if not any(fill_text.values()):
+        fill_text = row.texts[len(REFERENCE) : len(COLUMNS)]
+        if not any(fill_text):
             continue
         out.filled_rows += 1
-        review_id, action_ref = entry["review_id"], entry["action_ref"]
-        if (lead.council, lead.lead, review_id, action_ref) not in open_actions:
+        if (lead.council, lead.lead, entry["review_id"], entry["action_ref"]) not in open_actions:
             errors.append(
                 InputError(
-                    f"{UPDATES_SHEET}!{column_letter('action_ref')}{r}: {review_id} action {action_ref} is not an open "
-                    f"action of {lead.lead} at {lead.council} on {quarters.long_date(end)}; leave this row blank, or "
-                    "record the update by hand",
+                    f"{UPDATES_SHEET}!{column_letter('action_ref')}{row.number}: {entry['review_id']} action "
+                    f"{entry['action_ref']} is not an open action of {lead.lead} at {lead.council} on "
+                    f"{quarters.long_date(quarters.end(quarter))}; leave this row blank, or record the update by hand",
                     path,
                 )
             )
             continue
-        row_errors: list[InputError] = []
-
-        def bad(key: str, message: str, row_errors: list[InputError] = row_errors, r: int = r) -> None:
-            row_errors.append(InputError(f"{_cell(key, r)}: {message}", path))
-
-        status = read_update_status(fill_text["status"])
-        if status is None:
-            bad("status", f"unknown status {fill_text['status']!r}; use one of {statuses}, or leave it blank")
-        comment = " ".join(fill_text["comment"].split())
-        day = end
-        if fill_text["updated_on"]:
-            read = _read_date(fill["updated_on"])
-            if read is None:
-                bad(
-                    "updated_on",
-                    f"cannot read the date of update {fill_text['updated_on']!r}: use a date like {end:%d/%m/%Y}",
-                )
-            elif not start <= read <= end:
-                bad(
-                    "updated_on",
-                    f"date of update {read.isoformat()} is outside {quarters.label(quarter)} "
-                    f"({start.isoformat()} to {end.isoformat()})",
-                )
-            else:
-                day = read
-        revised = fill_text["revised_target"]
-        if isinstance(fill["revised_target"], (dt.date, dt.datetime)):
-            revised = _read_date(fill["revised_target"]).isoformat()
-        if revised:
-            try:
-                target = parse_target(revised, day)
-                readable = target.kind in DATED and target.date is not None
-            except UnreadableTarget:
-                readable = False
-            if not readable:
-                bad(
-                    "revised_target",
-                    f"revised target {revised!r} is not a date: use a date (31/03/2025) or a month (March 2025)",
-                )
-            if not fill_text["revision_reason"]:
-                bad("revision_reason", "a revised target date needs a reason for the revision")
-        elif fill_text["revision_reason"]:
-            bad("revised_target", "a reason for revision is given but no revised target date")
-        if not (fill_text["status"] or comment or revised):
-            given = ", ".join(h for (k, h, _), t in zip(FILL, fill_text.values(), strict=False) if t)
-            bad(
-                "status",
-                f"an update needs a status, a progress comment or a revised target date (this row has only: {given})",
+        update, row_errors = _read_update(row, sheet, quarter, path)
+        errors.extend(row_errors)
+        if not row_errors:
+            source = f"{source_prefix(quarter)}{path.name}:{UPDATES_SHEET}!{row.number}"
+            out.rows.append(
+                {"review_id": entry["review_id"], "action_ref": entry["action_ref"], **update}
+                | {"lead": lead.lead, "source": source, "collected_on": today.isoformat(), "_row": row.number}
             )
-        if row_errors:
-            errors.extend(row_errors)
-            continue
-        out.rows.append(
-            {
-                "review_id": review_id,
-                "action_ref": action_ref,
-                "status": status or "",
-                "comment": comment,
-                "updated_on": day.isoformat(),
-                "revised_target": revised,
-                "revision_reason": " ".join(fill_text["revision_reason"].split()),
-                "revision_approved_by": "",
-                "revision_approved_on": "",
-                "evidence": " ".join(fill_text["evidence"].split()),
-                "lead": lead.lead,
-                "source": f"{source_prefix(quarter)}{path.name}:{UPDATES_SHEET}!{r}",
-                "collected_on": today.isoformat(),
-                "_row": r,
-            }
-        )
     if errors:
         raise Problems(errors)
     return out
 
 
+def _read_update(row: _Row, sheet, quarter: pd.Period, path: Path) -> tuple[dict[str, str], list[InputError]]:
+    """The update a filled row gives (status, comment, date, revised target, reason, evidence), or its problems."""
+    from helpers.targets import DATED, UnreadableTarget, parse_target
+    from helpers.vocabulary import read_update_status, update_statuses
+
+    keys = [key for key, _, _ in FILL]
+    fill = {key: row.values[len(REFERENCE) + n] for n, key in enumerate(keys)}
+    text = {key: row.texts[len(REFERENCE) + n] for n, key in enumerate(keys)}
+    errors: list[InputError] = []
+
+    def bad(key: str, message: str) -> None:
+        errors.append(InputError(f"{_cell(key, row.number)}: {message}", path))
+
+    status = read_update_status(text["status"])
+    if status is None:
+        statuses = ", ".join(update_statuses())
+        bad("status", f"unknown status {text['status']!r}; use one of {statuses}, or leave it blank")
+    comment = tidy_text(text["comment"])
+    start, end = quarters.start(quarter), quarters.end(quarter)
+    day = end
+    if text["updated_on"]:
+        try:
+            read = typed_date(fill["updated_on"])
+        except TypedDateError as err:
+            bad("updated_on", f"date of update: {err}")
+        else:
+            if start <= read <= end:
+                day = read
+            else:
+                bad(
+                    "updated_on",
+                    f"date of update {read.isoformat()} is outside {quarters.label(quarter)} "
+                    f"({start.isoformat()} to {end.isoformat()})",
+                )
+    value = fill["revised_target"]
+    if isinstance(value, dt.date):  # a spreadsheet made it a date: its format says whether a day was typed
+        revised = typed_target(value, _number_format(sheet, row.number, FIRST_FILL_COLUMN + REVISED))
+    else:
+        revised = typed_target(value)
+    if revised:
+        swapped = swapped_reading(revised)
+        if swapped:
+            bad("revised_target", f"revised target: {swapped}")
+        else:
+            try:
+                readable = parse_target(revised, day).kind in DATED
+            except UnreadableTarget:
+                readable = False
+            if not readable:
+                bad(
+                    "revised_target",
+                    f"revised target {revised!r} is not a date: use a month (March 2025), a quarter "
+                    "(Q4 2024/25) or a date (31 March 2025)",
+                )
+        if not text["revision_reason"]:
+            bad("revision_reason", "a revised target date needs a reason for the revision")
+    elif text["revision_reason"]:
+        bad("revised_target", "a reason for revision is given but no revised target date")
+    if not (text["status"] or comment or revised):
+        given = ", ".join(header for (key, header, _) in FILL if text[key])
+        bad(
+            "status",
+            f"an update needs a status, a progress comment or a revised target date (this row has only: {given})",
+        )
+    update = {
+        "status": status or "",
+        "comment": comment,
+        "updated_on": day.isoformat(),
+        "revised_target": revised,
+        "revision_reason": tidy_text(text["revision_reason"]),
+        "revision_approved_by": "",
+        "revision_approved_on": "",
+        "evidence": tidy_text(text["evidence"]),
+    }
+    return update, errors
+
+
+# How collect names a returned file in another format than .xlsx.
+_OTHER_FORMATS = {
+    ".ods": "an OpenDocument spreadsheet (.ods)",
+    ".xls": "an Excel 97-2003 workbook (.xls)",
+    ".xlsm": "a macro-enabled workbook (.xlsm)",
+    ".xlsb": "a binary Excel workbook (.xlsb)",
+    ".csv": "a CSV file",
+    ".pdf": "a PDF",
+}
+
+
 def _return_files(folder: Path) -> tuple[list[Path], list[InputError]]:
+    """The .xlsx returns to read, and one problem for every other entry that `cycle.return_entries` counts."""
+    from helpers.readers import SAVE_AS_XLSX
+
     files, errors = [], []
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith((".", "~$")) or path.name.casefold() == "readme.md":
-            continue  # hidden files, Excel's lock files, a note
+    for path in return_entries(folder):
         if path.is_dir():
             errors.append(InputError("a folder inside the returns folder: returns are .xlsx files, side by side", path))
-        elif path.suffix.casefold() != ".xlsx":
+        elif is_workbook_name(path):
+            files.append(path)
+        else:
+            kind = _OTHER_FORMATS.get(path.suffix.casefold(), "not an Excel workbook (.xlsx)")
             errors.append(
                 InputError(
-                    "not an Excel workbook (.xlsx): save the return as .xlsx, or remove this file "
-                    "from the returns folder",
-                    path,
+                    f"{kind}: collect reads .xlsx only; {SAVE_AS_XLSX}, or move it out of the returns folder", path
                 )
             )
-        else:
-            files.append(path)
     return files, errors
 
 
@@ -336,8 +471,13 @@ def _source_path(source: str) -> tuple[Path, str]:
     return config.updates_dir() / file, cell
 
 
+def how_to_replace(quarter: pd.Period) -> str:
+    """The command that takes changed returns, as a message gives it."""
+    return f'make collect QUARTER="{quarters.label(quarter)}" REPLACE=1'
+
+
 def merge(
-    existing: pd.DataFrame, collected: list[dict[str, str]], replace: bool, log: Path
+    existing: pd.DataFrame, collected: list[dict[str, str]], replace: bool, log: Path, quarter: pd.Period
 ) -> tuple[pd.DataFrame, dict[str, int]]:
     """Hand-typed rows as they are, then collected rows (kept as first collected where unchanged)."""
     collected_mask = is_collected(existing["source"])
@@ -375,7 +515,8 @@ def merge(
             conflicts.append(
                 InputError(
                     f"{where}: conflicts with the row collected on {old['collected_on'] or 'an earlier day'} "
-                    f"({column}: was {old[column]!r}, now {new[column]!r}); use --replace to take the new return",
+                    f"({column}: was {old[column]!r}, now {new[column]!r}); to take the new return, run "
+                    f"{how_to_replace(quarter)}",
                     path,
                 )
             )
@@ -386,7 +527,8 @@ def merge(
         conflicts.append(
             InputError(
                 f"{source} was collected on {old['collected_on'] or 'an earlier day'} but is no longer in the returns "
-                "(its file removed or renamed, or the row cleared); put it back, or use --replace to drop it",
+                f"(its file removed or renamed, or the row cleared); put it back, or run {how_to_replace(quarter)} to "
+                "drop it",
                 log,
                 old["_row"],
             )
@@ -412,12 +554,13 @@ def _check_written(frame: pd.DataFrame, log: Path, known: pd.MultiIndex) -> str:
         try:
             read_update_file(trial, known)
         except InputError as err:
-            row = int(err.line) - 2 if isinstance(err.line, int) else None
-            source = frame.at[row, "source"] if row is not None and 0 <= row < len(frame) else ""
-            if source and is_collected(pd.Series([source])).iloc[0]:
+            # Every problem names its row (file row 2 is frame row 0). A collected row is named by its cell in the
+            # return; a hand-typed one (checked already when the workspace loaded) by its row in the update file.
+            source = str(frame["source"].iloc[int(err.line) - 2])
+            if is_collected(pd.Series([source])).iloc[0]:
                 path, cell = _source_path(source)
                 raise InputError(f"{cell}: {err.message}", path) from None
-            raise InputError(err.message, log) from None
+            raise InputError(err.message, log, err.line) from None
     return text
 
 
@@ -455,20 +598,12 @@ def collect(quarter: pd.Period, replace: bool = False, today: dt.date | None = N
     if errors:
         raise Problems(errors)
 
-    if log.exists():
+    if log.exists():  # checked already by load_workspace: no unknown column, so nothing is dropped
         existing = read_csv(log, required=FILE_COLUMNS, optional=OPTIONAL_COLUMNS, what="update file")
-        extra = [c for c in existing.columns if c not in [*CSV_COLUMNS, "_row"]]
-        if extra:
-            raise InputError(
-                f"column(s) {', '.join(extra)} are not update-file columns, and collect would drop "
-                "them; move them out of the file first",
-                log,
-                1,
-            )
     else:
         existing = pd.DataFrame(columns=[*CSV_COLUMNS, "_row"])
     collected = [row for item in returns for row in item.rows]
-    frame, counts = merge(existing, collected, replace, log)
+    frame, counts = merge(existing, collected, replace, log, quarter)
     actions = read_table("actions")
     known = pd.MultiIndex.from_arrays([actions["review_id"], actions["action_ref"]])
     text = _check_written(frame, log, known)
@@ -487,11 +622,23 @@ def collect(quarter: pd.Period, replace: bool = False, today: dt.date | None = N
     }
 
 
+def replace_from_env() -> bool:
+    """REPLACE=1 (from `make collect ... REPLACE=1`): take changed returns. Blank or 0 leaves them as conflicts."""
+    value = os.environ.get("REPLACE", "").strip().casefold()
+    if value in ("", "0", "no", "false"):
+        return False
+    if value in ("1", "yes", "true"):
+        return True
+    raise InputError(f"REPLACE={value!r} is not understood: use REPLACE=1 to take changed returns, or leave it out")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = ArgumentParser(prog="python -m helpers.collect", description=__doc__.split("\n")[0])
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--quarter", help='the quarter the returns are for, e.g. "2024/25 Q1"')
-    which.add_argument("--from-env", action="store_true", help="read the quarter from the QUARTER variable")
+    which.add_argument(
+        "--from-env", action="store_true", help="read the quarter from QUARTER, and REPLACE=1 as --replace"
+    )
     parser.add_argument(
         "--replace",
         action="store_true",
@@ -499,8 +646,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     quarter = quarter_from_args(args)
+    replace = args.replace or (args.from_env and replace_from_env())
     try:
-        result = collect(quarter, replace=args.replace)
+        result = collect(quarter, replace=replace)
     except Problems as bad:
         for err in bad.errors[:MAX_LINES]:
             print(f"error: {err}", file=sys.stderr)
@@ -522,7 +670,8 @@ def main(argv: list[str] | None = None) -> int:
 
         _, forms, unled = lead_forms(quarter, result["workspace"])
         due = _due_from_forms(forms_dir(quarter)) or return_by(quarter)
-        chase = write_chase_list(quarter, forms, unled, due, forms_dir(quarter))
+        identified = {item.path.name: item.lead for item in returns}  # read once above: not opened again
+        chase = write_chase_list(quarter, forms, unled, due, forms_dir(quarter), identified)
         waiting = chase[chase["returned"] == "no"]
         print(
             f"{len(waiting)} of {len(chase)} lead(s) not yet returned; chase list: "

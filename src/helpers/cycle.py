@@ -9,8 +9,9 @@ open as at the quarter end *before this quarter's returns*: updates collected
 from this quarter's workbooks are left out, so making the forms again, or
 checking a return, gives the same rows whatever has been collected since.
 
-The form's layout (sheet names, columns, the About sheet) is defined here once,
-so forms and collect cannot drift apart. Each form carries a hidden, protected
+The form's layout (sheet names, rows, columns, the About sheet), what counts as a
+return, and how a date or a revised target typed into a form is read are defined
+here once, so forms, collect and the chase list cannot drift apart. Each form carries a hidden, protected
 About sheet: the quarter, council, lead, form version, and per row the action's
 key and a short hash of each reference cell, which collect uses to tell that a
 return is the form that was sent, unchanged where it was locked.
@@ -18,6 +19,7 @@ return is the form that was sent, unchanged where it was locked.
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 import datetime as dt
 import hashlib
@@ -33,32 +35,36 @@ from helpers.errors import InputError
 from helpers.vocabulary import OPEN
 from helpers.workspace import Workspace
 
-FORM_VERSION = "1"
+# Version 2: a title row above the headers (with the return-by date), and text cells for every date a lead types.
+FORM_VERSION = "2"
 UPDATES_SHEET, INSTRUCTIONS_SHEET, ABOUT_SHEET = "Updates", "Instructions", "About"
+TITLE_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3  # on the Updates sheet
 RETURN_WORKING_DAYS = 10
 
-# Reference cells (locked), then the cells a lead fills in (unlocked). Widths in characters.
+# Reference cells (locked), then the cells a lead fills in (unlocked). Widths in characters, chosen so the sheet
+# prints two A4 landscape pages across (A-K, then A-C and L-Q) at forms.PRINT_SCALE (see forms.write_form).
 REFERENCE = [
-    ("review_id", "Review id", 14),
-    ("review_title", "Review", 24),
-    ("action_ref", "Action ref", 9),
-    ("recommendation", "Recommendation (peers' wording)", 45),
-    ("action", "Council's action", 55),
-    ("role", "Your role", 12),
-    ("original_target", "Original target", 16),
-    ("current_target", "Current target", 20),
-    ("latest_status", "Status at quarter end", 18),
-    ("latest_comment", "Latest comment", 45),
-    ("latest_comment_on", "Latest comment dated", 13),
+    ("review_id", "Review id", 10),
+    ("review_title", "Review", 10),
+    ("action_ref", "Action ref", 6),
+    ("recommendation", "Recommendation (peers' wording)", 24),
+    ("action", "Council's action", 28),
+    ("role", "Your role", 9),
+    ("original_target", "Original target", 10),
+    ("current_target", "Current target", 12),
+    ("latest_status", "Status at quarter end", 11),
+    ("latest_comment", "Latest comment", 21),
+    ("latest_comment_on", "Latest comment dated", 9),
 ]
 FILL = [
-    ("status", "Status", 16),
-    ("comment", "Progress comment", 50),
-    ("updated_on", "Date of update", 13),
-    ("revised_target", "Revised target date", 15),
-    ("revision_reason", "Reason for revision", 35),
-    ("evidence", "Evidence (link or document reference)", 35),
+    ("status", "Status", 13),
+    ("comment", "Progress comment", 36),
+    ("updated_on", "Date of update", 12),
+    ("revised_target", "Revised target date", 12),
+    ("revision_reason", "Reason for revision", 24),
+    ("evidence", "Evidence (link or document reference)", 24),
 ]
+TEXT_CELLS = {"comment", "updated_on", "revised_target", "revision_reason", "evidence"}  # kept exactly as typed
 COLUMNS = REFERENCE + FILL
 HEADERS = [header for _, header, _ in COLUMNS]
 FIRST_FILL_COLUMN = len(REFERENCE) + 1  # 1-based column number of "Status"
@@ -67,6 +73,9 @@ ABOUT_KEYS = ["form_version", "quarter", "council", "lead", "return_by", "file"]
 ROW_TABLE_HEADER = ["sheet_row", "review_id", "action_ref", "role", "check"]
 _ROLE_ORDER = {"accountable": 0, "responsible": 1, "lead": 2}
 _COLLECTED = r"\.xlsx:" + UPDATES_SHEET + r"!\d+$"
+# In the returns folder, these are not returns: hidden files, Excel's and LibreOffice's lock files, a note.
+_NOT_RETURNS = (".", "~$")
+_NOTE = "readme.md"
 
 
 def column_letter(name: str) -> str:
@@ -94,6 +103,26 @@ def source_prefix(quarter: pd.Period) -> str:
 def is_collected(source: pd.Series) -> pd.Series:
     """True where an update-log `source` names a cell of a returned workbook ("...xlsx:Updates!7")."""
     return source.str.contains(_COLLECTED, regex=True, flags=re.IGNORECASE)
+
+
+def return_entries(folder: Path) -> list[Path]:
+    """Everything in a returns folder that is a return (or someone's attempt at one), sorted by name.
+
+    The one rule for what is a return, used by collect (which reads the .xlsx ones
+    and names each other entry as a problem) and by the chase list (which counts
+    every file here as returned, whatever its format): every entry except hidden
+    files, lock files (~$...) and a README.md.
+    """
+    if not folder.is_dir():
+        return []
+    return sorted(
+        path for path in folder.iterdir() if not path.name.startswith(_NOT_RETURNS) and path.name.casefold() != _NOTE
+    )
+
+
+def is_workbook_name(path: Path) -> bool:
+    """True for a file named as an Excel workbook (.xlsx), the one format collect reads."""
+    return path.suffix.casefold() == ".xlsx"
 
 
 def return_by(quarter: pd.Period, working_days: int = RETURN_WORKING_DAYS) -> dt.date:
@@ -124,6 +153,83 @@ def cell_text(value: object) -> str:
         return str(int(value))
     text = getattr(value, "text", value)  # an ArrayFormula keeps its text in .text
     return str(text).strip()
+
+
+# --- What a lead types: dates and revised targets ------------------------------------------------
+
+_MONTH_NUMBERS = {name.casefold(): n for n in range(1, 13) for name in (calendar.month_name[n], calendar.month_abbr[n])}
+_MONTH_NUMBERS["sept"] = 9
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_NUMERIC_DATE = re.compile(r"(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*(\d{4}|\d{2})")
+_WORD_DATE = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4}|\d{2})")
+DATE_EXAMPLE = "6 May 2024"
+
+
+class TypedDateError(ValueError):
+    """A date typed into a form that cannot be read for certain; the message says how to write it."""
+
+
+def _year(text: str) -> int:
+    return 2000 + int(text) if len(text) == 2 else int(text)
+
+
+def _real_date(year: int, month: int, day: int, typed: str) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise TypedDateError(
+            f"{typed!r} is not a real date (day, then month, then year): write it like {DATE_EXAMPLE}"
+        ) from None
+
+
+def swapped_reading(text: str) -> str | None:
+    """For a date typed in figures whose day and month could be either way round ("06/05/2024"): the message
+    naming both readings; None for anything else ("14/06/2024", "06/06/2024", "6 May 2024")."""
+    match = _NUMERIC_DATE.fullmatch(text.strip())
+    if not match:
+        return None
+    first, second, year = int(match.group(1)), int(match.group(3)), _year(match.group(4))
+    if first == second or not (1 <= first <= 12 and 1 <= second <= 12):
+        return None
+    as_written = quarters.long_date(dt.date(year, second, first))
+    other = quarters.long_date(dt.date(year, first, second))
+    return (
+        f"{text.strip()!r} could be {as_written} or {other} (spreadsheets set to US English read it month first): "
+        f"write the month as a word, e.g. {as_written}"
+    )
+
+
+def typed_date(value: object) -> dt.date:
+    """The date in a form cell: a spreadsheet date, or text written day first ("6 May 2024", "14/06/2024",
+    "2024-06-14"). A date in figures that reads both ways ("06/05/2024") is refused, never guessed:
+    TypedDateError says how to write it."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = cell_text(value)
+    folded = " ".join(text.casefold().split())
+    if match := _ISO_DATE.fullmatch(folded):
+        return _real_date(int(match.group(1)), int(match.group(2)), int(match.group(3)), text)
+    if message := swapped_reading(folded):
+        raise TypedDateError(message)
+    if match := _NUMERIC_DATE.fullmatch(folded):
+        return _real_date(_year(match.group(4)), int(match.group(3)), int(match.group(1)), text)
+    if (match := _WORD_DATE.fullmatch(folded)) and match.group(2) in _MONTH_NUMBERS:
+        return _real_date(_year(match.group(3)), _MONTH_NUMBERS[match.group(2)], int(match.group(1)), text)
+    raise TypedDateError(f"cannot read {text!r} as a date: write it like {DATE_EXAMPLE}")
+
+
+def typed_target(value: object, number_format: str = "General") -> str:
+    """The revised target as the update file keeps it: the text the lead typed ("March 2025"), which the target
+    rules read ("March 2025" is 31 March 2025). A cell a spreadsheet turned into a date is written back as what
+    was typed: a month where its format shows no day (Excel stores "March 2025" as 1 March 2025, shown
+    "Mar-25"), else the day ("1 March 2025")."""
+    if isinstance(value, (dt.datetime, dt.date)):
+        day = value.date() if isinstance(value, dt.datetime) else value
+        shows_day = "d" in re.sub(r'"[^"]*"|\[[^\]]*\]', "", number_format).casefold()
+        return quarters.long_date(day) if shows_day else f"{day:%B %Y}"
+    return cell_text(value)
 
 
 def check(values: list[str]) -> str:
@@ -221,23 +327,22 @@ def unled_open_actions(ws: Workspace, quarter: pd.Period) -> pd.DataFrame:
     return open_[~pd.MultiIndex.from_frame(open_[["review_id", "action_ref"]]).isin(led)].reset_index(drop=True)
 
 
-def read_about(book) -> tuple[dict[str, tuple[str, str]], list[dict[str, str]]]:
-    """The About sheet: {key: (value, cell)}, and the row table as dicts (with "_cell" naming the row's cell)."""
-    sheet = book[ABOUT_SHEET]
+def read_about(sheet) -> tuple[dict[str, tuple[str, str]], list[dict[str, str]]]:
+    """A form's About sheet: {key: (value, cell)}, and the row table as dicts (with "_cell" naming the row's cell)."""
     values: dict[str, tuple[str, str]] = {}
     rows: list[dict[str, str]] = []
     in_table = False
-    for row in sheet.iter_rows(min_row=1, max_col=len(ROW_TABLE_HEADER)):
-        cells = [cell_text(c.value) for c in row]
+    for number, row in enumerate(sheet.iter_rows(min_row=1, max_col=len(ROW_TABLE_HEADER), values_only=True), 1):
+        cells = [cell_text(v) for v in row] + [""] * (len(ROW_TABLE_HEADER) - len(row))
         if not in_table and cells[: len(ROW_TABLE_HEADER)] == ROW_TABLE_HEADER:
             in_table = True
             continue
         if in_table:
             if any(cells):
                 cells_by_name = dict(zip(ROW_TABLE_HEADER, cells, strict=False))
-                rows.append({**cells_by_name, "_cell": f"{ABOUT_SHEET}!A{row[0].row}"})
+                rows.append({**cells_by_name, "_cell": f"{ABOUT_SHEET}!A{number}"})
         elif cells[0] in ABOUT_KEYS:
-            values[cells[0]] = (cells[1], f"{ABOUT_SHEET}!B{row[0].row}")
+            values[cells[0]] = (cells[1], f"{ABOUT_SHEET}!B{number}")
     return values, rows
 
 

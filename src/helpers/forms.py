@@ -20,7 +20,9 @@ always written as text: a comment beginning "=HYPERLINK(" is never a formula.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -34,11 +36,15 @@ from helpers.cycle import (
     COLUMNS,
     FILL,
     FIRST_FILL_COLUMN,
+    FIRST_ROW,
     FORM_VERSION,
+    HEADER_ROW,
     HEADERS,
     INSTRUCTIONS_SHEET,
     REFERENCE,
     ROW_TABLE_HEADER,
+    TEXT_CELLS,
+    TITLE_ROW,
     UPDATES_SHEET,
     Lead,
     check,
@@ -46,9 +52,12 @@ from helpers.cycle import (
     form_file_name,
     form_rows,
     forms_dir,
+    is_collected,
+    is_workbook_name,
     quarter_from_args,
     read_about,
     return_by,
+    return_entries,
     returns_dir,
     source_prefix,
     unled_open_actions,
@@ -58,18 +67,24 @@ from helpers.tables import to_csv_text, write_atomically
 from helpers.vocabulary import update_statuses, vocabulary
 from helpers.workspace import Workspace
 
-CHASE_COLUMNS = ["council", "lead", "open_actions", "form", "returned", "return_file", "rows_collected"]
+PRINT_SCALE = 68  # percent: the Updates sheet's columns A-K (and A-C with L-Q) fit an A4 landscape page
+CHASE_COLUMNS = ["council", "lead", "open_actions", "form", "returned", "return_file", "rows_collected", "note"]
 
 
 # --- Writing cells ----------------------------------------------------------------
 
 
-def put(cell, value: object) -> None:
-    """Write a value; text stays text (never a formula), illegal XML characters dropped."""
+def storable(text: str) -> str:
+    """Text as a workbook can store it: characters XML cannot hold (control characters) dropped."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
+def put(cell, value: object) -> None:
+    """Write a value; text stays text (never a formula), illegal XML characters dropped."""
     if isinstance(value, str):
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell.value = storable(value)
         cell.data_type = "s"
     else:
         cell.value = value
@@ -113,12 +128,26 @@ def status_meanings() -> dict[str, str]:
 # --- One workbook -----------------------------------------------------------------
 
 
+def _print_setup(sheet, landscape: bool, title_rows: str | None = None) -> None:
+    """A4, fitted to the page width only (as many pages down as it needs), header rows repeated on each page."""
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.5
+    if title_rows:
+        sheet.print_title_rows = title_rows
+
+
 def write_form(path: Path, lead: Lead, quarter: pd.Period, rows: pd.DataFrame, due: dt.date) -> None:
-    """One lead's workbook: Updates (protected), Instructions, About (hidden)."""
+    """One lead's workbook: Updates (a title row with the return-by date, then one row per action), Instructions,
+    and the hidden About sheet that collect checks the return against."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
     from openpyxl.workbook.protection import WorkbookProtection
     from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.pagebreak import Break
 
     start, end = quarters.start(quarter), quarters.end(quarter)
     book = Workbook()
@@ -129,21 +158,31 @@ def write_form(path: Path, lead: Lead, quarter: pd.Period, rows: pd.DataFrame, d
     thin = Side(style="thin", color="BFBFBF")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     widths = [w for _, _, w in COLUMNS]
+
+    # The title row: the return-by date over the reference columns every printed page repeats (A:C), what the
+    # form is over the first page, and what to do over the lead's columns.
+    for column, text, size in (
+        (1, f"Return by {quarters.long_date(due)}", 12),
+        (4, f"Peer review actions: update for {quarters.label(quarter)} from {lead.lead}, {lead.council}", 12),
+        (FIRST_FILL_COLUMN, "Your update: fill in the yellow columns (the Instructions sheet says how)", 11),
+    ):
+        cell = sheet.cell(row=TITLE_ROW, column=column)
+        put(cell, text)
+        cell.font = Font(bold=True, size=size)
+    sheet.row_dimensions[TITLE_ROW].height = 22
     for n, (header, width) in enumerate(zip(HEADERS, widths, strict=False), start=1):
-        cell = sheet.cell(row=1, column=n)
+        cell = sheet.cell(row=HEADER_ROW, column=n)
         put(cell, header)
         cell.font = Font(bold=True)
         cell.alignment = wrap
         cell.fill = yellow if n >= FIRST_FILL_COLUMN else grey
         cell.border = border
         sheet.column_dimensions[cell.column_letter].width = width
-    sheet.row_dimensions[1].height = 45
+    sheet.row_dimensions[HEADER_ROW].height = 45
 
-    text_columns = {"status", "comment", "revision_reason", "evidence"}
-    date_columns = {"updated_on", "revised_target"}
     checks = []
-    for r, item in enumerate(rows.to_dict("records"), start=2):
-        values = [str(item[key]) for key, _, _ in REFERENCE]
+    for r, item in enumerate(rows.to_dict("records"), start=FIRST_ROW):
+        values = [storable(str(item[key])) for key, _, _ in REFERENCE]  # as stored, so the return's hashes match
         for n, value in enumerate(values, start=1):
             cell = sheet.cell(row=r, column=n)
             put(cell, value)
@@ -156,13 +195,13 @@ def write_form(path: Path, lead: Lead, quarter: pd.Period, rows: pd.DataFrame, d
             cell.alignment = wrap
             cell.fill = yellow
             cell.border = border
-            if key in text_columns:
-                cell.number_format = "@"  # Excel keeps what is typed as text: "=..." is not a formula
-            elif key in date_columns:
-                cell.number_format = "DD/MM/YYYY"
+            if key in TEXT_CELLS:
+                # Text cells keep what is typed: "=..." is not a formula, "March 2025" is not 1 March 2025,
+                # and "06/05/2024" is not read by the spreadsheet's locale (collect reads it, day first).
+                cell.number_format = "@"
         sheet.row_dimensions[r].height = _row_height(values, widths)
         checks.append([r, item["review_id"], item["action_ref"], item["role"], check(values)])
-    last = len(rows) + 1
+    last = FIRST_ROW + len(rows) - 1
 
     if len(rows):
         status = DataValidation(
@@ -176,37 +215,32 @@ def write_form(path: Path, lead: Lead, quarter: pd.Period, rows: pd.DataFrame, d
             prompt="Choose from the list.",
             showInputMessage=True,
         )
-        status.add(f"{column_letter('status')}2:{column_letter('status')}{last}")
         updated = DataValidation(
-            type="date",
-            operator="between",
-            formula1=f"DATE({start.year},{start.month},{start.day})",
-            formula2=f"DATE({end.year},{end.month},{end.day})",
             allow_blank=True,
-            showErrorMessage=True,
-            errorTitle="Date of update",
-            error=f"The date your update is as at: between {quarters.long_date(start)} and {quarters.long_date(end)}.",
-            promptTitle="Date of update",
             showInputMessage=True,
-            prompt=f"Between {start:%d/%m/%Y} and {end:%d/%m/%Y}. Blank means {end:%d/%m/%Y}.",
+            promptTitle="Date of update",
+            prompt=f"Between {quarters.long_date(start)} and {quarters.long_date(end)}, written like "
+            f"{quarters.long_date(end)}. Blank means {quarters.long_date(end)}.",
         )
-        updated.add(f"{column_letter('updated_on')}2:{column_letter('updated_on')}{last}")
         revised = DataValidation(
             allow_blank=True,
             showInputMessage=True,
             promptTitle="Revised target date",
-            prompt="Only if the target must move: a date (31/03/2025) or a month (March 2025). "
+            prompt="Only if the target must move: a month (March 2025) or a date (31 March 2025). "
             "Give the reason in the next column.",
         )
-        revised.add(f"{column_letter('revised_target')}2:{column_letter('revised_target')}{last}")
-        for validation in (status, updated, revised):
+        for validation, key in ((status, "status"), (updated, "updated_on"), (revised, "revised_target")):
+            validation.add(f"{column_letter(key)}{FIRST_ROW}:{column_letter(key)}{last}")
             sheet.add_data_validation(validation)
-    sheet.freeze_panes = "D2"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = "1:1"
+    sheet.freeze_panes = f"D{FIRST_ROW}"
+    # Printed two A4 landscape pages across: what is known, then the lead's update, each repeating the title and
+    # header rows and the review and action reference (A:C), at 68% (7.5 pt). All 17 columns fitted to one
+    # page width would print at 3 pt; spreadsheets ignore a page break inside "fit to", so the scale is fixed.
+    _print_setup(sheet, landscape=True, title_rows=f"{TITLE_ROW}:{HEADER_ROW}")
+    sheet.sheet_properties.pageSetUpPr.fitToPage = False
+    sheet.page_setup.scale = PRINT_SCALE
+    sheet.print_title_cols = "A:C"
+    sheet.col_breaks.append(Break(id=FIRST_FILL_COLUMN - 1))  # a break left of the first fill column
     sheet.protection.sheet = True
     sheet.protection.formatColumns = False  # people may widen columns and rows
     sheet.protection.formatRows = False
@@ -272,17 +306,21 @@ def _write_instructions(sheet, lead: Lead, quarter: pd.Period, n_actions: int, d
         (
             "",
             f"Date of update: the date your update is as at, between {quarters.long_date(start)} and "
-            f"{quarters.long_date(end)}. Leave it blank to mean {quarters.long_date(end)}.",
+            f"{quarters.long_date(end)}. Leave it blank to mean {quarters.long_date(end)}. Write the month as a "
+            f"word ({quarters.long_date(end)}): a date in figures such as 06/05/2024 reads as 6 May in the UK but "
+            "5 June in the US, so one that could be either is sent back to you.",
         ),
         (
             "",
-            "Revised target date: only if the action cannot be finished by its current target. A date "
-            "(31/03/2025) or a month (March 2025). A revised target is a request until the committee agrees "
-            "it; until then reports keep the current target and show your request.",
+            "Revised target date: only if the action cannot be finished by its current target. A month "
+            "(March 2025, meaning the end of March), a quarter (Q4 2024/25) or a date (31 March 2025). A revised "
+            "target is a request until the committee agrees it; until then reports keep the current target and "
+            "show your request.",
         ),
         ("", "Reason for revision: required whenever you give a revised target date."),
         ("", "Evidence: a link or a document reference that shows the progress (optional)."),
         ("", "Leave a row blank if you have nothing new to report on that action."),
+        ("", "Line breaks in your comments are kept: press Alt+Enter (Excel) or Ctrl+Enter (LibreOffice)."),
         ("head", "What each status means"),
         *[("", f"{name}: {meaning}.") for name, meaning in statuses.items()],
         ("head", "How to return this form"),
@@ -294,7 +332,9 @@ def _write_instructions(sheet, lead: Lead, quarter: pd.Period, n_actions: int, d
         ),
         ("", "If an action is not yours, or one is missing, say so in the covering email rather than in the form."),
     ]
-    sheet.column_dimensions["A"].width = 110
+    sheet.column_dimensions["A"].width = 75  # fits A4 portrait at full size (LibreOffice does not shrink it)
+    _print_setup(sheet, landscape=False)
+    sheet.page_setup.fitToWidth = 1
     for r, (kind, text) in enumerate(lines, start=1):
         cell = sheet.cell(row=r, column=1)
         put(cell, text)
@@ -303,7 +343,7 @@ def _write_instructions(sheet, lead: Lead, quarter: pd.Period, n_actions: int, d
             cell.font = Font(bold=True, size=14)
         elif kind == "head":
             cell.font = Font(bold=True, size=12)
-        sheet.row_dimensions[r].height = 15.0 * max(1, -(-len(text) // 100)) + (6 if kind else 0)
+        sheet.row_dimensions[r].height = 15.0 * max(1, -(-len(text) // 68)) + (6 if kind else 0)
     sheet.protection.sheet = True
 
 
@@ -330,43 +370,74 @@ def lead_forms(
     return rows, forms, unled_open_actions(ws, quarter)
 
 
-def returned(quarter: pd.Period) -> dict[str, object]:
-    """What has come back: {"files": {file name}, "leads": {Lead: file name}} from the returns folder."""
-    from openpyxl import load_workbook
+def identify(path: Path) -> Lead | None:
+    """Whose return a file is, from its About sheet; None for a file that is not a readable form."""
+    from helpers.readers import read_workbook
 
-    folder = returns_dir(quarter)
-    files: set[str] = set()
+    if not is_workbook_name(path):
+        return None
+    try:
+        book = read_workbook(path)
+    except InputError:
+        return None
+    try:
+        if ABOUT_SHEET not in book.sheetnames:
+            return None
+        values, _ = read_about(book[ABOUT_SHEET])
+        council, lead = values.get("council", ("", ""))[0], values.get("lead", ("", ""))[0]
+        return Lead(council, lead) if council and lead else None
+    finally:
+        book.close()
+
+
+def returned(quarter: pd.Period, identified: dict[str, Lead] | None = None) -> dict[str, object]:
+    """What has come back: {"files": [file names], "leads": {Lead: file name}} from the returns folder.
+
+    Every file that `cycle.return_entries` counts is a return, whatever its format (collect names the ones it
+    cannot read). `identified` ({file name: lead}) is what collect has just read, so no file is opened twice;
+    without it each .xlsx file's About sheet says whose it is.
+    """
+    files = [path for path in return_entries(returns_dir(quarter)) if path.is_file()]
     leads: dict[Lead, str] = {}
-    if folder.is_dir():
-        for path in sorted(folder.iterdir()):
-            if path.suffix.lower() != ".xlsx" or path.name.startswith(("~$", ".")):
-                continue
-            files.add(path.name)
-            try:
-                book = load_workbook(path, read_only=False)
-                values, _ = read_about(book)
-                leads[Lead(values["council"][0], values["lead"][0])] = path.name
-            except Exception:  # noqa: S112 - an unreadable return is reported by collect, not here
-                continue
-    return {"files": files, "leads": leads}
+    for path in files:
+        lead = identified.get(path.name) if identified is not None else identify(path)
+        if lead is not None:
+            leads.setdefault(lead, path.name)
+    return {"files": [path.name for path in files], "leads": leads}
 
 
-def chase_list(quarter: pd.Period, forms: dict[Lead, tuple[str, pd.DataFrame]]) -> pd.DataFrame:
-    """Every lead with a form: open actions, file, whether a return is in, and rows collected from it."""
-    from helpers.updates import quarter_file
+def _collected_rows(quarter: pd.Period) -> pd.Series:
+    """Rows collected so far from each returned file (by file name), from the quarter's update file."""
+    from helpers.readers import read_csv
+    from helpers.updates import FILE_COLUMNS, OPTIONAL_COLUMNS, quarter_file
 
-    back = returned(quarter)
-    collected = pd.Series(dtype=int)
     log = quarter_file(quarter)
-    if log.exists():
-        frame = pd.read_csv(log, dtype=str, keep_default_na=False)
-        if "source" in frame:
-            src = frame["source"]
-            mine = src[src.str.startswith(source_prefix(quarter))]
-            collected = mine.str.slice(len(source_prefix(quarter))).str.rsplit(":", n=1).str[0].value_counts()
+    if not log.exists():
+        return pd.Series(dtype=int)
+    source = read_csv(log, required=FILE_COLUMNS, optional=OPTIONAL_COLUMNS, what="update file")["source"]
+    mine = source[source.str.startswith(source_prefix(quarter)) & is_collected(source)]
+    return mine.str.slice(len(source_prefix(quarter))).str.rsplit(":", n=1).str[0].value_counts()
+
+
+def _note(name: str) -> str:
+    """What collect will make of a returned file it cannot read, by its name ("" for an .xlsx)."""
+    return "" if is_workbook_name(Path(name)) else "not .xlsx: collect cannot read it until it is saved as .xlsx"
+
+
+def chase_list(
+    quarter: pd.Period, forms: dict[Lead, tuple[str, pd.DataFrame]], back: dict[str, object] | None = None
+) -> pd.DataFrame:
+    """Every lead with a form: open actions, file, whether a return is in, and rows collected from it.
+
+    A return is the form's own file name (in any format: "Cabinet--...--2024-25-Q1.ods" counts), or any file
+    whose About sheet names the lead. `back` is `returned(quarter)`, when the caller has it already.
+    """
+    back = back if back is not None else returned(quarter)
+    by_stem = {Path(name).stem.casefold(): name for name in back["files"]}
+    collected = _collected_rows(quarter)
     records = []
     for lead, (name, rows) in forms.items():
-        file = name if name in back["files"] else back["leads"].get(lead, "")
+        file = back["leads"].get(lead) or by_stem.get(Path(name).stem.casefold(), "")
         records.append(
             {
                 "council": lead.council,
@@ -376,12 +447,16 @@ def chase_list(quarter: pd.Period, forms: dict[Lead, tuple[str, pd.DataFrame]]) 
                 "returned": "yes" if file else "no",
                 "return_file": file,
                 "rows_collected": int(collected.get(file, 0)) if file else 0,
+                "note": _note(file) if file else "",
             }
         )
     return pd.DataFrame(records, columns=CHASE_COLUMNS)
 
 
-def chase_readme(quarter: pd.Period, chase: pd.DataFrame, unled: pd.DataFrame, due: dt.date) -> str:
+def chase_readme(
+    quarter: pd.Period, chase: pd.DataFrame, unled: pd.DataFrame, due: dt.date, unclaimed: list[str] = ()
+) -> str:
+    """The forms folder's README.md: what to do, and the chase list. Every value from data is escaped."""
     waiting = chase[chase["returned"] == "no"]
     lines = [
         f"# Update forms for {quarters.label(quarter)}",
@@ -398,35 +473,63 @@ def chase_readme(quarter: pd.Period, chase: pd.DataFrame, unled: pd.DataFrame, d
         "|---|---|---|---|---|---|",
     ]
     for row in chase.to_dict("records"):
-        back = (
-            f"yes ({row['return_file']})"
-            if row["returned"] == "yes" and row["return_file"] != row["form"]
-            else row["returned"]
-        )
+        back = row["returned"]
+        if row["returned"] == "yes" and row["return_file"] != row["form"]:
+            back = f"yes ({_md(row['return_file'])})"
+        if row["note"]:
+            back += f"; {_md(row['note'])}"
         lines.append(
-            f"| {_md(row['lead'])} | {_md(row['council'])} | {row['open_actions']} | `{row['form']}` | {back} | "
+            f"| {_md(row['lead'])} | {_md(row['council'])} | {row['open_actions']} | {_md(row['form'])} | {back} | "
             f"{row['rows_collected']} |"
         )
+    if len(unclaimed):
+        lines += [
+            "",
+            f"{len(unclaimed)} file(s) in the returns folder name no lead (not a form's file name, and no About "
+            "sheet that can be read): " + ", ".join(_md(name) for name in unclaimed) + ".",
+        ]
     if len(unled):
         lines += [
             "",
             f"{len(unled)} open action(s) name no lead, so are in nobody's form: "
-            + ", ".join(f"{r} {a}" for r, a in zip(unled["review_id"], unled["action_ref"], strict=False))
+            + ", ".join(f"{_md(r)} {_md(a)}" for r, a in zip(unled["review_id"], unled["action_ref"], strict=False))
             + ".",
         ]
     return "\n".join(lines) + "\n"
 
 
-def _md(text: str) -> str:
-    return str(text).replace("|", "\\|")
+# Markdown that would change what a cell shows: emphasis, code, links and images, tables, strikethrough.
+_MARKDOWN = re.compile(r"([\\`*_\[\]|~])")
+
+
+def _md(text: object) -> str:
+    """Text from data as one Markdown table cell that shows exactly that text: line breaks made spaces,
+    Markdown punctuation backslash-escaped, and <, > and & as HTML entities (GitHub renders raw HTML)."""
+    flat = " ".join(str(text).split())
+    return html.escape(_MARKDOWN.sub(r"\\\1", flat), quote=False)
 
 
 def write_chase_list(
-    quarter: pd.Period, forms: dict[Lead, tuple[str, pd.DataFrame]], unled: pd.DataFrame, due: dt.date, folder: Path
+    quarter: pd.Period,
+    forms: dict[Lead, tuple[str, pd.DataFrame]],
+    unled: pd.DataFrame,
+    due: dt.date,
+    folder: Path,
+    identified: dict[str, Lead] | None = None,
 ) -> pd.DataFrame:
-    chase = chase_list(quarter, forms)
+    """chase-list.csv and README.md in the forms folder, written together (all or nothing).
+
+    `identified` ({file name: lead}) is what collect has just read: given it, no return is opened again.
+    """
+    back = returned(quarter, identified)
+    chase = chase_list(quarter, forms, back)
+    claimed = set(chase["return_file"])
+    unclaimed = [name for name in back["files"] if name not in claimed]
     write_atomically(
-        {folder / "chase-list.csv": to_csv_text(chase), folder / "README.md": chase_readme(quarter, chase, unled, due)}
+        {
+            folder / "chase-list.csv": to_csv_text(chase),
+            folder / "README.md": chase_readme(quarter, chase, unled, due, unclaimed),
+        }
     )
     return chase
 
@@ -502,13 +605,19 @@ def main(argv: list[str] | None = None) -> int:
 
 def _due_from_forms(folder: Path) -> dt.date | None:
     """The return-by date the existing forms were made with (from any form's About sheet)."""
-    from openpyxl import load_workbook
+    from helpers.readers import read_workbook
 
     for path in sorted(folder.glob("*.xlsx")):
         try:
-            return dt.date.fromisoformat(read_about(load_workbook(path))[0]["return_by"][0])
-        except Exception:  # noqa: S112 - a damaged form just gives no date; the default is used
+            book = read_workbook(path)
+        except InputError:
             continue
+        try:
+            return dt.date.fromisoformat(read_about(book[ABOUT_SHEET])[0]["return_by"][0])
+        except (KeyError, ValueError):
+            continue  # a damaged form gives no date; the next one, or the default, is used
+        finally:
+            book.close()
     return None
 
 

@@ -58,7 +58,11 @@ def aliases(council: str) -> dict[str, str]:
 
 
 def split_leads(raw: str, council: str) -> list[str]:
-    """Canonical leads at `council` named in a lead cell, in the order written; [] for an empty cell."""
+    """Canonical leads at `council` named in a lead cell, in the order written; [] for an empty cell.
+
+    The cell is read as the fewest known names that cover it; where two readings need as many names, the one
+    found first (the last name as long as possible) is kept.
+    """
     text = re.sub(r"\s+", " ", raw or "").strip()
     if not text:
         return []
@@ -135,7 +139,7 @@ class WorkloadCounter:
         )
         table["total"] = table.sum(axis=1)
         table = table[table["total"] > 0]
-        return table.sort_values(["total", "overdue"], ascending=False, kind="stable")
+        return table.sort_values(["total", "overdue"], ascending=False)  # on two columns pandas sorts stably
 
 
 def workload(status: pd.DataFrame, action_leads: pd.DataFrame) -> pd.DataFrame:

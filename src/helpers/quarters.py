@@ -67,7 +67,7 @@ def latest_completed(today: dt.date | None = None) -> pd.Period:
 
 
 def quarters_between(first: pd.Period, last: pd.Period) -> list[pd.Period]:
-    return list(pd.period_range(first, last, freq=FREQ))
+    return list(pd.period_range(first, last))  # both ends are Q-MAR periods: the range is too
 
 
 def long_date(day: dt.date) -> str:

@@ -8,7 +8,15 @@ writes anything.
     read_yaml(path)                 (data, YamlLines): safe YAML, no aliases, no duplicate keys,
                                     dates left as strings
     read_csv(path, required, ...)   DataFrame of stripped strings, columns checked, plus `_row`
+    read_workbook(path)             an .xlsx workbook opened read-only (openpyxl), or one line saying what the
+                                    file is instead (password-protected, .xls, .ods, damaged)
     check_date / check_int          one cell, with a message naming the row and column
+
+CSV cells are safe to open in a spreadsheet: the project's one CSV writer
+(`helpers.tables.to_csv_text`) puts an apostrophe before a cell that starts
+with = + - @ tab or carriage return (OWASP's advice against CSV injection:
+Excel, Calc and Sheets read such a cell as a formula), and `read_csv` takes
+that apostrophe off again (`spreadsheet_safe` / `from_spreadsheet_safe`).
 """
 
 from __future__ import annotations
@@ -142,8 +150,8 @@ class YamlLines:
                 match = [v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == str(part)]
             elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
                 match = [node.value[part]]
-            else:
-                match = []
+            else:  # a scalar, or a list asked for a key or an index it does not have
+                return node.start_mark.line + 1 if nearest else None
             if not match:
                 return node.start_mark.line + 1 if nearest else None
             node = match[0]
@@ -178,6 +186,32 @@ def read_yaml(path: Path | str, max_bytes: int = MB, what: str = "file") -> tupl
 
 
 # ---------------------------------------------------------------------------- CSV
+
+# A cell starting with one of these is a formula to Excel, LibreOffice Calc and Google Sheets (OWASP, "CSV
+# Injection"): "=HYPERLINK(...)", "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(...)", and the same after a tab or CR.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_TO_NEUTRALISE = re.compile(r"'*[=+\-@\t\r]")  # also "'=x" itself, so that it reads back with its apostrophe
+_NEUTRALISED = re.compile(r"'+[=+\-@\t\r]")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """The text to write in a CSV cell so a spreadsheet shows it as text: "=x" -> "'=x", "-" -> "'-".
+
+    OWASP's defence against CSV injection: an apostrophe before a cell that starts
+    with = + - @ tab or CR (spreadsheets show the apostrophe, never run the formula).
+    A cell already written "'=x" gets a second one, so `from_spreadsheet_safe`
+    gives back exactly what was written, whatever the text.
+    """
+    return "'" + cell if _TO_NEUTRALISE.match(cell) else cell
+
+
+def from_spreadsheet_safe(cell: str) -> str:
+    """The text a CSV cell stands for: "'=x" -> "=x", "''=x" -> "'=x"; any other cell as it is.
+
+    An apostrophe before = + - @ tab or CR is the spreadsheet's "this is text" mark,
+    as in Excel, so a person who types "'=x" into a CSV means "=x" too.
+    """
+    return cell[1:] if _NEUTRALISED.match(cell) else cell
 
 
 def _records(text: str, path: Path) -> Iterable[tuple[int, int, list[str]]]:
@@ -215,6 +249,9 @@ def read_csv(
 ) -> pd.DataFrame:
     """The rows of a UTF-8 CSV file as stripped strings, with `_row` (header = row 1, first data row = 2).
 
+    Each cell is stripped of surrounding whitespace, then a spreadsheet-safe cell
+    ("'=x", see `spreadsheet_safe`) reads as the text it stands for ("=x").
+
     Columns come out as `required`, then `optional` (a missing optional column is
     all ""), then any extra columns (only if `allow_extra`), then `_row`. Rows with
     every cell blank are skipped (their numbers are not reused). A row with fewer
@@ -230,26 +267,24 @@ def read_csv(
     rows: list[list[str]] = []
     numbers: list[int] = []
     for row, line, cells in _records(text, path):
-        cells = [c.strip() for c in cells]
+        cells = [from_spreadsheet_safe(c.strip()) for c in cells]
         if not any(cells):
             continue
         if header is None:
             header = cells
             _check_header(header, required, optional, allow_extra, path, row, expected)
             continue
-        if len(cells) > len(header):
-            if any(cells[len(header) :]):
-                raise InputError(
-                    f"this row has {len(cells)} cells but the header has {len(header)} "
-                    "(is there a comma in a cell without quotes around it?)",
-                    path,
-                    line,
-                )
-            cells = cells[: len(header)]
-        rows.append(cells + [""] * (len(header) - len(cells)))
+        if any(cells[len(header) :]):
+            raise InputError(
+                f"this row has {len(cells)} cells but the header has {len(header)} "
+                "(is there a comma in a cell without quotes around it?)",
+                path,
+                line,
+            )
+        rows.append(cells[: len(header)] + [""] * (len(header) - len(cells)))
         numbers.append(row)
     assert header is not None
-    frame = pd.DataFrame(rows, columns=header, dtype=object) if rows else pd.DataFrame(columns=header, dtype=object)
+    frame = pd.DataFrame(rows, columns=header, dtype=object)
     for name in optional:
         if name not in frame.columns:
             frame[name] = ""
@@ -281,6 +316,67 @@ def _check_header(
     extra = [c for c in header if c not in required and c not in optional]
     if extra and not allow_extra:
         raise InputError(f"unknown column(s) {', '.join(extra)}; the header must be: {expected}", path, row)
+
+
+# ---------------------------------------------------------------------------- workbooks
+
+WORKBOOK_MAX_BYTES = 200 * MB
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container of .xls files and of password-protected .xlsx
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")  # the stream an encrypted .xlsx keeps its workbook in
+_ODS = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"
+SAVE_AS_XLSX = "open it and save it as an Excel workbook (.xlsx)"
+
+
+def _not_a_workbook(data: bytes) -> str | None:
+    """What a file that should be an .xlsx workbook is instead, from its first bytes; None if it may be one."""
+    if data.startswith(_OLE2):
+        if _ENCRYPTED in data:
+            return (
+                "the workbook is password-protected (encrypted), so it cannot be checked: ask for it without "
+                "the password (File > Info > Protect Workbook > Encrypt with Password, and clear the password)"
+            )
+        return f"an Excel 97-2003 workbook (.xls), not .xlsx: {SAVE_AS_XLSX}"
+    if data.startswith(b"PK\x03\x04") and data[30 : 30 + len(_ODS)] == _ODS:
+        return f"an OpenDocument spreadsheet (.ods), not .xlsx: {SAVE_AS_XLSX}"
+    if not data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return f"not an Excel workbook (.xlsx): the file is not a workbook, or is damaged; {SAVE_AS_XLSX}"
+    return None
+
+
+def read_workbook(path: Path | str, what: str = "workbook", max_bytes: int = WORKBOOK_MAX_BYTES) -> Any:
+    """An .xlsx workbook opened read-only by openpyxl (formulas as their text, never run); close it when done.
+
+    Read-only mode streams each sheet as it is read, so a large return costs the
+    sheets it reads, not the whole file. Refused with one line saying what the
+    file is: missing, too large, password-protected, an .xls or .ods saved under
+    an .xlsx name, or damaged (cut short, or not a workbook at all).
+    """
+    from openpyxl import load_workbook
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{what} not found" if not path.exists() else "is not a file, expected a workbook", path)
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise InputError(f"{what} is too large ({_size(size)}; the limit is {_size(max_bytes)})", path)
+    try:
+        with path.open("rb") as f:
+            head = f.read(128)
+            if head.startswith(_OLE2):  # the names of its streams may be anywhere in the container
+                head += f.read()
+    except OSError as err:
+        raise InputError(f"cannot read {what}: {(err.strerror or str(err)).lower()}", path) from None
+    problem = _not_a_workbook(head)
+    if problem:
+        raise InputError(problem, path)
+    try:
+        return load_workbook(path, read_only=True)  # formulas are read as their text (data_only is off)
+    except Exception:  # zipfile, XML and openpyxl's own errors: all mean the file cannot be read as a workbook
+        raise InputError(
+            f"the workbook is damaged (cut short, or its parts are not a workbook's) and cannot be read; "
+            f"ask for it again, or {SAVE_AS_XLSX} again",
+            path,
+        ) from None
 
 
 # ---------------------------------------------------------------------------- cells

@@ -11,6 +11,7 @@ import pandera.pandas as pa
 
 from helpers import config
 from helpers.errors import InputError
+from helpers.readers import spreadsheet_safe
 from helpers.targets import KINDS
 
 _text = pa.Column(str, nullable=False)
@@ -197,9 +198,26 @@ def _typed(name: str, frame: pd.DataFrame, path: Path) -> pd.DataFrame:
     return frame
 
 
+def csv_cell(value: object) -> object:
+    """A text cell as the CSV stores it: as `read_csv` will give it back (line breaks "\\n", no surrounding
+    whitespace), then spreadsheet-safe ("=x" written "'=x"); anything else (numbers, dates, blanks) as it is."""
+    if not isinstance(value, str):
+        return value
+    return spreadsheet_safe(value.replace("\r\n", "\n").replace("\r", "\n").strip())
+
+
 def to_csv_text(frame: pd.DataFrame) -> str:
-    """The exact CSV text a table is stored as (dates as YYYY-MM-DD, blanks empty)."""
-    return frame.to_csv(index=False, date_format="%Y-%m-%d", lineterminator="\n")
+    """The exact CSV text a table is stored as (dates as YYYY-MM-DD, blanks empty, text spreadsheet-safe).
+
+    Every CSV the project writes comes from here, and `helpers.readers.read_csv` reads it back to the same
+    text: a cell starting with = + - @ is written with an apostrophe before it (see `csv_cell`), so Excel or
+    Calc shows it as text instead of running it as a formula.
+    """
+    safe = frame.rename(columns=lambda name: csv_cell(str(name)))
+    for column in safe.columns:
+        if pd.api.types.is_object_dtype(safe[column]) or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = safe[column].map(csv_cell)
+    return safe.to_csv(index=False, date_format="%Y-%m-%d", lineterminator="\n")
 
 
 def write_atomically(files: dict[Path, str]) -> None:

@@ -56,6 +56,13 @@ def quarter_file(quarter: pd.Period, folder: Path | None = None) -> Path:
     return (folder or config.updates_dir()) / f"{quarters.slug(quarter)}.csv"
 
 
+def tidy_text(text: str) -> str:
+    """Free text (a comment, a reason, evidence) as the update log keeps it: its line breaks kept, spaces and
+    tabs within a line made one space, each line trimmed, at most one blank line in a row, none at either end."""
+    lines = [" ".join(line.split()) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+
+
 def _first_bad(mask: pd.Series | np.ndarray) -> int | None:
     """The position of the first True in `mask`, or None."""
     bad = np.asarray(mask).nonzero()[0]
@@ -98,7 +105,7 @@ def read_update_file(path: Path, known: pd.MultiIndex) -> pd.DataFrame:
             path,
             rows[row],
         )
-    comment = frame["comment"].str.replace(r"\s+", " ", regex=True)
+    comment = frame["comment"].map(tidy_text)  # line breaks are kept: a lead's paragraphs reach the report
     if (row := _first_bad((status.isna()) & (comment == "") & (frame["revised_target"] == ""))) is not None:
         raise InputError("an update needs a status, a comment or a revised target", path, rows[row])
 
