@@ -170,7 +170,8 @@ def _earlier_html(out_root: Path) -> str:
         for label, folder in reversed(found)
     )
     return (
-        "<h2 id='earlier'>Earlier reports</h2><p>Made before each report was for one council and committee: "
+        '<h2 id="earlier">Earlier reports</h2>'
+        "<p>Made before each report was for one council and committee: "
         f"they may cover several councils' reviews together.</p><ul>{rows}</ul>"
     )
 
