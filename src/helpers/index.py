@@ -108,7 +108,8 @@ def _counts_html(summary: dict) -> str:
     if not isinstance(counts, dict) or not isinstance(total, int) or not isinstance(unit, str):
         return ""
     parts = [f"{html.escape(str(name))}: {html.escape(str(value))}" for name, value in counts.items()]
-    shown = f"{total} {html.escape(unit)}" + (f": {' &middot; '.join(parts)}" if parts else "")
+    one = unit[:-1] if total == 1 and unit.endswith("s") else unit  # "1 action", "56 actions"
+    shown = f"{total} {html.escape(one)}" + (f": {' &middot; '.join(parts)}" if parts else "")
     out = f'<br><span class="counts">{shown}</span>'
     gaps = summary.get("data_gaps")
     if isinstance(gaps, dict) and gaps:

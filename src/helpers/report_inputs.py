@@ -28,7 +28,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from helpers import config
@@ -60,9 +61,22 @@ class _Rows:
 
     header: tuple[str, ...]
     rows: list[tuple[str, ...]]
+    _groups: dict[str, dict[str, list[tuple[str, ...]]]] = field(default_factory=dict)
 
     def column(self, name: str) -> int | None:
         return self.header.index(name) if name in self.header else None
+
+    def by(self, name: str) -> dict[str, list[tuple[str, ...]]] | None:
+        """{value of the column `name`: its rows, in file order} (None without that column), worked out once."""
+        at = self.column(name)
+        if at is None:
+            return None
+        if name not in self._groups:
+            groups: dict[str, list[tuple[str, ...]]] = {}
+            for row in self.rows:
+                groups.setdefault(row[at], []).append(row)
+            self._groups[name] = groups
+        return self._groups[name]
 
 
 class Inputs:
@@ -71,6 +85,9 @@ class Inputs:
     def __init__(self) -> None:
         self._rows: dict[Path, _Rows | None] = {}
         self._whole: dict[Path, str] = {}
+        self._listed: dict[tuple[Path, str], list[Path]] = {}
+        self._settings: dict[tuple[str, str], str] = {}
+        self._audiences: list | None = None
 
     # --- Reading ---------------------------------------------------------------------------------
 
@@ -97,14 +114,39 @@ class Inputs:
                 self._whole[path] = "missing"
         return self._whole[path]
 
-    def rows(self, path: Path, keep) -> str | None:
-        """The digest of a CSV file's header and the rows `keep(table, row)` keeps; None when it keeps none
-        (the file does not concern the report). A file the reader refuses is compared whole."""
+    def rows(
+        self,
+        path: Path,
+        column: str,
+        values: Iterable[str],
+        keep: Callable[[_Rows, tuple[str, ...]], bool] = lambda table, row: True,
+    ) -> str | None:
+        """The digest of a CSV file's header and its rows whose `column` holds one of `values` (and that `keep`
+        keeps); None when there are none (the file does not concern the report). A file the reader refuses,
+        or without that column, is compared whole."""
         table = self._read(path)
-        if table is None:
+        groups = table.by(column) if table is not None else None
+        if table is None or groups is None:
             return self.whole(path) if path.exists() else None
-        kept = [row for row in table.rows if keep(table, row)]
+        kept = [row for value in sorted(set(values)) for row in groups.get(value, ()) if keep(table, row)]
         return _sha([table.header, kept]) if kept else None
+
+    def _list(self, folder: Path, pattern: str) -> list[Path]:
+        if (folder, pattern) not in self._listed:
+            self._listed[folder, pattern] = sorted(folder.glob(pattern)) if folder.is_dir() else []
+        return self._listed[folder, pattern]
+
+    def _settings_digest(self, council: str, committee: str) -> str:
+        """data/report.yaml as it applies to this council and committee (the whole file if it is refused)."""
+        from helpers import report_settings
+        from helpers.errors import InputError
+
+        if (council, committee) not in self._settings:
+            try:
+                self._settings[council, committee] = _sha(report_settings.settings(council, committee))
+            except InputError:
+                self._settings[council, committee] = self.whole(report_settings.settings_file())
+        return self._settings[council, committee]
 
     # --- One report ------------------------------------------------------------------------------
 
@@ -117,7 +159,9 @@ class Inputs:
         dates = parameters.tracked_from()
         if selection:
             return [r for r in selection if r in dates and dates[r] <= end]
-        found = [a for a in parameters.audiences() if (a.council, a.committee) == (council, committee)]
+        if self._audiences is None:
+            self._audiences = parameters.audiences()
+        found = [a for a in self._audiences if (a.council, a.committee) == (council, committee)]
         return parameters.counted_by(found[0], end) if found else []
 
     def report(
@@ -126,24 +170,17 @@ class Inputs:
         """{data file (or "reviews covered"): SHA-256 of the part this report reads}, sorted by name."""
         from helpers import quarters, report_settings
         from helpers.decisions import decisions_dir
-        from helpers.errors import InputError
 
         quarter = quarters.parse_quarter(quarter_label)
         end = quarters.end(quarter).isoformat()
         covered = self.covered(quarter_label, council, committee, selection)
-        ids = set(covered)
         found: dict[str, str | None] = {REVIEWS_COVERED: _sha(sorted(covered))}
-
-        def of_reviews(table: _Rows, row: tuple[str, ...]) -> bool:
-            at = table.column("review_id")
-            return at is not None and row[at] in ids
-
         for name in PROCESSED:
             path = config.processed_dir() / f"{name}.csv"
-            found[shown(path)] = self.rows(path, of_reviews)
+            found[shown(path)] = self.rows(path, "review_id", covered)
 
         updates = config.updates_dir()
-        for path in sorted(updates.glob("*.csv")) if updates.is_dir() else []:
+        for path in self._list(updates, "*.csv"):
             try:
                 of = quarters.parse_quarter(path.stem.replace("-", "/", 1).replace("-", " "))
             except quarters.BadQuarter:
@@ -151,48 +188,40 @@ class Inputs:
             if of == quarter:
                 found[shown(path)] = self.whole(path)  # the report counts the quarter's collected returns
             elif of is None or of < quarter:
-                found[shown(path)] = self.rows(path, of_reviews)
+                found[shown(path)] = self.rows(path, "review_id", covered)
         returns = updates / "returns" / quarters.slug(quarter)
-        returned = sorted(
+        returned = [
             p.name
-            for p in (returns.iterdir() if returns.is_dir() else [])
+            for p in self._list(returns, "*")
             if p.suffix.lower() == RETURN_SUFFIX and not p.name.startswith(("~$", "."))
-        )
+        ]
         if returned:
             found[shown(returns) + "/"] = _sha(returned)
 
         def decided_by_then(table: _Rows, row: tuple[str, ...]) -> bool:
             at = table.column("decided_on")
-            return of_reviews(table, row) and (at is None or not row[at] or row[at] <= end)
+            return at is None or not row[at] or row[at] <= end
 
-        decided = decisions_dir()
-        for path in sorted(decided.glob("*.csv")) if decided.is_dir() else []:
-            found[shown(path)] = self.rows(path, decided_by_then)
+        for path in self._list(decisions_dir(), "*.csv"):
+            found[shown(path)] = self.rows(path, "review_id", covered, decided_by_then)
 
-        found[shown(config.rules_file("theme_overrides.csv"))] = self.rows(
-            config.rules_file("theme_overrides.csv"), of_reviews
-        )
-        documents = self._documents(ids)
-        found[shown(config.raw_dir() / "manifest.csv")] = self.rows(
-            config.raw_dir() / "manifest.csv",
-            lambda table, row: table.column("file") is not None and row[table.column("file")] in documents,
-        )
+        overrides = config.rules_file("theme_overrides.csv")
+        found[shown(overrides)] = self.rows(overrides, "review_id", covered)
+        manifest = config.raw_dir() / "manifest.csv"
+        found[shown(manifest)] = self.rows(manifest, "file", self._documents(covered))
         for name in ("vocabulary.yaml", "themes.csv"):
             found[shown(config.rules_file(name))] = self.whole(config.rules_file(name))
-        try:
-            settings = report_settings.settings(council, committee)
-            found[shown(report_settings.settings_file())] = _sha(settings)
-        except InputError:
-            found[shown(report_settings.settings_file())] = self.whole(report_settings.settings_file())
+        found[shown(report_settings.settings_file())] = self._settings_digest(council, committee)
         return {k: v for k, v in sorted(found.items()) if v is not None}
 
-    def _documents(self, ids: set[str]) -> set[str]:
+    def _documents(self, ids: list[str]) -> set[str]:
         """The source documents of these reviews (reviews.csv `documents`), whose manifest rows the report shows."""
         table = self._read(config.processed_dir() / "reviews.csv")
-        if table is None or table.column("documents") is None or table.column("review_id") is None:
+        groups = table.by("review_id") if table is not None else None
+        docs = table.column("documents") if table is not None else None
+        if groups is None or docs is None:
             return set()
-        rid, docs = table.column("review_id"), table.column("documents")
-        return {d.strip() for row in table.rows if row[rid] in ids for d in row[docs].split(";") if d.strip()}
+        return {d.strip() for r in ids for row in groups.get(r, ()) for d in row[docs].split(";") if d.strip()}
 
 
 def digest(files: dict[str, str]) -> str:
