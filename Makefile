@@ -1,6 +1,6 @@
 # Run `make help` for the list of targets.
 #
-# Shell safety: the values people pass (QUARTER, REVIEWS, MEETING_DATE) are
+# Shell safety: the values people pass (QUARTER, COUNCIL, REVIEWS, MEETING_DATE) are
 # never pasted into a recipe line. They reach Python as environment variables
 # (`export` below) and the commands have a fixed argument vector
 # (`python -m helpers.report --from-env`), so a quote, `;` or `$(...)` in a
@@ -19,16 +19,17 @@ NBSTRIPOUT_ARGS := --keep-output --keep-count --keep-id --extra-keys "metadata.p
 # Take the values verbatim (`$(value ...)`: make does not expand a `$(shell ...)`
 # inside them) and hand them to Python as environment variables.
 override QUARTER      := $(value QUARTER)
+override COUNCIL      := $(value COUNCIL)
 override REVIEWS      := $(value REVIEWS)
 override MEETING_DATE := $(value MEETING_DATE)
 override REPLACE      := $(value REPLACE)
 override ARGS         := $(value ARGS)
 override ALLOW_ROOT   := $(value ALLOW_ROOT)
 override MODULES      := $(value MODULES)
-export QUARTER REVIEWS MEETING_DATE REPLACE ARGS ALLOW_ROOT MODULES
+export QUARTER COUNCIL REVIEWS MEETING_DATE REPLACE ARGS ALLOW_ROOT MODULES
 
 .DEFAULT_GOAL := help
-.PHONY: help venv lock lock-upgrade extract report report-all report-scheduled forms collect decisions record-decisions notebooks test lint lab bench bench-reliability mutants clean
+.PHONY: help venv lock lock-upgrade extract report report-all report-scheduled index forms collect decisions record-decisions notebooks test lint lab bench bench-reliability mutants clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -54,11 +55,14 @@ lock-upgrade: $(STAMP) ## Regenerate requirements/lock.txt with the newest versi
 extract: $(STAMP) ## Read the raw documents into data/processed tables
 	$(PY) -m helpers.extract
 
-report: $(STAMP) ## Write the quarterly HTML report (QUARTER="2023/24 Q4", REVIEWS="2021-finance 2022-progress", MEETING_DATE=2024-05-14; default: latest completed quarter)
+report: $(STAMP) ## Write the quarter's reports, one per council and committee (QUARTER="2023/24 Q4", COUNCIL="Dorset Council", REVIEWS="2021-finance 2022-progress", MEETING_DATE=2024-05-14; default: latest completed quarter, every council)
 	$(PY) -m helpers.report --from-env
 
-report-all: $(STAMP) ## Backfill the report for every quarter since the first action plan
+report-all: $(STAMP) ## Backfill every council's reports for every quarter since the first action plan
 	$(PY) -m helpers.report --all
+
+index: $(STAMP) ## Write reports/index.html again: every report by council, marking those whose data has changed
+	$(PY) -m helpers.index
 
 report-scheduled: $(STAMP) ## The scheduled run (cron, CI): latest quarter once its returns are due; warns if not collected
 	$(PY) -m helpers.report --scheduled

@@ -82,5 +82,20 @@ def hostile_report(tmp_path_factory) -> Path:
         mp.setenv("PEER_REVIEW_DATA", str(data))
         extracted = run_module("extract", data=data)
         assert extracted.returncode == 0, extracted.stderr
-        # The PDF too, when Chromium is installed (tests/test_browser.py reads it).
-        return run_quarter("2023/24 Q4", None, out_root=root / "reports", pdf=Path("/usr/bin/chromium").exists())
+        # The report of the council whose review carries the payloads; the PDF too, when Chromium is installed
+        # (tests/test_browser.py reads it).
+        return run_quarter(
+            "2023/24 Q4",
+            None,
+            out_root=root / "reports",
+            pdf=Path("/usr/bin/chromium").exists(),
+            council=council_of("2021-finance"),
+        )
+
+
+def council_of(review_id: str) -> str:
+    """The council a review belongs to, from data/processed/reviews.csv (wherever PEER_REVIEW_DATA points)."""
+    import csv
+
+    with (config.processed_dir() / "reviews.csv").open(encoding="utf-8", newline="") as f:
+        return next(row["council"] for row in csv.DictReader(f) if row["review_id"] == review_id)

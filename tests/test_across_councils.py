@@ -90,11 +90,11 @@ def test_a_council_with_nothing_transcribed_is_named(two_more: Path):
 
 
 def test_councils_parameter_takes_one_name_or_a_list_and_refuses_others(two_more: Path):
-    assert parameters.councils(COUNCIL) == [COUNCIL]
-    assert parameters.councils(None) is None
+    assert parameters.council_list(COUNCIL) == [COUNCIL]
+    assert parameters.council_list(None) is None
     with pytest.raises(parameters.ParameterError) as caught:
-        parameters.councils("Nowhere District Council")
-    assert "COUNCILS 'Nowhere District Council' not in the workspace; allowed:" in str(caught.value)
+        parameters.council_list("Nowhere District Council")
+    assert "COUNCILS 'Nowhere District Council' is not a council in the review metadata" in str(caught.value)
     assert COUNCIL in str(caught.value)
     ws = workspace.load_workspace(councils=COUNCIL)
     assert set(ws.reviews["council"]) == {COUNCIL} and set(ws.actions["review_id"]) <= set(ws.review_ids)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 
+from conftest import council_of
 from helpers.pdf import CHROMIUM_ARGS
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -44,7 +46,9 @@ def test_report_opens_with_charts_and_no_console_errors_or_injected_script(brows
 
     assert problems == []
     assert page.evaluate("window.__pwned") is None
-    assert page.title() == "Peer review recommendations: progress report 2023/24 Q4"
+    title = page.title()  # names who the report is for
+    assert title.startswith("Peer review recommendations: progress report 2023/24 Q4 \u2013 ")
+    assert council_of("2021-finance") in title
     charts = page.evaluate("Array.from(document.images).filter(i => i.complete && i.naturalWidth > 300).length")
     assert charts >= 3
     body = page.inner_text("body")
@@ -73,12 +77,27 @@ def test_report_has_no_axe_violations_at_wcag_22_aa(browser, hostile_report: Pat
     assert violations == [], "\n".join(details)
 
 
-def test_index_has_no_axe_violations(browser, hostile_report: Path):
+def test_index_has_no_axe_violations(browser, hostile_report: Path, tmp_path: Path):
+    """The index with everything it can show: two councils, a committee not named, a report whose data has
+    changed, a PDF link, counts with a data gap, and a report of the earlier layout."""
     from axe_playwright_python.sync_playwright import Axe
 
     from helpers.index import write_index
 
-    index = write_index(hostile_report.parent.parent)
+    root = tmp_path / "reports"
+    shutil.copytree(hostile_report.parent.parent.parent, root)
+    [made] = root.glob("*/*/report.html")
+    other = made.parent.with_name("Wessex-Vale-District-Council--committee-not-named")
+    shutil.copytree(made.parent, other)
+    summary = json.loads((other / "summary.json").read_text(encoding="utf-8"))
+    summary.update(council="Wessex Vale District Council", committee="")
+    summary["inputs"]["files"]["data/processed/actions.csv"] = "changed since"
+    (other / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+    (root / "2022-23-Q4").mkdir()
+    (root / "2022-23-Q4" / "report.html").write_text("an earlier report", encoding="utf-8")
+    index = write_index(root)
+    shown = index.read_text(encoding="utf-8")
+    assert 'class="stale"' in shown and 'id="earlier"' in shown and 'aria-label="Councils"' in shown
     page = browser.new_page(bypass_csp=True)
     page.goto(index.as_uri())
     violations = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}}).response["violations"]

@@ -137,7 +137,15 @@ def _sheet_for(root: Path, review_id: str) -> Path:
 
 
 def _html(root: Path, slug: str) -> BeautifulSoup:
-    return BeautifulSoup((root / "reports" / slug / "report.html").read_text(encoding="utf-8"), "html.parser")
+    """The quarter's report that covers 2021-finance (one per council and committee: helpers.report_folder)."""
+    import json
+
+    [page] = [
+        summary.with_name("report.html")
+        for summary in (root / "reports" / slug).glob("*/summary.json")
+        if "2021-finance" in {r["id"] for r in json.loads(summary.read_text(encoding="utf-8"))["reviews"]}
+    ]
+    return BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
 
 
 def _table(page: BeautifulSoup, caption_start: str) -> list[dict[str, str]]:

@@ -3,12 +3,13 @@ page whether made by the report command or by papermill and nbconvert from the c
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-from conftest import PROJECT
+from conftest import PROJECT, council_of
 from helpers import config
 
 BIN = Path(sys.executable).parent
@@ -36,8 +37,9 @@ def test_the_engine_module_can_be_imported_before_papermill():
 
 def test_papermill_and_nbconvert_from_the_command_line_give_the_report_commands_page(tmp_path: Path):
     env = dict(os.environ, PEER_REVIEW_REPORTS=str(tmp_path / "reports"))
+    council = council_of("2021-finance")
     made = subprocess.run(
-        [sys.executable, "-m", "helpers.report", "--quarter", "2023/24 Q4", "--no-pdf"],
+        [sys.executable, "-m", "helpers.report", "--quarter", "2023/24 Q4", "--council", council, "--no-pdf"],
         cwd=PROJECT,
         env=env,
         capture_output=True,
@@ -56,6 +58,9 @@ def test_papermill_and_nbconvert_from_the_command_line_give_the_report_commands_
             "-p",
             "QUARTER",
             "2023/24 Q4",
+            "-p",
+            "COUNCIL",
+            council,
             "--no-progress-bar",
         ],
         cwd=tmp_path,
@@ -71,10 +76,16 @@ def test_papermill_and_nbconvert_from_the_command_line_give_the_report_commands_
         capture_output=True,
     )
     page = (tmp_path / "out.html").read_bytes()
-    assert page == (tmp_path / "reports" / "2023-24-Q4" / "report.html").read_bytes()
-    assert b"Peer review recommendations: progress report 2023/24 Q4</title>" in page
+    # The council's report to the committee of 2021-finance (its only one, unless it reports to several).
+    [folder] = [
+        f.parent
+        for f in (tmp_path / "reports" / "2023-24-Q4").glob("*/summary.json")
+        if "2021-finance" in {r["id"] for r in json.loads(f.read_text())["reviews"]}
+    ]
+    assert page == (folder / "report.html").read_bytes()
+    assert f"Peer review recommendations: progress report 2023/24 Q4 \u2013 {council}".encode() in page
     # The report command keeps the executed notebook: the same page comes from it too.
-    kept = tmp_path / "reports" / "2023-24-Q4" / "report.ipynb"
+    kept = folder / "report.ipynb"
     subprocess.run(
         [str(BIN / "jupyter"), "nbconvert", "--to", "committee", str(kept), "--output-dir", str(tmp_path / "again")],
         env=env,

@@ -133,8 +133,9 @@ def hostile_front_matter(data_copy):
 
 def test_front_matter_escapes_the_title(hostile_front_matter):
     page = _shown(hostile_front_matter)
-    assert f"<h1>{_escaped(HOSTILE_TITLE)}: progress report 2023/24 Q4</h1>" in page
-    assert "<script" not in page
+    title = f"{HOSTILE_TITLE}: progress report 2023/24 Q4 \u2013 {HOSTILE_COUNCIL}, {HOSTILE_COMMITTEE}"
+    assert f"<h1>{_escaped(title)}</h1>" in page  # who the report is for, in its title too
+    assert "<script" not in page and "<b>" not in page
 
 
 def test_front_matter_escapes_council_and_committee(hostile_front_matter):

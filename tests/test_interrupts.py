@@ -45,7 +45,7 @@ def test_a_stopped_run_leaves_nothing_running_nothing_half_written(tmp_path: Pat
     )
     try:
         if backfill:  # some quarters written, others under way in both jobs
-            _wait_for(lambda: list(reports.glob("*/report.html")), proc)
+            _wait_for(lambda: list(reports.glob("*/*/report.html")), proc)
         elif Path("/usr/bin/chromium").exists():  # the browser started while the kernel runs the notebook
             _wait_for(lambda: list(tmp.glob("peer-review-report-*/job-0/browser/playwright*")), proc)
             time.sleep(0.5)
@@ -73,12 +73,12 @@ def test_a_stopped_run_leaves_nothing_running_nothing_half_written(tmp_path: Pat
     assert running == [[], []], "kernels or browsers still running"
     assert list(tmp.iterdir()) == [] and list(runtime.rglob("*.json")) == []
     tmp.rmdir()
-    finished = sorted(p.parent.name for p in reports.glob("*/report.html"))
+    finished = sorted(p.parent.relative_to(reports).as_posix() for p in reports.glob("*/*/report.html"))
     assert list(reports.rglob(".*")) == []  # no temporary or half-written file
     for name in finished:  # each report folder whole: the page, its notebook and its summary written together
         assert {"report.ipynb", "summary.json"} <= {p.name for p in (reports / name).iterdir()}
     time.sleep(2)
-    assert sorted(p.parent.name for p in reports.glob("*/report.html")) == finished  # nothing after the stop
+    assert sorted(p.parent.relative_to(reports).as_posix() for p in reports.glob("*/*/report.html")) == finished
     index = (reports / "index.html").read_text(encoding="utf-8") if finished else ""
     assert index.count('/report.html"') == len(finished)
     for name in finished:

@@ -29,6 +29,15 @@ def _reviews() -> dict[str, str]:
         return {row["review_id"]: row["tracked_from"] for row in csv.DictReader(f)}
 
 
+def _councils() -> dict[str, list[str]]:
+    """{council: [its review ids]} from data/processed/reviews.csv."""
+    with (config.processed_dir() / "reviews.csv").open(encoding="utf-8", newline="") as f:
+        found: dict[str, list[str]] = {}
+        for row in csv.DictReader(f):
+            found.setdefault(row["council"], []).append(row["review_id"])
+        return found
+
+
 # --- Typed and described, as papermill reads them -------------------------------------------------
 
 
@@ -49,7 +58,8 @@ def test_papermill_help_lists_them_for_an_analyst():
     ).stdout
     assert "Unknown type" not in shown
     assert 'QUARTER: str (default "2023/24 Q4")' in shown
-    assert "REVIEWS: list[str] or str or None (default None)" in shown and "one (" in shown
+    assert "COUNCIL: str or None (default None)" in shown
+    assert "REVIEWS: list[str] or str or None (default None)" in shown and "one council and committee" in shown
 
 
 # --- The rules, one parameter at a time ----------------------------------------------------------------
@@ -108,6 +118,26 @@ def test_meeting_dates_similarity_and_forecast():
         parameters.forecast("yes")
 
 
+def test_a_council_is_named_as_in_its_metadata_in_any_capitalisation():
+    for council in _councils():
+        assert parameters.council(f"  {council.upper()} ") == council
+        assert parameters.council(" ".join(council.lower().split())) == council
+    assert parameters.council(None) is None and parameters.council("") is None
+    council = next(iter(_councils()))
+    with pytest.raises(ParameterError) as err:
+        parameters.council(council[:-1] + "x")  # a typing slip
+    message = str(err.value)
+    assert message.startswith(f"COUNCIL {council[:-1] + 'x'!r} is not a council in the review metadata")
+    assert f"(did you mean {council!r}?)" in message and "allowed: one of" in message
+
+
+def test_with_a_council_reviews_are_its_own():
+    council, ids = next(iter(_councils().items()))
+    assert parameters.reviews(None, council) == ids  # none chosen: all of the council's
+    assert parameters.reviews(ids[0], council) == [ids[0]]
+    assert parameters.reviews(None) is None  # no council: every review, of every council
+
+
 # --- The check a notebook runs ------------------------------------------------------------------------
 
 
@@ -120,6 +150,17 @@ def _namespace(injected: str | None, **values) -> dict:
     history = ["", PARAMETERS_CELL, *([injected] if injected else []), "parameters.check(globals())"]
     namespace = {"In": history, "__annotations__": {"QUARTER": "str", "REVIEWS": "list[str] or str or None"}}
     return namespace | {"QUARTER": "2023/24 Q4", "REVIEWS": None} | values
+
+
+def test_the_report_notebook_shows_one_council_and_committee():
+    council, ids = next(iter(_councils().items()))
+    namespace = _namespace(None, COUNCIL=council.lower(), REVIEWS=None)
+    namespace["__annotations__"]["COUNCIL"] = "str or None"
+    parameters.check(namespace, one_audience=True)
+    assert namespace["COUNCIL"] == council and set(namespace["REVIEWS"]) <= set(ids)
+    namespace = _namespace(None, REVIEWS=ids[0])  # a review alone: its council's report
+    parameters.check(namespace, one_audience=True)
+    assert namespace["COUNCIL"] == council and namespace["REVIEWS"] == [ids[0]]
 
 
 def test_a_misspelt_parameter_stops_the_notebook_naming_those_allowed():
@@ -191,9 +232,9 @@ def test_papermill_stops_on_a_misspelt_parameter_with_one_line(tmp_path: Path):
     assert result.returncode != 0
     failed = nbformat.read(tmp_path / "out.ipynb", as_version=4)
     [error] = [o for c in failed.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    declared = ", ".join(pm.inspect_notebook(str(notebook)))  # as the notebook declares them
     assert error["traceback"] == [
-        "error: unknown parameter 'quarter' (did you mean QUARTER?); allowed: QUARTER, REVIEWS, FORECAST "
-        "(names are case-sensitive)"
+        f"error: unknown parameter 'quarter' (did you mean QUARTER?); allowed: {declared} (names are case-sensitive)"
     ]
     assert error["traceback"][0] in result.stderr
     assert not any("As at" in str(c.get("outputs")) for c in failed.cells)  # stopped before any figure

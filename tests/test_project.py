@@ -26,7 +26,7 @@ RAW = ROOT / "data" / "raw"
 LOCK = ROOT / "requirements" / "lock.txt"
 MAKEFILE = ROOT / "Makefile"
 STAMP = ".venv/.installed-stamp"
-USER_VALUES = ("QUARTER", "REVIEWS", "MEETING_DATE", "REPLACE", "ARGS", "ALLOW_ROOT")
+USER_VALUES = ("QUARTER", "COUNCIL", "REVIEWS", "MEETING_DATE", "REPLACE", "ARGS", "ALLOW_ROOT", "MODULES")
 # A reference to a user's value in make ($(QUARTER), ${REVIEWS}, $(QUARTER:x=y)).
 MAKE_REFERENCE = re.compile(r"\$[({](?:" + "|".join(USER_VALUES) + r")\b")
 
@@ -230,13 +230,14 @@ def test_make_hands_the_values_to_python_verbatim(tmp_path, target, module):
         + (
             "import json, os, sys\n"
             "print(json.dumps({'argv': sys.argv[1:], "
-            "'env': {k: os.environ.get(k) for k in ('QUARTER', 'REVIEWS', 'MEETING_DATE')}}))\n"
+            f"'env': {{k: os.environ.get(k) for k in {USER_VALUES!r}}}}}))\n"
         ),
         encoding="utf-8",
     )
     fake_python.chmod(0o755)
     values = {
         "QUARTER": HOSTILE.format(dir=tmp_path),
+        "COUNCIL": f"Borough Council'; touch {tmp_path}/pwned-council; echo '",
         "REVIEWS": f"2021-finance $(shell touch {tmp_path}/pwned-make) `touch {tmp_path}/pwned-tick` $$HOME",
         "MEETING_DATE": "2024-05-14",
     }

@@ -7,13 +7,15 @@ import json
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
-from conftest import run_module
+from conftest import council_of, run_module
 from helpers import config
 from helpers.errors import InputError
 from helpers.index import write_index
 from helpers.report import ReportFailed, check_scheduled, run_quarter, runs
 from helpers.runner import Settings, run_reports
+from test_audiences import expected_audiences, folder_part
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -31,9 +33,17 @@ def test_text_from_documents_and_updates_is_shown_inert(hostile_report: Path):
     assert "Content-Security-Policy" in page
 
 
+def _reviews_csv() -> dict[str, dict[str, str]]:
+    import csv
+
+    with (config.processed_dir() / "reviews.csv").open(encoding="utf-8", newline="") as f:
+        return {row["review_id"]: row for row in csv.DictReader(f)}
+
+
 def test_report_is_self_contained_with_title_and_as_at_date(hostile_report: Path):
     page = hostile_report.read_text(encoding="utf-8")
-    assert "Peer review recommendations: progress report 2023/24 Q4" in page
+    council = council_of("2021-finance")
+    assert f"Peer review recommendations: progress report 2023/24 Q4 \u2013 {council}" in page
     assert "as at 31 March 2024" in page
     assert page.count('src="data:image/svg+xml;base64,') >= 3  # status, themes, workload charts
     import re
@@ -41,13 +51,18 @@ def test_report_is_self_contained_with_title_and_as_at_date(hostile_report: Path
     external = re.findall(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//|url\(\s*["']?(?:https?:)?//|@import""", page)
     assert external == []  # opens offline: nothing fetched from the network
     assert "from helpers import" not in page and 'class="jp-CodeMirrorEditor' not in page  # no code
-    assert "0 of 9 recommendations transcribed" in page
+    summary = json.loads(hostile_report.with_name("summary.json").read_text(encoding="utf-8"))
+    for review in summary["reviews"]:  # each review says how much of its plan is transcribed
+        row = _reviews_csv()[review["id"]]
+        if row["recommendations_expected"].isdigit():
+            assert f"{row['recommendations_transcribed']} of {row['recommendations_expected']} recommendations" in page
     assert "No progress reported since the plan" in page  # missing data said plainly
 
 
 def test_report_failure_keeps_the_notebook_names_the_cell_and_leaves_earlier_reports(tmp_path: Path):
     out = tmp_path / "reports"
-    previous = out / "2023-24-Q4" / "report.html"
+    [run] = runs("2023/24 Q4", False, None, out, council=council_of("2021-finance"))
+    previous = run.folder / "report.html"
     previous.parent.mkdir(parents=True)
     previous.write_text("earlier report", encoding="utf-8")
     broken = tmp_path / "broken.ipynb"
@@ -66,11 +81,12 @@ def test_report_failure_keeps_the_notebook_names_the_cell_and_leaves_earlier_rep
     broken.write_text(json.dumps(nb), encoding="utf-8")
 
     with pytest.raises(ReportFailed) as err:
-        run_quarter("2023/24 Q4", None, notebook=broken, out_root=out)
+        run_quarter("2023/24 Q4", None, notebook=broken, out_root=out, council=run.council)
 
     message = str(err.value)
     assert "cell 4" in message and "ValueError: the update log is unreadable" in message
-    assert (out / "_failed" / "2023-24-Q4.ipynb").exists()
+    assert f"report for 2023/24 Q4, {run.council}, " in message  # which report failed
+    assert (out / "_failed" / f"2023-24-Q4--{run.folder.name}.ipynb").exists()
     assert previous.read_text(encoding="utf-8") == "earlier report"
     assert sorted(p.name for p in previous.parent.iterdir()) == ["report.html"]
 
@@ -87,7 +103,9 @@ def test_report_failure_keeps_the_notebook_names_the_cell_and_leaves_earlier_rep
         (["--jobs", "0"], "--jobs must be between 1 and 32"),
         (["--all", "--jobs", "33"], "--jobs must be between 1 and 32"),
         (["--quarter", "2023/24 Q4", "--meeting-date", "14/05/2024"], "MEETING_DATE '14/05/2024' is not a date"),
-        (["--from-env", "--reviews", "2021-finance"], "--from-env reads REVIEWS and MEETING_DATE"),
+        (["--from-env", "--reviews", "2021-finance"], "--from-env reads COUNCIL, REVIEWS and MEETING_DATE"),
+        (["--from-env", "--council", "Nowhere Council"], "--from-env reads COUNCIL, REVIEWS and MEETING_DATE"),
+        (["--council", "Nowhere Council"], "COUNCIL 'Nowhere Council' is not a council in the review metadata"),
     ],
 )
 def test_bad_parameters_stop_before_any_notebook_runs(tmp_path: Path, monkeypatch, args, message):
@@ -99,20 +117,44 @@ def test_bad_parameters_stop_before_any_notebook_runs(tmp_path: Path, monkeypatc
     assert not (tmp_path / "reports").exists()
 
 
-def test_what_to_run_is_quarters_times_selection_to_folders(tmp_path: Path):
+def _quarter_of(day: dt.date) -> str:
+    """The financial-year quarter of a day, worked out by hand: Q1 = April-June."""
+    year = day.year if day.month >= 4 else day.year - 1
+    return f"{year}/{(year + 1) % 100:02d} Q{(day.month - 4) % 12 // 3 + 1}"
+
+
+def test_what_to_run_is_quarters_times_councils_and_committees_to_folders(tmp_path: Path):
+    from helpers import quarters
+
     today = dt.date(2024, 5, 2)  # in 2024/25 Q1, so 2023/24 Q4 is the latest completed quarter
-    [latest] = runs(None, False, None, tmp_path, today=today)
-    assert (latest.quarter, latest.reviews, latest.folder) == ("2023/24 Q4", None, tmp_path / "2023-24-Q4")
+    audiences = expected_audiences(config.data_dir())
+    tracked = {r: dt.date.fromisoformat(row["tracked_from"]) for r, row in _reviews_csv().items()}
+
+    def counting(label: str) -> set[tuple[str, str]]:
+        end = quarters.end(quarters.parse_quarter(label))
+        return {key for key, ids in audiences.items() if any(tracked[r] <= end for r in ids)}
+
+    latest = runs(None, False, None, tmp_path, today=today)
+    assert {(r.quarter, r.council, r.committee) for r in latest} == {("2023/24 Q4", *k) for k in counting("2023/24 Q4")}
+    for run in latest:
+        assert run.folder == tmp_path / "2023-24-Q4" / f"{folder_part(run.council)}--{folder_part(run.committee)}"
+        assert set(run.reviews) == set(audiences[(run.council, run.committee)]) and not run.selection
     every = runs(None, True, None, tmp_path, today=today)
-    # The first plan (2019 review) was approved by Cabinet on 28 January 2020: 2019/20 Q4 to 2023/24 Q4.
-    assert [r.quarter for r in every][:2] == ["2019/20 Q4", "2020/21 Q1"] and every[-1].quarter == "2023/24 Q4"
-    assert len(every) == 4 * 4 + 1
-    later = runs(None, True, "2022-progress", tmp_path, today=today)  # one id as text
+    first = _quarter_of(min(tracked.values()))  # the first plan's quarter, through 2023/24 Q4
+    assert every[0].quarter == first and every[-1].quarter == "2023/24 Q4"
+    span = quarters.quarters_between(quarters.parse_quarter(first), quarters.parse_quarter("2023/24 Q4"))
+    labels = [quarters.label(q) for q in span]
+    assert len(every) == sum(len(counting(label)) for label in labels)
+    later = runs(None, True, "2022-progress", tmp_path, today=today)  # one id as text: a selection
     assert later[0].quarter == "2022/23 Q4"  # its plan was approved on 28 February 2023
-    assert {r.reviews for r in later} == {("2022-progress",)}
-    assert later[0].folder == tmp_path / "2022-23-Q4--2022-progress"  # never over the report on every review
+    assert {r.reviews for r in later} == {("2022-progress",)} and all(r.selection for r in later)
+    council, committee = next(k for k, ids in audiences.items() if "2022-progress" in ids)
+    full = tmp_path / "2022-23-Q4" / f"{folder_part(council)}--{folder_part(committee)}"
+    assert later[0].folder == full.with_name(full.name + "--2022-progress")  # beside the full report, never over it
     [one] = runs("2023-24 Q4", False, ["2022-progress", "2021-finance"], tmp_path, today=today)
-    assert one.quarter == "2023/24 Q4" and one.folder.name == "2023-24-Q4--2021-finance-2022-progress"
+    assert one.quarter == "2023/24 Q4"
+    if set(audiences[(council, committee)]) > {"2021-finance", "2022-progress"}:
+        assert one.folder.name == f"{full.name}--2021-finance-2022-progress"
 
 
 def test_a_scheduled_run_waits_for_the_return_by_date():
@@ -122,15 +164,53 @@ def test_a_scheduled_run_waits_for_the_return_by_date():
     assert check_scheduled(dt.date(2024, 7, 13)) == "2024/25 Q1"
 
 
-def test_index_lists_reports_newest_first(tmp_path: Path):
-    for slug in ["2022-23-Q4", "2023-24-Q4", "2023-24-Q1"]:
-        (tmp_path / slug).mkdir()
-        (tmp_path / slug / "report.html").write_text("x")
+def _fake_report(out: Path, quarter: str, council: str, committee: str, **summary) -> Path:
+    from helpers.report_folder import report_folder
+
+    folder = report_folder(out, quarter, council, committee)
+    folder.mkdir(parents=True)
+    (folder / "report.html").write_text("x")
+    record = {"quarter": quarter, "council": council, "committee": committee, **summary}
+    (folder / "summary.json").write_text(json.dumps(record), encoding="utf-8")
+    return folder
+
+
+def test_index_lists_each_councils_reports_newest_first(tmp_path: Path):
+    for quarter in ["2022/23 Q4", "2023/24 Q4", "2023/24 Q1"]:
+        _fake_report(tmp_path, quarter, "Wessex Vale District Council", "Overview & Scrutiny Committee")
+    _fake_report(tmp_path, "2023/24 Q2", "Arden Borough Council", "")
     (tmp_path / "_failed").mkdir()
+    (tmp_path / "2023-24-Q4" / "forms").mkdir()  # a quarter's forms live beside its reports
     page = write_index(tmp_path).read_text()
-    order = [page.index(label) for label in ["2023/24 Q4", "2023/24 Q1", "2022/23 Q4"]]
-    assert order == sorted(order)
-    assert 'href="2023-24-Q4/report.html"' in page and "_failed" not in page
+    soup = BeautifulSoup(page, "html.parser")
+    assert [h.get_text() for h in soup.find_all("h2")] == ["Arden Borough Council", "Wessex Vale District Council"]
+    wessex = soup.find_all("ul", class_="reports")[1]
+    links = [a.get_text() for a in wessex.select("li > a:first-of-type")]
+    assert links == [f"{q}: Overview & Scrutiny Committee" for q in ["2023/24 Q4", "2023/24 Q1", "2022/23 Q4"]]
+    assert 'href="2023-24-Q4/Wessex-Vale-District-Council--Overview-and-Scrutiny-Committee/report.html"' in page
+    arden = soup.find_all("ul", class_="reports")[0].get_text(" ")
+    assert "2023/24 Q2: committee not named" in arden and "the the" not in arden
+    assert "_failed" not in page and "forms" not in page
+    assert 'aria-label="Councils"' in page  # with several councils, a list of them first
+
+
+def test_index_counts_actions_and_keeps_untranscribed_recommendations_apart(tmp_path: Path):
+    _fake_report(
+        tmp_path,
+        "2023/24 Q4",
+        "Arden Borough Council",
+        "Cabinet",
+        counts={"Complete": 3, "Target passed, no update": 53},
+        total=56,
+        total_unit="actions",
+        data_gaps={"Not transcribed (recommendations)": 9},
+    )
+    _fake_report(tmp_path, "2023/24 Q3", "Arden Borough Council", "Cabinet", counts={"Complete": 3}, total=12)
+    text = " ".join(BeautifulSoup(write_index(tmp_path).read_text(), "html.parser").get_text(" ").split())
+    assert "56 actions: Complete: 3 · Target passed, no update: 53" in text
+    assert "A data gap, not counted in the actions: Not transcribed (recommendations): 9" in text
+    assert "65" not in text
+    assert "total 12" not in text and "12 actions" not in text  # a summary that does not say its unit: no total
 
 
 # --- What the HTML leaves out, and what it adds -------------------------------------------------
@@ -138,7 +218,7 @@ def test_index_lists_reports_newest_first(tmp_path: Path):
 
 def test_parameter_cells_leave_no_trace_and_nothing_is_a_needless_tab_stop(hostile_report: Path):
     page = hostile_report.read_text(encoding="utf-8")
-    assert "QUARTER" not in page and "REVIEWS" not in page and "# Parameters" not in page
+    assert "QUARTER" not in page and "REVIEWS" not in page and "COUNCIL" not in page and "# Parameters" not in page
     assert "tabindex" not in page
     assert 'class="anchor-link"' not in page and "\u00b6</a>" not in page
     assert page.count('class="jp-Cell ') == page.count("jp-OutputArea-output") or "jp-Cell" in page
@@ -169,21 +249,23 @@ def test_contents_list_links_every_h2_after_the_title(hostile_report: Path):
 
 
 def test_a_quarter_is_byte_identical_alone_after_others_in_a_reused_kernel_or_in_another_job(tmp_path: Path):
-    def backfill(out: Path, labels: list[str], jobs: int) -> list:
-        chosen = [r for label in labels for r in runs(label, False, None, out)]
-        return run_reports(chosen, Settings(config.REPORT_NOTEBOOK, out), jobs=jobs)
+    council = council_of("2021-finance")
+
+    def backfill(out: Path, labels: list[str], jobs: int) -> dict[str, bytes]:
+        chosen = [r for label in labels for r in runs(label, False, None, out, council=council)]
+        outcomes = run_reports(chosen, Settings(config.REPORT_NOTEBOOK, out), jobs=jobs)
+        assert [o.error for o in outcomes] == [None] * len(chosen)
+        assert [o.run for o in outcomes] == chosen  # each report's outcome, in the order planned
+        return {r.folder.relative_to(out).as_posix(): (r.folder / "report.html").read_bytes() for r in chosen}
 
     alone = backfill(tmp_path / "alone", ["2023/24 Q4"], 1)
     after = backfill(tmp_path / "after", ["2021/22 Q3", "2022/23 Q4", "2023/24 Q4"], 1)
     two_jobs = backfill(tmp_path / "two-jobs", ["2022/23 Q4", "2023/24 Q4"], 2)  # a worker process makes one
-    assert [o.error for o in alone + after + two_jobs] == [None] * 6
-    assert [o.quarter for o in two_jobs] == ["2022/23 Q4", "2023/24 Q4"]
-    first = (tmp_path / "alone" / "2023-24-Q4" / "report.html").read_bytes()
-    assert first == (tmp_path / "after" / "2023-24-Q4" / "report.html").read_bytes()
-    assert first == (tmp_path / "two-jobs" / "2023-24-Q4" / "report.html").read_bytes()
-    earlier = (tmp_path / "after" / "2022-23-Q4" / "report.html").read_bytes()
-    assert earlier == (tmp_path / "two-jobs" / "2022-23-Q4" / "report.html").read_bytes()
-    assert first != earlier
+    [(name, first)] = alone.items()
+    assert first == after[name] == two_jobs[name]
+    [earlier] = [n for n in two_jobs if n.startswith("2022-23-Q4/")]
+    assert after[earlier] == two_jobs[earlier]
+    assert first != after[earlier]
 
 
 # --- PDFs: printed only for a page that changed, never left beside a newer page -----------------------
@@ -192,14 +274,14 @@ def test_a_quarter_is_byte_identical_alone_after_others_in_a_reused_kernel_or_in
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium not installed (`apt-get install chromium`)")
 def test_a_backfill_prints_only_the_pdfs_whose_page_changed(tmp_path: Path):
     out = tmp_path / "reports"
-    chosen = runs(None, True, None, out)[-2:]  # the latest two quarters
+    chosen = runs(None, True, None, out, council=council_of("2021-finance"))[-2:]  # the latest two quarters
     settings = Settings(config.REPORT_NOTEBOOK, out, pdf=True)
     assert [o.error for o in run_reports(chosen, settings)] == [None, None]
-    before = {r.quarter: (r.folder / "report.pdf").stat() for r in chosen}
+    before = {r.folder: (r.folder / "report.pdf").stat() for r in chosen}
     (chosen[0].folder / "report.html").write_text("an older page", encoding="utf-8")  # this one will change
     assert [o.error for o in run_reports(chosen, settings)] == [None, None]
-    after = {r.quarter: (r.folder / "report.pdf").stat() for r in chosen}
-    changed, same = chosen[0].quarter, chosen[1].quarter
+    after = {r.folder: (r.folder / "report.pdf").stat() for r in chosen}
+    changed, same = chosen[0].folder, chosen[1].folder
     assert (after[same].st_ino, after[same].st_mtime_ns) == (before[same].st_ino, before[same].st_mtime_ns)
     assert after[changed].st_ino != before[changed].st_ino  # printed again, and replaced whole
     assert (chosen[0].folder / "report.pdf").read_bytes().startswith(b"%PDF")
@@ -207,7 +289,7 @@ def test_a_backfill_prints_only_the_pdfs_whose_page_changed(tmp_path: Path):
 
 def test_a_page_made_without_a_pdf_never_sits_beside_the_pdf_of_an_older_page(tmp_path: Path):
     out = tmp_path / "reports"
-    [run] = runs("2023/24 Q4", False, None, out)
+    [run] = runs("2023/24 Q4", False, None, out, council=council_of("2021-finance"))
     run.folder.mkdir(parents=True)
     (run.folder / "report.html").write_text("an older page", encoding="utf-8")
     (run.folder / "report.pdf").write_bytes(b"%PDF of the older page")
@@ -226,7 +308,9 @@ def test_the_executed_notebook_is_kept_beside_the_report_with_its_parameters(hos
     import nbformat
 
     nb = nbformat.read(hostile_report.with_name("report.ipynb"), as_version=4)
-    assert nb.metadata.papermill.parameters["QUARTER"] == "2023/24 Q4"  # papermill's record of the run
+    given = nb.metadata.papermill.parameters  # papermill's record of the run: who the report is for
+    assert given["QUARTER"] == "2023/24 Q4" and given["COUNCIL"] == council_of("2021-finance")
+    assert "2021-finance" in given["REVIEWS"] and all(council_of(r) == given["COUNCIL"] for r in given["REVIEWS"])
     [injected] = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert 'QUARTER = "2023/24 Q4"' in injected.source
     code = [c for c in nb.cells if c.cell_type == "code"]
@@ -242,11 +326,15 @@ def test_the_executed_notebook_is_kept_beside_the_report_with_its_parameters(hos
 
 def test_summary_json_feeds_the_index_and_the_meeting_date_reaches_the_report(tmp_path: Path):
     out = tmp_path / "reports"
-    path = run_quarter("2023/24 Q4", None, out_root=out, meeting_date="2024-05-14")
+    council = council_of("2021-finance")
+    path = run_quarter("2023/24 Q4", None, out_root=out, meeting_date="2024-05-14", council=council)
     page = path.read_text(encoding="utf-8")
     assert "14 May 2024" in page  # the front matter's meeting date
     summary = json.loads((path.parent / "summary.json").read_text())
-    assert summary["quarter"] == "2023/24 Q4"
+    assert summary["quarter"] == "2023/24 Q4" and summary["council"] == council
+    committee = next(m for (c, m), ids in expected_audiences(config.data_dir()).items() if "2021-finance" in ids)
+    assert summary["committee"] == committee and summary["selection"] is None
+    assert "data/processed/actions.csv" in summary["inputs"]["files"]  # the data it was made from
     assert sum(summary["counts"].values()) == summary["total"]  # every status and gap, adding up
     # 2021 #23 and 2022 #2 say "Complete" as their target; 2021 #38 has no response and no lead.
     assert summary["counts"]["Complete"] >= 2 and summary["counts"]["No action recorded"] == 1
@@ -255,12 +343,21 @@ def test_summary_json_feeds_the_index_and_the_meeting_date_reaches_the_report(tm
     assert '"counts"' not in page  # the summary is data for the index, not shown in the report
 
 
-def test_index_without_summaries_names_no_council(tmp_path: Path):
+def test_index_lists_reports_without_summaries_and_of_the_earlier_layout(tmp_path: Path):
     (tmp_path / "2023-24-Q4").mkdir()
-    (tmp_path / "2023-24-Q4" / "report.html").write_text("x")
+    (tmp_path / "2023-24-Q4" / "report.html").write_text("x")  # before reports were per council
+    (tmp_path / "2023-24-Q3--2021-finance").mkdir()
+    (tmp_path / "2023-24-Q3--2021-finance" / "report.html").write_text("x")
+    bare = tmp_path / "2023-24-Q4" / "Arden-Borough-Council--Cabinet"
+    bare.mkdir()
+    (bare / "report.html").write_text("x")  # no summary.json: its folder's name is all there is
     page = write_index(tmp_path).read_text()
-    assert "the council&rsquo;s LGA peer reviews" in page
-    assert "Dorset" not in page
+    soup = BeautifulSoup(page, "html.parser")
+    assert [h.get_text() for h in soup.find_all("h2")] == ["Arden Borough Council", "Earlier reports"]
+    assert 'href="2023-24-Q4/report.html"' in page and 'href="2023-24-Q3--2021-finance/report.html"' in page
+    stale = soup.find(class_="stale").get_text(" ")
+    assert "does not record the data it was made from" in stale
+    assert 'make report QUARTER="2023/24 Q4" COUNCIL="Arden Borough Council"' in stale
     assert '<html lang="en">' in page and "<title>" in page and "<main>" in page and "<h1>" in page
 
 
@@ -304,7 +401,7 @@ def test_reports_folder_that_cannot_be_written_gives_one_line(tmp_path: Path, mo
     assert "Traceback" not in result.stderr
 
 
-def test_from_env_reads_quarter_and_reviews(tmp_path: Path, monkeypatch):
+def test_from_env_reads_quarter_council_and_reviews(tmp_path: Path, monkeypatch):
     monkeypatch.setenv("PEER_REVIEW_REPORTS", str(tmp_path / "reports"))
     monkeypatch.setenv("QUARTER", "2023/24 Q5")
     result = run_module("report", "--from-env")
@@ -313,6 +410,10 @@ def test_from_env_reads_quarter_and_reviews(tmp_path: Path, monkeypatch):
     monkeypatch.setenv("REVIEWS", "2021-finance, 2020-budget")
     result = run_module("report", "--from-env")
     assert result.returncode == 1 and "REVIEWS '2020-budget' is not a known review id" in result.stderr
+    monkeypatch.setenv("REVIEWS", "")
+    monkeypatch.setenv("COUNCIL", "Nowhere Council")
+    result = run_module("report", "--from-env")
+    assert result.returncode == 1 and "COUNCIL 'Nowhere Council' is not a council" in result.stderr
     assert not (tmp_path / "reports").exists()
 
 
@@ -409,5 +510,7 @@ def test_a_scheduled_run_says_in_its_log_when_no_returns_are_collected(data_copy
     assert result.returncode == 0, result.stderr
     warnings = [ln for ln in result.stderr.splitlines() if ln.startswith("warning:")]
     assert len(warnings) == 1 and warnings[0].startswith(f"warning: {quarters.label(latest)}: no returns collected")
-    page = (tmp_path / "reports" / quarters.slug(latest) / "report.html").read_text(encoding="utf-8")
-    assert f"Update forms: none have come back for {quarters.label(latest)}" in page  # and the report says so
+    pages = list((tmp_path / "reports" / quarters.slug(latest)).glob("*/report.html"))
+    assert pages  # one for each council and committee whose reviews count by then
+    for page in pages:  # and each report says so
+        assert f"Update forms: none have come back for {quarters.label(latest)}" in page.read_text(encoding="utf-8")

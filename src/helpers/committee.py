@@ -70,8 +70,22 @@ def settings(ws: Workspace | None = None, quarter: pd.Period | None = None) -> d
     return report_settings.settings(*scope(ws, quarter))
 
 
-def report_title(quarter: pd.Period, title: str | None = None) -> str:
-    return f"{title or settings()['title']}: progress report {quarters.label(quarter)}"
+# What the front matter says where no committee is named, and how an analyst names one.
+COMMITTEE_NOT_NAMED = (
+    "Not named in the review metadata (name it in the review's action_plan.monitored_by in data/reviews/, "
+    "or as the council's committee in data/report.yaml)"
+)
+
+
+def report_title(
+    quarter: pd.Period, title: str | None = None, council: str | None = None, committee: str | None = None
+) -> str:
+    """ "Peer review recommendations: progress report 2023/24 Q4 – Dorset Council, Audit and Governance
+    Committee": the report's heading and page title, naming who it is for (the council alone where no committee
+    is named)."""
+    text = f"{title or settings()['title']}: progress report {quarters.label(quarter)}"
+    who = ", ".join(part for part in (council, committee) if part)
+    return f"{text} \u2013 {who}" if council else text
 
 
 def requests(ws: Workspace, quarter: pd.Period) -> Requests:
@@ -88,9 +102,10 @@ def front_matter(ws: Workspace, quarter: pd.Period, meeting_date: str | None = N
     chosen = settings(ws, quarter)
     meeting = show_date(pd.Timestamp(meeting_date)) if meeting_date else "to be set"
     as_at = quarters.long_date(quarters.end(quarter))
+    council, committee = scope(ws, quarter)
     rows = [
         ("Council", councils),
-        ("Committee", named or "not named in the review metadata"),
+        ("Committee", named or COMMITTEE_NOT_NAMED),
         ("Meeting date", meeting),
         ("Report of", covering.author_text(chosen)),
         ("Progress as at", as_at),
@@ -100,7 +115,7 @@ def front_matter(ws: Workspace, quarter: pd.Period, meeting_date: str | None = N
     parts = covering.recommendation_parts(chosen, requests(ws, quarter), quarter)
     reason = str((chosen.get("covering") or {}).get("reason") or "").strip()
     return HTML(
-        f"<h1>{html.escape(report_title(quarter, chosen['title']))}</h1>"
+        f"<h1>{html.escape(report_title(quarter, chosen['title'], council, committee))}</h1>"
         f"<table class='front-matter'><caption>About this report</caption>{facts}</table>"
         f"<h2 id='recommendation'>Recommendation</h2>{covering.recommendation_html(named or None, parts)}"
         + (f"<h2 id='reason'>Reason for the recommendation</h2><p>{html.escape(reason)}</p>" if reason else "")
@@ -863,17 +878,23 @@ def data_notes(ws: Workspace, status: pd.DataFrame) -> list[str]:
 
 
 def summary_json(ws: Workspace, counts: pd.DataFrame, quarter: pd.Period) -> dict:
-    """The quarter's headline counts, for the index page (labels and numbers only), in the report's units.
+    """Who the report is for and its headline counts, for the index page (text and numbers only), in the
+    report's units.
 
-    `counts` and `total` are actions (as the headline); untranscribed recommendations are under `data_gaps`,
-    never added to the total.
+    `council` and `committee` are the report's ("" for a committee not named); `reviews` the reviews it covers
+    (id and title). `counts` and `total` are actions (as the headline); untranscribed recommendations are under
+    `data_gaps`, never added to the total.
     """
     labels = status_labels()
     actions = [s for s in labels if s != NOT_TRANSCRIBED]
     gap = int(counts[NOT_TRANSCRIBED].sum()) if NOT_TRANSCRIBED in counts else 0
+    counted = ws.counted_reviews(quarter)
+    council, _ = scope(ws, quarter)
     return {
         "quarter": quarters.label(quarter),
-        "councils": list(dict.fromkeys(ws.counted_reviews(quarter)["council"])),
+        "council": council or ", ".join(dict.fromkeys(counted["council"])),
+        "committee": ", ".join(committees(ws, quarter)),
+        "reviews": [{"id": r, "title": t} for r, t in zip(counted["review_id"], counted["title"], strict=True)],
         "counts": {labels[s]: int(counts[s].sum()) for s in actions if s in counts and counts[s].sum()},
         "total": int(counts[TOTAL_ACTIONS].sum()) if TOTAL_ACTIONS in counts else 0,
         "total_unit": "actions",
@@ -892,7 +913,8 @@ class _IndexSummary:
 
 
 def index_summary(ws: Workspace, counts: pd.DataFrame, quarter: pd.Period) -> _IndexSummary:
-    """The quarter's headline counts as a JSON output (cell tagged "summary") for reports/index.html."""
+    """Who the report is for and its headline counts, as a JSON output (cell tagged "summary") for
+    reports/index.html (the report command adds the data it was made from)."""
     return _IndexSummary(summary_json(ws, counts, quarter))
 
 

@@ -42,7 +42,7 @@ def one_run(cold: bool, workdir: Path) -> dict[str, Any]:
     """One report command in a fresh process; what happened (seconds, ok, and the reason if not)."""
     reports = workdir / "reports"
     env = dict(os.environ, PEER_REVIEW_REPORTS=str(reports))
-    for name in ("QUARTER", "REVIEWS", "MEETING_DATE"):
+    for name in ("QUARTER", "COUNCIL", "REVIEWS", "MEETING_DATE"):
         env.pop(name, None)
     if cold:
         env["PYTHONPYCACHEPREFIX"] = str(workdir / "pycache")  # empty: every import compiled from source
@@ -51,15 +51,15 @@ def one_run(cold: bool, workdir: Path) -> dict[str, Any]:
         [sys.executable, "-m", "helpers.report"], cwd=config.PROJECT_ROOT, env=env, capture_output=True, text=True
     )
     seconds = time.perf_counter() - start
-    pages = list(reports.glob("*/report.html"))
+    pages = list(reports.glob("*/*/report.html"))  # one per council and committee (helpers.report_folder)
     reason = None
     if result.returncode != 0:
         reason = f"exit status {result.returncode}"
     elif "Traceback" in result.stderr:
         reason = "a traceback"
-    elif len(pages) != 1:
+    elif not pages:
         reason = "no report.html"
-    elif Path(CHROMIUM).exists() and not pages[0].with_name("report.pdf").exists():
+    elif Path(CHROMIUM).exists() and not all(p.with_name("report.pdf").exists() for p in pages):
         reason = "no report.pdf"
     if reason:
         said = [ln for ln in result.stderr.strip().splitlines() if ln.strip()]

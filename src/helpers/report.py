@@ -1,20 +1,29 @@
-"""The report command: choose the quarters and reviews, check every input, and make the reports.
+"""The report command: choose the quarters, councils and reviews, check every input, and make the reports.
 
-    python -m helpers.report                       # latest completed quarter
+    python -m helpers.report                       # latest completed quarter, one report per council and committee
     python -m helpers.report --quarter "2023/24 Q4" --meeting-date 2024-05-14
+    python -m helpers.report --council "Dorset Council"          # one council's report(s)
     python -m helpers.report --all --jobs 2        # every quarter since the first action plan
-    python -m helpers.report --reviews 2021-finance 2022-progress
+    python -m helpers.report --reviews 2021-finance 2022-progress   # some of one council's reviews
     python -m helpers.report --scheduled           # the scheduled run: latest quarter, once its returns are due
-    QUARTER="2023/24 Q4" REVIEWS="2021-finance" python -m helpers.report --from-env
+    QUARTER="2023/24 Q4" COUNCIL="Dorset Council" REVIEWS="2021-finance" python -m helpers.report --from-env
 
-Each quarter's report goes to reports/<2023-24-Q4>/: report.html, report.pdf printed
-from it by Chromium (skipped with a warning if Chromium is not installed; --no-pdf
-skips it silently), and report.ipynb, the executed notebook papermill wrote, as the
-audit trail. A notebook that fails writes no report for its quarter: the executed
-notebook is kept in reports/_failed/ and the command exits 1. reports/index.html
-lists every quarter's report, newest first. Ctrl-C (exit 130) or SIGTERM (exit 143)
-stops a run within seconds: kernels and browsers are shut down, nothing half-written
-is left, and the index lists the reports that finished.
+Every report is for one council and one committee (the committee that monitors the
+council's reviews: a review's `action_plan.monitored_by`, else the council's `committee`
+in data/report.yaml). With no selection the command writes one report per council and
+committee for each quarter, leaving out any whose reviews do not count yet by that
+quarter end; COUNCIL selects one council, REVIEWS some reviews within one council and
+committee (a selection that spans councils or committees is refused, saying what to
+choose). Each report goes to reports/<2023-24-Q4>/<Council>--<Committee>/ (a selection
+of reviews to a folder of its own beside it; helpers.report_folder): report.html,
+report.pdf printed from it by Chromium (skipped with a warning if Chromium is not
+installed; --no-pdf skips it silently), report.ipynb, the executed notebook papermill
+wrote, as the audit trail, and summary.json, its headline counts and the data it was
+made from. A notebook that fails writes no report: the executed notebook is kept in
+reports/_failed/ and the command exits 1. reports/index.html lists every report by
+council, newest first, and marks any whose data has changed since. Ctrl-C (exit 130)
+or SIGTERM (exit 143) stops a run within seconds: kernels and browsers are shut down,
+nothing half-written is left, and the index lists the reports that finished.
 """
 
 from __future__ import annotations
@@ -44,16 +53,25 @@ def runs(
     out_root: Path,
     forecast: bool = False,
     today: dt.date | None = None,
+    council: str | None = None,
 ) -> list[Run]:
-    """What a command asks for, checked before any notebook starts: quarters x selection -> report folders.
+    """What a command asks for, checked before any notebook starts: quarters x (council, committee) -> folders.
 
     The quarter is the latest completed one unless given; `run_all` is every quarter from the first
-    with an action plan. Checked with the notebooks' own rules (helpers.parameters).
+    with an action plan. With no selection, every council and committee gets a report for each quarter
+    by whose end one of its reviews counts; `council` keeps one council's; `review_ids` (within one council
+    and committee, else refused) make one selected report per quarter. Checked with the notebooks' own
+    rules (helpers.parameters), so a refusal reads the same here and in a notebook.
     """
     from helpers import parameters, quarters
-    from helpers.report_folder import folder_name
 
-    chosen = parameters.reviews(review_ids)
+    chosen_council = parameters.council(council)
+    chosen = parameters.reviews(review_ids, chosen_council)  # with a council and no reviews: all of its reviews
+    whole, selected = None, None
+    if review_ids:
+        whole = parameters.one_audience(chosen)  # one council and committee, or refused saying what to choose
+        # Every one of its reviews is the council's full report, in its usual folder; fewer are a selection.
+        selected = chosen if set(chosen) != set(whole.reviews) else None
     if run_all:
         labels = [
             quarters.label(q)
@@ -62,8 +80,41 @@ def runs(
     else:
         wanted = quarter if quarter is not None else quarters.label(quarters.latest_completed(today))
         labels = [parameters.quarter(wanted, chosen, forecast, today)]
-    selection = tuple(chosen) if chosen else None
-    return [Run(label, selection, out_root / folder_name(label, chosen)) for label in labels]
+    if whole is not None:
+        kept = tuple(r for r in whole.reviews if not selected or r in selected)  # in reviews.csv order
+        audiences = [parameters.Audience(whole.council, whole.committee, kept)]
+    else:
+        audiences = parameters.audiences(chosen)
+    planned = [
+        _run(label, audience, bool(selected), out_root)
+        for label in labels
+        for audience in audiences
+        if parameters.counted_by(audience, quarters.end(quarters.parse_quarter(label)))
+    ]
+    _check_distinct_folders(planned)
+    return planned
+
+
+def _run(label: str, audience, selection: bool, out_root: Path) -> Run:
+    from helpers.report_folder import report_folder
+
+    reviews = audience.reviews
+    folder = report_folder(out_root, label, audience.council, audience.committee, reviews if selection else None)
+    return Run(label, audience.council, audience.committee, reviews, folder, selection)
+
+
+def _check_distinct_folders(planned: list[Run]) -> None:
+    """Two councils or committees whose names differ only in punctuation would share a folder: refuse."""
+    seen: dict[Path, Run] = {}
+    for run in planned:
+        other = seen.setdefault(run.folder, run)
+        if other is not run:
+            raise InputError(
+                f"the reports for {other.council}, {other.committee or 'no committee'} and {run.council}, "
+                f"{run.committee or 'no committee'} would share the folder {run.folder.name}: give the council or "
+                "committee a name that differs in letters or digits (council in data/reviews/*.yaml, committee in "
+                "action_plan.monitored_by or data/report.yaml)"
+            )
 
 
 def run_quarter(
@@ -73,12 +124,28 @@ def run_quarter(
     out_root: Path | None = None,
     meeting_date: str | None = None,
     pdf: bool = False,
+    council: str | None = None,
 ) -> Path:
-    """Make one quarter's report in a new kernel (as the command does, without the index); its HTML's path.
-    ReportFailed, naming the failing cell, if the notebook fails."""
+    """Make one report in a new kernel (as the command does, without the index); its HTML's path. The report is
+    the one notebook 04 shows with these parameters (helpers.parameters.audience: with no reviews chosen, the
+    council's, or the workspace's, default council and committee). ReportFailed, naming the failing cell, if the
+    notebook fails."""
+    from helpers import parameters, quarters
+
     out_root = Path(out_root or config.reports_dir())
     settings = Settings(Path(notebook or config.REPORT_NOTEBOOK), out_root, meeting_date, pdf=pdf)
-    [outcome] = run_reports(lambda: runs(quarter, False, review_ids, out_root), settings)
+
+    def plan() -> list[Run]:
+        chosen_council = parameters.council(council)
+        chosen = parameters.reviews(review_ids, chosen_council)
+        label = parameters.quarter(quarter, chosen)
+        given = chosen if review_ids else None
+        audience = parameters.audience(chosen_council, given, quarters.end(quarters.parse_quarter(label)))
+        whole = parameters.one_audience(list(audience.reviews))
+        selection = set(audience.reviews) != set(whole.reviews)
+        return [_run(label, audience, selection, out_root)]
+
+    [outcome] = run_reports(plan, settings)
     if outcome.error:
         raise ReportFailed(outcome.error)
     return outcome.path
@@ -141,7 +208,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     which.add_argument(
         "--from-env",
         action="store_true",
-        help="read QUARTER, REVIEWS (space- or comma-separated ids) and MEETING_DATE from the environment",
+        help="read QUARTER, COUNCIL, REVIEWS (space- or comma-separated ids) and MEETING_DATE from the environment",
     )
     which.add_argument(
         "--scheduled",
@@ -149,7 +216,17 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         help="the scheduled run: the latest completed quarter, refused until its returns are due; "
         "says (in the report and here) if returns are not collected yet",
     )
-    parser.add_argument("--reviews", nargs="+", metavar="ID", help="review ids to include (default: all)")
+    parser.add_argument(
+        "--council",
+        metavar="NAME",
+        help="the council to report on, as named in the review metadata (default: every council, one report each)",
+    )
+    parser.add_argument(
+        "--reviews",
+        nargs="+",
+        metavar="ID",
+        help="review ids to include, all of one council and committee (default: all)",
+    )
     parser.add_argument(
         "--meeting-date",
         metavar="YYYY-MM-DD",
@@ -159,8 +236,8 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         "--jobs",
         type=int,
         default=os.cpu_count() or 1,
-        help=f"quarters to run at once, 1-{MAX_JOBS} (default: number of cores; "
-        "never more than the cores or the quarters)",
+        help=f"reports to make at once, 1-{MAX_JOBS} (default: number of cores; "
+        "never more than the cores or the reports)",
     )
     parser.add_argument("--no-pdf", action="store_true", help="write the HTML only, not report.pdf")
     parser.add_argument(
@@ -172,12 +249,13 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     if not 1 <= args.jobs <= MAX_JOBS:
         raise InputError(f"--jobs must be between 1 and {MAX_JOBS}")
     if args.from_env:
-        if args.reviews or args.meeting_date:
+        if args.reviews or args.meeting_date or args.council:
             raise InputError(
-                "--from-env reads REVIEWS and MEETING_DATE from the environment; "
-                "do not also pass --reviews or --meeting-date"
+                "--from-env reads COUNCIL, REVIEWS and MEETING_DATE from the environment; "
+                "do not also pass --council, --reviews or --meeting-date"
             )
         args.quarter = os.environ.get("QUARTER", "").strip() or None
+        args.council = os.environ.get("COUNCIL", "").strip() or None
         args.reviews = [r for r in re.split(r"[\s,]+", os.environ.get("REVIEWS", "")) if r] or None
         args.meeting_date = os.environ.get("MEETING_DATE")
     return args
@@ -197,8 +275,8 @@ def main(argv: list[str] | None = None) -> int:
         """Every parameter and input file checked before any notebook starts; runs while the first kernel boots."""
         if args.scheduled:
             args.quarter = check_scheduled()
-        chosen = runs(args.quarter, args.all, args.reviews, out_root, args.forecast)
-        check_inputs(list(chosen[0].reviews) if chosen and chosen[0].reviews else None)
+        chosen = runs(args.quarter, args.all, args.reviews, out_root, args.forecast, council=args.council)
+        check_inputs(sorted({r for run in chosen for r in run.reviews}) or None)
         planned.extend(chosen)
         return chosen
 
@@ -206,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
 
     tqdm.monitor_interval = 0  # no monitor thread: this process does all its work in one thread
     with stopping_on_signals():
-        bar = tqdm(total=None, unit="quarter", disable=not args.all, desc="Reports")
+        bar = tqdm(total=None, unit="report", disable=not args.all, desc="Reports")
         try:
             outcomes = run_reports(
                 plan, settings, args.jobs, lambda o: bar.update(), lambda n: bar.reset(total=n), _warn
@@ -235,15 +313,15 @@ def _finish(out_root: Path, planned: list[Run], outcomes: list[Outcome], schedul
         return 0
     for outcome in outcomes:
         if outcome.path:
-            print(f"{outcome.quarter}: {config.relative(outcome.path)}")
+            print(f"{outcome.run.name}: {config.relative(outcome.path)}")
     failures = [o for o in outcomes if o.error]
     for outcome in failures:
         print(f"error: {outcome.error}", file=sys.stderr)
     if scheduled:
         from helpers.collection_status import collection_warning
 
-        for run in planned:
-            warning = collection_warning(run.quarter)
+        for quarter in dict.fromkeys(run.quarter for run in planned):
+            warning = collection_warning(quarter)
             if warning:
                 print(f"warning: {warning}", file=sys.stderr)
     print(f"index: {config.relative(index)}")

@@ -1,13 +1,16 @@
-"""Making reports: each quarter's notebook run by papermill, then its HTML, its folder and its PDF.
+"""Making reports: each report's notebook run by papermill, then its HTML, its folder and its PDF.
+
+A report is for one quarter, one council and one committee (helpers.report decides which
+reports a command makes); each is a Run, and gets its own folder (helpers.report_folder).
 
 A job is one Jupyter kernel and one browser, kept for every report the job makes:
 the kernel starts before anything else (it boots in its own process while the
-command checks its input), papermill runs each quarter's notebook in it through
+command checks its input), papermill runs each report's notebook in it through
 our engine (helpers.engine), and the browser prints each PDF while the kernel goes
-on to the next quarter. A PDF is printed only when the page changed, or is missing.
+on to the next report. A PDF is printed only when the page changed, or is missing.
 
 Several jobs (`--jobs`) are separate processes: the command's own and one more per
-extra job, taking quarters from a shared queue. Each process does its work, its
+extra job, taking reports from a shared queue. Each process does its work, its
 imports included, in one thread: the notebook machinery and IPython are never
 imported from two threads at once (that race made `make report` fail now and then).
 
@@ -33,7 +36,7 @@ from typing import Any
 from helpers import config
 from helpers.errors import InputError
 from helpers.kernel import KERNEL_NAME, START_TIMEOUT, Kernel, KernelFailed, event_loop
-from helpers.report_folder import REPORT_FILE, clear_failed, keep_failed, summary_of, write_report
+from helpers.report_folder import REPORT_FILE, clear_failed, failed_name, keep_failed, summary_of, write_report
 
 WORKROOT_PREFIX = "peer-review-report-"  # the run's temporary folder: kernels' and browsers' files
 # Cells the executed copy adds; not counted, so cell numbers match the notebook an analyst opens.
@@ -41,7 +44,7 @@ _ADDED_TAGS = {"injected-parameters", "papermill-error-cell-tag"}
 
 
 class ReportFailed(Exception):
-    """A quarter's report could not be made; the message says where and what to check."""
+    """A report could not be made; the message says where and what to check."""
 
 
 class Terminated(KeyboardInterrupt):
@@ -50,11 +53,22 @@ class Terminated(KeyboardInterrupt):
 
 @dataclass(frozen=True)
 class Run:
-    """One report to make: a quarter ("2023/24 Q4"), the reviews it covers (None: all), and its folder."""
+    """One report to make: a quarter ("2023/24 Q4"), the council and committee it is for ("" where no committee
+    is named), the reviews the notebook is given, its folder, and whether those reviews are a selection
+    (REVIEWS) rather than all the council's reviews for that committee."""
 
     quarter: str
-    reviews: tuple[str, ...] | None
+    council: str
+    committee: str
+    reviews: tuple[str, ...]
     folder: Path
+    selection: bool = False
+
+    @property
+    def name(self) -> str:
+        """ "2023/24 Q4, Dorset Council, Audit and Governance Committee" (as messages name a report)."""
+        selected = f" (reviews {', '.join(self.reviews)})" if self.selection else ""
+        return f"{self.quarter}, {self.council}, {self.committee or 'committee not named'}{selected}"
 
 
 @dataclass(frozen=True)
@@ -71,9 +85,15 @@ class Settings:
 
 @dataclass(frozen=True)
 class Outcome:
-    quarter: str
+    """What became of one Run: the report's HTML, or why there is none."""
+
+    run: Run
     path: Path | None
     error: str | None = None
+
+    @property
+    def quarter(self) -> str:
+        return self.run.quarter
 
 
 def skip_slow_optional_imports() -> None:
@@ -214,7 +234,8 @@ class Job:
             self.warm()
         values = {
             "QUARTER": run.quarter,
-            "REVIEWS": list(run.reviews) if run.reviews else None,
+            "COUNCIL": run.council,
+            "REVIEWS": list(run.reviews),
             "MEETING_DATE": self.settings.meeting_date,
             "FORECAST": self.settings.forecast,
         }
@@ -230,7 +251,9 @@ class Job:
         from helpers.engine import ENGINE_NAME  # after papermill, which loads it through its entry point
         from helpers.html_export import to_html
 
-        staged = self.workdir / f"{run.folder.name}.ipynb"
+        made_from = self._inputs(run)  # before the notebook reads the data: a change meanwhile marks the report
+        name = failed_name(self.settings.out_root, run.folder)
+        staged = self.workdir / f"{name}.ipynb"
         try:
             nb = papermill.execute_notebook(
                 str(self.settings.notebook),
@@ -246,30 +269,46 @@ class Job:
         except PapermillExecutionError as err:
             return self._failed(run, staged, err)
         except DeadKernelError:
-            self.kernel.shutdown()  # the next quarter starts a new one
+            self.kernel.shutdown()  # the next report starts a new one
             return self._failed(run, staged, None)
         target = run.folder / REPORT_FILE
         notebook = staged.read_text(encoding="utf-8")
-        changed = write_report(target, to_html(nb), summary_of(nb), notebook)
-        clear_failed(self.settings.out_root, run.folder.name)
+        summary = {**(summary_of(nb) or {}), **made_from}
+        changed = write_report(target, to_html(nb), summary, notebook)
+        clear_failed(self.settings.out_root, name)
         self._print(target, changed)
-        return Outcome(run.quarter, target)
+        return Outcome(run, target)
+
+    @staticmethod
+    def _inputs(run: Run) -> dict[str, Any]:
+        """Who the report is for and the data it is made from (helpers.report_inputs), for its summary.json."""
+        from helpers.report_inputs import Inputs, digest
+
+        files = Inputs().report(run.quarter, run.council, run.committee, list(run.reviews) if run.selection else None)
+        return {
+            "quarter": run.quarter,
+            "council": run.council,
+            "committee": run.committee,
+            "selection": list(run.reviews) if run.selection else None,
+            "inputs": {"digest": digest(files), "files": files},
+        }
 
     def _failed(self, run: Run, staged: Path, err: Any) -> Outcome:
         import nbformat
 
         nb = nbformat.read(str(staged), as_version=4) if staged.exists() else None
-        kept = keep_failed(self.settings.out_root, run.folder.name, staged.read_text(encoding="utf-8")) if nb else None
+        name = failed_name(self.settings.out_root, run.folder)
+        kept = keep_failed(self.settings.out_root, name, staged.read_text(encoding="utf-8")) if nb else None
         where = f"; executed notebook kept at {config.relative(kept)}" if kept else ""
         if err is None:
             return Outcome(
-                run.quarter,
+                run,
                 None,
-                f"report for {run.quarter}: the kernel stopped while running the notebook (out of memory?){where}",
+                f"report for {run.name}: the kernel stopped while running the notebook (out of memory?){where}",
             )
         if err.ename == "ParameterError":  # the notebook's own check: already one line naming the parameter
-            return Outcome(run.quarter, None, f"report for {run.quarter}: {err.evalue}")
-        return Outcome(run.quarter, None, f"report for {run.quarter} failed in {_failed_cell(err, nb)}{where}")
+            return Outcome(run, None, f"report for {run.name}: {err.evalue}")
+        return Outcome(run, None, f"report for {run.name} failed in {_failed_cell(err, nb)}{where}")
 
     def _print(self, html_path: Path, changed: bool) -> None:
         from helpers.pdf import pdf_path
@@ -432,7 +471,7 @@ def run_reports(
     on_planned: Callable[[int], None] = lambda n: None,
     warn: Callable[[str], None] = lambda m: None,
 ) -> list[Outcome]:
-    """Make every report in `plan`, `jobs` at a time, each job's kernel reused for its next quarter.
+    """Make every report in `plan`, `jobs` at a time, each job's kernel reused for its next report.
 
     `plan` may be a function that checks the input and returns the runs: it runs while the first
     kernel boots. `jobs` is capped at the number of runs and of cores. Each report succeeds or fails
@@ -498,9 +537,11 @@ def run_reports(
                 workers.stop()
             _stop_strays(workroot)
             shutil.rmtree(workroot, ignore_errors=True)
-    made = {o.quarter for o in outcomes}
-    lost = [r for r in runs if r.quarter not in made]
-    outcomes += [Outcome(r.quarter, None, f"report for {r.quarter}: not made (its job stopped)") for r in lost]
+    made = {o.run.folder for o in outcomes}
+    lost = [r for r in runs if r.folder not in made]
+    outcomes += [Outcome(r, None, f"report for {r.name}: not made (its job stopped)") for r in lost]
     from helpers import quarters
 
-    return sorted(outcomes, key=lambda o: quarters.parse_quarter(o.quarter))
+    return sorted(
+        outcomes, key=lambda o: (quarters.parse_quarter(o.quarter), o.run.council, o.run.committee, o.run.selection)
+    )
