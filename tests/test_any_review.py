@@ -17,6 +17,7 @@ from pathlib import Path
 
 import papermill as pm
 import pytest
+import yaml
 
 from conftest import PROJECT
 from helpers import config
@@ -31,19 +32,30 @@ INNER = "PEER_REVIEW_INNER_RUN"  # set inside the copy, so the copy does not cop
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
 def test_every_notebook_runs_for_a_single_review(tmp_path: Path, notebook: Path, review_id: str):
     out = tmp_path / notebook.name
+    takes = set(pm.inspect_notebook(str(notebook)))
+    if "REVIEWS" in takes:
+        chosen = {"REVIEWS": [review_id]}
+    else:  # a notebook across councils takes the review's council
+        chosen = {"COUNCILS": [_council_of(review_id)]}
     pm.execute_notebook(
         str(notebook),
         str(out),
-        parameters={"REVIEWS": [review_id]},
+        parameters=chosen,
         progress_bar=False,
         cwd=str(notebook.parent),
         kernel_name="python3",
     )
 
 
+def _council_of(review_id: str) -> str:
+    """The council a review's metadata names."""
+    meta = yaml.safe_load((PROJECT / "data" / "reviews" / f"{review_id}.yaml").read_text(encoding="utf-8"))
+    return meta["council"]
+
+
 def _copy_project(target: Path) -> None:
     """The tracked files of the project, as a fresh clone would have them."""
-    listed = subprocess.run(["git", "ls-files"], cwd=PROJECT, capture_output=True, text=True, check=False)
+    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=PROJECT, capture_output=True, text=True, check=False)
     if listed.returncode != 0:
         shutil.copytree(PROJECT, target, ignore=shutil.ignore_patterns(".venv", ".git", "reports", "__pycache__"))
         return

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import committee, covering, decisions, quarters, report_settings, workspace
+from helpers import parameters, committee, covering, decisions, quarters, report_settings, workspace
 from helpers.errors import InputError
 from helpers.quarters import parse_quarter
 
@@ -288,15 +288,20 @@ def test_escalation_thresholds_come_from_the_rules():
     assert list(stricter["action_ref"]) == ["quiet", "recent", "moved", "moved-twice"]
 
 
+def _committee(review_id: str) -> str:
+    """The committee a review's progress goes to, as its metadata names it."""
+    return parameters.one_audience([review_id]).committee
+
+
 def test_the_recommendation_lists_each_kind_of_decision_with_its_table(requested: Path):
-    ws = workspace.load_workspace()
+    ws = workspace.load_workspace(["2021-finance"])
     q1 = parse_quarter("2024/25 Q1")
     asked = committee.requests(ws, q1)
     assert list(asked.revisions["action_ref"]) == ["31"] and list(asked.closures["action_ref"]) == ["33"]
     letters = covering.table_letters(asked)
     assert letters == {"revision": "Table A", "closure": "Table B", "escalation": "Table C"}
     text = committee.recommendation(ws, q1)
-    assert text.startswith("That the Audit and Governance Committee: (a) agrees or refuses each of the 1 revised")
+    assert text.startswith(f"That the {_committee('2021-finance')}: (a) agrees or refuses each of the 1 revised")
     assert "in Table A; (b) agrees that the 1 actions in Table B are complete" in text
     assert f"(c) considers the {len(asked.escalations)} actions escalated in Table C" in text
     assert text.endswith(
@@ -313,11 +318,11 @@ def test_with_nothing_to_decide_the_recommendation_only_notes(data_copy: Path):
         encoding="utf-8",
     )
     report_settings._load.cache_clear()
-    ws = workspace.load_workspace()
+    ws = workspace.load_workspace(["2021-finance"])
     q = parse_quarter("2023/24 Q4")
     assert committee.requests(ws, q).empty
     assert committee.recommendation(ws, q) == (
-        "That the Audit and Governance Committee notes the progress made on the actions agreed in response to the "
+        f"That the {_committee('2021-finance')} notes the progress made on the actions agreed in response to the "
         "council's LGA peer reviews as at 31 March 2024 (2023/24 Q4)."
     )
     assert "Nothing needs a decision this quarter" in committee.decisions_html(ws, q).data

@@ -240,7 +240,12 @@ def test_make_hands_the_values_to_python_verbatim(tmp_path, target, module):
         "COUNCIL": f"Borough Council'; touch {tmp_path}/pwned-council; echo '",
         "REVIEWS": f"2021-finance $(shell touch {tmp_path}/pwned-make) `touch {tmp_path}/pwned-tick` $$HOME",
         "MEETING_DATE": "2024-05-14",
+        "REPLACE": f"1; touch {tmp_path}/pwned-replace",
+        "ARGS": f"--port 8890 $(touch {tmp_path}/pwned-args)",
+        "ALLOW_ROOT": "1 && touch {tmp_path}/pwned-root",
+        "MODULES": f"quarters | touch {tmp_path}/pwned-modules",
     }
+    assert set(values) == set(USER_VALUES)  # every value a user types is tried
     env = _make_env()
     as_arguments = [f"{k}={v}" for k, v in values.items()]
     for how in ("command line", "environment"):  # `make report QUARTER=...`, or a workflow's `env:`

@@ -465,7 +465,8 @@ def action_notes(ws: Workspace, status: pd.DataFrame) -> pd.DataFrame:
     end = pd.Timestamp(quarters.end(quarter))
     keys = set(zip(status["review_id"], status["action_ref"], strict=True))
     log = ws.updates[(ws.updates["origin"] != PLAN) & (ws.updates["updated_on"] <= end)]
-    log = log[[k in keys for k in zip(log["review_id"], log["action_ref"], strict=True)]]
+    # A boolean array, not a list: an empty list would select no columns rather than no rows.
+    log = log.loc[pd.MultiIndex.from_frame(log[["review_id", "action_ref"]]).isin(keys)]
     who = dict(zip(log.index, reported_by(ws, log), strict=True)) if len(log) else {}
     previous = ws.status(quarter - 1).set_index(["review_id", "action_ref"])["status_label"]
     rules = report_settings.decision_rules(*scope(ws, quarter))
