@@ -34,11 +34,11 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 _HEADER = (
-    '<div style="font-size:8px;width:100%;margin:0 14mm;color:#444;font-family:sans-serif">'
+    '<div style="font-size:12px;width:100%;margin:0 14mm;color:#444;font-family:sans-serif">'
     '<span class="title"></span></div>'
 )
 _FOOTER = (
-    '<div style="font-size:8px;width:100%;margin:0 14mm;text-align:right;color:#444;font-family:sans-serif">'
+    '<div style="font-size:12px;width:100%;margin:0 14mm;text-align:right;color:#444;font-family:sans-serif">'
     'Page <span class="pageNumber"></span> of <span class="totalPages"></span></div>'
 )
 _MARGINS = {"top": "18mm", "bottom": "18mm", "left": "14mm", "right": "14mm"}
@@ -110,6 +110,8 @@ class Printer:
                 header_template=_HEADER,
                 footer_template=_FOOTER,
                 margin=_MARGINS,
+                tagged=True,  # structure tags: headings, tables, lists, alt text for screen readers; /Lang
+                outline=True,  # bookmarks from the headings (Chromium builds them from the tags)
             )
         except Exception as err:
             target.unlink(missing_ok=True)  # never leave a PDF of an older report beside a new HTML
