@@ -22,9 +22,15 @@ the widths are a little less good, never wrong: the browser still wraps the text
 from __future__ import annotations
 
 import functools
+import itertools
 import math
+import re
 from typing import Any
 
+import numpy as np
+from bs4 import Comment
+
+_SPACES = re.compile(r"\s+")
 WIDE_TABLE_COLUMNS = 7  # at 9 pt, six columns fit a portrait page's 182 mm; seven do not
 LANDSCAPE_CLASS = "print-landscape"
 BALANCED_CLASS = "print-balanced"
@@ -33,6 +39,7 @@ FONT_PT = 9.0  # table text in print
 CELL_PADDING_PT = 5.25  # 3px each side, and half of a 1px rule on each side
 LONGEST_UNBROKEN_PT = 80.0  # a longer word (a web address) may break anywhere: it does not set a minimum width
 STEP_PT = 4.0  # widths move in steps of about one character
+LOOKAHEAD_STEPS = 8  # how far past a column's first saving to look for a better one
 LINE_PT = FONT_PT * 1.2  # the print CSS's line-height
 ROW_EXTRA_PT = 3.75  # a row's padding (2px above and below) and its 1px rule
 PAGE_HEIGHT_PT = 595.28 - 2 * 14 * 72 / 25.4  # A4 landscape less the 14 mm top and bottom margins of `@page wide`
@@ -42,21 +49,31 @@ PAGE_HEIGHT_PT = 595.28 - 2 * 14 * 72 / 25.4  # A4 landscape less the 14 mm top 
 def _font(bold: bool) -> Any:
     from matplotlib import font_manager, ft2font
 
-    face = ft2font.FT2Font(
-        font_manager.findfont(font_manager.FontProperties(family="DejaVu Sans", weight="bold" if bold else "normal"))
-    )
+    weight = "bold" if bold else "normal"
+    face = ft2font.FT2Font(font_manager.findfont(font_manager.FontProperties(family="DejaVu Sans", weight=weight)))
     face.set_size(FONT_PT, 72)  # 72 dpi: one pixel is one point
     return face
 
 
-@functools.lru_cache(maxsize=65536)
-def text_width(text: str, bold: bool = False) -> float:
-    """Width in points of `text` printed at FONT_PT."""
+@functools.cache
+def _advance(char: str, bold: bool) -> float:
+    from matplotlib import ft2font
+
+    return _font(bold).load_char(ord(char), flags=ft2font.LoadFlags.NO_HINTING).linearHoriAdvance / 65536
+
+
+@functools.cache
+def _kerning(left: str, right: str, bold: bool) -> float:
     from matplotlib import ft2font
 
     face = _font(bold)
-    face.set_text(text, 0.0, flags=ft2font.LoadFlags.NO_HINTING)
-    return face.get_width_height()[0] / 64
+    pair = face.get_char_index(ord(left)), face.get_char_index(ord(right))
+    return face.get_kerning(*pair, ft2font.Kerning.UNFITTED) / 64
+
+
+def text_width(text: str, bold: bool = False) -> float:
+    """Width in points of `text` printed at FONT_PT: its letters' advances, kerned as the browser kerns them."""
+    return sum(_advance(c, bold) for c in text) + sum(_kerning(a, b, bold) for a, b in itertools.pairwise(text))
 
 
 def line_count(words: list[float], space: float, width: float) -> int:
@@ -82,29 +99,29 @@ class _Column:
         ]
         longest = max((w for words, _ in self.cells for w in words), default=0.0)
         self.minimum = min(longest, LONGEST_UNBROKEN_PT) + CELL_PADDING_PT + 1.0
-        self._lines: dict[float, list[int]] = {}
+        self._lines: dict[float, np.ndarray] = {}
 
-    def lines(self, width: float) -> list[int]:
+    def lines(self, width: float) -> np.ndarray:
+        """Lines of the header and of each row's cell in this column, at `width` points."""
         if width not in self._lines:
             inner = max(width - CELL_PADDING_PT, 1.0)
-            self._lines[width] = [line_count(words, space, inner) for words, space in self.cells]
+            self._lines[width] = np.array([line_count(words, space, inner) for words, space in self.cells])
         return self._lines[width]
 
 
-def _row_lines(columns: list[_Column], widths: list[float]) -> list[int]:
+def _row_lines(columns: list[_Column], widths: list[float]) -> np.ndarray:
     """Lines of the header and of every row: each row as tall as its tallest cell."""
-    per_column = [c.lines(w) for c, w in zip(columns, widths, strict=True)]
-    return [max(row) for row in zip(*per_column, strict=True)]
+    return np.maximum.reduce([c.lines(w) for c, w in zip(columns, widths, strict=True)])
 
 
 def _height(columns: list[_Column], widths: list[float]) -> int:
-    return sum(_row_lines(columns, widths))
+    return int(_row_lines(columns, widths).sum())
 
 
 def _extent(columns: list[_Column], widths: list[float]) -> float:
     """How far the table reaches, in points, printed from the top of a page: every page but the last counts
     whole, since a row that does not fit the foot of a page goes over with the header repeated above it."""
-    header, *rows = (lines * LINE_PT + ROW_EXTRA_PT for lines in _row_lines(columns, widths))
+    header, *rows = (float(lines) * LINE_PT + ROW_EXTRA_PT for lines in _row_lines(columns, widths))
     pages, used = 1, header
     for row in rows:
         if used + row > PAGE_HEIGHT_PT and used > header:
@@ -126,14 +143,22 @@ def column_widths(header: list[str], rows: list[list[str]], total: float = TABLE
     spare = total - sum(widths)
     height = _height(columns, widths)
     while spare >= STEP_PT:
+        most = int(spare // STEP_PT)
+        current = [c.lines(w) for c, w in zip(columns, widths, strict=True)]
         best: tuple[float, int, int] | None = None  # (lines saved per step, column, steps)
-        for i in range(len(columns)):
-            for steps in range(1, min(int(spare // STEP_PT), 12) + 1):
-                trial = widths.copy()
-                trial[i] += steps * STEP_PT
-                gain = (height - _height(columns, trial)) / steps
-                if gain > 0 and (best is None or gain > best[0]):
-                    best = (gain, i, steps)
+        for i, column in enumerate(columns):
+            if np.array_equal(column.lines(widths[i] + most * STEP_PT), current[i]):
+                continue  # no width left would shorten any of this column's cells
+            others = np.maximum.reduce(current[:i] + current[i + 1 :]) if len(columns) > 1 else 0
+            saving_at = None
+            for steps in range(1, most + 1):
+                if saving_at is not None and steps > saving_at + LOOKAHEAD_STEPS:
+                    break  # a saving found; wider still is only worth it within the lookahead
+                gain = (height - int(np.maximum(others, column.lines(widths[i] + steps * STEP_PT)).sum())) / steps
+                if gain > 0:
+                    saving_at = saving_at or steps
+                    if best is None or gain > best[0]:
+                        best = (gain, i, steps)
         if best is None:
             break
         widths[best[1]] += best[2] * STEP_PT
@@ -166,7 +191,7 @@ def _improve(columns: list[_Column], widths: list[float], measure) -> list[float
     return widths
 
 
-def _columns(table: Any) -> list[str]:
+def table_columns(table: Any) -> list[str]:
     """The texts of a table's header cells, one per column (a cell spanning columns repeated)."""
     head = table.find("thead")
     row = (head or table).find("tr")
@@ -195,12 +220,14 @@ def _sections(main: Any) -> list[list[Any]]:
 
 
 def mark(soup: Any) -> None:
-    """Add the print marks to an exported page (in place): landscape sections, balanced column widths."""
+    """Add the print marks to an exported page (in place): landscape sections, balanced column widths,
+    headings whose text the PDF's bookmarks can take as it is."""
+    _tidy_headings(soup)
     main = soup.find("main") or soup.body
     if main is None:
         return
     for section in _sections(main):
-        wide = [t for block in section for t in _printed_tables(block) if len(_columns(t)) >= WIDE_TABLE_COLUMNS]
+        wide = [t for block in section for t in _printed_tables(block) if len(table_columns(t)) >= WIDE_TABLE_COLUMNS]
         if not wide:
             continue
         for block in section:
@@ -209,10 +236,26 @@ def mark(soup: Any) -> None:
             _balance(soup, table)
 
 
+def _tidy_headings(soup: Any) -> None:
+    """One space between the words of every heading and none at its ends. Chromium builds a bookmark from the
+    heading's printed lines and drops the space where a heading wraps, so the print CSS keeps that space
+    (`white-space: pre-wrap` on headings), which shows any other run of spaces or new lines as it is."""
+    for heading in soup.find_all(["h1", "h2", "h3", "h4", "h5", "h6"]):
+        texts = [t for t in heading.find_all(string=True) if not isinstance(t, Comment)]
+        for n, text in enumerate(texts):
+            tidy = _SPACES.sub(" ", str(text))
+            if n == 0:
+                tidy = tidy.lstrip()
+            if n == len(texts) - 1:
+                tidy = tidy.rstrip()
+            if tidy != str(text):
+                text.replace_with(tidy)
+
+
 def _balance(soup: Any, table: Any) -> None:
     if table.find("colgroup") is not None or table.find("tbody") is None:
         return
-    header = _columns(table)
+    header = table_columns(table)
     rows = [
         [
             cell.get_text(" ", strip=True)
