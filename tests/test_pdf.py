@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import html
+import io
 import os
 import re
 import shutil
@@ -291,10 +292,13 @@ def test_every_word_of_text_and_tables_is_at_least_9pt(report):
         r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>',
         _run("pdftotext", "-bbox", str(pdf), "-"),
     )
-    sizes = [(float(y1) - float(y0)) / ratio for y0, y1, word in words if html.unescape(word) not in charts]
+    sizes = [
+        ((float(y1) - float(y0)) / ratio, html.unescape(w)) for y0, y1, w in words if html.unescape(w) not in charts
+    ]
     assert len(sizes) > 1000
-    small = sorted({html.unescape(w) for y0, y1, w in words if (float(y1) - float(y0)) / ratio < MIN_TEXT_PT - 0.05})
-    assert min(sizes) >= MIN_TEXT_PT - 0.05, f"smallest text {min(sizes):.1f} pt: {small[:10]}"
+    smallest = min(size for size, _ in sizes)
+    small = sorted({w for size, w in sizes if size < MIN_TEXT_PT - 0.05})
+    assert smallest >= MIN_TEXT_PT - 0.05, f"smallest text {smallest:.1f} pt, for example {small[:8]}"
 
 
 # --- pages ---------------------------------------------------------------------------------------------------
@@ -429,3 +433,62 @@ def test_headings_have_single_spaces_for_the_bookmarks():
     soup = BeautifulSoup("<main><h2>\n  Actions past\n their <em>target</em>  </h2></main>", "html.parser")
     print_layout.mark(soup)
     assert str(soup.h2) == "<h2>Actions past their <em>target</em></h2>"
+
+
+# --- charts: hatches printed as vectors -----------------------------------------------------------------------
+
+
+def _hatched_charts() -> list:
+    """One chart of each kind that hatches: every status in one stacked bar chart, a workload, a heatmap with a
+    hatched (recorded-only) cell."""
+    from helpers import charts
+    from helpers.vocabulary import STATUS_IDS
+
+    reviews = {"a": "First review", "b": "Second review"}
+    everything = pd.DataFrame({s: [3, 2] for s in STATUS_IDS}, index=list(reviews))
+    workload = pd.DataFrame(
+        {"complete": [1, 2], "open": [4, 1], "overdue": [2, 2], "not-reported": [3, 1]}, index=["Lead A", "Lead B"]
+    )
+    matrix = pd.DataFrame([[2, 0], [1, 3]], index=["Theme 1", "Theme 2"], columns=list(reviews.values()))
+    return [
+        charts.status_by_review(everything, reviews, "31 March 2024", {}),
+        charts.lead_workload(workload, "31 March 2024"),
+        charts.theme_heatmap(matrix, matrix == 0),
+    ]
+
+
+def test_charts_hatch_with_lines_not_patterns_which_print_as_bitmaps():
+    for chart in _hatched_charts():
+        svg = chart.svg()
+        assert "<pattern" not in svg and not re.search(r"fill:\s*url\(", svg), chart.title
+        assert "clip-path" in svg  # the hatch lines are cut to their shapes
+
+
+def test_hatch_lines_draw_the_same_picture_as_the_patterns(monkeypatch):
+    """Each chart drawn by Chromium with matplotlib's hatch patterns and with our lines: the same pixels, but for
+    the anti-aliasing along a line (under 0.5% of pixels differ by more than a quarter of full contrast)."""
+    _need_tools()
+    from PIL import Image, ImageChops
+    from playwright.sync_api import sync_playwright
+
+    from helpers import charts
+    from helpers.pdf import CHROMIUM_ARGS
+
+    drawn = [chart.svg() for chart in _hatched_charts()]
+    monkeypatch.setattr(charts, "_expand_hatches", lambda svg: svg)
+    patterned = [chart.svg() for chart in _hatched_charts()]
+    assert all("<pattern" in svg for svg in patterned)  # the comparison is with real patterns
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(device_scale_factor=2)
+        for ours, theirs in zip(drawn, patterned, strict=True):
+            shots = []
+            for svg in (ours, theirs):
+                uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+                page.set_content(f'<body style="margin:0"><img id="chart" src="{uri}"></body>')
+                shots.append(page.locator("#chart").screenshot())
+            images = [Image.open(io.BytesIO(shot)).convert("L") for shot in shots]
+            assert images[0].size == images[1].size
+            difference = ImageChops.difference(*images).histogram()
+            assert sum(difference[64:]) < 0.005 * sum(difference)
+        browser.close()
