@@ -10,6 +10,8 @@ leaves out: code, prompts, stderr and error outputs, outputs with nothing the pa
 can show, the parameter cells (machinery) and the summary kept for the index. What it
 adds: a contents list of the h2 headings after the title block, an id on every h2,
 the first heading as the page title; and no needless tab stops or "¶" anchor links.
+For print, it marks the sections that go on landscape pages and the column widths of
+their wide tables (helpers.print_layout); the screen ignores those marks.
 """
 
 from __future__ import annotations
@@ -61,7 +63,7 @@ class CommitteeExporter(HTMLExporter):
 
     def from_notebook_node(self, nb: Any, resources: dict | None = None, **kw: Any) -> tuple[str, dict]:
         body, resources = super().from_notebook_node(self._for_committee(nb), resources, **kw)
-        return accessible(body), resources
+        return finish(body), resources
 
     def _for_committee(self, notebook: Any) -> Any:
         """A copy holding only what the committee reads: no parameter cells, stderr, errors, or outputs
@@ -108,7 +110,10 @@ def prewarm() -> None:
     """Build the exporter and compile its templates now (about a second), while a kernel is busy elsewhere."""
     import nbformat
 
+    from helpers import print_layout
+
     to_html(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Warm-up")]))
+    print_layout.text_width("Warm-up")  # loads the fonts tables are measured with
 
 
 def _heading_id(text: str, taken: set[str]) -> str:
@@ -120,12 +125,21 @@ def _heading_id(text: str, taken: set[str]) -> str:
     return candidate
 
 
-def accessible(page: str) -> str:
-    """Post-process exported HTML: the first h1 as the page title; no tabindex on non-interactive blocks and
-    no "¶" anchor links; an id on every h2, and a contents list of the h2 headings after the title block."""
+def finish(page: str) -> str:
+    """Post-process exported HTML: the accessibility fixes (`accessible`), then the print marks."""
     from bs4 import BeautifulSoup
 
+    from helpers import print_layout
+
     soup = BeautifulSoup(page, "html.parser")
+    accessible(soup)
+    print_layout.mark(soup)
+    return str(soup)
+
+
+def accessible(soup: Any) -> None:
+    """In place: the first h1 as the page title; no tabindex on non-interactive blocks and no "¶" anchor
+    links; an id on every h2, and a contents list of the h2 headings after the title block."""
     h1 = soup.find("h1")
     for element in soup.find_all(attrs={"tabindex": True}):
         if element.name not in _INTERACTIVE:
@@ -159,4 +173,3 @@ def accessible(page: str) -> str:
             block.insert_after(nav)
         else:
             main.insert(0, nav)
-    return str(soup)

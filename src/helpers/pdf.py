@@ -1,9 +1,12 @@
 """report.pdf: the finished report.html printed by Debian's Chromium (the engine the browser test uses).
 
 One browser per job, launched while the job's first notebook runs, prints each
-report as its HTML is written: A4, the report's title as a running header, page
-numbers, landscape pages for the action tables (the template's `@page wide`). The
-PDF goes to a temporary file beside the HTML and is renamed into place when
+report as its HTML is written: A4, the report's title as a running header and
+"Page N of M" (both 9 pt), landscape pages for the sections that hold wide tables
+(the template's `@page wide`, marked by helpers.print_layout). The PDF is tagged
+(headings, lists, tables with their header cells, charts' alt text, the page's
+`lang`), so screen readers can read it, and has bookmarks made from the headings.
+The PDF goes to a temporary file beside the HTML and is renamed into place when
 complete; a PDF that cannot be printed is removed, never left beside a newer HTML.
 Without Chromium the HTML is still written and one line says the PDF was skipped.
 
@@ -34,11 +37,11 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 _HEADER = (
-    '<div style="font-size:8px;width:100%;margin:0 14mm;color:#444;font-family:sans-serif">'
+    '<div style="font-size:12px;width:100%;margin:0 14mm;color:#444;font-family:sans-serif">'
     '<span class="title"></span></div>'
 )
 _FOOTER = (
-    '<div style="font-size:8px;width:100%;margin:0 14mm;text-align:right;color:#444;font-family:sans-serif">'
+    '<div style="font-size:12px;width:100%;margin:0 14mm;text-align:right;color:#444;font-family:sans-serif">'
     'Page <span class="pageNumber"></span> of <span class="totalPages"></span></div>'
 )
 _MARGINS = {"top": "18mm", "bottom": "18mm", "left": "14mm", "right": "14mm"}
@@ -110,6 +113,8 @@ class Printer:
                 header_template=_HEADER,
                 footer_template=_FOOTER,
                 margin=_MARGINS,
+                tagged=True,  # structure for screen readers: headings, tables, lists, alt text; /Lang
+                outline=True,  # bookmarks from the headings (Chromium builds them from the tags)
             )
         except Exception as err:
             target.unlink(missing_ok=True)  # never leave a PDF of an older report beside a new HTML
