@@ -33,10 +33,8 @@ INNER = "PEER_REVIEW_INNER_RUN"  # set inside the copy, so the copy does not cop
 def test_every_notebook_runs_for_a_single_review(tmp_path: Path, notebook: Path, review_id: str):
     out = tmp_path / notebook.name
     takes = set(pm.inspect_notebook(str(notebook)))
-    if "REVIEWS" in takes:
-        chosen = {"REVIEWS": [review_id]}
-    else:  # a notebook across councils takes the review's council
-        chosen = {"COUNCILS": [_council_of(review_id)]}
+    # A notebook across councils takes the review's council.
+    chosen = {"REVIEWS": [review_id]} if "REVIEWS" in takes else {"COUNCILS": [_council_of(review_id)]}
     pm.execute_notebook(
         str(notebook),
         str(out),
@@ -55,7 +53,13 @@ def _council_of(review_id: str) -> str:
 
 def _copy_project(target: Path) -> None:
     """The tracked files of the project, as a fresh clone would have them."""
-    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=PROJECT, capture_output=True, text=True, check=False)
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if listed.returncode != 0:
         shutil.copytree(PROJECT, target, ignore=shutil.ignore_patterns(".venv", ".git", "reports", "__pycache__"))
         return

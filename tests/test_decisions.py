@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import parameters, committee, covering, decisions, quarters, report_settings, workspace
+from helpers import committee, covering, decisions, parameters, quarters, report_settings, workspace
 from helpers.errors import InputError
 from helpers.quarters import parse_quarter
 
