@@ -18,10 +18,11 @@ from pathlib import Path
 import papermill as pm
 import pytest
 import yaml
+from bs4 import BeautifulSoup
 
 from conftest import PROJECT
 from helpers import config
-from test_new_review import COUNCIL, add_both_reviews
+from test_new_review import COUNCIL, add_both_reviews, add_housing_review, add_leads
 
 REVIEW_IDS = sorted(p.stem for p in (PROJECT / "data" / "reviews").glob("*.yaml"))
 NOTEBOOKS = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
@@ -74,43 +75,85 @@ def _run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Complete
     return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=1500, check=False)
 
 
+SECOND = "Lindum Fen District Council"  # made up: the second new council
+SECOND_LEADS = "".join(
+    f"{SECOND},{name},,\n" for name in ["Head of Planning", "Head of HR", "Head of Housing", "Head of Finance"]
+)
+# Test files that read no review data and would only repeat themselves inside the copy (about half of the
+# suite's time): browser and PDF printing, interrupts, the benchmarks, JupyterLab. Any new test file runs.
+NOT_DATA = {
+    "test_pdf.py",
+    "test_browser.py",
+    "test_interrupts.py",
+    "test_reliability.py",
+    "test_bench.py",
+    "test_lab.py",
+}
+
+
+def add_two_councils(data: Path) -> None:
+    """Two made-up councils, as data files only: one with a tab table (lead roles, a status column), one with
+    transcriptions (several actions per recommendation; unnumbered recommendations and an unknown expected count)."""
+    add_both_reviews(data)
+    add_housing_review(data)
+    for review in ("2024-wessex-planning", "2024-wessex-housing"):
+        path = data / "reviews" / f"{review}.yaml"
+        path.write_text(path.read_text(encoding="utf-8").replace(f"council: {COUNCIL}", f"council: {SECOND}"), "utf-8")
+    add_leads(data, SECOND_LEADS)
+
+
+def _councils_named(page: str) -> set[str]:
+    """The councils a report's text names, of those this workspace holds."""
+    return {c for c in _all_councils() if c in page}
+
+
+def _all_councils() -> set[str]:
+    return {_council_of(p.stem) for p in (PROJECT / "data" / "reviews").glob("*.yaml")} | {COUNCIL, SECOND}
+
+
 @pytest.mark.skipif(os.environ.get(INNER) == "1", reason="already inside the copied workspace")
-def test_adding_reviews_of_new_shapes_needs_no_test_edits(tmp_path: Path):
+def test_adding_two_councils_of_new_shapes_needs_no_test_edits(tmp_path: Path):
     copy = tmp_path / "project"
     _copy_project(copy)
-    add_both_reviews(copy / "data")
+    add_two_councils(copy / "data")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PEER_REVIEW_")}
-    env |= {"PYTHONPATH": str(copy / "src"), INNER: "1", "PEER_REVIEW_REPORTS": str(tmp_path / "reports")}
+    reports = tmp_path / "reports"
+    env |= {"PYTHONPATH": str(copy / "src"), INNER: "1", "PEER_REVIEW_REPORTS": str(reports)}
     python = sys.executable
 
     for step in (["-m", "helpers.extract"], ["-m", "helpers.notebooks"]):
         done = _run([python, *step], copy, env)
         assert done.returncode == 0, done.stderr[-2000:]
 
-    report = _run(
-        [python, "-m", "helpers.report", "--quarter", "2024/25 Q3", "--reviews", "2024-wessex-planning", "--no-pdf"],
-        copy,
-        env,
-    )
+    # No selection: one report per council (and committee), each naming only its own council.
+    report = _run([python, "-m", "helpers.report", "--quarter", "2024/25 Q3", "--no-pdf"], copy, env)
     assert report.returncode == 0, report.stderr[-2000:]
-    # One report, for the council and committee of the review chosen: the one folder written for the quarter.
-    [page] = [p.read_text(encoding="utf-8") for p in (tmp_path / "reports" / "2024-25-Q3").glob("*/report.html")]
-    assert COUNCIL in page and "Dorset" not in page  # only the reviews the report counts
-    assert "Incomplete in source" in page  # the row cut off in the published page
+    pages = {p.parent.name: p.read_text(encoding="utf-8") for p in (reports / "2024-25-Q3").glob("*/report.html")}
+    for council in (COUNCIL, SECOND):
+        [mine] = [page for page in pages.values() if council in page]  # exactly one report names it
+        assert _councils_named(mine) == {council}
+    assert "Incomplete in source" in next(page for page in pages.values() if SECOND in page)  # the cut-off row
+    assert len(pages) == len({_council_of(p.stem) for p in (copy / "data" / "reviews").glob("*.yaml")})
+    # The index: one heading per council, each council's report under its own heading.
+    soup = BeautifulSoup((reports / "index.html").read_text(encoding="utf-8"), "html.parser")
+    headings = [h.get_text(strip=True) for h in soup.find_all("h2")]
+    assert {COUNCIL, SECOND} <= set(headings) and len(headings) == len(set(headings))
 
-    # The checks that read the data: back-tests, rules, the project's own set-up, nbval over the notebooks.
-    checks = [
-        "tests/test_extraction.py",
-        "tests/test_status.py",
-        "tests/test_themes.py",
-        "tests/test_leads_and_targets.py",
-        "tests/test_project.py",
-        "tests/test_notebooks.py",
-        "tests/test_cycle.py",
-        "notebooks/",
-    ]
+    # Every test file (but those that read no review data), and nbval over the notebooks, in the copy.
+    checks = sorted(str(p.relative_to(copy)) for p in (copy / "tests").glob("test_*.py") if p.name not in NOT_DATA)
     suite = _run(
-        [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval-lax", "--nbval-current-env", *checks],
+        [
+            python,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--nbval-lax",
+            "--nbval-current-env",
+            *checks,
+            "notebooks/",
+        ],
         copy,
         env,
     )

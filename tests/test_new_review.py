@@ -148,7 +148,10 @@ def add_document(data: Path, name: str, text: str) -> None:
     """A raw document with its manifest line, as the README's 'Adding a review' says."""
     (data / "raw" / name).write_text(text, encoding="utf-8")
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    with (data / "raw" / "manifest.csv").open("a", encoding="utf-8") as f:
+    manifest = data / "raw" / "manifest.csv"
+    if f"\n{name}," in manifest.read_text(encoding="utf-8"):
+        return  # already added (this suite also runs inside a workspace these reviews were added to)
+    with manifest.open("a", encoding="utf-8") as f:
         f.write(f"{name},{name},,source,{digest},{len(text.encode())},made up for a test\n")
 
 
@@ -158,8 +161,15 @@ def add_both_reviews(data: Path) -> None:
     (data / "reviews" / "2024-wessex-cpc.yaml").write_text(TAB_META, encoding="utf-8")
     (data / "reviews" / "2024-wessex-planning.yaml").write_text(WEB_META, encoding="utf-8")
     (data / "transcriptions" / "2024-wessex-planning.csv").write_text(TRANSCRIPTION, encoding="utf-8")
-    with (data / "leads.csv").open("a", encoding="utf-8") as f:
-        f.write(LEADS)
+    add_leads(data, LEADS)
+
+
+def add_leads(data: Path, rows: str) -> None:
+    """Append the lead rows data/leads.csv does not hold yet."""
+    path = data / "leads.csv"
+    held = set(path.read_text(encoding="utf-8").splitlines())
+    with path.open("a", encoding="utf-8") as f:
+        f.write("".join(line + "\n" for line in rows.splitlines() if line not in held))
 
 
 def add_housing_review(data: Path) -> None:
