@@ -34,7 +34,7 @@ from helpers.cycle import column_letter
 
 Q1, Q2 = "2024/25 Q1", "2024/25 Q2"
 SLUG1, SLUG2 = "2024-25-Q1", "2024-25-Q2"
-MEETING = "12/09/2024"  # typed day first, as a UK analyst does
+MEETING = "12 September 2024"  # as the sheet asks (a date in figures that reads both ways is sent back)
 FILL = {
     # (lead, action): (status, comment, date of update, revised target, reason, evidence)
     ("Corporate Services Leadership Team", "31"): (
@@ -215,7 +215,7 @@ def test_the_first_report_asks_for_exactly_the_decisions_the_returns_and_rules_i
     # 45 is not put for closure: one of its two leads says it is still in progress (the stated rule).
     assert [(r["Ref"], r["Evidence"]) for r in closures] == [("33", "https://example.org/training-log")]
     # Target November 2021 (30 Nov), reported complete 14 June 2024: 30 calendar months to 31 May, then 14 days.
-    assert closures[0]["Finished"] == "30 months and 14 days after its target"
+    assert closures[0]["Reported complete"] == "30 months and 14 days after its target"
     escalated = {
         ("2021-finance" if "Finance" in r["Review"] else "2022-progress", r["Ref"])
         for r in _table(page, "Table C: Actions escalated")
@@ -223,9 +223,10 @@ def test_the_first_report_asks_for_exactly_the_decisions_the_returns_and_rules_i
     reported = {("2021-finance", ref) for ref in ("31", "33", "41", "45")}
     assert escalated == _escalated_by_rule(cycle, reported)
     recommendation = page.find(id="recommendation").find_next("ol").get_text(" ", strip=True)
-    assert "each of the 2 revised target dates requested in Table A" in recommendation
-    assert "the 1 actions in Table B are complete on the evidence given" in recommendation
-    assert f"the {len(escalated)} actions escalated in Table C" in recommendation
+    assert "agrees or refuses the 2 revised target dates requested in Table A" in recommendation
+    assert "agrees that the action in Table B is complete on the evidence given" in recommendation  # one, singular
+    escalated_words = "the action" if len(escalated) == 1 else f"the {len(escalated)} actions"
+    assert f"considers {escalated_words} escalated in Table C" in recommendation
     assert "notes the progress made" in recommendation
 
 
@@ -255,7 +256,7 @@ def test_the_first_reports_appendix_shows_each_lead_the_request_and_the_disagree
     # 31 was "Target passed, no update" at 31 March 2024; now a lead says in progress: overdue.
     assert survey["Status"].startswith("Overdue") and survey["Status"].endswith("(was: Target passed, no update)")
     training = appendix["33"]
-    assert training["Status"].startswith("Complete, finished 30 months and 14 days after its target")
+    assert training["Status"].startswith("Complete, reported complete 30 months and 14 days after its target")
     assert "reported complete; awaiting the committee's agreement" in training["Status"]
     assert "Evidence: https://example.org/training-log." in training["Latest update"]
 
@@ -341,6 +342,6 @@ def test_the_second_report_shows_what_the_committee_decided(decided: Path):
         "on 28 Jun 2024 refused 12 Sep 2024"
     )
     row33 = next(r for r in appendix if r["Ref"] == "33")
-    assert row33["Status"].startswith("Complete, finished 30 months and 14 days after its target")
+    assert row33["Status"].startswith("Complete, reported complete 30 months and 14 days after its target")
     assert "closure agreed by the committee 12 Sep 2024" in row33["Status"]
     assert row31["Current target"].startswith("31 Mar 2025 (revised 1 time); revision to 31 Mar 2025")

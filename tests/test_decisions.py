@@ -301,9 +301,11 @@ def test_the_recommendation_lists_each_kind_of_decision_with_its_table(requested
     letters = covering.table_letters(asked)
     assert letters == {"revision": "Table A", "closure": "Table B", "escalation": "Table C"}
     text = committee.recommendation(ws, q1)
-    assert text.startswith(f"That the {_committee('2021-finance')}: (a) agrees or refuses each of the 1 revised")
-    assert "in Table A; (b) agrees that the 1 actions in Table B are complete" in text
-    assert f"(c) considers the {len(asked.escalations)} actions escalated in Table C" in text
+    # One of each is worded in the singular.
+    assert text.startswith(f"That the {_committee('2021-finance')}: (a) agrees or refuses the revised target date ")
+    assert "in Table A; (b) agrees that the action in Table B is complete" in text
+    escalated = "the action" if len(asked.escalations) == 1 else f"the {len(asked.escalations)} actions"
+    assert f"(c) considers {escalated} escalated in Table C" in text
     assert text.endswith(
         "; and (d) notes the progress made on the actions agreed in response to the council's LGA "
         "peer reviews as at 30 June 2024 (2024/25 Q1)."
@@ -399,16 +401,38 @@ def test_lateness_is_in_calendar_months():
     # Target 30 November 2021 (a month's last day): 30 months later is 31 May 2024, then 14 days to 14 June.
     late = committee._lateness(pd.Timestamp("2024-06-14"), pd.Timestamp("2021-11-30"))
     assert late == "30 months and 14 days after its target"
-    assert committee._lateness(pd.Timestamp("2021-11-30"), pd.Timestamp("2021-11-30")) == "on time"
+    assert committee._lateness(pd.Timestamp("2021-11-30"), pd.Timestamp("2021-11-30")) == "by its target"
     assert committee._lateness(pd.Timestamp("2021-12-10"), pd.Timestamp("2021-11-30")) == "10 days after its target"
     assert committee._lateness(pd.Timestamp("2021-12-10"), pd.NaT) == "no target date to judge against"
 
 
 def test_meeting_dates_read_day_first():
+    from helpers.cycle import TypedDateError
     from helpers.decision_sheets import read_meeting_date
 
-    assert read_meeting_date("06/05/2024") == dt.date(2024, 5, 6)
+    assert read_meeting_date("14/05/2024") == dt.date(2024, 5, 14)  # day first
+    with pytest.raises(TypedDateError, match="'06/05/2024' could be 6 May 2024 or 5 June 2024"):
+        read_meeting_date("06/05/2024")  # as on the lead's forms: never guessed
     assert read_meeting_date("12 September 2024") == dt.date(2024, 9, 12)
-    assert read_meeting_date("12 Sept 2024") is None  # not a form we read: the analyst is told
+    assert read_meeting_date("") is None
     assert read_meeting_date(dt.datetime(2024, 9, 12)) == dt.date(2024, 9, 12)
     assert quarters.long_date(read_meeting_date("2024-09-12")) == "12 September 2024"
+
+
+def test_a_typo_in_the_recommendations_wording_is_one_line_naming_the_line(data_copy: Path):
+    path = data_copy / "report.yaml"
+    text = path.read_text(encoding="utf-8")
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if row.strip().startswith("revisions:"))
+    path.write_text(text.replace("requested in {table}", "requested in {tabel}"), encoding="utf-8")
+    report_settings._load.cache_clear()
+    with pytest.raises(InputError) as caught:
+        report_settings.settings()
+    assert str(caught.value).startswith(f"{path}:{line}: recommendation.revisions: {{tabel}} is not something")
+    assert "{table}" in str(caught.value) and "{actions}" in str(caught.value)
+
+
+def test_the_recommendation_reads_right_for_one_and_for_many():
+    one = covering._counted(1)
+    many = covering._counted(3)
+    assert (one["actions"], one["dates"], one["are"]) == ("the action", "the revised target date", "is")
+    assert (many["actions"], many["dates"], many["are"]) == ("the 3 actions", "the 3 revised target dates", "are")

@@ -497,6 +497,54 @@ def test_the_report_says_whether_the_quarters_returns_are_collected(data_copy: P
     assert collection_warning("2024/25 Q1") is None
 
 
+def test_each_report_counts_only_its_own_councils_forms_and_updates(data_copy: Path, tmp_path: Path, monkeypatch):
+    """Forms went to three leads of one council and one of another; the first council's report counts its own
+    leads and its own reviews' updates only, and says how many leads have not returned."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from helpers.collection_status import sentence
+
+    monkeypatch.setenv("PEER_REVIEW_REPORTS", str(tmp_path / "reports"))
+    forms = tmp_path / "reports" / "2024-25-Q1" / "forms"
+    forms.mkdir(parents=True)
+    (forms / "chase-list.csv").write_text(
+        "council,lead,open_actions,form,returned,return_file,rows_collected,note\n"
+        "Alpha Council,Cabinet,2,Cabinet--Alpha-Council--2024-25-Q1.xlsx,no,,0,\n"
+        "Alpha Council,Finance,1,Finance--Alpha-Council--2024-25-Q1.xlsx,no,,0,\n"
+        "Alpha Council,Planning,1,Planning--Alpha-Council--2024-25-Q1.xlsx,no,,0,\n"
+        "Beta Council,Cabinet,1,Cabinet--Beta-Council--2024-25-Q1.xlsx,no,,0,\n",
+        encoding="utf-8",
+    )
+    returns = data_copy / "updates" / "returns" / "2024-25-Q1"
+    returns.mkdir(parents=True)
+    for name in ("Cabinet--Alpha-Council--2024-25-Q1.xlsx", "Cabinet--Beta-Council--2024-25-Q1.ods"):
+        (returns / name).write_bytes(b"")  # each known by its form's name (an .ods counts as returned)
+    (data_copy / "updates" / "2024-25-Q1.csv").write_text(
+        "review_id,action_ref,status,comment,updated_on,source,collected_on\n"
+        "alpha-cpc,5,In progress,On track.,2024-07-01,returns/2024-25-Q1/Cabinet--Alpha-Council--2024-25-Q1.xlsx:"
+        "Updates!2,2024-07-15\n"
+        "beta-cpc,1,Complete,Done.,2024-07-02,returns/2024-25-Q1/Cabinet--Beta-Council--2024-25-Q1.xlsx:Updates!2,"
+        "2024-07-16\n",
+        encoding="utf-8",
+    )
+    alpha = SimpleNamespace(review_ids=["alpha-cpc"], reviews=pd.DataFrame({"council": ["Alpha Council"]}))
+    assert sentence("2024/25 Q1", alpha) == (
+        "Update forms: 1 of 3 leads sent a form returned it (due back by 12 July 2024); 1 update collected from "
+        "them on 15 July 2024. 2 have not returned theirs: their actions show no update from this quarter's forms."
+    )
+    beta = SimpleNamespace(review_ids=["beta-cpc"], reviews=pd.DataFrame({"council": ["Beta Council"]}))
+    assert sentence("2024/25 Q1", beta) == (
+        "Update forms: 1 of 1 lead sent a form returned it (due back by 12 July 2024); 1 update collected from "
+        "them on 16 July 2024."
+    )
+    gamma = SimpleNamespace(review_ids=["gamma-cpc"], reviews=pd.DataFrame({"council": ["Gamma Council"]}))
+    assert (
+        sentence("2024/25 Q1", gamma) == "Update forms: none were sent for 2024/25 Q1, as no lead had an open action."
+    )
+
+
 def test_a_scheduled_run_says_in_its_log_when_no_returns_are_collected(data_copy: Path, tmp_path: Path, monkeypatch):
     from helpers import quarters
     from helpers.cycle import return_by
@@ -514,3 +562,20 @@ def test_a_scheduled_run_says_in_its_log_when_no_returns_are_collected(data_copy
     assert pages  # one for each council and committee whose reviews count by then
     for page in pages:  # and each report says so
         assert f"Update forms: none have come back for {quarters.label(latest)}" in page.read_text(encoding="utf-8")
+
+
+def test_a_meeting_date_is_for_one_committees_report_on_one_quarter(tmp_path: Path):
+    from helpers.parameters import ParameterError
+    from helpers.report import one_meeting
+    from helpers.runner import Run
+
+    alpha = Run("2024/25 Q1", "Alpha Council", "Audit Committee", ("a",), tmp_path / "a")
+    beta = Run("2024/25 Q1", "Beta Council", "", ("b",), tmp_path / "b")
+    one_meeting([alpha])  # one committee, one quarter: fine
+    with pytest.raises(ParameterError) as caught:
+        one_meeting([alpha, beta])
+    assert str(caught.value).startswith("MEETING_DATE is one committee's meeting, but this run writes reports for 2 ")
+    assert "Alpha Council, Audit Committee; Beta Council, committee not named" in str(caught.value)
+    later = Run("2024/25 Q2", "Alpha Council", "Audit Committee", ("a",), tmp_path / "c")
+    with pytest.raises(ParameterError, match="one meeting about one quarter"):
+        one_meeting([alpha, later])

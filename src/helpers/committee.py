@@ -411,7 +411,7 @@ def _status(row: dict) -> str:
     done = row["status"] == COMPLETE
     if done and pd.notna(row.get("completed_on", pd.NaT)) and pd.notna(row.get("target_at_completion", pd.NaT)):
         late = finished_late(row["completed_on"], row["target_at_completion"])
-        text += f", finished {late} after its target" if late else ", finished on time"
+        text += f", reported complete {late} after its target" if late else ", reported complete by its target"
     closure = row.get("closure_text")
     if isinstance(closure, str) and closure and (done or not closure.startswith("reported complete")):
         text += f" ({closure})"
@@ -655,11 +655,11 @@ def short_text(text: str, limit: int = 160) -> str:
 
 
 def _lateness(done: object, target: object) -> str:
-    """ "on time", or how long after its target an action finished (the report key's calendar rule)."""
+    """ "by its target", or how long after its target an action was reported complete (status.LATENESS_RULE)."""
     if pd.isna(target):
         return "no target date to judge against"
     late = finished_late(done, target)
-    return "on time" if late is None else f"{late} after its target"
+    return "by its target" if late is None else f"{late} after its target"
 
 
 def _earlier(ws: Workspace, frame: pd.DataFrame, kind: str, end: pd.Timestamp) -> list[str]:
@@ -733,7 +733,7 @@ def closure_table(ws: Workspace, frame: pd.DataFrame, quarter: pd.Period) -> pd.
             "Evidence": frame["evidence"].replace("", "none given"),
             "Comment": frame["comment"],
             "Target in force": [show_date(d) or "none" for d in frame["current_target_date"]],
-            "Finished": [
+            "Reported complete": [
                 _lateness(d, t) for d, t in zip(frame["updated_on"], frame["current_target_date"], strict=True)
             ],
             "Earlier decisions": _earlier(ws, frame, decisions.CLOSURE, end),

@@ -43,6 +43,14 @@ def table_letters(requests: Requests) -> dict[str, str]:
     return {kind: f"Table {chr(ord('A') + n)}" for n, kind in enumerate(shown)}
 
 
+def _counted(n: int) -> dict[str, str]:
+    """The wording's counted phrases: {actions} "the action" / "the 3 actions", {dates} "the revised target date" /
+    "the 3 revised target dates", {are} "is" / "are"."""
+    if n == 1:
+        return {"actions": "the action", "dates": "the revised target date", "are": "is"}
+    return {"actions": f"the {n} actions", "dates": f"the {n} revised target dates", "are": "are"}
+
+
 def recommendation_parts(settings: dict, requests: Requests, quarter: pd.Period) -> list[str]:
     """The parts of the recommendation for decision: one per kind of decision asked for, then `notes`."""
     wording = settings["recommendation"]
@@ -51,7 +59,11 @@ def recommendation_parts(settings: dict, requests: Requests, quarter: pd.Period)
     as_at = quarters.long_date(quarters.end(quarter))
     parts = [
         str(wording[WORDING[kind]]).format(
-            count=counts[kind], table=letters[kind], as_at=as_at, quarter=quarters.label(quarter)
+            count=counts[kind],
+            table=letters[kind],
+            as_at=as_at,
+            quarter=quarters.label(quarter),
+            **_counted(counts[kind]),
         )
         for kind in TABLE_ORDER
         if counts[kind]

@@ -33,7 +33,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers import config, quarters
-from helpers.cycle import cell_text, check, quarter_from_args, safe_name
+from helpers.cycle import TypedDateError, cell_text, check, quarter_from_args, safe_name, typed_date
 from helpers.decisions import (
     CLOSURE,
     ESCALATION,
@@ -291,18 +291,12 @@ class Problems(Exception):
 
 
 def read_meeting_date(value: object) -> dt.date | None:
-    """The meeting date as typed: "12 September 2024", "12 Sep 2024", "12/09/2024" (day first) or 2024-09-12."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = " ".join(cell_text(value).split())
-    for fmt in ("%d %B %Y", "%d %b %Y", "%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
+    """The meeting date as typed, by the forms' one rule (cycle.typed_date): a spreadsheet date, or text written
+    day first ("12 September 2024", "12/09/2024", 2024-09-12); None if blank. A date in figures that reads both
+    ways ("06/05/2024") or that cannot be read raises TypedDateError saying how to write it."""
+    if not cell_text(value).strip() and not isinstance(value, dt.date):
+        return None
+    return typed_date(value)
 
 
 def _about(book) -> tuple[dict[str, str], list[dict[str, str]]]:
@@ -350,7 +344,10 @@ def read_sheet(path: Path, quarter: pd.Period, today: dt.date) -> list[dict[str,
     expected = {int(entry["sheet_row"]): entry for entry in table}
     errors: list[InputError] = []
     out: list[dict[str, str]] = []
-    meeting = read_meeting_date(sheet[MEETING_CELL].value)
+    try:
+        meeting, unreadable = read_meeting_date(sheet[MEETING_CELL].value), ""
+    except TypedDateError as err:
+        meeting, unreadable = None, str(err)
     decided_by = cell_text(sheet[DECIDED_BY_CELL].value)
     fill_at = {key: len(REFERENCE) + n for n, (key, _, _) in enumerate(FILL, start=1)}
     last = max(sheet.max_row, max(expected, default=HEADER_ROW))
@@ -380,20 +377,17 @@ def read_sheet(path: Path, quarter: pd.Period, today: dt.date) -> list[dict[str,
             errors.append(InputError(f"{where('decision')}: choose a decision ({shown}) for this row", path))
             continue
         if meeting is None:
-            typed = cell_text(sheet[MEETING_CELL].value)
-            errors.append(
-                InputError(
-                    f"{DECISIONS_SHEET}!{MEETING_CELL}: "
-                    + (f"cannot read the meeting date {typed!r}" if typed else "no meeting date")
-                    + ": write it like 12 September 2024",
-                    path,
-                )
+            problem = (
+                f"meeting date: {unreadable}" if unreadable else "no meeting date: write it like 12 September 2024"
             )
+            error = InputError(f"{DECISIONS_SHEET}!{MEETING_CELL}: {problem}", path)
+            if str(error) not in map(str, errors):  # one line for the one cell, however many rows are decided
+                errors.append(error)
             continue
         if meeting > today:
-            errors.append(
-                InputError(f"{DECISIONS_SHEET}!{MEETING_CELL}: the meeting date {meeting} is in the future", path)
-            )
+            error = InputError(f"{DECISIONS_SHEET}!{MEETING_CELL}: the meeting date {meeting} is in the future", path)
+            if str(error) not in map(str, errors):
+                errors.append(error)
             continue
         amended = fill["amended_target"]
         if amended:

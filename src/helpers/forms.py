@@ -406,6 +406,13 @@ def returned(quarter: pd.Period, identified: dict[str, Lead] | None = None) -> d
     return {"files": [path.name for path in files], "leads": leads}
 
 
+def return_of(lead: Lead, form_name: str, back: dict[str, object]) -> str:
+    """The file that is this lead's return ("" if none): any file whose About sheet names the lead, else the
+    form's own file name in any format ("Cabinet--...--2024-25-Q1.ods" counts). `back` is `returned(quarter)`."""
+    by_stem = {Path(name).stem.casefold(): name for name in back["files"]}
+    return back["leads"].get(lead) or by_stem.get(Path(form_name).stem.casefold(), "")
+
+
 def _collected_rows(quarter: pd.Period) -> pd.Series:
     """Rows collected so far from each returned file (by file name), from the quarter's update file."""
     from helpers.readers import read_csv
@@ -433,11 +440,10 @@ def chase_list(
     whose About sheet names the lead. `back` is `returned(quarter)`, when the caller has it already.
     """
     back = back if back is not None else returned(quarter)
-    by_stem = {Path(name).stem.casefold(): name for name in back["files"]}
     collected = _collected_rows(quarter)
     records = []
     for lead, (name, rows) in forms.items():
-        file = back["leads"].get(lead) or by_stem.get(Path(name).stem.casefold(), "")
+        file = return_of(lead, name, back)
         records.append(
             {
                 "council": lead.council,

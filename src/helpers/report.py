@@ -261,6 +261,22 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def one_meeting(chosen: list[Run]) -> None:
+    """A meeting date is one committee's meeting about one quarter: refused, saying what to choose, for a run
+    that writes reports for several committees or quarters."""
+    from helpers.parameters import ParameterError
+
+    committees = sorted({(run.council, run.committee) for run in chosen})
+    if len(committees) > 1:
+        named = "; ".join(f"{c}, {m or 'committee not named'}" for c, m in committees)
+        raise ParameterError(
+            f"MEETING_DATE is one committee's meeting, but this run writes reports for {len(committees)} "
+            f"({named}): choose the council with COUNCIL (and REVIEWS where its reviews go to two committees)"
+        )
+    if len({run.quarter for run in chosen}) > 1:
+        raise ParameterError("MEETING_DATE is one meeting about one quarter: give QUARTER, not every quarter")
+
+
 def main(argv: list[str] | None = None) -> int:
     from helpers import parameters
 
@@ -276,6 +292,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.scheduled:
             args.quarter = check_scheduled()
         chosen = runs(args.quarter, args.all, args.reviews, out_root, args.forecast, council=args.council)
+        if meeting_date:
+            one_meeting(chosen)
         check_inputs(sorted({r for run in chosen for r in run.reviews}) or None)
         planned.extend(chosen)
         return chosen

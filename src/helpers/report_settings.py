@@ -100,10 +100,42 @@ def _load(path: Path) -> tuple[dict, Any]:
             path,
             lines.line_of(["recommendation"]),
         )
+    _check_wording(data["recommendation"], path, lines, ["recommendation"])
+    for name, council in (data.get("councils") or {}).items():
+        if isinstance(council, dict) and isinstance(council.get("recommendation"), dict):
+            _check_wording(council["recommendation"], path, lines, ["councils", name, "recommendation"])
     for key in ("title", "author_role"):
         if not data[key].strip():
             raise InputError(f"{key}: must not be blank", path, lines.line_of([key]))
     return data, lines
+
+
+# What the recommendation's wording may fill in (covering.recommendation_parts).
+WORDING_FIELDS = {
+    "count": 2,
+    "table": "Table A",
+    "as_at": "30 June 2024",
+    "quarter": "2024/25 Q1",
+    "actions": "the 2 actions",
+    "dates": "the 2 revised target dates",
+    "are": "are",
+}
+
+
+def _check_wording(wording: dict, path: Path, lines, at: list) -> None:
+    """Each wording fills in only the known {fields}: a typo is one line, not a failed report."""
+    for key, text in wording.items():
+        try:
+            str(text).format(**WORDING_FIELDS)
+        except (KeyError, IndexError, ValueError) as err:
+            shown = f"{{{err.args[0]}}}" if isinstance(err, KeyError) else "a { or } that is not a {field}"
+            fields = ", ".join("{" + f + "}" for f in WORDING_FIELDS)
+            raise InputError(
+                f"{'.'.join(str(p) for p in [*at, key])}: {shown} is not something the wording can fill in; "
+                f"use {fields}",
+                path,
+                lines.line_of([*at, key]),
+            ) from None
 
 
 def settings_file() -> Path:

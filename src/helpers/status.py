@@ -71,8 +71,8 @@ DURATION_RULE = (
     "October 2023 is 5 months past at 31 March 2024); days left over are counted as days."
 )
 OVERDUE_RULE = (
-    "Overdue: the target date has passed and the latest update since the plan that gives a status says the "
-    "action is not complete. A comment or a request to revise the target without a status never changes an "
+    "What makes an action overdue: its target date has passed and the latest update since the plan that gives "
+    "a status says it is not complete. A comment or a request to revise the target without a status never changes an "
     "action's status (it is shown as the latest comment); with no status reported since the plan, an action "
     "past its target is 'not known', never overdue."
 )
@@ -88,7 +88,11 @@ FOLLOWS_RULE = (
     "An action with no target of its own whose text only points to another recommendation ('As 41.') takes that "
     "recommendation's status, shown 'as recommendation 41'; counts say how many moved only by following."
 )
-RULES = (OVERDUE_RULE, DUE_RULE, LEADS_DISAGREE_RULE, FOLLOWS_RULE, DURATION_RULE)
+LATENESS_RULE = (
+    "How late a completed action is: counted from its target in force to the day its completion was reported, "
+    "the only date a return gives, so the work may have finished earlier."
+)
+RULES = (OVERDUE_RULE, DUE_RULE, LEADS_DISAGREE_RULE, FOLLOWS_RULE, DURATION_RULE, LATENESS_RULE)
 
 # Status ids by code; code -1 (not counted yet) reads as "".
 _NAMES = np.array([*STATUS_IDS, ""], dtype=object)
