@@ -290,6 +290,13 @@ def _font_height_ratio(pdf: Path) -> float:
     return max((float(a) - float(d)) / 1000 for a, d in pairs)
 
 
+def test_no_label_is_printed_for_what_paper_cannot_open(report):
+    """A chart's data table is in a <details> a printer leaves closed: its label alone would promise a table."""
+    html_path, pdf = report
+    assert "Data for this chart" in html_path.read_text(encoding="utf-8")  # on screen, it is there
+    assert "Data for this chart" not in _run("pdftotext", str(pdf), "-")
+
+
 def test_every_word_of_text_and_tables_is_at_least_9pt(report):
     page, pdf = report
     ratio = _font_height_ratio(pdf)
