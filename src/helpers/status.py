@@ -92,7 +92,12 @@ LATENESS_RULE = (
     "How late a completed action is: counted from its target in force to the day its completion was reported, "
     "the only date a return gives, so the work may have finished earlier."
 )
-RULES = (OVERDUE_RULE, DUE_RULE, LEADS_DISAGREE_RULE, FOLLOWS_RULE, DURATION_RULE, LATENESS_RULE)
+CLOSURE_RULE = (
+    "An action counts as complete from the day a lead reports it complete. Where the committee agrees closures on "
+    "the evidence, the report puts each such claim to it, marked 'awaiting the committee's agreement' until it "
+    "decides; a closure it refuses reopens the action from the meeting day."
+)
+RULES = (OVERDUE_RULE, DUE_RULE, LEADS_DISAGREE_RULE, FOLLOWS_RULE, DURATION_RULE, LATENESS_RULE, CLOSURE_RULE)
 
 # Status ids by code; code -1 (not counted yet) reads as "".
 _NAMES = np.array([*STATUS_IDS, ""], dtype=object)
