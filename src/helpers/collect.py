@@ -336,9 +336,9 @@ def _read_form(
     rows = _sheet_rows(sheet, layout)
     _check_headers(rows[0].texts if rows else [], path, layout)
     data = rows[1:]
-    layout = _layout_problems(expected, data, path)
-    if layout:
-        raise Problems(layout)
+    moved = _layout_problems(expected, data, path)
+    if moved:
+        raise Problems(moved)
     errors: list[InputError] = []
     out = Return(path, lead, layout=layout)
     for entry, row in zip(expected, data, strict=False):
