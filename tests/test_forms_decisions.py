@@ -45,15 +45,15 @@ UPDATES = """review_id,action_ref,status,comment,updated_on,revised_target,revis
 2021-finance,33,Complete,Training delivered.,2024-06-14,,,https://example.org/log,Corporate Director Finance & Commercial
 2021-finance,45,Complete,Done.,2024-06-30,,,,Children's Services
 """
-DECISIONS_Q1 = """review_id,action_ref,kind,requested_on,lead,decision,decided_on,decided_by,minute,amended_target,note
-2021-finance,31,revision,2024-06-20,Corporate Services Leadership Team,agreed,2024-09-12,{c},45/24,,
-2021-finance,41,revision,2024-06-28,Senior Leadership Team (SLT),refused,2024-09-12,{c},46/24,,Report back in December.
-2021-finance,42,revision,2024-06-28,Senior Leadership Team (SLT),deferred,2024-09-12,{c},,,
-2021-finance,44,revision,2024-06-25,Children's Accountancy Team,agreed,2024-09-12,{c},47/24,December 2024,
-2021-finance,33,closure,2024-06-14,Corporate Director Finance & Commercial,agreed,2024-09-12,{c},48/24,,
-2021-finance,45,closure,2024-06-30,Children's Services,refused,2024-09-12,{c},49/24,,No evidence given.
-2021-finance,39,escalation,,,agreed,2024-09-12,{c},50/24,,
-""".format(c=COMMITTEE)
+DECISIONS_Q1 = f"""review_id,action_ref,kind,requested_on,lead,decision,decided_on,decided_by,minute,amended_target,note
+2021-finance,31,revision,2024-06-20,Corporate Services Leadership Team,agreed,2024-09-12,{COMMITTEE},45/24,,
+2021-finance,41,revision,2024-06-28,Senior Leadership Team (SLT),refused,2024-09-12,{COMMITTEE},46/24,,Report back in December.
+2021-finance,42,revision,2024-06-28,Senior Leadership Team (SLT),deferred,2024-09-12,{COMMITTEE},,,
+2021-finance,44,revision,2024-06-25,Children's Accountancy Team,agreed,2024-09-12,{COMMITTEE},47/24,December 2024,
+2021-finance,33,closure,2024-06-14,Corporate Director Finance & Commercial,agreed,2024-09-12,{COMMITTEE},48/24,,
+2021-finance,45,closure,2024-06-30,Children's Services,refused,2024-09-12,{COMMITTEE},49/24,,No evidence given.
+2021-finance,39,escalation,,,agreed,2024-09-12,{COMMITTEE},50/24,,
+"""
 DECISIONS_Q2 = f"""review_id,action_ref,kind,requested_on,lead,decision,decided_on,decided_by,minute
 2021-finance,42,revision,2024-06-28,Senior Leadership Team (SLT),agreed,2024-10-03,{COMMITTEE},61/24
 """
@@ -219,7 +219,7 @@ def test_collect_takes_the_form_as_sent_and_refuses_an_update_on_a_closed_row(sp
     slt.save(returns / forms["Senior Leadership Team (SLT)"].name)
     assert collect.main(["--quarter", Q2]) == 0, capsys.readouterr().err
     log = (space / "data" / "updates" / f"{slug(Q2)}.csv").read_text(encoding="utf-8")
-    assert f"2021-finance,41,In progress,,2024-09-30" in log and f"Updates!{r41}" in log
+    assert "2021-finance,41,In progress,,2024-09-30" in log and f"Updates!{r41}" in log
 
     director = openpyxl.load_workbook(forms["Corporate Director Finance & Commercial"])
     _, r33 = decision_cells(forms["Corporate Director Finance & Commercial"])["33"]

@@ -367,7 +367,6 @@ def _read_form(
             out.rows.append(
                 {"review_id": entry["review_id"], "action_ref": entry["action_ref"], **update}
                 | {"lead": lead.lead, "source": source, "collected_on": today.isoformat(), "_row": row.number}
-                | {"_layout": layout}
             )
     if errors:
         raise Problems(errors)
@@ -497,9 +496,17 @@ def how_to_replace(quarter: pd.Period) -> str:
 
 
 def merge(
-    existing: pd.DataFrame, collected: list[dict[str, str]], replace: bool, log: Path, quarter: pd.Period
+    existing: pd.DataFrame,
+    collected: list[dict[str, str]],
+    replace: bool,
+    log: Path,
+    quarter: pd.Period,
+    layouts: dict[str, Layout] | None = None,
 ) -> tuple[pd.DataFrame, dict[str, int]]:
-    """Hand-typed rows as they are, then collected rows (kept as first collected where unchanged)."""
+    """Hand-typed rows as they are, then collected rows (kept as first collected where unchanged).
+
+    `layouts` ({source: layout}) names the form version each collected row was read with (default: the current
+    one), so a conflict names the cell where that form has it."""
     collected_mask = is_collected(existing["source"])
     hand = existing[~collected_mask]
     before = {row["source"]: row for row in existing[collected_mask].to_dict("records")}
@@ -529,7 +536,7 @@ def merge(
         else:
             path, cell = _source_path(new["source"])
             column = differ[0]
-            layout = new.get("_layout", CURRENT)
+            layout = (layouts or {}).get(new["source"], CURRENT)
             where = _cell(layout, column, new["_row"]) if column in {k for k, _, _ in layout.fill} else cell
             conflicts.append(
                 InputError(
@@ -623,7 +630,8 @@ def collect(quarter: pd.Period, replace: bool = False, today: dt.date | None = N
     else:
         existing = pd.DataFrame(columns=[*CSV_COLUMNS, "_row"])
     collected = [row for item in returns for row in item.rows]
-    frame, counts = merge(existing, collected, replace, log, quarter)
+    layouts = {row["source"]: item.layout for item in returns for row in item.rows}
+    frame, counts = merge(existing, collected, replace, log, quarter, layouts)
     actions = read_table("actions")
     known = pd.MultiIndex.from_arrays([actions["review_id"], actions["action_ref"]])
     text = _check_written(frame, log, known)

@@ -319,17 +319,6 @@ def _write_instructions(sheet, lead: Lead, quarter: pd.Period, n_actions: int, n
         ),
         *closed,
         ("", f"Please return it by {quarters.long_date(due)}."),
-        ("head", "What the committee decided"),
-        (
-            "",
-            f'The column "{DECISION[1]}" says what the committee decided between '
-            f"{quarters.long_date(previous_end + dt.timedelta(days=1))} and {quarters.long_date(end)} on requests "
-            "about each action (a revised target asked for, a closure on evidence, an escalation): the meeting, its "
-            "minute, and whether the request was agreed, refused or deferred to a later meeting, with any note. "
-            '"Asked by" names the lead who asked when it was not you. It is blank where nothing was decided. An '
-            "agreed revised target is already the current target; a deferred request goes back to the committee "
-            "without your asking again.",
-        ),
         ("head", "What to fill in"),
         (
             "",
@@ -356,6 +345,17 @@ def _write_instructions(sheet, lead: Lead, quarter: pd.Period, n_actions: int, n
         ("", "Evidence: a link or a document reference that shows the progress (optional)."),
         ("", "Leave a row blank if you have nothing new to report on that action."),
         ("", "Line breaks in your comments are kept: press Alt+Enter (Excel) or Ctrl+Enter (LibreOffice)."),
+        ("head", "What the committee decided"),
+        (
+            "",
+            f'The column "{DECISION[1]}" says what the committee decided between '
+            f"{quarters.long_date(previous_end + dt.timedelta(days=1))} and {quarters.long_date(end)} on requests "
+            "about each action (a revised target asked for, a closure on evidence, an escalation): the meeting, its "
+            "minute, and whether the request was agreed, refused or deferred to a later meeting, with any note. "
+            '"Asked by" names the lead who asked when it was not you. It is blank where nothing was decided. An '
+            "agreed revised target is already the current target; a deferred request goes back to the committee "
+            "without your asking again.",
+        ),
         ("head", "What each status means"),
         *[("", f"{name}: {meaning}.") for name, meaning in statuses.items()],
         ("head", "How to return this form"),
