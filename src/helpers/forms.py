@@ -173,6 +173,8 @@ def write_form(path: Path, lead: Lead, quarter: pd.Period, rows: pd.DataFrame, d
         cell = sheet.cell(row=TITLE_ROW, column=column)
         put(cell, text)
         cell.font = Font(bold=True, size=size)
+        if column > 1:  # a space after the return-by date, which fills A:C when printed
+            cell.alignment = Alignment(horizontal="left", indent=1)
     sheet.row_dimensions[TITLE_ROW].height = 22
     for n, (header, width) in enumerate(zip(HEADERS, widths, strict=False), start=1):
         cell = sheet.cell(row=HEADER_ROW, column=n)
