@@ -265,3 +265,23 @@ def test_a_version_2_form_sent_before_the_upgrade_is_still_collected(space: Path
     assert f"Updates!K{r41}: a locked cell was changed (Latest comment dated: now 'yesterday')" in (
         capsys.readouterr().err
     )
+
+
+def test_an_approval_typed_into_an_update_file_is_told_as_an_agreed_revision(tmp_path, monkeypatch):
+    """Before the decisions step, an analyst filled revision_approved_by / _on by hand: the next form still tells
+    the lead (data/updates/README.md: read as an agreed decision, never ignored)."""
+    from helpers import forms
+
+    shutil.copytree(PROJECT / "data", tmp_path / "data")
+    (tmp_path / "data" / "updates" / f"{slug(Q1)}.csv").write_text(
+        "review_id,action_ref,status,comment,updated_on,revised_target,revision_reason,revision_approved_by,"
+        "revision_approved_on,lead\n"
+        f"2021-finance,31,In progress,Survey designed.,2024-06-20,March 2025,Fieldwork delayed.,{COMMITTEE},"
+        "2024-09-12,Corporate Services Leadership Team\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("PEER_REVIEW_DATA", str(tmp_path / "data"))
+    monkeypatch.setenv("PEER_REVIEW_REPORTS", str(tmp_path / "reports"))
+    assert forms.main(["--quarter", Q2]) == 0
+    cells = decision_cells(forms_of(tmp_path, Q2)["Corporate Services Leadership Team"])
+    assert cells["31"][0] == (f"{MEETING}: revised target 31 March 2025 agreed. Approval recorded in the update file")

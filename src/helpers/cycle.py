@@ -378,7 +378,7 @@ def decision_text(decision: dict, asked_for: str, reader: str) -> str:
             DEFERRED: "escalation deferred to a later meeting",
         }.get(outcome, f"escalation {outcome}")
     note = decision["note"] if isinstance(decision["note"], str) else ""
-    return f"{head}: {what}{by}" + (f". {note}" if note else "")
+    return f"{head}: {what}{by}" + (f". {note[:1].upper()}{note[1:]}" if note else "")
 
 
 def _decisions_by_action(ws: Workspace, quarter: pd.Period) -> dict[tuple[str, str], list[tuple[dict, str]]]:
