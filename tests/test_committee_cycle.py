@@ -345,3 +345,33 @@ def test_the_second_report_shows_what_the_committee_decided(decided: Path):
     assert row33["Status"].startswith("Complete, reported complete 30 months and 14 days after its target")
     assert "closure agreed by the committee 12 Sep 2024" in row33["Status"]
     assert row31["Current target"].startswith("31 Mar 2025 (revised 1 time); revision to 31 Mar 2025")
+
+
+def test_the_q2_forms_tell_each_lead_what_the_committee_decided(decided: Path):
+    """2024/25 Q2 forms, made after the meeting: 31's lead reads the agreement, 41's the refusal and its note,
+    33's the closure agreed on their evidence (33 is closed, and on the form only to say so); 45's leads, whose
+    requests were not decided, read nothing."""
+    done = run(decided, "forms", "--quarter", Q2)
+    assert done.returncode == 0, done.stderr
+    with open(decided / "data" / "decisions" / f"{SLUG1}.csv", encoding="utf-8", newline="") as f:
+        by = {r["decided_by"] for r in csv.DictReader(f)}
+    assert len(by) == 1  # the committee named on the decision sheet
+    meeting = f"{by.pop() or 'Committee'}, 12 September 2024"
+    expected = {
+        ("Corporate Services Leadership Team", "31"): f"{meeting} (minute 45/24): revised target 31 March 2025 agreed",
+        ("Senior Leadership Team (SLT)", "41"): (
+            f"{meeting} (minute 46/24): revision to 31 March 2025 refused. Report back in December."
+        ),
+        ("Corporate Director Finance & Commercial", "33"): f"{meeting} (minute 47/24): closure agreed on your evidence",
+        ("Children's Services", "45"): "",
+        ("Children's Accountancy Team", "45"): "",
+    }
+    seen = {}
+    for path in sorted((decided / "reports" / SLUG2 / "forms").glob("*.xlsx")):
+        book = openpyxl.load_workbook(path)
+        lead, sheet = _about(book)["lead"], book["Updates"]
+        for r in range(3, sheet.max_row + 1):
+            if sheet[f"A{r}"].value == "2021-finance":
+                ref = str(sheet[f"{column_letter('action_ref')}{r}"].value)
+                seen[(lead, ref)] = sheet[f"{column_letter('committee_decision')}{r}"].value or ""
+    assert {key: seen.get(key) for key in expected} == expected

@@ -176,7 +176,7 @@ def test_one_form_per_lead_with_open_actions(made: Path, monkeypatch: pytest.Mon
     assert "request until the committee agrees" in instructions and "Do not" in instructions
     about = {row[0].value: row[1].value for row in book["About"].iter_rows(max_row=8)}
     assert about["quarter"] == QUARTER and about["lead"] == "Senior Leadership Team (SLT)"
-    assert about["council"] == "Dorset Council" and about["form_version"] == "2"
+    assert about["council"] == "Dorset Council" and about["form_version"] == "3"
 
     chase = list(csv.DictReader((folder / "chase-list.csv").read_text(encoding="utf-8").splitlines()))
     assert len(chase) == len(books) and {c["returned"] for c in chase} == {"no"}
@@ -334,24 +334,24 @@ BAD = {
     "unknown status": (
         SLT,
         lambda b: _fill(b["Updates"], {"status": "Nearly done"}),
-        f"{SLT}: Updates!L3: unknown status 'Nearly done'; use one of Complete, In progress, "
+        f"{SLT}: Updates!M3: unknown status 'Nearly done'; use one of Complete, In progress, "
         "Not started, On hold, Behind schedule, or leave it blank",
     ),
     "date outside the quarter": (
         CABINET,
         lambda b: _fill(b["Updates"], {"status": "In progress", "updated_on": dt.datetime(2024, 7, 5)}),
-        f"{CABINET}: Updates!N3: date of update 2024-07-05 is outside 2024/25 Q1 (2024-04-01 to 2024-06-30)",
+        f"{CABINET}: Updates!O3: date of update 2024-07-05 is outside 2024/25 Q1 (2024-04-01 to 2024-06-30)",
     ),
     "revised target without a reason": (
         "Corporate-Director-Finance-and-Commercial--Dorset-Council--2024-25-Q1.xlsx",
         lambda b: _fill(b["Updates"], {"comment": "Slipping.", "revised_target": "March 2025"}),
-        "Corporate-Director-Finance-and-Commercial--Dorset-Council--2024-25-Q1.xlsx: Updates!P3: a revised target "
+        "Corporate-Director-Finance-and-Commercial--Dorset-Council--2024-25-Q1.xlsx: Updates!Q3: a revised target "
         "date needs a reason for the revision",
     ),
     "revised target not a date": (
         "Childrens-Services--Dorset-Council--2024-25-Q1.xlsx",
         lambda b: _fill(b["Updates"], {"revised_target": "when the budget allows", "revision_reason": "Funding"}),
-        "Childrens-Services--Dorset-Council--2024-25-Q1.xlsx: Updates!O3: revised target 'when the budget allows' "
+        "Childrens-Services--Dorset-Council--2024-25-Q1.xlsx: Updates!P3: revised target 'when the budget allows' "
         "is not a date",
     ),
     "locked cell changed": (
@@ -383,13 +383,13 @@ BAD = {
     ),
     "header renamed": (
         FINANCE_TEAM,
-        lambda b: b["Updates"].__setitem__("M2", "Comments"),
-        f"{FINANCE_TEAM}: Updates!M2: header is 'Comments', should be 'Progress comment'",
+        lambda b: b["Updates"].__setitem__("N2", "Comments"),
+        f"{FINANCE_TEAM}: Updates!N2: header is 'Comments', should be 'Progress comment'",
     ),
     "column removed": (
         "Childrens-Accountancy-Team--Dorset-Council--2024-25-Q1.xlsx",
-        lambda b: b["Updates"].delete_cols(13),
-        "Childrens-Accountancy-Team--Dorset-Council--2024-25-Q1.xlsx: Updates!M2: header is 'Date of update', "
+        lambda b: b["Updates"].delete_cols(14),
+        "Childrens-Accountancy-Team--Dorset-Council--2024-25-Q1.xlsx: Updates!N2: header is 'Date of update', "
         "should be 'Progress comment'",
     ),
     "form for another quarter": (
@@ -465,7 +465,7 @@ def test_a_changed_return_is_a_conflict_unless_replace(space: Path):
     clash = run(space, "collect", "--quarter", QUARTER)
     assert clash.returncode == 1 and log.read_bytes() == before
     assert (
-        f"returns/{SLUG}/{CABINET}: Updates!M3: conflicts with the row collected on 2024-07-08 (comment: was "
+        f"returns/{SLUG}/{CABINET}: Updates!N3: conflicts with the row collected on 2024-07-08 (comment: was "
         "'Timetable agreed.', now 'Timetable agreed; report in July.'); to take the new return, run make collect "
         'QUARTER="2024/25 Q1" REPLACE=1'
     ) in clash.stderr
@@ -683,8 +683,8 @@ def test_a_form_of_the_previous_version_is_refused_with_what_to_do(space: Path, 
     send_back(space, book, CABINET)
     errors = _collect_errors(capsys)
     assert len(errors) == 1 and errors[0].endswith(
-        f"returns/{SLUG}/{CABINET}: About!B2: form version '1'; this collect reads version 2: send the lead a new "
-        "form (make forms)"
+        f"returns/{SLUG}/{CABINET}: About!B2: form version '1'; this collect reads versions 2 and 3: send the "
+        "lead a new form (make forms)"
     )
 
 

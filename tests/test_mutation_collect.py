@@ -247,7 +247,7 @@ def test_a_row_that_is_not_the_leads_open_action(root):
         (lambda b: b["About"].__setitem__("B5", None), "About: no lead recorded; this is not a form made by"),
         (
             lambda b: b["About"].__setitem__("B2", "1"),
-            "About!B2: form version '1'; this collect reads version 2: send the lead a new form (make forms)",
+            "About!B2: form version '1'; this collect reads versions 2 and 3: send the lead a new form (make forms)",
         ),
         (
             lambda b: b["About"].__setitem__("B3", "2024/25 Q2"),

@@ -165,7 +165,8 @@ def test_protection_freeze_and_printing(book):
     assert (setup.paperSize, setup.orientation, setup.scale, setup.fitToHeight) == (9, "landscape", 68, 0)
     assert not sheet.sheet_properties.pageSetUpPr.fitToPage  # a fixed scale: page breaks are kept
     assert (sheet.print_title_rows, sheet.print_title_cols) == ("$1:$2", "$A:$C")
-    assert [b.id for b in sheet.col_breaks.brk] == [FIRST_FILL_COLUMN - 1]
+    # The second page starts at the committee's decision, the last reference column, beside the lead's columns.
+    assert [b.id for b in sheet.col_breaks.brk] == [FIRST_FILL_COLUMN - 2]
     margins = sheet.page_margins
     assert (margins.left, margins.right, margins.top, margins.bottom) == (0.4, 0.4, 0.5, 0.5)
 
@@ -176,7 +177,7 @@ def test_the_about_sheet_records_the_form_and_each_row(book):
     assert about["A1"].value == "About this form: used to check the return. Do not edit."
     pairs = {about.cell(r, 1).value: about.cell(r, 2).value for r in range(2, 2 + len(ABOUT_KEYS))}
     assert pairs == {
-        "form_version": "2",
+        "form_version": "3",
         "quarter": "2024/25 Q1",
         "council": "Wessex Vale District Council",
         "lead": "Head of Policy",
@@ -222,6 +223,7 @@ def test_the_instructions_sheet(book):
         "mean 30 June 2024. Write the month as a word (30 June 2024)" in lines[7]
     )
     assert lines.index("What each status means") + 6 == lines.index("How to return this form")
+    assert lines.index("What the committee decided") + 2 == lines.index("What each status means")
     assert "Complete: the action is finished; this closes it in the reports." in lines
     assert (
         lines[-1]
@@ -238,6 +240,7 @@ def test_the_instructions_sheet(book):
             in (
                 "Peer review actions: your update for 2024/25 Q1",
                 "What to fill in",
+                "What the committee decided",
                 "What each status means",
                 "How to return this form",
             )

@@ -514,7 +514,8 @@ def test_each_report_counts_only_its_own_councils_forms_and_updates(data_copy: P
         "Alpha Council,Cabinet,2,Cabinet--Alpha-Council--2024-25-Q1.xlsx,no,,0,\n"
         "Alpha Council,Finance,1,Finance--Alpha-Council--2024-25-Q1.xlsx,no,,0,\n"
         "Alpha Council,Planning,1,Planning--Alpha-Council--2024-25-Q1.xlsx,no,,0,\n"
-        "Beta Council,Cabinet,1,Cabinet--Beta-Council--2024-25-Q1.xlsx,no,,0,\n",
+        "Beta Council,Cabinet,1,Cabinet--Beta-Council--2024-25-Q1.xlsx,no,,0,\n"
+        "Beta Council,Planning,0,Planning--Beta-Council--2024-25-Q1.xlsx,not needed,,0,decisions only\n",
         encoding="utf-8",
     )
     returns = data_copy / "updates" / "returns" / "2024-25-Q1"

@@ -25,9 +25,16 @@ Each workbook is opened once, read-only (openpyxl streams the sheets it reads),
 and the chase list is refreshed from what was read, so a large return is not
 loaded twice.
 
-Revised targets come in as requests. The committee agrees them later: record
-that by filling revision_approved_by and revision_approved_on in the row of the
-update file (collect keeps what you fill in there).
+Revised targets and completions come in as requests. The committee decides on
+them later: record its decisions with `make decisions` and
+`make record-decisions` (helpers.decision_sheets, data/decisions/README.md),
+never by editing the update file. Approval columns filled by hand in an update
+file before decisions were recorded are kept by collect and read as agreed
+decisions.
+
+Forms of an earlier version (the About sheet's form_version, cycle.LAYOUTS) are
+read with their own layout, so a form sent before an upgrade can still be
+returned.
 """
 
 from __future__ import annotations
@@ -45,20 +52,17 @@ from openpyxl.utils import get_column_letter
 from helpers import config, quarters
 from helpers.cycle import (
     ABOUT_SHEET,
-    COLUMNS,
+    CURRENT,
     FILL,
-    FIRST_FILL_COLUMN,
     FIRST_ROW,
-    FORM_VERSION,
     HEADER_ROW,
-    HEADERS,
-    REFERENCE,
+    LAYOUTS,
     UPDATES_SHEET,
+    Layout,
     Lead,
     TypedDateError,
     cell_text,
     check,
-    column_letter,
     form_rows,
     forms_dir,
     is_collected,
@@ -97,20 +101,25 @@ class Problems(Exception):
     """Several InputErrors, one line each."""
 
     def __init__(self, errors: list[InputError]):
+        """Keep every error; the message is one line per error."""
         self.errors = errors
         super().__init__("\n".join(map(str, errors)))
 
 
 @dataclass
 class Return:
+    """One return as read: its file, whose it is, the updates it gives, and how many rows were filled."""
+
     path: Path
     lead: Lead
     rows: list[dict[str, str]] = field(default_factory=list)
     filled_rows: int = 0
+    layout: Layout = CURRENT
 
 
-def _cell(key: str, row: int) -> str:
-    return f"{UPDATES_SHEET}!{column_letter(key)}{row}"
+def _cell(layout: Layout, key: str, row: int) -> str:
+    """A cell of the Updates sheet by its column's key: "Updates!M7"."""
+    return f"{UPDATES_SHEET}!{layout.column_letter(key)}{row}"
 
 
 def read_return(path: Path, quarter: pd.Period, open_actions: set[tuple[str, str, str, str]], today: dt.date) -> Return:
@@ -134,20 +143,23 @@ class _Row:
     number: int
     values: list[object]
     texts: list[str]
+    reference: int  # how many of the cells are reference cells (the form version's layout)
 
     @property
     def key(self) -> str:
-        return check(self.texts[: len(REFERENCE)])
+        """The hashes of the row's reference cells, as the About sheet keeps them."""
+        return check(self.texts[: self.reference])
 
 
-def _sheet_rows(sheet) -> list[_Row]:
+def _sheet_rows(sheet, layout: Layout) -> list[_Row]:
     """The Updates sheet from its header row down to its last row holding anything, streamed once (read-only).
 
     Values only: cell objects for thousands of formatted but empty rows below the form would cost seconds, and
     empty rows are kept only where something follows them.
     """
     rows: list[_Row] = []
-    width = len(COLUMNS) + 1  # one more, to see a column added after the last
+    width = len(layout.columns) + 1  # one more, to see a column added after the last
+    reference = len(layout.reference)
     empty: list[int] = []
     for number, cells in enumerate(
         sheet.iter_rows(min_row=HEADER_ROW, max_col=width, values_only=True), start=HEADER_ROW
@@ -157,9 +169,9 @@ def _sheet_rows(sheet) -> list[_Row]:
         if number > HEADER_ROW and not any(texts):
             empty.append(number)
             continue
-        rows += [_Row(n, [None] * width, [""] * width) for n in empty]
+        rows += [_Row(n, [None] * width, [""] * width, reference) for n in empty]
         empty.clear()
-        rows.append(_Row(number, values, texts))
+        rows.append(_Row(number, values, texts, reference))
     return rows
 
 
@@ -171,11 +183,13 @@ def _number_format(sheet, row: int, column: int) -> str:
 
 
 def _describe(entries: list[dict[str, str]]) -> str:
+    """Up to three rows of the form named by review and action ("2021-finance action 31, ...")."""
     shown = ", ".join(f"{e['review_id']} action {e['action_ref']}" for e in entries[:3])
     return shown + (f" and {len(entries) - 3} more" if len(entries) > 3 else "")
 
 
 def _span(first: int, last: int) -> str:
+    """ "row 5" or "rows 5 to 7"."""
     return f"row {first}" if first == last else f"rows {first} to {last}"
 
 
@@ -232,8 +246,9 @@ def _layout_problems(expected: list[dict[str, str]], data: list[_Row], path: Pat
     return problems
 
 
-def _about(book, path: Path, quarter: pd.Period) -> tuple[Lead, list[dict[str, str]]]:
-    """The lead and the sent rows a return's About sheet records, once its sheets, version and quarter check out."""
+def _about(book, path: Path, quarter: pd.Period) -> tuple[Lead, list[dict[str, str]], Layout]:
+    """The lead, the sent rows and the form version's layout a return's About sheet records, once its sheets,
+    version and quarter check out."""
 
     def fail(message: str) -> Problems:
         return Problems([InputError(message, path)])
@@ -249,10 +264,10 @@ def _about(book, path: Path, quarter: pd.Period) -> tuple[Lead, list[dict[str, s
         if not about.get(key, ("", ""))[0]:
             raise fail(f"{ABOUT_SHEET}: no {key} recorded; this is not a form made by `make forms`")
     version, cell = about["form_version"]
-    if version != FORM_VERSION:
+    if version not in LAYOUTS:
         raise fail(
-            f"{cell}: form version {version!r}; this collect reads version {FORM_VERSION}: send the lead a new form "
-            "(make forms)"
+            f"{cell}: form version {version!r}; this collect reads versions {' and '.join(LAYOUTS)}: send the lead "
+            "a new form (make forms)"
         )
     label, cell = about["quarter"]
     if label != quarters.label(quarter):
@@ -266,12 +281,13 @@ def _about(book, path: Path, quarter: pd.Period) -> tuple[Lead, list[dict[str, s
         if not entry["sheet_row"].isdigit() or int(entry["sheet_row"]) != FIRST_ROW + len(expected):
             raise fail(f"{entry['_cell']}: the About sheet's row table is damaged: send the lead a new form")
         expected.append(entry)
-    return Lead(about["council"][0], about["lead"][0]), expected
+    return Lead(about["council"][0], about["lead"][0]), expected, LAYOUTS[version]
 
 
-def _check_headers(header: list[str], path: Path) -> None:
+def _check_headers(header: list[str], path: Path, layout: Layout) -> None:
     """The Updates sheet's header row is as sent: no column renamed, moved, removed or added."""
-    for n, want in enumerate(HEADERS):
+    headers = layout.headers
+    for n, want in enumerate(headers):
         got = header[n] if n < len(header) else ""
         if " ".join(got.split()) != want:
             shown = f"{got!r}" if got else "empty"
@@ -284,12 +300,12 @@ def _check_headers(header: list[str], path: Path) -> None:
                     )
                 ]
             )
-    extra = header[len(HEADERS)] if len(header) > len(HEADERS) else ""
+    extra = header[len(headers)] if len(header) > len(headers) else ""
     if extra:
         raise Problems(
             [
                 InputError(
-                    f"{UPDATES_SHEET}!{get_column_letter(len(HEADERS) + 1)}{HEADER_ROW}: a column was added "
+                    f"{UPDATES_SHEET}!{get_column_letter(len(headers) + 1)}{HEADER_ROW}: a column was added "
                     f"({extra!r}); columns must not be added, renamed, moved or removed",
                     path,
                 )
@@ -297,7 +313,7 @@ def _check_headers(header: list[str], path: Path) -> None:
         )
 
 
-def _locked_cell_changed(entry: dict[str, str], row: _Row, path: Path) -> InputError | None:
+def _locked_cell_changed(entry: dict[str, str], row: _Row, path: Path, layout: Layout) -> InputError | None:
     """The first locked cell of a row that no longer reads as the form wrote it (the About sheet keeps hashes)."""
     now, sent = row.key.split(), entry["check"].split()
     changed = [n for n, (a, b) in enumerate(zip(now, sent, strict=False)) if a != b]
@@ -306,7 +322,7 @@ def _locked_cell_changed(entry: dict[str, str], row: _Row, path: Path) -> InputE
     n = changed[0] if changed else 0
     return InputError(
         f"{UPDATES_SHEET}!{get_column_letter(n + 1)}{row.number}: a locked cell was changed "
-        f"({HEADERS[n]}: now {row.texts[n][:60]!r}); put back what the form said",
+        f"({layout.headers[n]}: now {row.texts[n][:60]!r}); put back what the form said",
         path,
     )
 
@@ -315,36 +331,36 @@ def _read_form(
     book, path: Path, quarter: pd.Period, open_actions: set[tuple[str, str, str, str]], today: dt.date
 ) -> Return:
     """A return opened by read_return: the form as sent, then each filled row (every problem, one line each)."""
-    lead, expected = _about(book, path, quarter)
+    lead, expected, layout = _about(book, path, quarter)
     sheet = book[UPDATES_SHEET]
-    rows = _sheet_rows(sheet)
-    _check_headers(rows[0].texts if rows else [], path)
+    rows = _sheet_rows(sheet, layout)
+    _check_headers(rows[0].texts if rows else [], path, layout)
     data = rows[1:]
-    layout = _layout_problems(expected, data, path)
-    if layout:
-        raise Problems(layout)
+    moved = _layout_problems(expected, data, path)
+    if moved:
+        raise Problems(moved)
     errors: list[InputError] = []
-    out = Return(path, lead)
+    out = Return(path, lead, layout=layout)
     for entry, row in zip(expected, data, strict=False):
-        changed = _locked_cell_changed(entry, row, path)
+        changed = _locked_cell_changed(entry, row, path, layout)
         if changed:
             errors.append(changed)
             continue
-        fill_text = row.texts[len(REFERENCE) : len(COLUMNS)]
+        fill_text = row.texts[len(layout.reference) : len(layout.columns)]
         if not any(fill_text):
             continue
         out.filled_rows += 1
         if (lead.council, lead.lead, entry["review_id"], entry["action_ref"]) not in open_actions:
             errors.append(
                 InputError(
-                    f"{UPDATES_SHEET}!{column_letter('action_ref')}{row.number}: {entry['review_id']} action "
+                    f"{_cell(layout, 'action_ref', row.number)}: {entry['review_id']} action "
                     f"{entry['action_ref']} is not an open action of {lead.lead} at {lead.council} on "
                     f"{quarters.long_date(quarters.end(quarter))}; leave this row blank, or record the update by hand",
                     path,
                 )
             )
             continue
-        update, row_errors = _read_update(row, sheet, quarter, path)
+        update, row_errors = _read_update(row, sheet, quarter, path, layout)
         errors.extend(row_errors)
         if not row_errors:
             source = f"{source_prefix(quarter)}{path.name}:{UPDATES_SHEET}!{row.number}"
@@ -357,18 +373,21 @@ def _read_form(
     return out
 
 
-def _read_update(row: _Row, sheet, quarter: pd.Period, path: Path) -> tuple[dict[str, str], list[InputError]]:
+def _read_update(
+    row: _Row, sheet, quarter: pd.Period, path: Path, layout: Layout
+) -> tuple[dict[str, str], list[InputError]]:
     """The update a filled row gives (status, comment, date, revised target, reason, evidence), or its problems."""
     from helpers.targets import DATED, UnreadableTarget, parse_target
     from helpers.vocabulary import read_update_status, update_statuses
 
-    keys = [key for key, _, _ in FILL]
-    fill = {key: row.values[len(REFERENCE) + n] for n, key in enumerate(keys)}
-    text = {key: row.texts[len(REFERENCE) + n] for n, key in enumerate(keys)}
+    keys = [key for key, _, _ in layout.fill]
+    first = len(layout.reference)
+    fill = {key: row.values[first + n] for n, key in enumerate(keys)}
+    text = {key: row.texts[first + n] for n, key in enumerate(keys)}
     errors: list[InputError] = []
 
     def bad(key: str, message: str) -> None:
-        errors.append(InputError(f"{_cell(key, row.number)}: {message}", path))
+        errors.append(InputError(f"{_cell(layout, key, row.number)}: {message}", path))
 
     status = read_update_status(text["status"])
     if status is None:
@@ -393,7 +412,7 @@ def _read_update(row: _Row, sheet, quarter: pd.Period, path: Path) -> tuple[dict
                 )
     value = fill["revised_target"]
     if isinstance(value, dt.date):  # a spreadsheet made it a date: its format says whether a day was typed
-        revised = typed_target(value, _number_format(sheet, row.number, FIRST_FILL_COLUMN + REVISED))
+        revised = typed_target(value, _number_format(sheet, row.number, layout.first_fill_column + REVISED))
     else:
         revised = typed_target(value)
     if revised:
@@ -416,7 +435,7 @@ def _read_update(row: _Row, sheet, quarter: pd.Period, path: Path) -> tuple[dict
     elif text["revision_reason"]:
         bad("revised_target", "a reason for revision is given but no revised target date")
     if not (text["status"] or comment or revised):
-        given = ", ".join(header for (key, header, _) in FILL if text[key])
+        given = ", ".join(header for (key, header, _) in layout.fill if text[key])
         bad(
             "status",
             f"an update needs a status, a progress comment or a revised target date (this row has only: {given})",
@@ -477,9 +496,17 @@ def how_to_replace(quarter: pd.Period) -> str:
 
 
 def merge(
-    existing: pd.DataFrame, collected: list[dict[str, str]], replace: bool, log: Path, quarter: pd.Period
+    existing: pd.DataFrame,
+    collected: list[dict[str, str]],
+    replace: bool,
+    log: Path,
+    quarter: pd.Period,
+    layouts: dict[str, Layout] | None = None,
 ) -> tuple[pd.DataFrame, dict[str, int]]:
-    """Hand-typed rows as they are, then collected rows (kept as first collected where unchanged)."""
+    """Hand-typed rows as they are, then collected rows (kept as first collected where unchanged).
+
+    `layouts` ({source: layout}) names the form version each collected row was read with (default: the current
+    one), so a conflict names the cell where that form has it."""
     collected_mask = is_collected(existing["source"])
     hand = existing[~collected_mask]
     before = {row["source"]: row for row in existing[collected_mask].to_dict("records")}
@@ -509,9 +536,8 @@ def merge(
         else:
             path, cell = _source_path(new["source"])
             column = differ[0]
-            where = (
-                f"{UPDATES_SHEET}!{column_letter(column)}{new['_row']}" if column in {k for k, _, _ in FILL} else cell
-            )
+            layout = (layouts or {}).get(new["source"], CURRENT)
+            where = _cell(layout, column, new["_row"]) if column in {k for k, _, _ in layout.fill} else cell
             conflicts.append(
                 InputError(
                     f"{where}: conflicts with the row collected on {old['collected_on'] or 'an earlier day'} "
@@ -577,6 +603,7 @@ def collect(quarter: pd.Period, replace: bool = False, today: dt.date | None = N
         raise InputError(f"no returns folder for {quarters.label(quarter)}: save the returned forms in it", folder)
     ws = load_workspace()  # checks every update file, this quarter's included
     rows = form_rows(ws, quarter)
+    rows = rows[rows["open"].astype(bool)]  # a closed action is on a form only to tell the committee's decision
     open_actions = set(zip(rows["council"], rows["lead"], rows["review_id"], rows["action_ref"], strict=False))
     files, errors = _return_files(folder)
     returns: list[Return] = []
@@ -603,7 +630,8 @@ def collect(quarter: pd.Period, replace: bool = False, today: dt.date | None = N
     else:
         existing = pd.DataFrame(columns=[*CSV_COLUMNS, "_row"])
     collected = [row for item in returns for row in item.rows]
-    frame, counts = merge(existing, collected, replace, log, quarter)
+    layouts = {row["source"]: item.layout for item in returns for row in item.rows}
+    frame, counts = merge(existing, collected, replace, log, quarter, layouts)
     actions = read_table("actions")
     known = pd.MultiIndex.from_arrays([actions["review_id"], actions["action_ref"]])
     text = _check_written(frame, log, known)
@@ -633,6 +661,7 @@ def replace_from_env() -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The command line (`make collect`): collect the returns, print what was read, refresh the chase list."""
     parser = ArgumentParser(prog="python -m helpers.collect", description=__doc__.split("\n")[0])
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--quarter", help='the quarter the returns are for, e.g. "2024/25 Q1"')

@@ -47,6 +47,8 @@ def _sent_forms(quarter, councils: set[str] | None):
         return None
     needed = ["council", "lead", "form"]
     frame = read_csv(path, required=needed, optional=[c for c in CHASE_COLUMNS if c not in needed], what="chase list")
+    if "returned" in frame:  # a form that only tells a lead the committee's decisions asks for nothing back
+        frame = frame[frame["returned"] != "not needed"]
     return frame if councils is None else frame[frame["council"].isin(councils)]
 
 

@@ -36,14 +36,16 @@ from helpers.vocabulary import OPEN
 from helpers.workspace import Workspace
 
 # Version 2: a title row above the headers (with the return-by date), and text cells for every date a lead types.
-FORM_VERSION = "2"
+# Version 3: a locked column saying what the committee decided on requests about each action since the last form.
+FORM_VERSION = "3"
 UPDATES_SHEET, INSTRUCTIONS_SHEET, ABOUT_SHEET = "Updates", "Instructions", "About"
 TITLE_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3  # on the Updates sheet
 RETURN_WORKING_DAYS = 10
 
 # Reference cells (locked), then the cells a lead fills in (unlocked). Widths in characters, chosen so the sheet
-# prints two A4 landscape pages across (A-K, then A-C and L-Q) at forms.PRINT_SCALE (see forms.write_form).
-REFERENCE = [
+# prints two A4 landscape pages across (A-K, then A-C with L-R: the committee's decision beside the lead's update)
+# at forms.PRINT_SCALE (see forms.write_form).
+REFERENCE_V2 = [
     ("review_id", "Review id", 10),
     ("review_title", "Review", 10),
     ("action_ref", "Action ref", 6),
@@ -56,18 +58,59 @@ REFERENCE = [
     ("latest_comment", "Latest comment", 21),
     ("latest_comment_on", "Latest comment dated", 9),
 ]
+DECISION = ("committee_decision", "Committee's decision since the last form", 24)
+REFERENCE = [*REFERENCE_V2, DECISION]
 FILL = [
     ("status", "Status", 13),
-    ("comment", "Progress comment", 36),
-    ("updated_on", "Date of update", 12),
-    ("revised_target", "Revised target date", 12),
-    ("revision_reason", "Reason for revision", 24),
-    ("evidence", "Evidence (link or document reference)", 24),
+    ("comment", "Progress comment", 30),
+    ("updated_on", "Date of update", 11),
+    ("revised_target", "Revised target date", 11),
+    ("revision_reason", "Reason for revision", 22),
+    ("evidence", "Evidence (link or document reference)", 22),
 ]
 TEXT_CELLS = {"comment", "updated_on", "revised_target", "revision_reason", "evidence"}  # kept exactly as typed
-COLUMNS = REFERENCE + FILL
-HEADERS = [header for _, header, _ in COLUMNS]
-FIRST_FILL_COLUMN = len(REFERENCE) + 1  # 1-based column number of "Status"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One form version's Updates sheet: its reference (locked) columns, then the columns a lead fills in."""
+
+    version: str
+    reference: tuple[tuple[str, str, int], ...]
+    fill: tuple[tuple[str, str, int], ...]
+
+    @property
+    def columns(self) -> list[tuple[str, str, int]]:
+        """Every column, (key, header, width), in sheet order."""
+        return [*self.reference, *self.fill]
+
+    @property
+    def headers(self) -> list[str]:
+        """The header row's texts, in sheet order."""
+        return [header for _, header, _ in self.columns]
+
+    @property
+    def first_fill_column(self) -> int:
+        """The 1-based column number of the first cell a lead fills in ("Status")."""
+        return len(self.reference) + 1
+
+    def column_letter(self, name: str) -> str:
+        """The column letter of a column by its key ("status" -> "M" in version 3)."""
+        from openpyxl.utils import get_column_letter
+
+        return get_column_letter([key for key, _, _ in self.columns].index(name) + 1)
+
+
+# Every form version collect still reads, by the About sheet's form_version: a form sent before an upgrade can be
+# returned after it.
+LAYOUTS = {
+    "2": Layout("2", tuple(REFERENCE_V2), tuple(FILL)),
+    FORM_VERSION: Layout(FORM_VERSION, tuple(REFERENCE), tuple(FILL)),
+}
+CURRENT = LAYOUTS[FORM_VERSION]
+COLUMNS = CURRENT.columns
+HEADERS = CURRENT.headers
+FIRST_FILL_COLUMN = CURRENT.first_fill_column  # 1-based column number of "Status"
 # About sheet: key/value pairs, then the row table under ROW_TABLE_HEADER.
 ABOUT_KEYS = ["form_version", "quarter", "council", "lead", "return_by", "file"]
 ROW_TABLE_HEADER = ["sheet_row", "review_id", "action_ref", "role", "check"]
@@ -79,10 +122,8 @@ _NOTE = "readme.md"
 
 
 def column_letter(name: str) -> str:
-    """The column letter of a form column by its key ("status" -> "L")."""
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter([key for key, _, _ in COLUMNS].index(name) + 1)
+    """The column letter of a column of the current form by its key ("status" -> "M")."""
+    return CURRENT.column_letter(name)
 
 
 def returns_dir(quarter: pd.Period) -> Path:
@@ -138,6 +179,7 @@ def safe_name(text: str) -> str:
 
 
 def form_file_name(council: str, lead: str, quarter: pd.Period) -> str:
+    """A lead's form's file name: "<Lead>--<Council>--<2024-25-Q1>.xlsx"."""
     return f"{safe_name(lead)}--{safe_name(council)}--{quarters.slug(quarter)}.xlsx"
 
 
@@ -170,10 +212,12 @@ class TypedDateError(ValueError):
 
 
 def _year(text: str) -> int:
+    """A year as typed: "24" is 2024."""
     return 2000 + int(text) if len(text) == 2 else int(text)
 
 
 def _real_date(year: int, month: int, day: int, typed: str) -> dt.date:
+    """The date, or TypedDateError naming what was typed where there is no such day."""
     try:
         return dt.date(year, month, day)
     except ValueError:
@@ -246,18 +290,23 @@ def baseline(ws: Workspace, quarter: pd.Period) -> Workspace:
 
 @dataclass(frozen=True)
 class Lead:
+    """A lead officer or body as the forms know them: a council and a lead name."""
+
     council: str
     lead: str
 
     def __str__(self) -> str:
+        """ "Cabinet (Dorset Council)"."""
         return f"{self.lead} ({self.council})"
 
 
 def _long(day: object) -> str:
+    """A day as "6 May 2024" ("" for none)."""
     return "" if day is None or pd.isna(day) else quarters.long_date(pd.Timestamp(day).date())
 
 
 def _current_target(row: dict) -> str:
+    """The form's "Current target" cell: the date, whether it was revised, and any revision still pending."""
     text = _long(row["current_target_date"])
     if not text:
         text = "Ongoing" if row["target_kind"] == "ongoing" else "None given"
@@ -268,18 +317,118 @@ def _current_target(row: dict) -> str:
     return text
 
 
-def form_rows(ws: Workspace, quarter: pd.Period) -> pd.DataFrame:
-    """One row per (lead, open action) as at the quarter end, with the form's reference cells.
+# --- What the committee decided, as a lead reads it ---------------------------------------------
 
-    Columns: council, lead, review_id, action_ref and the REFERENCE keys; ordered by
-    council, lead, then the review's and the action's own order.
+
+def decisions_since_last_form(ws: Workspace, quarter: pd.Period) -> pd.DataFrame:
+    """The committee's decisions made since the last form: after the previous quarter's end, up to this one's.
+
+    Each form is as at its quarter end, so each decision is on exactly one form, the first made after it.
+    """
+    from helpers.decisions import COLUMNS as DECISION_COLUMNS
+    from helpers.decisions import made_between
+
+    if ws.decisions is None or ws.decisions.empty:
+        return pd.DataFrame(columns=DECISION_COLUMNS)
+    return made_between(ws.decisions, quarters.end(quarter - 1), quarters.end(quarter))
+
+
+def target_text(typed: str, on: dt.date) -> str:
+    """A target as a lead reads it: "31 March 2025" for "March 2025"; as typed where it is not a date."""
+    from helpers.targets import DATED, UnreadableTarget, parse_target
+
+    try:
+        target = parse_target(typed, on)
+    except UnreadableTarget:
+        return typed
+    return quarters.long_date(target.date) if target.kind in DATED and target.date else typed
+
+
+def decision_text(decision: dict, asked_for: str, reader: str) -> str:
+    """One decision as the form tells `reader`, e.g. "Audit and Governance Committee, 12 September 2024 (minute
+    45/24): revised target 31 March 2025 agreed". `asked_for` is the revised target the request named."""
+    from helpers.decisions import AGREED, CLOSURE, DEFERRED, REFUSED, REVISION
+
+    day = pd.Timestamp(decision["decided_on"]).date()
+    head = f"{decision['decided_by'] or 'Committee'}, {quarters.long_date(day)}"
+    if decision["minute"]:
+        head += f" (minute {decision['minute']})"
+    asker = decision["lead"] if isinstance(decision["lead"], str) else ""
+    own = asker == reader
+    by = f" (asked by {asker})" if asker and not own else ""
+    outcome = decision["decision"]
+    if decision["kind"] == REVISION:
+        asked = target_text(asked_for, day) if asked_for else "the date asked for"
+        if outcome == AGREED and decision["amended_target"]:
+            what = f"revised target {target_text(decision['amended_target'], day)} agreed, not the {asked} asked for"
+        elif outcome == AGREED:
+            what = f"revised target {asked} agreed"
+        else:
+            what = f"revision to {asked} " + ("refused" if outcome == REFUSED else "deferred to a later meeting")
+    elif decision["kind"] == CLOSURE:
+        evidence = "your evidence" if own else "the evidence given"
+        what = {
+            AGREED: f"closure agreed on {evidence}",
+            REFUSED: "closure refused: the action is open again",
+            DEFERRED: "closure deferred to a later meeting",
+        }[outcome]
+    else:
+        what = {
+            AGREED: "escalation agreed: the committee asks for a report on this action",
+            DEFERRED: "escalation deferred to a later meeting",
+        }.get(outcome, f"escalation {outcome}")
+    note = decision["note"] if isinstance(decision["note"], str) else ""
+    return f"{head}: {what}{by}" + (f". {note[:1].upper()}{note[1:]}" if note else "")
+
+
+def _decisions_by_action(ws: Workspace, quarter: pd.Period) -> dict[tuple[str, str], list[tuple[dict, str]]]:
+    """{(review, action): [(decision, revised target it answers)]} for the decisions since the last form."""
+    made = decisions_since_last_form(ws, quarter)
+    if made.empty:
+        return {}
+    asked = ws.updates[ws.updates["revised_target"] != ""]
+    targets = {
+        (r, a, pd.Timestamp(on).normalize(), lead): text
+        for r, a, on, lead, text in zip(
+            asked["review_id"],
+            asked["action_ref"],
+            asked["updated_on"],
+            asked["lead"].fillna(""),
+            asked["revised_target"],
+            strict=True,
+        )
+    }
+    found: dict[tuple[str, str], list[tuple[dict, str]]] = {}
+    for row in made.to_dict("records"):
+        on = pd.Timestamp(row["requested_on"]).normalize() if pd.notna(row["requested_on"]) else None
+        lead = row["lead"] if isinstance(row["lead"], str) else ""
+        asked_for = targets.get((row["review_id"], row["action_ref"], on, lead), "")
+        found.setdefault((row["review_id"], row["action_ref"]), []).append((row, asked_for))
+    return found
+
+
+# --- The rows of each lead's form ----------------------------------------------------------------
+
+
+def form_rows(ws: Workspace, quarter: pd.Period) -> pd.DataFrame:
+    """One row per (lead, action) for the quarter's forms, with the form's reference cells.
+
+    A lead gets every action they are named for (any role) that is open at the quarter end, and every other
+    action of theirs the committee decided something on since the last form (a closure agreed, say), so the form
+    tells them; `open` says which rows take an update. Columns: council, lead, review_id, action_ref, the
+    REFERENCE keys and open; ordered by council, lead, then the review's and the action's own order.
     """
     status = baseline(ws, quarter).status(quarter)
-    open_ = status[status["status"].isin(OPEN)]
+    decided = _decisions_by_action(ws, quarter)
+    is_open = status["status"].isin(OPEN)
+    has_decision = pd.Series(
+        [key in decided for key in zip(status["review_id"], status["action_ref"], strict=True)], index=status.index
+    )
+    shown = status[is_open | has_decision].assign(_open=is_open[is_open | has_decision])
     key = ["review_id", "action_ref"]
-    leads = ws.action_leads.merge(open_[key], on=key, how="inner")
+    leads = ws.action_leads.merge(shown[key], on=key, how="inner")
     if leads.empty:
-        return pd.DataFrame(columns=["council", "lead", *[k for k, _, _ in REFERENCE]])
+        return pd.DataFrame(columns=["council", "lead", *[k for k, _, _ in REFERENCE], "open"])
     leads = leads.assign(rank=leads["role"].map(_ROLE_ORDER)).sort_values("rank", kind="stable")
     roles = (
         leads.groupby(["council", "lead", *key], sort=False)["role"]
@@ -287,7 +436,7 @@ def form_rows(ws: Workspace, quarter: pd.Period) -> pd.DataFrame:
         .rename("role")
         .reset_index()
     )
-    detail = open_.set_index(key)
+    detail = shown.set_index(key)
     review_order = {rid: n for n, rid in enumerate(ws.reviews["review_id"])}
     rows = []
     for item in roles.to_dict("records"):
@@ -296,6 +445,7 @@ def form_rows(ws: Workspace, quarter: pd.Period) -> pd.DataFrame:
         if pd.notna(act["latest_update_on"]):
             day = pd.Timestamp(act["latest_update_on"])
             comment_on = f"about {day:%B %Y}" if act["latest_date_approximate"] else _long(day)
+        told = decided.get((item["review_id"], item["action_ref"]), [])
         rows.append(
             {
                 "council": item["council"],
@@ -311,6 +461,8 @@ def form_rows(ws: Workspace, quarter: pd.Period) -> pd.DataFrame:
                 "latest_status": act["status_label"],
                 "latest_comment": act["latest_comment"] if act["latest_comment"] else "",
                 "latest_comment_on": comment_on if act["latest_comment"] else "",
+                "committee_decision": "\n".join(decision_text(d, asked, item["lead"]) for d, asked in told),
+                "open": bool(act["_open"]),
                 "_review_order": review_order.get(item["review_id"], 0),
                 "_action_order": act["action_order"],
             }

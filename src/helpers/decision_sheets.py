@@ -89,6 +89,7 @@ def sheets_in_dir(quarter: pd.Period) -> Path:
 
 
 def sheet_name(council: str, committee: str, quarter: pd.Period) -> str:
+    """A decision sheet's file name: "<Committee>--<Council>--<2024-25-Q1>.xlsx"."""
     return f"{safe_name(committee or 'Committee')}--{safe_name(council)}--{quarters.slug(quarter)}.xlsx"
 
 
@@ -286,6 +287,7 @@ class Problems(Exception):
     """Several InputErrors, one line each."""
 
     def __init__(self, errors: list[InputError]):
+        """Keep every error; the message is one line per error."""
         self.errors = errors
         super().__init__("\n".join(map(str, errors)))
 
@@ -300,6 +302,7 @@ def read_meeting_date(value: object) -> dt.date | None:
 
 
 def _about(book) -> tuple[dict[str, str], list[dict[str, str]]]:
+    """A decision sheet's About sheet: {key: value}, and its row table as dicts."""
     sheet = book[ABOUT_SHEET]
     values: dict[str, str] = {}
     rows: list[dict[str, str]] = []
@@ -509,6 +512,7 @@ def record(quarter: pd.Period, replace: bool = False, today: dt.date | None = No
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The command line: write the decision sheets, or (--record) read the filled ones into data/decisions."""
     parser = ArgumentParser(prog="python -m helpers.decision_sheets", description=__doc__.split("\n")[0])
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--quarter", help='the quarter whose report the committee considers, e.g. "2024/25 Q1"')

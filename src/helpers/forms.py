@@ -34,6 +34,7 @@ from helpers.cycle import (
     ABOUT_KEYS,
     ABOUT_SHEET,
     COLUMNS,
+    DECISION,
     FILL,
     FIRST_FILL_COLUMN,
     FIRST_ROW,
@@ -67,7 +68,8 @@ from helpers.tables import to_csv_text, write_atomically
 from helpers.vocabulary import update_statuses, vocabulary
 from helpers.workspace import Workspace
 
-PRINT_SCALE = 68  # percent: the Updates sheet's columns A-K (and A-C with L-Q) fit an A4 landscape page
+DECISION_COLUMN = [key for key, _, _ in REFERENCE].index(DECISION[0]) + 1  # 1-based: the committee's decision
+PRINT_SCALE = 68  # percent: the Updates sheet's columns A-K (and A-C with L-R) fit an A4 landscape page
 CHASE_COLUMNS = ["council", "lead", "open_actions", "form", "returned", "return_file", "rows_collected", "note"]
 
 
@@ -91,6 +93,7 @@ def put(cell, value: object) -> None:
 
 
 def _row_height(values: list[str], widths: list[int]) -> float:
+    """A row's height in points for its wrapped text (15 pt a line, at most 25 lines)."""
     lines = 1
     for value, width in zip(values, widths, strict=False):
         if value:
@@ -99,6 +102,7 @@ def _row_height(values: list[str], widths: list[int]) -> float:
 
 
 def _statuses_formula(names: list[str]) -> str:
+    """The status drop-down's list formula, or InputError where Excel cannot hold the statuses."""
     if any("," in n or '"' in n for n in names):
         raise InputError(
             "an update status contains a comma or a quote, which an Excel drop-down list cannot hold; rename it",
@@ -169,6 +173,8 @@ def write_form(path: Path, lead: Lead, quarter: pd.Period, rows: pd.DataFrame, d
         cell = sheet.cell(row=TITLE_ROW, column=column)
         put(cell, text)
         cell.font = Font(bold=True, size=size)
+        if column > 1:  # a space after the return-by date, which fills A:C when printed
+            cell.alignment = Alignment(horizontal="left", indent=1)
     sheet.row_dimensions[TITLE_ROW].height = 22
     for n, (header, width) in enumerate(zip(HEADERS, widths, strict=False), start=1):
         cell = sheet.cell(row=HEADER_ROW, column=n)
@@ -189,11 +195,14 @@ def write_form(path: Path, lead: Lead, quarter: pd.Period, rows: pd.DataFrame, d
             cell.alignment = wrap
             cell.border = border
             cell.protection = Protection(locked=True)
+        if values[DECISION_COLUMN - 1]:
+            sheet.cell(row=r, column=DECISION_COLUMN).font = Font(bold=True)
+        takes_update = bool(item.get("open", True))  # a closed action is here only to tell its decision
         for n, (key, _, _) in enumerate(FILL, start=FIRST_FILL_COLUMN):
             cell = sheet.cell(row=r, column=n)
-            cell.protection = Protection(locked=False)
+            cell.protection = Protection(locked=not takes_update)
             cell.alignment = wrap
-            cell.fill = yellow
+            cell.fill = yellow if takes_update else grey
             cell.border = border
             if key in TEXT_CELLS:
                 # Text cells keep what is typed: "=..." is not a formula, "March 2025" is not 1 March 2025,
@@ -233,21 +242,23 @@ def write_form(path: Path, lead: Lead, quarter: pd.Period, rows: pd.DataFrame, d
             validation.add(f"{column_letter(key)}{FIRST_ROW}:{column_letter(key)}{last}")
             sheet.add_data_validation(validation)
     sheet.freeze_panes = f"D{FIRST_ROW}"
-    # Printed two A4 landscape pages across: what is known, then the lead's update, each repeating the title and
-    # header rows and the review and action reference (A:C), at 68% (7.5 pt). All 17 columns fitted to one
-    # page width would print at 3 pt; spreadsheets ignore a page break inside "fit to", so the scale is fixed.
+    # Printed two A4 landscape pages across: what is known, then the committee's decision and the lead's update,
+    # each repeating the title and header rows and the review and action reference (A:C), at 68% (7.5 pt). All 18
+    # columns fitted to one page width would print at 3 pt; spreadsheets ignore a page break inside "fit to", so
+    # the scale is fixed.
     _print_setup(sheet, landscape=True, title_rows=f"{TITLE_ROW}:{HEADER_ROW}")
     sheet.sheet_properties.pageSetUpPr.fitToPage = False
     sheet.page_setup.scale = PRINT_SCALE
     sheet.print_title_cols = "A:C"
-    sheet.col_breaks.append(Break(id=FIRST_FILL_COLUMN - 1))  # a break left of the first fill column
+    sheet.col_breaks.append(Break(id=DECISION_COLUMN - 1))  # the committee's decision starts the lead's page
     sheet.protection.sheet = True
     sheet.protection.formatColumns = False  # people may widen columns and rows
     sheet.protection.formatRows = False
     sheet.protection.selectLockedCells = False
     sheet.protection.selectUnlockedCells = False
 
-    _write_instructions(book.create_sheet(INSTRUCTIONS_SHEET), lead, quarter, len(rows), due)
+    n_open = int(rows["open"].sum()) if "open" in rows else len(rows)
+    _write_instructions(book.create_sheet(INSTRUCTIONS_SHEET), lead, quarter, n_open, len(rows) - n_open, due)
 
     about = book.create_sheet(ABOUT_SHEET)
     put(about.cell(row=1, column=1), "About this form: used to check the return. Do not edit.")
@@ -282,11 +293,25 @@ def write_form(path: Path, lead: Lead, quarter: pd.Period, rows: pd.DataFrame, d
     book.save(path)
 
 
-def _write_instructions(sheet, lead: Lead, quarter: pd.Period, n_actions: int, due: dt.date) -> None:
+def _write_instructions(sheet, lead: Lead, quarter: pd.Period, n_actions: int, n_closed: int, due: dt.date) -> None:
+    """The Instructions sheet: what to fill in, what the committee's decision column says, each status, how to
+    return the form."""
     from openpyxl.styles import Alignment, Font
 
     start, end = quarters.start(quarter), quarters.end(quarter)
+    previous_end = quarters.end(quarter - 1)
     statuses = status_meanings()
+    closed = (
+        [
+            (
+                "",
+                f"It also lists {n_closed} action(s) of yours that were closed on {quarters.long_date(end)}, only to "
+                "tell you what the committee decided on them: their cells are grey and take no update.",
+            )
+        ]
+        if n_closed
+        else []
+    )
     lines: list[tuple[str, str]] = [
         ("title", f"Peer review actions: your update for {quarters.label(quarter)}"),
         (
@@ -294,6 +319,7 @@ def _write_instructions(sheet, lead: Lead, quarter: pd.Period, n_actions: int, d
             f"For: {lead.lead}, {lead.council}. This form lists the {n_actions} peer review action(s) you are "
             f"named for that were still open on {quarters.long_date(end)}.",
         ),
+        *closed,
         ("", f"Please return it by {quarters.long_date(due)}."),
         ("head", "What to fill in"),
         (
@@ -321,6 +347,17 @@ def _write_instructions(sheet, lead: Lead, quarter: pd.Period, n_actions: int, d
         ("", "Evidence: a link or a document reference that shows the progress (optional)."),
         ("", "Leave a row blank if you have nothing new to report on that action."),
         ("", "Line breaks in your comments are kept: press Alt+Enter (Excel) or Ctrl+Enter (LibreOffice)."),
+        ("head", "What the committee decided"),
+        (
+            "",
+            f'The column "{DECISION[1]}" says what the committee decided between '
+            f"{quarters.long_date(previous_end + dt.timedelta(days=1))} and {quarters.long_date(end)} on requests "
+            "about each action (a revised target asked for, a closure on evidence, an escalation): the meeting, its "
+            "minute, and whether the request was agreed, refused or deferred to a later meeting, with any note. "
+            '"Asked by" names the lead who asked when it was not you. It is blank where nothing was decided. An '
+            "agreed revised target is already the current target; a deferred request goes back to the committee "
+            "without your asking again.",
+        ),
         ("head", "What each status means"),
         *[("", f"{name}: {meaning}.") for name, meaning in statuses.items()],
         ("head", "How to return this form"),
@@ -444,16 +481,20 @@ def chase_list(
     records = []
     for lead, (name, rows) in forms.items():
         file = return_of(lead, name, back)
+        n_open = int(rows["open"].sum()) if "open" in rows else len(rows)
+        note = _note(file) if file else ""
+        if not n_open and not file:  # a form that only tells the committee's decisions asks for nothing back
+            note = "no open actions: the form only tells the committee's decisions"
         records.append(
             {
                 "council": lead.council,
                 "lead": lead.lead,
-                "open_actions": len(rows),
+                "open_actions": n_open,
                 "form": name,
-                "returned": "yes" if file else "no",
+                "returned": "yes" if file else ("no" if n_open else "not needed"),
                 "return_file": file,
                 "rows_collected": int(collected.get(file, 0)) if file else 0,
-                "note": _note(file) if file else "",
+                "note": note,
             }
         )
     return pd.DataFrame(records, columns=CHASE_COLUMNS)
@@ -464,6 +505,7 @@ def chase_readme(
 ) -> str:
     """The forms folder's README.md: what to do, and the chase list. Every value from data is escaped."""
     waiting = chase[chase["returned"] == "no"]
+    expected = chase[chase["returned"] != "not needed"]
     lines = [
         f"# Update forms for {quarters.label(quarter)}",
         "",
@@ -472,8 +514,8 @@ def chase_readme(
         f"comes, in `data/updates/returns/{quarters.slug(quarter)}/`, then run "
         f'`make collect QUARTER="{quarters.label(quarter)}"`.',
         "",
-        f"Chase list ({len(chase) - len(waiting)} of {len(chase)} returned; refresh with "
-        f'`python -m helpers.forms --quarter "{quarters.label(quarter)}" --chase-list`):',
+        f"Chase list ({len(expected) - len(waiting)} of {len(expected)} returned; refresh with "
+        f'`.venv/bin/python -m helpers.forms --quarter "{quarters.label(quarter)}" --chase-list`):',
         "",
         "| lead | council | open actions | form | returned | rows collected |",
         "|---|---|---|---|---|---|",
@@ -568,6 +610,7 @@ def make_forms(quarter: pd.Period, due: dt.date | None = None) -> tuple[Path, pd
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The command line (`make forms`): write the quarter's forms and chase list, or refresh the chase list."""
     parser = ArgumentParser(prog="python -m helpers.forms", description=__doc__.split("\n")[0])
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--quarter", help='the quarter the updates are for, e.g. "2024/25 Q1"')
@@ -597,7 +640,8 @@ def main(argv: list[str] | None = None) -> int:
             due = _due_from_forms(folder) or return_by(quarter)
         chase = write_chase_list(quarter, forms, unled, due, folder)
         print(
-            f"Chase list: {(chase['returned'] == 'yes').sum()} of {len(chase)} leads have returned "
+            f"Chase list: {(chase['returned'] == 'yes').sum()} of {(chase['returned'] != 'not needed').sum()} leads "
+            "have returned "
             f"({config.relative(folder / 'README.md')})"
         )
         return 0
