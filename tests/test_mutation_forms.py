@@ -348,7 +348,7 @@ def test_the_chase_readme_word_for_word():
         '`make collect QUARTER="2024/25 Q1"`.\n'
         "\n"
         "Chase list (2 of 3 returned; refresh with "
-        '`python -m helpers.forms --quarter "2024/25 Q1" --chase-list`):\n'
+        '`.venv/bin/python -m helpers.forms --quarter "2024/25 Q1" --chase-list`):\n'
         "\n"
         "| lead | council | open actions | form | returned | rows collected |\n"
         "|---|---|---|---|---|---|\n"
