@@ -20,6 +20,8 @@ from helpers import quarters
 
 @dataclass(frozen=True)
 class Collection:
+    """What has come back for a quarter: returned forms, collected and typed updates, and when."""
+
     quarter: str
     return_by: dt.date
     returned: int  # returned forms in the returns folder

@@ -262,6 +262,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The report command (`make report`): check the inputs, write each report folder and the index."""
     from helpers import parameters
 
     args = _arguments(argv)

@@ -107,6 +107,7 @@ def _load(path: Path) -> tuple[dict, Any]:
 
 
 def settings_file() -> Path:
+    """data/report.yaml, the report's wording and decision rules."""
     return config.rules_file("report.yaml")
 
 
