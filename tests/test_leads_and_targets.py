@@ -172,3 +172,25 @@ def test_any_financial_year_quarter_is_its_last_day(quarter, year):
     # Q1 = April to June, so Q1 ends 30 June, Q2 30 September, Q3 31 December (all in the first year), Q4 31 March.
     ends = {1: dt.date(year, 6, 30), 2: dt.date(year, 9, 30), 3: dt.date(year, 12, 31), 4: dt.date(year + 1, 3, 31)}
     assert (target.date, target.kind) == (ends[quarter], "quarter")
+
+
+def test_the_workload_table_names_each_group_in_words_with_the_lead_first():
+    # Groups of one status take that status's label from the vocabulary; the counts are carried unchanged.
+    from helpers.leads import workload_table
+    from helpers.vocabulary import status_labels
+
+    counted = pd.DataFrame(
+        {"open": [3], "overdue": [1], "not-reported": [2], "complete": [4], "total": [10]},
+        index=pd.Index(["Head of Finance"], name="lead"),
+    )
+    labels = status_labels()
+    shown = workload_table(counted)
+    assert list(shown.columns) == [
+        "Lead",
+        "Open",
+        labels["overdue"],
+        labels["not-reported"],
+        labels["complete"],
+        "Total",
+    ]
+    assert shown.iloc[0].tolist() == ["Head of Finance", 3, 1, 2, 4, 10]

@@ -59,6 +59,7 @@ def best_of(fn: Callable[[], Any], repeat: int) -> float:
 
 
 def machine() -> dict[str, Any]:
+    """The machine the benchmarks ran on: cores, memory, Python and platform."""
     mem_kib = (
         next(
             (
@@ -167,6 +168,7 @@ def whole_process(repeat: int, reports_dir: Path) -> dict[str, Any]:
 
 
 def report_benchmarks(backfill_quarters: int | None, repeat: int) -> dict[str, Any]:
+    """The report's speeds against their floors: extraction, one quarter (HTML, PDF), a backfill."""
     from helpers.extract import extract
     from helpers.report import run_quarter, runs
     from helpers.runner import Settings, run_reports
@@ -276,6 +278,8 @@ def scale_run(councils: int, data_dir: str) -> dict[str, Any]:
 
 
 def scale_benchmarks(sizes: list[int]) -> list[dict[str, Any]]:
+    """Load, status, workload and recurring search on synthetic corpora of the given numbers of councils, each in a
+    fresh process."""
     results = []
     ctx = mp.get_context("spawn")  # a fresh process per size, so peak memory is that size's own
     for councils in sizes:
@@ -296,6 +300,7 @@ def big_return_benchmarks(smoke: bool) -> dict[str, Any]:
 
 
 def verdicts(report: dict[str, Any] | None, scale: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each measured figure against its target in TARGETS: met or not."""
     rows = []
 
     def add(name: str, measured: float | None, target: float, unit: str) -> None:
@@ -350,6 +355,7 @@ def verdicts(report: dict[str, Any] | None, scale: list[dict[str, Any]]) -> list
 
 
 def print_table(results: dict[str, Any]) -> None:
+    """Print the results as a plain table, with the verdicts."""
     m = results["machine"]
     print(f"Machine: {m['cores']} cores, {m['memory_gib']} GiB, Python {m['python']}")
     if results.get("report"):
@@ -395,6 +401,7 @@ def print_table(results: dict[str, Any]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the benchmarks chosen on the command line and write benchmarks/results.json."""
     parser = argparse.ArgumentParser(
         prog="python -m helpers.bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )

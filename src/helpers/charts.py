@@ -249,9 +249,11 @@ class Chart:
         return self._svg
 
     def svg_data_uri(self) -> str:
+        """The chart as a data: URI, for an <img> element."""
         return "data:image/svg+xml;base64," + base64.b64encode(self._svg.encode("utf-8")).decode("ascii")
 
     def table_html(self) -> str:
+        """The chart's data as an HTML table (its text alternative), or "" when there is none."""
         return _html_table(self.data, self.table_caption) if len(self.data) else ""
 
     def _repr_html_(self) -> str:

@@ -539,6 +539,7 @@ def overdue(status: pd.DataFrame) -> pd.DataFrame:
 
 
 def due_next(status: pd.DataFrame, quarter: pd.Period) -> pd.DataFrame:
+    """Open actions due at this quarter's end or during the next quarter, soonest first."""
     return due_next_quarter(status, quarter)
 
 
@@ -762,6 +763,7 @@ def decisions_made(ws: Workspace, quarter: pd.Period) -> pd.DataFrame:
 
 
 def decisions_made_table(ws: Workspace, made: pd.DataFrame) -> pd.DataFrame:
+    """The committee's recorded decisions as the report shows them: review, ref, request, decision."""
     return pd.DataFrame(
         {
             "Review": made["review_id"].map(ws.titles),
@@ -854,6 +856,7 @@ def status_key() -> list[str]:
 
 
 def corrections(ws: Workspace) -> pd.DataFrame:
+    """Actions whose source cells were corrected, with the correction and where the cell is."""
     acts = ws.actions
     return acts.loc[acts["correction"] != "", ["review_id", "action_ref", "correction", "source_file", "source_lines"]]
 

@@ -18,18 +18,22 @@ def data_dir() -> Path:
 
 
 def raw_dir() -> Path:
+    """data/raw: the published documents, read-only."""
     return data_dir() / "raw"
 
 
 def reviews_dir() -> Path:
+    """data/reviews: one metadata file per review."""
     return data_dir() / "reviews"
 
 
 def processed_dir() -> Path:
+    """data/processed: the tables `make extract` writes."""
     return data_dir() / "processed"
 
 
 def updates_dir() -> Path:
+    """data/updates: the quarterly update files."""
     return data_dir() / "updates"
 
 

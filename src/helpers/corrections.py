@@ -20,6 +20,8 @@ COLUMNS = ["review_id", "action_ref", "field", "raw_value", "corrected_value", "
 
 @dataclass(frozen=True)
 class Correction:
+    """One correction to a source cell (a row of data/corrections.csv), with its reason."""
+
     review_id: str
     action_ref: str
     field: str
@@ -29,6 +31,7 @@ class Correction:
     row: int
 
     def describe(self) -> str:
+        """The correction in words: the field, the value as written, what it is read as, and why."""
         if self.field == "incomplete":
             return f"incomplete in the source: {self.reason}"
         to = repr(self.corrected_value) if self.corrected_value else "blank"

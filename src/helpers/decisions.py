@@ -443,9 +443,11 @@ class Requests:
 
     @property
     def empty(self) -> bool:
+        """True when the report asks the committee to decide nothing."""
         return self.revisions.empty and self.closures.empty and self.escalations.empty
 
     def counts(self) -> dict[str, int]:
+        """The number of requests of each kind (revision, closure, escalation)."""
         return {REVISION: len(self.revisions), CLOSURE: len(self.closures), ESCALATION: len(self.escalations)}
 
 

@@ -51,6 +51,7 @@ class ReusedKernelEngine(Engine):
         kernel: Kernel | None = None,
         **kwargs,
     ):
+        """Execute the notebook with papermill's nbclient machinery, in the kept kernel if one is given."""
         from papermill.clientwrap import PapermillNotebookClient
         from papermill.log import logger
 

@@ -92,4 +92,5 @@ class ArgumentParser(argparse.ArgumentParser):
     """argparse that reports a bad command line as one line, `error: <message> (see --help)`, and exits 1."""
 
     def error(self, message: str) -> NoReturn:
+        """Print the error as one line naming --help, and exit 1."""
         self.exit(1, f"error: {message} (see --help)\n")

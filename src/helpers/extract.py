@@ -34,6 +34,8 @@ from helpers.vocabulary import read_update_status, update_statuses
 
 @dataclass
 class Extracted:
+    """The processed tables one extraction makes."""
+
     reviews: pd.DataFrame
     recommendations: pd.DataFrame
     actions: pd.DataFrame
@@ -41,6 +43,7 @@ class Extracted:
     wording_differences: pd.DataFrame
 
     def as_tables(self) -> dict[str, pd.DataFrame]:
+        """The tables by their processed file names."""
         return {
             "reviews": self.reviews,
             "recommendations": self.recommendations,
@@ -447,6 +450,7 @@ def summary(result: Extracted) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The extraction command: write data/processed, or with --check compare it with a fresh extraction."""
     parser = argparse.ArgumentParser(
         prog="python -m helpers.extract", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )

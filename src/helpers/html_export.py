@@ -62,6 +62,7 @@ class CommitteeExporter(HTMLExporter):
         return True
 
     def from_notebook_node(self, nb: Any, resources: dict | None = None, **kw: Any) -> tuple[str, dict]:
+        """The committee's HTML for an executed notebook, with the accessibility fixes applied."""
         body, resources = super().from_notebook_node(self._for_committee(nb), resources, **kw)
         return finish(body), resources
 

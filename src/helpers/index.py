@@ -57,6 +57,7 @@ class Entry:
 
     @property
     def committee_text(self) -> str:
+        """The committee's name, or "committee not named"."""
         return self.committee or "committee not named"
 
 
@@ -245,6 +246,7 @@ def write_index(out_root: Path | None = None) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Write reports/index.html again."""
     from helpers.errors import ArgumentParser
 
     ArgumentParser(prog="python -m helpers.index", description=__doc__).parse_args(argv)

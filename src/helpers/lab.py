@@ -47,6 +47,7 @@ def lab_command(args_text: str = "", allow_root: bool = False, is_root: bool | N
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Start JupyterLab (`make lab`), replacing this process."""
     allow = os.environ.get("ALLOW_ROOT", "").strip() not in ("", "0")
     command = lab_command(os.environ.get("ARGS", ""), allow)
     os.execv(command[0], command)  # noqa: S606 - a fixed program; ARGS became arguments, never a shell line

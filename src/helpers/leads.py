@@ -147,6 +147,15 @@ def workload(status: pd.DataFrame, action_leads: pd.DataFrame) -> pd.DataFrame:
     return WorkloadCounter(action_leads, status).count(status["status"].to_numpy(object))
 
 
+def workload_table(table: pd.DataFrame) -> pd.DataFrame:
+    """A workload table (see `workload`) to show: "Lead" first, then each status group in words, then "Total"."""
+    from helpers.vocabulary import status_labels
+
+    labels = status_labels()
+    words = {"open": "Open", "total": "Total", **{g: labels[ids[0]] for g, ids in GROUPS.items() if len(ids) == 1}}
+    return table.rename(columns=words).rename_axis("Lead").reset_index()
+
+
 def working_leads(action_leads: pd.DataFrame) -> pd.DataFrame:
     """The leads who do each action's work: responsible, else lead, else accountable."""
     rank = action_leads["role"].map({"responsible": 0, "lead": 0, "accountable": 1})

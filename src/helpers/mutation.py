@@ -40,6 +40,7 @@ class ModuleResult:
 
     @property
     def counts(self) -> Counter:
+        """The number of mutants per status."""
         return Counter(self.statuses.values())
 
     @property
@@ -49,10 +50,12 @@ class ModuleResult:
 
     @property
     def killed(self) -> int:
+        """Mutants the tests (or the run) noticed."""
         return sum(self.counts[s] for s in KILLED)
 
     @property
     def share_killed(self) -> float | None:
+        """Killed mutants as a share of those tested; None when none were tested."""
         return self.killed / self.tested if self.tested else None
 
     @property
@@ -116,6 +119,7 @@ def run_mutmut(module: str, jobs: int, project: Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The mutation command (`make mutants`): run mutmut on the rule modules, or report the last runs."""
     parser = ArgumentParser(prog="python -m helpers.mutation", description=__doc__.split("\n")[0])
     parser.add_argument("modules", nargs="*", help="rule modules to mutate (default: all of them)")
     parser.add_argument("--from-env", action="store_true", help="take the modules from the MODULES variable")

@@ -62,6 +62,7 @@ def execute_in_place(path: Path, kernel: Kernel) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Re-execute the named notebooks (default: all) in place."""
     parser = ArgumentParser(prog="python -m helpers.notebooks", description=__doc__)
     parser.add_argument("names", nargs="*", help="notebook names (default: all)")
     args = parser.parse_args(argv)

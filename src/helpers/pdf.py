@@ -77,6 +77,7 @@ class Printer:
         self.closing = False  # set when the job stops: errors from a browser going away are expected
 
     async def start(self) -> None:
+        """Launch Chromium; without it, mark the printer unavailable and say once that PDFs are skipped."""
         if not Path(CHROMIUM).exists():
             self.available = False
             self.warn("PDF skipped: install Debian's chromium (`apt-get install chromium`), or pass --no-pdf")

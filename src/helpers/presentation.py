@@ -23,6 +23,7 @@ def text(*parts: str, tag: str = "p") -> HTML:
 
 
 def bullets(items: list[str]) -> HTML:
+    """A bulleted list of plain text items, escaped."""
     return HTML("<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>")
 
 

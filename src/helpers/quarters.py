@@ -49,10 +49,12 @@ def slug(quarter: pd.Period) -> str:
 
 
 def start(quarter: pd.Period) -> dt.date:
+    """The quarter's first day (1 April for Q1)."""
     return quarter.start_time.date()
 
 
 def end(quarter: pd.Period) -> dt.date:
+    """The quarter's last day (31 March for Q4)."""
     return quarter.end_time.date()
 
 
@@ -67,6 +69,7 @@ def latest_completed(today: dt.date | None = None) -> pd.Period:
 
 
 def quarters_between(first: pd.Period, last: pd.Period) -> list[pd.Period]:
+    """Every quarter from first to last, both included."""
     return list(pd.period_range(first, last))  # both ends are Q-MAR periods: the range is too
 
 

@@ -91,6 +91,7 @@ def series(cold: bool, runs: int, progress: bool = True) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the report repeatedly from cold and warm caches and write the failures counted."""
     parser = argparse.ArgumentParser(
         prog="python -m helpers.reliability", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )

@@ -278,6 +278,7 @@ def one_meeting(chosen: list[Run]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The report command (`make report`): check the inputs, write each report folder and the index."""
     from helpers import parameters
 
     args = _arguments(argv)

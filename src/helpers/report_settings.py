@@ -139,6 +139,7 @@ def _check_wording(wording: dict, path: Path, lines, at: list) -> None:
 
 
 def settings_file() -> Path:
+    """data/report.yaml, the report's wording and decision rules."""
     return config.rules_file("report.yaml")
 
 

@@ -221,6 +221,8 @@ class ReferenceList:
 
 @dataclass(frozen=True)
 class Review:
+    """One review's metadata (data/reviews/<id>.yaml), checked."""
+
     id: str
     title: str
     council: str
@@ -248,6 +250,7 @@ class Review:
 
     @property
     def year(self) -> int:
+        """The year the review's id starts with."""
         return int(self.id[:4])
 
 

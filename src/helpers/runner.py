@@ -93,6 +93,7 @@ class Outcome:
 
     @property
     def quarter(self) -> str:
+        """The quarter of the run, as its label."""
         return self.run.quarter
 
 

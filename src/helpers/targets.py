@@ -31,6 +31,9 @@ _YEAR = r"(\d{4}|\d{2})"
 
 
 class Target(NamedTuple):
+    """A target as read: its date (the last of its timescales; None if it has none), its kind, an ongoing
+    action's start, and every date when the cell gives several."""
+
     date: dt.date | None
     kind: str
     start: dt.date | None = None

@@ -36,6 +36,7 @@ _SOURCE = re.compile(r"^(?:p\.? ?\d+(?:-\d+)?|lines? \d+(?:-\d+)?|\d+(?:-\d+)?)(
 
 
 def transcription_path(review: Review) -> Path:
+    """The review's hand transcription (a CSV under data/)."""
     return config.data_dir() / review.transcription.file  # type: ignore[union-attr]
 
 

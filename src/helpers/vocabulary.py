@@ -91,6 +91,7 @@ def _load(path: Path) -> dict[str, Any]:
 
 
 def vocabulary() -> dict[str, Any]:
+    """The whole of data/vocabulary.yaml, checked."""
     return _load(config.rules_file("vocabulary.yaml"))
 
 
@@ -105,10 +106,12 @@ def status_labels() -> dict[str, str]:
 
 
 def status_label(status_id: str) -> str:
+    """The label of a status id (the id itself if the vocabulary has none)."""
     return status_labels().get(status_id, status_id)
 
 
 def status_meanings() -> dict[str, str]:
+    """{status id: what it means}, as the report's key says."""
     return {sid: str(spec.get("meaning", "")) for sid, spec in vocabulary()["statuses"].items()}
 
 
@@ -135,4 +138,5 @@ def read_update_status(text: str) -> str | None:
 
 
 def cross_reference_phrases() -> list[str]:
+    """Phrases that make an action a pointer to another recommendation ("See", "As per", ...)."""
     return [str(p) for p in vocabulary()["cross_references"]]
