@@ -46,9 +46,9 @@ def test_every_notebook_runs_for_a_single_review(tmp_path: Path, notebook: Path,
     )
 
 
-def _council_of(review_id: str) -> str:
+def _council_of(review_id: str, data: Path = PROJECT / "data") -> str:
     """The council a review's metadata names."""
-    meta = yaml.safe_load((PROJECT / "data" / "reviews" / f"{review_id}.yaml").read_text(encoding="utf-8"))
+    meta = yaml.safe_load((data / "reviews" / f"{review_id}.yaml").read_text(encoding="utf-8"))
     return meta["council"]
 
 
@@ -133,7 +133,9 @@ def test_adding_two_councils_of_new_shapes_needs_no_test_edits(tmp_path: Path):
         [mine] = [page for page in pages.values() if council in page]  # exactly one report names it
         assert _councils_named(mine) == {council}
     assert "Incomplete in source" in next(page for page in pages.values() if SECOND in page)  # the cut-off row
-    assert len(pages) == len({_council_of(p.stem) for p in (copy / "data" / "reviews").glob("*.yaml")})
+    # Every council whose reviews count by then gets a report (shipped and made-up alike).
+    every = {_council_of(p.stem, copy / "data") for p in (copy / "data" / "reviews").glob("*.yaml")}
+    assert {c for c in every if any(c in page for page in pages.values())} == every
     # The index: one heading per council, each council's report under its own heading.
     soup = BeautifulSoup((reports / "index.html").read_text(encoding="utf-8"), "html.parser")
     headings = [h.get_text(strip=True) for h in soup.find_all("h2")]
