@@ -1,0 +1,310 @@
+"""What the committee report writes for one action, one milestone or one title, to the letter.
+
+Each expectation is worked out by hand from the stated rules (the docstrings of helpers.committee, the status
+rules in helpers.status, README "Status rules"), on made-up rows: no test depends on today's data. Labels come
+from data/vocabulary.yaml through status_labels(), so an analyst may rename a status without editing a test.
+Written against the survivors of `make mutants` (MODULES=committee).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from helpers import committee
+from helpers.quarters import parse_quarter
+from helpers.vocabulary import COMPLETE, NOT_REPORTED, NOT_YET_DUE, ONGOING, OVERDUE, status_labels
+
+Q4 = parse_quarter("2023/24 Q4")
+
+
+def row(**given) -> dict:
+    """One action as the status frame gives it (an open action with a plan target and nothing reported)."""
+    base = {
+        "status": NOT_YET_DUE,
+        "status_label": status_labels()[NOT_YET_DUE],
+        "target": "March 2025",
+        "target_corrected": "March 2025",
+        "correction": "",
+        "target_kind": "month",
+        "target_revisions": 0,
+        "current_target_date": pd.Timestamp("2025-03-31"),
+        "revision_requested": False,
+        "latest_comment": "",
+        "latest_status": "",
+        "latest_origin": "",
+    }
+    return {**base, **given}
+
+
+# --- titles and short texts ----------------------------------------------------------------------------------
+
+
+def test_the_title_names_the_council_then_the_committee_and_never_a_committee_alone():
+    assert committee.report_title(Q4, "Peer review", "Vale DC", "Audit Committee") == (
+        "Peer review: progress report 2023/24 Q4 \u2013 Vale DC, Audit Committee"
+    )
+    assert (
+        committee.report_title(Q4, "Peer review", "Vale DC") == "Peer review: progress report 2023/24 Q4 \u2013 Vale DC"
+    )
+    assert (
+        committee.report_title(Q4, "Peer review", None, "Audit Committee") == "Peer review: progress report 2023/24 Q4"
+    )
+
+
+def test_a_short_text_keeps_a_text_of_exactly_the_limit_and_cuts_a_longer_one_at_a_word():
+    assert committee.short_text("abcd efgh", limit=9) == "abcd efgh"
+    assert committee.short_text("  abcd \n efgh  ", limit=9) == "abcd efgh"  # spaces and line breaks made one
+    # Ten characters against a limit of nine: cut at the last space within the first nine, then "…".
+    assert committee.short_text("abcd, efgh", limit=9) == "abcd …"  # the comma before the cut goes too
+    assert committee.short_text("one two three four", limit=12) == "one two …"
+    assert len(committee.short_text("word " * 100)) <= 160 + 2  # the default limit, plus " …"
+
+
+def test_a_list_of_parts_reads_as_a_sentence():
+    assert committee._join(["3 complete"]) == "3 complete"
+    assert committee._join(["3 complete", "2 overdue", "1 ongoing"]) == "3 complete, 2 overdue and 1 ongoing"
+
+
+@pytest.mark.parametrize(
+    "n, refs, text",
+    [
+        (1, {"41": 1}, "as recommendation 41"),
+        (3, {"41": 3}, "all 3 as recommendation 41"),
+        (3, {"41": 1, "7": 1}, "2 of them as recommendations 41 and 7"),
+        (2, {"41": 1, "7": 1}, "all 2 as recommendations 41 and 7"),
+    ],
+)
+def test_how_many_moved_only_by_following_is_said_in_words(n, refs, text):
+    assert committee._followed(n, refs) == text
+
+
+# --- one action's cells --------------------------------------------------------------------------------------
+
+
+def test_the_original_target_says_what_the_document_said_when_it_was_corrected():
+    assert committee._target(row()) == "March 2025"
+    assert committee._target(row(target_corrected="", target="")) == "none given"
+    corrected = row(target="Marhc 2025", target_corrected="March 2025", correction="typing error")
+    assert committee._target(corrected) == "March 2025 (corrected; the document says 'Marhc 2025')"
+    # A correction of another cell leaves the target as the document gave it, with nothing added.
+    assert committee._target(row(correction="lead corrected")) == "March 2025"
+
+
+def test_the_current_target_gives_the_date_and_how_often_it_moved():
+    assert committee._current(row()) == "31 Mar 2025"
+    assert committee._current(row(target_revisions=1)) == "31 Mar 2025 (revised 1 time)"
+    assert committee._current(row(target_revisions=2)) == "31 Mar 2025 (revised 2 times)"
+    assert committee._current(row(revision_requested=True)) == ("31 Mar 2025 (a revision is requested, not yet agreed)")
+    # The appendix's note on a revision (action_notes) takes the place of the bare "requested".
+    assert committee._current(row(revision_requested=True, revision_text="revision to 30 Jun 2025 requested")) == (
+        "31 Mar 2025; revision to 30 Jun 2025 requested"
+    )
+
+
+def test_the_current_target_of_an_action_without_a_date():
+    complete = row(target_kind="complete", current_target_date=pd.NaT)
+    assert committee._current(complete) == "none: the plan records it as complete"
+    # Once a revision is agreed, a plan's "Complete" is no longer what decides the target.
+    assert committee._current(
+        {**complete, "target_revisions": 1, "current_target_date": pd.Timestamp("2024-06-30")}
+    ) == ("30 Jun 2024 (revised 1 time)")
+    ongoing = row(target_kind="ongoing", current_target_date=pd.NaT)
+    assert committee._current(ongoing) == "ongoing"
+    assert committee._current({**ongoing, "target_start": pd.Timestamp("2020-06-30")}) == "ongoing from 30 Jun 2020"
+    assert committee._current({**ongoing, "target_start": pd.NaT}) == "ongoing"
+    follower = row(target_kind="none", current_target_date=pd.NaT, as_recommendation="41")
+    assert committee._current(follower) == "none of its own (recommendation 41's applies)"
+    assert committee._current(row(target_kind="none", current_target_date=pd.NaT)) == "none"
+    # No date of its own but a revision note: what it has, then the note.
+    assert (
+        committee._current(
+            row(target_kind="none", current_target_date=pd.NaT, revision_text="revision to 30 Jun 2025 requested")
+        )
+        == "none; revision to 30 Jun 2025 requested"
+    )
+
+
+def test_the_status_cell_says_how_long_past_target_and_why():
+    labels = status_labels()
+    overdue = row(status=OVERDUE, status_label=labels[OVERDUE], months_past_target=5, days_past_target=0)
+    assert committee._status(overdue) == f"{labels[OVERDUE]}, 5 months past target"
+    # Revisions are not shown on a late action's status (its target cell says so).
+    assert committee._status({**overdue, "target_revisions": 2}) == f"{labels[OVERDUE]}, 5 months past target"
+    not_known = row(
+        status=NOT_REPORTED,
+        status_label=labels[NOT_REPORTED],
+        months_past_target=1,
+        days_past_target=3,
+        reported_without_status=True,
+    )
+    assert committee._status(not_known) == (
+        f"{labels[NOT_REPORTED]}, 1 month and 3 days past target; an update since the plan gave no status"
+    )
+    assert (
+        committee._status({**not_known, "months_past_target": pd.NA, "reported_without_status": False})
+        == (labels[NOT_REPORTED])
+    )
+    due = row(due_at_quarter_end=True)
+    assert committee._status(due) == f"{labels[NOT_YET_DUE]}, due at quarter end"
+    assert (
+        committee._status({**due, "target_revisions": 1}) == f"{labels[NOT_YET_DUE]}, due at quarter end (target moved)"
+    )
+    ongoing = row(status=ONGOING, status_label=labels[ONGOING], target_revisions=1)
+    assert committee._status(ongoing) == f"{labels[ONGOING]} (target moved)"
+
+
+def test_the_status_cell_of_a_follower_and_of_leads_who_disagree():
+    labels = status_labels()
+    follower = row(as_recommendation="41")
+    assert committee._status(follower) == f"{labels[NOT_YET_DUE]} (as recommendation 41)"
+    split = row(leads_disagree=True, lead_statuses="Cabinet: Complete; SLT: In progress")
+    assert committee._status(split) == f"{labels[NOT_YET_DUE]} (leads disagree: Cabinet: Complete; SLT: In progress)"
+    assert committee._status({**split, "lead_statuses": ""}) == labels[NOT_YET_DUE]
+    assert committee._status({**split, "leads_disagree": False}) == labels[NOT_YET_DUE]
+
+
+def test_a_complete_action_says_whether_it_finished_on_time():
+    labels = status_labels()
+    done = row(
+        status=COMPLETE,
+        status_label=labels[COMPLETE],
+        completed_on=pd.Timestamp("2024-03-12"),
+        target_at_completion=pd.Timestamp("2024-03-31"),
+        target_revisions=1,  # a complete action's status never says "target moved"
+    )
+    assert committee._status(done) == f"{labels[COMPLETE]}, finished on time"
+    late = {**done, "completed_on": pd.Timestamp("2024-05-01")}  # 31 March to 1 May: a month and a day
+    assert committee._status(late) == f"{labels[COMPLETE]}, finished 1 month and 1 day after its target"
+    assert committee._status({**done, "target_at_completion": pd.NaT}) == labels[COMPLETE]
+    assert committee._status({**done, "completed_on": pd.NaT}) == labels[COMPLETE]
+
+
+def test_the_committees_view_of_a_closure_and_last_quarters_status():
+    labels = status_labels()
+    done = row(
+        status=COMPLETE, status_label=labels[COMPLETE], closure_text="closure agreed by the committee 5 Mar 2024"
+    )
+    assert committee._status(done) == f"{labels[COMPLETE]} (closure agreed by the committee 5 Mar 2024)"
+    # "Reported complete, awaiting agreement" is said of complete actions only; a refusal is said of any.
+    waiting = "reported complete; awaiting the committee's agreement"
+    assert committee._status(row(closure_text=waiting)) == labels[NOT_YET_DUE]
+    assert committee._status(row(status=COMPLETE, status_label=labels[COMPLETE], closure_text=waiting)) == (
+        f"{labels[COMPLETE]} ({waiting})"
+    )
+    refused = "closure refused by the committee 5 Mar 2024"
+    assert committee._status(row(closure_text=refused)) == f"{labels[NOT_YET_DUE]} ({refused})"
+    assert committee._status(row(previous_label=labels[ONGOING])) == f"{labels[NOT_YET_DUE]} (was: {labels[ONGOING]})"
+    assert committee._status(row(previous_label=labels[NOT_YET_DUE])) == labels[NOT_YET_DUE]  # unchanged: not said
+
+
+def test_the_latest_update_cell():
+    assert committee._comment(row(update_text="SLT, 1 Mar 2024: In progress.")) == "SLT, 1 Mar 2024: In progress."
+    assert committee._comment(row(latest_status="Complete", latest_origin="plan")) == "The plan says: Complete"
+    assert committee._comment(row(latest_status="In progress", latest_origin="update")) == (
+        "Status reported: In progress"
+    )
+    assert committee._comment(row(as_recommendation="41")) == (
+        "Nothing reported on this action; it takes recommendation 41's status"
+    )
+    assert committee._comment(row()) == "No progress reported since the plan"
+    assert committee._comment(row(status=COMPLETE)) == ""
+    assert committee._comment(row(latest_comment="Survey sent.", latest_origin="plan")) == "From the plan: Survey sent."
+    assert committee._comment(row(latest_comment="Survey sent.", latest_origin="update")) == "Survey sent."
+
+
+def test_one_leads_update_in_a_line():
+    update = {
+        "updated_on": pd.Timestamp("2024-06-30"),
+        "status": "In progress",
+        "comment": "Survey designed.",
+        "evidence": "https://example.org/survey",
+        "revised_target": "",
+    }
+    assert committee._update_line(update, "Finance Team (responsible)") == (
+        "Finance Team (responsible), 30 Jun 2024: In progress. Survey designed. Evidence: https://example.org/survey."
+    )
+    asks = {**update, "status": "", "comment": "", "evidence": "", "revised_target": "March 2025"}
+    assert committee._update_line(asks, "SLT") == "SLT, 30 Jun 2024: asks to move the target (see Current target)."
+    # A status or a comment beside the request is what the line says; the request shows in the target cell.
+    assert committee._update_line({**asks, "comment": "Delayed."}, "SLT") == "SLT, 30 Jun 2024: Delayed."
+
+
+def test_references_our_numbering_is_marked():
+    assert committee._ref("3", False) == "3"
+    assert committee._ref("3", True) == f"3 ({committee.GENERATED_REF})"
+
+
+def test_a_duration_in_calendar_months():
+    assert committee._duration(5, 0) == "5 months"
+    assert committee._duration(1, 3) == "1 month and 3 days"
+    assert committee._months_between(dt.date(2023, 10, 31), dt.date(2024, 3, 31)) == (5, 0)
+
+
+def test_lateness_against_the_target_in_force():
+    assert committee._lateness(pd.Timestamp("2024-03-31"), pd.NaT) == "no target date to judge against"
+    assert committee._lateness(pd.Timestamp("2024-03-31"), pd.Timestamp("2024-03-31")) == "on time"
+    assert committee._lateness(pd.Timestamp("2024-04-01"), pd.Timestamp("2024-03-31")) == "1 day after its target"
+
+
+def test_a_requested_target_is_shown_as_a_date_with_the_words_as_written():
+    assert committee._requested_date("30 Jun 2025") == "30 Jun 2025"
+    assert committee._requested_date("June 2025") == "30 Jun 2025 (as written: June 2025)"
+
+
+# --- LGA milestones, judged from known dates only -------------------------------------------------------------
+
+
+def test_a_milestone_date_is_a_day_or_a_month():
+    assert committee._interval(None) is None
+    assert committee._interval(float("nan")) is None
+    assert committee._interval("") is None
+    assert committee._interval("unknown") is None
+    assert committee._interval("2022-09") == (dt.date(2022, 9, 1), dt.date(2022, 9, 30), "September 2022")
+    assert committee._interval("2020-01-28") == (dt.date(2020, 1, 28), dt.date(2020, 1, 28), "28 Jan 2020")
+    assert committee._interval("2020-02-14", month_only=True) == (
+        dt.date(2020, 2, 1),
+        dt.date(2020, 2, 29),
+        "February 2020",
+    )
+
+
+VISIT = (dt.date(2020, 1, 28), dt.date(2020, 1, 28), "28 Jan 2020")
+
+
+@pytest.mark.parametrize(
+    "done, verdict",
+    [
+        # 28 January to 28 June is 5 calendar months exactly: within "at most 5 months".
+        ("2020-06-28", "met (28 Jun 2020, 5 months after the visit)"),
+        ("2020-06-29", "missed (29 Jun 2020, 5 months and 1 day after the visit)"),
+        ("2020-01-10", "met (10 Jan 2020, 0 days after the visit)"),  # before the visit ended: no negative span
+        # Only the month known: 1 September is already past 5 months, so the month settles it.
+        ("2020-09", "missed (September 2020, about 8 months after the visit)"),
+        ("2020-05", "met (May 2020, about 4 months after the visit)"),
+        # June: 1 June is 4 months and 4 days after, 30 June 5 months and 2 days: the day decides, and is unknown.
+        (
+            "2020-06",
+            "not known (June 2020; the action plan's day is not recorded, so between 4 months and 4 days and "
+            "5 months and 2 days after the visit, against 5 months)",
+        ),
+        (None, "not known (action plan date not recorded)"),
+    ],
+)
+def test_a_milestone_is_met_missed_or_not_known(done, verdict):
+    assert committee._judge(VISIT, done, 5, "action plan") == verdict
+
+
+def test_a_milestone_without_a_visit_date_or_with_the_visits_month_only():
+    assert committee._judge(None, "2020-06-28", 5, "action plan") == "not known (visit date unknown)"
+    month = (dt.date(2020, 1, 1), dt.date(2020, 1, 31), "January 2020")
+    # 31 January to 28 June is 4 months and 28 days; 1 January to 28 June 5 months and 27 days.
+    assert committee._judge(month, "2020-06-28", 5, "action plan") == (
+        "not known (28 Jun 2020; the visit's day is not recorded, so between 4 months and 28 days and "
+        "5 months and 27 days after the visit, against 5 months)"
+    )
+    assert committee._judge(month, "2020-05-31", 5, "action plan") == (
+        "met (31 May 2020, about 4 months after the visit)"
+    )
