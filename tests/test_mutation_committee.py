@@ -308,3 +308,163 @@ def test_a_milestone_without_a_visit_date_or_with_the_visits_month_only():
     assert committee._judge(month, "2020-05-31", 5, "action plan") == (
         "met (31 May 2020, about 4 months after the visit)"
     )
+
+
+# --- tables built from the workspace's own tables (a plain object holding just the tables each one reads) -------
+
+
+class Tables:
+    """The workspace tables a committee function reads, given directly (made-up reviews and leads)."""
+
+    def __init__(self, **tables):
+        self.titles = {"vale-2021": "Vale peer challenge 2021"}
+        self.decisions = None
+        self.__dict__.update(tables)
+
+
+def test_late_actions_come_longest_past_target_first_then_in_plan_order():
+    status = pd.DataFrame(
+        {
+            "review_id": ["b", "a", "a", "a", "a"],
+            "action_order": [1, 2, 1, 3, 4],
+            "status": [OVERDUE, NOT_REPORTED, OVERDUE, NOT_YET_DUE, OVERDUE],
+            "days_overdue": [10.0, 40.0, 10.0, float("nan"), 10.0],
+        }
+    )
+    shown = committee.overdue(status)
+    assert list(zip(shown["review_id"], shown["action_order"], strict=True)) == [("a", 2), ("a", 1), ("a", 4), ("b", 1)]
+
+
+def test_who_reported_is_named_with_their_role_on_that_action():
+    leads = pd.DataFrame(
+        {
+            "review_id": ["vale-2021", "vale-2021"],
+            "action_ref": ["1", "2"],
+            "lead": ["Finance Team", "SLT"],
+            "role": ["responsible", "accountable"],
+        }
+    )
+    ws = Tables(action_leads=leads)
+    updates = pd.DataFrame(
+        {
+            "review_id": ["vale-2021"] * 4,
+            "action_ref": ["1", "2", "2", "1"],
+            "lead": ["Finance Team", "Finance Team", "", "SLT"],
+        }
+    )
+    # Finance Team has a role on action 1 only; an update naming no lead says so; SLT has no role on action 1.
+    assert committee.reported_by(ws, updates) == ["Finance Team (responsible)", "Finance Team", "not recorded", "SLT"]
+    assert committee.lead_roles(ws) == {
+        ("vale-2021", "1", "Finance Team"): "responsible",
+        ("vale-2021", "2", "SLT"): "accountable",
+    }
+
+
+def test_counts_by_review_title_with_status_labels():
+    labels = status_labels()
+    counts = pd.DataFrame({COMPLETE: [2, 1], OVERDUE: [0, 3]}, index=pd.Index(["vale-2021", "other"], name="review"))
+    shown = committee.counts_table(counts, {"vale-2021": "Vale peer challenge 2021"})
+    assert list(shown.columns) == ["Review", labels[COMPLETE], labels[OVERDUE]]
+    assert shown["Review"].tolist() == ["Vale peer challenge 2021", "other"]  # a review without a title keeps its id
+    assert shown[labels[OVERDUE]].tolist() == [0, 3]
+
+
+def test_notes_on_the_data_name_each_correction_and_count_approximate_dates_and_missing_updates():
+    actions = pd.DataFrame(
+        {
+            "review_id": ["vale-2021", "vale-2021", "gone"],
+            "action_ref": ["4", "5", "1"],
+            "correction": ["target read as 'March 2024' (typing error)", "", "lead corrected"],
+            "source_file": ["vale-2021.txt", "vale-2021.txt", "gone.txt"],
+            "source_lines": ["12-14", "15", "3"],
+        }
+    )
+    ws = Tables(actions=actions)
+    status = pd.DataFrame(
+        {
+            "latest_date_approximate": [True, True, False],
+            "update_note": ["no update this quarter", "", "no update this quarter"],
+        }
+    )
+    assert committee.corrections(ws)["action_ref"].tolist() == ["4", "1"]
+    assert committee.data_notes(ws, status) == [
+        "Correction to Vale peer challenge 2021 action 4 (vale-2021.txt, line 12-14): target read as 'March 2024' "
+        "(typing error)",
+        "Correction to gone action 1 (gone.txt, line 3): lead corrected",
+        "2 actions' latest comment comes from the plan's own progress column; the plan gives no exact date for it, "
+        "so it is shown as 'about' the plan's date.",
+        "2 open actions have no progress update recorded this quarter.",
+    ]
+    quiet = status.assign(latest_date_approximate=False, update_note="")
+    assert committee.data_notes(Tables(actions=actions.iloc[:0]), quiet) == []
+
+
+def test_escalated_actions_say_why():
+    frame = pd.DataFrame(
+        {
+            "review_id": ["vale-2021", "vale-2021"],
+            "action_ref": ["3", "9"],
+            "action": ["Agree a budget " + "word " * 40, "Publish"],
+            "lead": ["", "SLT"],
+            "current_target_date": [pd.Timestamp("2023-06-30"), pd.NaT],
+            "escalation_reason": ["past target", "moved 3 times"],
+        }
+    )
+    table = committee.escalation_table(Tables(), frame)
+    assert table["Review"].tolist() == ["Vale peer challenge 2021"] * 2
+    assert table["Lead"].tolist() == ["none named", "SLT"]
+    assert table["Current target"].tolist() == ["30 Jun 2023", "none"]
+    assert table["Action"].iloc[0].endswith(" …") and table["Action"].iloc[1] == "Publish"
+    assert table["Why it is escalated"].tolist() == ["past target", "moved 3 times"]
+
+
+def test_decisions_made_say_what_was_asked_by_whom_and_what_was_decided():
+    made = pd.DataFrame(
+        {
+            "review_id": ["vale-2021", "vale-2021"],
+            "action_ref": ["3", "4"],
+            "kind": ["revision", "escalation"],
+            "lead": ["SLT", ""],
+            "requested_on": [pd.Timestamp("2024-02-01"), pd.NaT],
+            "decision": ["agreed", "noted"],
+            "amended_target": ["June 2024", ""],
+            "decided_on": [pd.Timestamp("2024-03-05")] * 2,
+            "decided_by": ["Audit Committee"] * 2,
+            "minute": ["45", ""],
+            "note": ["", "to return in June"],
+        }
+    )
+    table = committee.decisions_made_table(Tables(), made)
+    assert table["Request"].tolist() == ["Revised target asked by SLT, 1 Feb 2024", "Escalation"]
+    assert table["Decision"].tolist() == ["Agreed: new target June 2024", "Noted"]
+    assert table["Minute"].tolist() == ["45", ""]
+
+
+def test_earlier_decisions_on_the_same_request_only():
+    decided = pd.DataFrame(
+        {
+            "review_id": ["vale-2021"] * 4,
+            "action_ref": ["3", "3", "3", "3"],
+            "kind": ["revision", "revision", "closure", "revision"],
+            "decision": ["deferred", "deferred", "deferred", "deferred"],
+            "decided_on": pd.to_datetime(["2024-01-10", "2024-03-05", "2024-01-10", "2024-04-02"]),
+            "requested_on": pd.to_datetime(["2023-12-01"] * 4),
+            "lead": ["SLT", "SLT", "SLT", "SLT"],
+            "minute": ["12", "", "13", "14"],
+        }
+    )
+    ws = Tables(decisions=decided)
+    asked = pd.DataFrame(
+        {
+            "review_id": ["vale-2021", "vale-2021", "vale-2021"],
+            "action_ref": ["3", "3", "3"],
+            "updated_on": pd.to_datetime(["2023-12-01", "2023-12-01", "2023-11-01"]),
+            "requested_by": ["SLT", "Finance Team", "SLT"],
+        }
+    )
+    end = pd.Timestamp("2024-03-31")  # the deferral of 2 April is after this quarter's end
+    assert committee._earlier(ws, asked, "revision", end) == [
+        "deferred 10 Jan 2024 (minute 12); deferred 5 Mar 2024",
+        "none",  # another lead's request
+        "none",  # another request of the same lead
+    ]
