@@ -468,3 +468,82 @@ def test_earlier_decisions_on_the_same_request_only():
         "none",  # another lead's request
         "none",  # another request of the same lead
     ]
+
+
+# --- a quarter's notes and changes, on the 2021 action plan with an update file written here --------------------
+
+UPDATE_HEADER = (
+    "review_id,action_ref,status,comment,updated_on,revised_target,revision_reason,revision_approved_by,"
+    "revision_approved_on,lead\n"
+)
+
+
+@pytest.fixture
+def reported(data_copy):
+    """2021-finance as at 2023/24 Q4, with four updates dated in that quarter (nothing reported before it)."""
+    from helpers import workspace
+
+    (data_copy / "updates" / "2023-24-Q4.csv").write_text(
+        UPDATE_HEADER
+        + "2021-finance,31,In progress,Survey designed.,2024-02-28,,,,,\n"
+        + "2021-finance,33,,Trainer on leave.,2024-02-28,December 2024,Trainer on leave,,,\n"
+        + "2021-finance,5,In progress,Fieldwork moved.,2024-02-28,September 2024,Contractor changed,"
+        "Audit and Governance Committee,2024-03-20,\n" + "2021-finance,31,Complete,Survey published.,2024-03-15,,,,,\n",
+        encoding="utf-8",
+    )
+    return workspace.load_workspace(["2021-finance"])
+
+
+def test_the_appendix_notes_give_each_leads_latest_update_and_each_revision_asked_for(reported):
+    from helpers import report_settings
+
+    q = Q4
+    status = reported.status(q)
+    notes = committee.action_notes(reported, status).set_index("action_ref")
+    # Two updates on 31 by the same (unnamed) lead: only the latest is shown.
+    assert notes.loc["31", "update_text"] == "not recorded, 15 Mar 2024: Complete. Survey published."
+    assert notes.loc["33", "update_text"] == "not recorded, 28 Feb 2024: Trainer on leave."
+    assert notes.loc["33", "revision_text"] == (
+        "revision to 31 Dec 2024 (as written: December 2024) requested by not recorded on 28 Feb 2024 "
+        "(reason: Trainer on leave), not yet agreed"
+    )
+    assert notes.loc["5", "revision_text"] == "revision to 30 Sep 2024 (as written: September 2024) agreed 20 Mar 2024"
+    assert notes.loc["6", "update_text"] == "" and notes.loc["6", "revision_text"] == ""  # nothing reported on 6
+    # Last quarter's status: nothing was reported before this quarter, so 31 (March 2022) had passed its target.
+    assert notes.loc["31", "previous_label"] == status_labels()[NOT_REPORTED]
+    waiting = "reported complete; awaiting the committee's agreement"
+    rules = report_settings.decision_rules(*committee.scope(reported, q))
+    assert notes.loc["31", "closure_text"] == (waiting if rules.close_on_evidence else "")
+    assert notes.loc["33", "closure_text"] == ""
+    # As at the previous quarter end, none of this quarter's updates is shown.
+    earlier = committee.action_notes(reported, reported.status(q - 1)).set_index("action_ref")
+    assert set(earlier["update_text"]) == {""} and set(earlier["revision_text"]) == {""}
+
+
+def test_the_quarters_changes_list_each_status_that_moved_and_every_update_reported(reported):
+    q = Q4
+    moved = committee.status_changes(reported, q).set_index("action_ref")
+    assert moved.loc["31", ["previous_status", "status"]].tolist() == [NOT_REPORTED, COMPLETE]
+    assert "33" not in moved.index  # a comment and a revision request without a status change nothing
+    assert moved.loc["5", ["previous_status", "status"]].tolist() == [NOT_REPORTED, NOT_YET_DUE]
+    assert "6" not in moved.index  # Ongoing at both quarter ends
+    # In the order statuses are listed (complete before not yet due before overdue).
+    from helpers.vocabulary import status_order
+
+    ranks = [status_order().index(s) for s in moved["status"]]
+    assert ranks == sorted(ranks)
+    found = committee.changes(reported, q)
+    assert set(found) == {"status changes", "targets revised", "updates reported"}
+    assert found["targets revised"]["action_ref"].tolist() == ["5"]  # agreed; 33's is only asked for
+    reports = committee.updates_reported(reported, q)
+    assert sorted(reports["action_ref"]) == ["31", "31", "33", "5"]
+    assert committee.updates_reported(reported, q - 1).empty
+    table = committee._update_table(reported, reports.sort_values(["action_ref", "updated_on"]))
+    assert table["Status given"].tolist() == ["In progress", "Complete", "none (comment only)", "In progress"]
+    assert table["Revised target asked for"].tolist() == [
+        "",
+        "",
+        "December 2024 (reason: Trainer on leave)",
+        "September 2024 (reason: Contractor changed)",
+    ]
+    assert table["Reported by"].tolist() == ["not recorded"] * 4
