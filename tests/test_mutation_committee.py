@@ -547,3 +547,92 @@ def test_the_quarters_changes_list_each_status_that_moved_and_every_update_repor
         "September 2024 (reason: Contractor changed)",
     ]
     assert table["Reported by"].tolist() == ["not recorded"] * 4
+
+
+# --- what the committee is asked to decide, on the 2021 plan (the requests of tests/test_decisions.py) -----------
+
+DECISIONS_HEADER = (
+    "review_id,action_ref,kind,decision,decided_on,requested_on,lead,decided_by,minute,amended_target,note\n"
+)
+SLT = "Corporate Services Leadership Team"
+DIRECTOR = "Corporate Director Finance & Commercial"
+
+
+@pytest.fixture
+def asked(data_copy):
+    """2021-finance in 2024/25 Q1: 31 (target March 2022) asks to move to March 2025, 33 (November 2021) is
+    reported complete, and the committee deferred 31's request at a meeting in the same quarter."""
+    from helpers import workspace
+
+    (data_copy / "updates" / "2024-25-Q1.csv").write_text(
+        "review_id,action_ref,status,comment,updated_on,revised_target,revision_reason,evidence,lead\n"
+        f"2021-finance,31,In progress,Fieldwork delayed.,2024-06-20,March 2025,Restructure.,,{SLT}\n"
+        f"2021-finance,33,Complete,Training delivered.,2024-06-14,,,https://example.org/log,{DIRECTOR}\n",
+        encoding="utf-8",
+    )
+    folder = data_copy / "decisions"
+    folder.mkdir(exist_ok=True)
+    (folder / "2024-25-Q1.csv").write_text(
+        DECISIONS_HEADER
+        + f"2021-finance,31,revision,deferred,2024-06-25,2024-06-20,{SLT},Audit and Governance Committee,45/24,,\n",
+        encoding="utf-8",
+    )
+    return workspace.load_workspace(["2021-finance"])
+
+
+def _role(ws, ref: str, lead: str) -> str:
+    leads = ws.action_leads
+    found = leads[(leads["action_ref"] == ref) & (leads["lead"] == lead)]["role"]
+    return f"{lead} ({found.iloc[0]})" if len(found) else lead
+
+
+def test_the_revision_and_closure_tables_say_who_asked_what_and_what_was_decided_before(asked):
+    q1 = parse_quarter("2024/25 Q1")
+    requests = committee.requests(asked, q1)
+    revisions = committee.revision_table(asked, requests.revisions, q1)
+    assert revisions.to_dict("records") == [
+        {
+            "Review": asked.titles["2021-finance"],
+            "Ref": "31",
+            "Action": revisions["Action"].iloc[0],
+            "Asked by": f"{_role(asked, '31', SLT)}, 20 Jun 2024",
+            "Original target": "March 2022",
+            "Current target": "31 Mar 2022",
+            "Requested target": "31 Mar 2025 (as written: March 2025)",
+            "Reason": "Restructure.",
+            "Times already moved": "0",
+            "Earlier decisions": "deferred 25 Jun 2024 (minute 45/24)",
+        }
+    ]
+    closures = committee.closure_table(asked, requests.closures, q1)
+    # 30 November 2021 to 14 June 2024: 30 calendar months to 31 May 2024 (a month's end stays one), then 14 days.
+    assert closures.drop(columns="Action").to_dict("records") == [
+        {
+            "Review": asked.titles["2021-finance"],
+            "Ref": "33",
+            "Reported complete by": f"{_role(asked, '33', DIRECTOR)}, 14 Jun 2024",
+            "Evidence": "https://example.org/log",
+            "Comment": "Training delivered.",
+            "Target in force": "30 Nov 2021",
+            "Finished": "30 months and 14 days after its target",
+            "Earlier decisions": "none",
+        }
+    ]
+
+
+def test_decisions_are_listed_in_the_quarter_they_were_made_and_in_the_history_from_then_on(asked):
+    q1 = parse_quarter("2024/25 Q1")
+    assert committee.decisions_made(asked, q1)["action_ref"].tolist() == ["31"]
+    assert committee.decisions_made(asked, q1 + 1).empty
+    assert committee.decisions_made(asked, q1 - 1).empty
+    assert committee.decision_history(asked, q1 + 1)["decision"].tolist() == ["deferred"]
+    assert committee.decision_history(asked, q1 - 1).empty
+    shown = committee.decision_history_html(asked, q1).data
+    assert "Decisions recorded up to 30 June 2024" in shown and "45/24" in shown
+    assert (
+        "No decision of the committee on these actions is recorded yet."
+        in committee.decision_history_html(asked, q1 - 1).data
+    )
+    page = committee.decisions_html(asked, q1).data
+    assert "Decisions recorded in 2024/25 Q1 (1)" in page
+    assert f"Revised target asked by {SLT}, 20 Jun 2024" in page  # as the decision file names the lead
