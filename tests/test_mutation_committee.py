@@ -636,3 +636,43 @@ def test_decisions_are_listed_in_the_quarter_they_were_made_and_in_the_history_f
     page = committee.decisions_html(asked, q1).data
     assert "Decisions recorded in 2024/25 Q1 (1)" in page
     assert f"Revised target asked by {SLT}, 20 Jun 2024" in page  # as the decision file names the lead
+
+
+def test_the_changes_section_counts_each_list_and_says_when_one_is_empty(reported):
+    page = committee.changes_html(reported, Q4).data
+    assert "<h3>Status changes (2)</h3>" in page  # 31 complete, 5 not yet due on its agreed target
+    assert "<h3>Targets revised (1)</h3>" in page and "<h3>Updates reported (4)</h3>" in page
+    assert "None since" not in page
+    assert "Status at the end of 2023/24 Q3" in page and "Status at the end of 2023/24 Q4" in page
+    assert "none (comment only)" in page  # 33's update gave no status
+    quiet = committee.changes_html(reported, Q4 - 1).data
+    assert quiet.count("<p>None since 2023/24 Q2.</p>") == 3
+    assert "<h3>Status changes (0)</h3>" in quiet
+
+
+def test_the_front_matter_names_who_the_report_is_for_and_when(reported):
+    import html
+
+    counted = reported.counted_reviews(Q4)
+    page = html.unescape(committee.front_matter(reported, Q4, "2024-05-14").data)
+    assert f"<th scope='row'>Council</th><td>{counted['council'].iloc[0]}</td>" in page
+    assert "<th scope='row'>Meeting date</th><td>14 May 2024</td>" in page
+    assert "<th scope='row'>Progress as at</th><td>31 March 2024</td>" in page
+    assert f"<th scope='row'>Reviews covered</th><td>{counted['title'].iloc[0]}</td>" in page
+    assert "<h2 id='recommendation'>Recommendation</h2>" in page
+    unset = html.unescape(committee.front_matter(reported, Q4).data)
+    assert "<th scope='row'>Meeting date</th><td>to be set</td>" in unset
+    # Before the plan counts, nothing is covered and the page says so.
+    early = html.unescape(committee.front_matter(reported, parse_quarter("2019/20 Q1")).data)
+    assert "<th scope='row'>Council</th><td>No review counts yet</td>" in early
+    assert "<th scope='row'>Reviews covered</th><td>none yet</td>" in early
+
+
+def test_grouped_actions_give_one_table_per_review_or_say_there_are_none(reported):
+    status = reported.status(Q4)
+    late = committee.overdue(status)
+    page = committee.grouped_actions(reported, late, "Past target", "No action is past its target.").data
+    assert page.count("<table") == 1 and f"Past target: {reported.titles['2021-finance']}" in page
+    assert committee.grouped_actions(reported, late.iloc[:0], "Past target", "None & done.").data == (
+        "<p>None &amp; done.</p>"
+    )
