@@ -676,3 +676,87 @@ def test_grouped_actions_give_one_table_per_review_or_say_there_are_none(reporte
     assert committee.grouped_actions(reported, late.iloc[:0], "Past target", "None & done.").data == (
         "<p>None &amp; done.</p>"
     )
+
+
+def test_the_index_summary_gives_the_counts_passed_in_and_no_gap_when_there_is_none(reported):
+    labels = status_labels()
+    from helpers.vocabulary import NOT_TRANSCRIBED, TOTAL_ACTIONS
+
+    counts = pd.DataFrame(
+        {COMPLETE: [2], OVERDUE: [0], TOTAL_ACTIONS: [2], NOT_TRANSCRIBED: [0]}, index=pd.Index(["2021-finance"])
+    )
+    summary = committee.summary_json(reported, counts, Q4)
+    assert summary["reviews"] == [{"id": "2021-finance", "title": reported.titles["2021-finance"]}]
+    assert summary["counts"] == {labels[COMPLETE]: 2}  # a status no action has is left out
+    assert (summary["total"], summary["total_unit"], summary["data_gaps"]) == (2, "actions", {})
+    gap = committee.summary_json(reported, counts.assign(**{NOT_TRANSCRIBED: 3}), Q4)
+    assert gap["data_gaps"] == {f"{labels[NOT_TRANSCRIBED]} (recommendations)": 3} and gap["total"] == 2
+    shown = committee.index_summary(reported, counts, Q4)
+    assert shown._repr_mimebundle_() == {"application/json": summary}
+
+
+def test_the_headline_has_no_gap_sentence_without_a_not_transcribed_column():
+    from helpers.vocabulary import TOTAL_ACTIONS
+
+    counts = pd.DataFrame({COMPLETE: [1], TOTAL_ACTIONS: [1]})
+    assert committee.headline(counts, Q4) == (
+        f"As at 31 March 2024, 1 action is tracked: 1 {status_labels()[COMPLETE].lower()}."
+    )
+
+
+def test_each_milestone_names_its_own_missing_date():
+    review = pd.Series(
+        {
+            "visit_end": pd.Timestamp("2020-01-28"),
+            "visit_month_only": False,
+            "action_plan_published": "2020-06-28",
+            "approved_on": pd.NaT,
+            "kind": "corporate peer challenge",
+            "progress_review_visit": "",
+            "progress_review_report": None,
+        }
+    )
+    verdicts = list(committee.milestones(review).values())
+    assert verdicts == [
+        "met (28 Jun 2020, 5 months after the visit)",
+        "not known (progress review date not recorded)",
+        "not known (progress review report date not recorded)",
+    ]
+    # No publication date: the plan's approval stands in for it.
+    approved = review.copy()
+    approved["action_plan_published"], approved["approved_on"] = "", pd.Timestamp("2020-06-29")
+    assert next(iter(committee.milestones(approved).values())) == (
+        "missed (29 Jun 2020, 5 months and 1 day after the visit)"
+    )
+
+
+class Reviews(Tables):
+    def counted_reviews(self, quarter):
+        return self.reviews
+
+
+def test_the_review_summary_says_when_progress_was_last_reported_or_that_none_was():
+    reviews = pd.DataFrame(
+        {
+            "review_id": ["a", "b", "c"],
+            "title": ["Review A", "Review B", "Review C"],
+            "approved_on": [pd.Timestamp("2021-10-05"), pd.NaT, pd.NaT],
+            "tracked_from": [pd.Timestamp("2021-10-05"), pd.Timestamp("2022-03-01"), pd.Timestamp("2022-03-01")],
+            "transcribed_note": ["all 2 transcribed", "all 1 transcribed", "not obtained"],
+            "actions_transcribed": [True, True, False],
+            "visit_end": [pd.NaT] * 3,
+            "action_plan_published": [""] * 3,
+            "kind": ["corporate peer challenge"] * 3,
+            "progress_review_visit": [""] * 3,
+            "progress_review_report": [""] * 3,
+        }
+    )
+    from helpers.vocabulary import TOTAL_ACTIONS
+
+    counts = pd.DataFrame({COMPLETE: [1, 0], OVERDUE: [0, 1], TOTAL_ACTIONS: [1, 1]}, index=["a", "b"])
+    status = pd.DataFrame({"review_id": ["a", "b"], "last_reported_on": [pd.Timestamp("2024-02-28"), pd.NaT]})
+    table = committee.review_summary(Reviews(reviews=reviews), status, counts, Q4)
+    last = table.loc["Progress last reported"]
+    assert last.tolist() == ["28 Feb 2024", "none since the plan (1 Mar 2022)", "no actions transcribed"]
+    assert table.loc["Share complete"].tolist() == ["100%", "0%", "no actions transcribed"]
+    assert table.loc["Actions tracked"].tolist() == ["1", "1", "0"]
