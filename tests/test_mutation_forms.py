@@ -457,6 +457,10 @@ def test_whose_return_a_file_is(tmp_path, monkeypatch):
     book["About"]["B5"], book["About"]["B4"] = "Head of Policy", None
     book.save(tmp_path / "no-council.xlsx")
     assert forms.identify(tmp_path / "no-council.xlsx") is None
+    # A form whose lead row is gone altogether (key and value) is no one's return either.
+    book["About"]["B4"], book["About"]["A5"], book["About"]["B5"] = "Vale DC", None, None
+    book.save(tmp_path / "no-lead-row.xlsx")
+    assert forms.identify(tmp_path / "no-lead-row.xlsx") is None
 
 
 def test_returned_files_and_rows_collected(space):
