@@ -760,3 +760,54 @@ def test_the_review_summary_says_when_progress_was_last_reported_or_that_none_wa
     assert last.tolist() == ["28 Feb 2024", "none since the plan (1 Mar 2022)", "no actions transcribed"]
     assert table.loc["Share complete"].tolist() == ["100%", "0%", "no actions transcribed"]
     assert table.loc["Actions tracked"].tolist() == ["1", "1", "0"]
+
+
+def test_an_update_and_a_refusal_on_the_quarters_last_day_are_in_that_quarters_notes(data_copy):
+    from helpers import workspace
+
+    (data_copy / "updates" / "2024-25-Q1.csv").write_text(
+        "review_id,action_ref,status,comment,updated_on,revised_target,revision_reason,evidence,lead\n"
+        f"2021-finance,31,In progress,Fieldwork delayed.,2024-06-20,March 2025,Restructure.,,{SLT}\n"
+        "2021-finance,6,,Still going.,2024-06-30,,,,\n",
+        encoding="utf-8",
+    )
+    (data_copy / "decisions").mkdir(exist_ok=True)
+    (data_copy / "decisions" / "2024-25-Q1.csv").write_text(
+        DECISIONS_HEADER
+        + f"2021-finance,31,revision,refused,2024-06-30,2024-06-20,{SLT},Audit and Governance Committee,,,\n",
+        encoding="utf-8",
+    )
+    ws = workspace.load_workspace(["2021-finance"])
+    q1 = parse_quarter("2024/25 Q1")  # ends 30 June 2024
+    notes = committee.action_notes(ws, ws.status(q1)).set_index("action_ref")
+    assert notes.loc["6", "update_text"] == "not recorded, 30 Jun 2024: Still going."
+    assert notes.loc["31", "revision_text"] == (
+        f"revision to 31 Mar 2025 (as written: March 2025) asked by {_role(ws, '31', SLT)} on 20 Jun 2024 "
+        "refused 30 Jun 2024"
+    )
+
+
+def test_with_nothing_to_decide_the_decisions_section_says_what_it_looked_for(data_copy):
+    from helpers import report_settings, workspace
+
+    settings = data_copy / "report.yaml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(text.replace("escalate_after_quarters: 2", "escalate_after_quarters: 1000"), encoding="utf-8")
+    report_settings._load.cache_clear()
+    try:
+        ws = workspace.load_workspace(["2021-finance"])
+        rules = report_settings.decision_rules(*committee.scope(ws, Q4))
+        closing = ", no completion is waiting to be agreed on its evidence" if rules.close_on_evidence else ""
+        assert committee.decisions_html(ws, Q4).data.startswith(
+            "<p>Nothing needs a decision this quarter: no revised target is waiting for agreement"
+            f"{closing}, and no action meets the escalation rules.</p>"
+        )
+    finally:
+        report_settings._load.cache_clear()
+
+
+def test_the_decision_tables_are_lettered_and_titled(asked):
+    page = committee.decisions_html(asked, parse_quarter("2024/25 Q1")).data
+    assert "<h3 id='decisions-revisions'>Table A: Revised target dates requested</h3>" in page
+    assert "<h3 id='decisions-closures'>Table B: Actions reported complete, with their evidence</h3>" in page
+    assert "<h3 id='decisions-escalations'>Table C: Actions escalated</h3>" in page
