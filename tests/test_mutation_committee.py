@@ -435,6 +435,7 @@ def test_decisions_made_say_what_was_asked_by_whom_and_what_was_decided():
         }
     )
     table = committee.decisions_made_table(Tables(), made)
+    assert list(table.columns) == ["Review", "Ref", "Request", "Decision", "Decided on", "By", "Minute", "Note"]
     assert table["Request"].tolist() == ["Revised target asked by SLT, 1 Feb 2024", "Escalation"]
     assert table["Decision"].tolist() == ["Agreed: new target June 2024", "Noted"]
     assert table["Minute"].tolist() == ["45", ""]
@@ -811,3 +812,56 @@ def test_the_decision_tables_are_lettered_and_titled(asked):
     assert "<h3 id='decisions-revisions'>Table A: Revised target dates requested</h3>" in page
     assert "<h3 id='decisions-closures'>Table B: Actions reported complete, with their evidence</h3>" in page
     assert "<h3 id='decisions-escalations'>Table C: Actions escalated</h3>" in page
+
+
+def test_the_councils_own_settings_give_the_reason_and_the_wording(reported, data_copy):
+    import html
+
+    import yaml
+
+    from helpers import report_settings
+
+    council = reported.counted_reviews(Q4)["council"].iloc[0]
+    path = data_copy / "report.yaml"
+    settings = yaml.safe_load(path.read_text(encoding="utf-8"))
+    own = settings.setdefault("councils", {}).setdefault(council, {}) or {}
+    own["covering"] = {"reason": "Our own reason & no other."}
+    own["recommendation"] = {"notes": "notes our own wording for {quarter}"}
+    settings["councils"][council] = own
+    path.write_text(yaml.safe_dump(settings, sort_keys=False), encoding="utf-8")
+    report_settings._load.cache_clear()
+    try:
+        page = committee.front_matter(reported, Q4).data
+        assert "<h2 id='reason'>Reason for the recommendation</h2><p>Our own reason &amp; no other.</p>" in page
+        assert "notes our own wording for 2023/24 Q4" in html.unescape(page)
+        assert "notes our own wording for 2023/24 Q4" in committee.recommendation(reported, Q4)
+    finally:
+        report_settings._load.cache_clear()
+
+
+def test_the_change_tables_columns_in_order(reported):
+    page = committee.changes_html(reported, Q4).data
+    sections = {part.split("</h3>")[0]: part for part in page.split("<h3>")[1:]}
+    moved = sections["Status changes (2)"]
+    assert moved.index(">Review</th>") < moved.index(">Ref</th>") < moved.index(">Lead</th>")
+    revised = sections["Targets revised (1)"]
+    assert revised.index(">Review</th>") < revised.index(">Ref</th>") < revised.index(">Recommendation</th>")
+    reports = committee.updates_reported(reported, Q4)
+    assert list(reports.columns) == list(reported.updates.columns)  # the log's own columns, nothing added
+    table = committee._update_table(reported, reports)
+    assert list(table.columns) == [
+        "Review",
+        "Ref",
+        "Reported by",
+        "Status given",
+        "Comment",
+        "Evidence",
+        "Revised target asked for",
+        "Dated",
+    ]
+
+
+def test_grouped_actions_carry_the_appendix_notes(reported):
+    status = reported.status(Q4)
+    page = committee.grouped_actions(reported, committee.overdue(status), "Past target", "None.").data
+    assert "not recorded, 28 Feb 2024: Trainer on leave." in page  # 33's update, from action_notes

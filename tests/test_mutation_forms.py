@@ -537,6 +537,18 @@ def test_the_instructions_tell_the_lead_what_to_fill_in(tmp_path, monkeypatch):
     sheet = openpyxl.load_workbook(form)["Instructions"]
     text = "\n".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
     # What README ("The quarterly cycle") says a lead is asked to do, as the form says it to the lead.
-    assert "Fill in the yellow columns for each action you have news on:" in text
+    assert (
+        'Use the sheet "Updates": one row per action. The grey columns are for reference and are locked. '
+        "Fill in the yellow columns for each action you have news on:"
+    ) in text.split("\n")
     assert "until then reports keep the current target and show your request." in text
     assert "Do not rename, add or remove sheets or columns, do not change the grey cells, and do not add rows" in text
+
+
+def test_the_command_says_its_name_and_what_each_option_does(capsys):
+    with pytest.raises(SystemExit) as done:
+        forms.main(["--help"])
+    assert done.value.code == 0
+    shown = " ".join(capsys.readouterr().out.split())
+    assert shown.startswith("usage: python -m helpers.forms")
+    assert "only refresh the chase list (which leads have returned) next to existing forms" in shown
