@@ -865,3 +865,13 @@ def test_grouped_actions_carry_the_appendix_notes(reported):
     status = reported.status(Q4)
     page = committee.grouped_actions(reported, committee.overdue(status), "Past target", "None.").data
     assert "not recorded, 28 Feb 2024: Trainer on leave." in page  # 33's update, from action_notes
+
+
+def test_grouped_actions_keep_the_recommendations_in_the_order_given(reported):
+    import re
+
+    rows = reported.status(Q4).iloc[:3].copy()
+    rows["rec_ref"] = ["A", "B", "B"]  # a recommendation with one action, then one with two
+    page = committee.grouped_actions(reported, rows, "All", "None.").data
+    first_cells = re.findall(r"<tr>\s*<td[^>]*>([^<]*)</td>", page)
+    assert first_cells == rows["action_ref"].tolist()
