@@ -82,3 +82,9 @@ def test_the_message_for_an_unreadable_target_lists_every_form_and_word():
         "('Autumn 2021'), a quarter ('Q3 2024/25'), a date ('31/03/2024'), 'June 2020 onwards', or one of "
         f"{', '.join(words['ongoing'] + words['complete'])}; or record a correction in data/corrections.csv"
     )
+
+
+def test_a_full_stop_or_comma_after_one_of_several_timescales_is_not_part_of_it():
+    assert parse_target("Oct 24.; March 2025", SOURCE) == Target(
+        dt.date(2025, 3, 31), MONTH, timescales=(dt.date(2024, 10, 31), dt.date(2025, 3, 31))
+    )
