@@ -667,3 +667,21 @@ def test_a_conflict_in_a_return_whose_name_has_a_colon(tmp_path):
     (problem,) = err.value.errors
     assert problem.file.name == "Return: SLT.xlsx"
     assert problem.message.startswith(f"Updates!{L['comment']}3: conflicts with the row collected on an earlier day")
+
+
+def test_the_header_check_alone_passes_the_header_as_sent_and_names_a_missing_last_column(tmp_path):
+    from helpers import collect
+
+    path = tmp_path / "return.xlsx"
+    assert collect._check_headers(list(HEADERS), path) is None  # as sent: nothing to say
+    with pytest.raises(collect.Problems) as info:
+        collect._check_headers(list(HEADERS[:-1]), path)  # the last column removed
+    [error] = info.value.errors
+    from openpyxl.utils import get_column_letter
+
+    last = get_column_letter(len(HEADERS))  # the sheet's last column, where the header should be
+    assert (error.file, error.message) == (
+        path,
+        f"Updates!{last}{HEADER_ROW}: header is empty, should be {HEADERS[-1]!r}; "
+        "columns must not be renamed, moved or removed",
+    )

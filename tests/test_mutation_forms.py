@@ -460,6 +460,10 @@ def test_whose_return_a_file_is(tmp_path, monkeypatch):
     book["About"]["B5"], book["About"]["B4"] = "Head of Policy", None
     book.save(tmp_path / "no-council.xlsx")
     assert forms.identify(tmp_path / "no-council.xlsx") is None
+    # A form whose lead row is gone altogether (key and value) is no one's return either.
+    book["About"]["B4"], book["About"]["A5"], book["About"]["B5"] = "Vale DC", None, None
+    book.save(tmp_path / "no-lead-row.xlsx")
+    assert forms.identify(tmp_path / "no-lead-row.xlsx") is None
 
 
 def test_returned_files_and_rows_collected(space):
@@ -512,3 +516,42 @@ def test_returned_files_and_rows_collected(space):
 def test_no_returns_folder_means_nothing_returned(space):
     assert forms.returned(Q) == {"files": [], "leads": {}}
     assert (space / "data").is_dir()
+
+
+def test_a_run_that_fails_half_way_leaves_the_old_forms_and_no_staging_folder(space, monkeypatch):
+    folder = space / "reports" / "2024-25-Q1" / "forms"
+    folder.mkdir(parents=True)
+    (folder / "old-form.xlsx").write_bytes(b"from an earlier run")
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(forms, "write_chase_list", broken)
+    with pytest.raises(OSError, match="disk full"):
+        forms.main(["--quarter", "2024/25 Q1", "--return-by", "2024-07-19"])
+    assert sorted(p.name for p in folder.iterdir()) == ["old-form.xlsx"]
+    assert not [p for p in folder.parent.iterdir() if p.name.startswith(".forms")]
+
+
+def test_the_instructions_tell_the_lead_what_to_fill_in(tmp_path, monkeypatch):
+    monkeypatch.setenv("PEER_REVIEW_DATA", str(PROJECT / "data"))
+    form = tmp_path / "form.xlsx"
+    forms.write_form(form, LEAD, Q, ROWS, DUE)
+    sheet = openpyxl.load_workbook(form)["Instructions"]
+    text = "\n".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
+    # What README ("The quarterly cycle") says a lead is asked to do, as the form says it to the lead.
+    assert (
+        'Use the sheet "Updates": one row per action. The grey columns are for reference and are locked. '
+        "Fill in the yellow columns for each action you have news on:"
+    ) in text.split("\n")
+    assert "until then reports keep the current target and show your request." in text
+    assert "Do not rename, add or remove sheets or columns, do not change the grey cells, and do not add rows" in text
+
+
+def test_the_command_says_its_name_and_what_each_option_does(capsys):
+    with pytest.raises(SystemExit) as done:
+        forms.main(["--help"])
+    assert done.value.code == 0
+    shown = " ".join(capsys.readouterr().out.split())
+    assert shown.startswith("usage: python -m helpers.forms")
+    assert "only refresh the chase list (which leads have returned) next to existing forms" in shown

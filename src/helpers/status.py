@@ -549,8 +549,10 @@ def counts_from_codes(
 
 def following_counts(status: pd.DataFrame) -> dict[str, dict[str, int]]:
     """{status id: {recommendation followed: actions}} for actions whose status came only from following another."""
-    moved = status[status["as_recommendation"] != ""] if "as_recommendation" in status else status.iloc[:0]
     found: dict[str, dict[str, int]] = {}
+    if "as_recommendation" not in status:  # a frame without the column (not from StatusTracker) follows nothing
+        return found
+    moved = status[status["as_recommendation"] != ""]
     for sid, ref in zip(moved["status"], moved["as_recommendation"], strict=True):
         found.setdefault(sid, {})
         found[sid][ref] = found[sid].get(ref, 0) + 1
