@@ -673,9 +673,11 @@ def test_the_header_check_alone_passes_the_header_as_sent_and_names_a_missing_la
     from helpers import collect
 
     path = tmp_path / "return.xlsx"
-    assert collect._check_headers(list(HEADERS), path) is None  # as sent: nothing to say
+    from helpers.cycle import CURRENT
+
+    assert collect._check_headers(list(HEADERS), path, CURRENT) is None  # as sent: nothing to say
     with pytest.raises(collect.Problems) as info:
-        collect._check_headers(list(HEADERS[:-1]), path)  # the last column removed
+        collect._check_headers(list(HEADERS[:-1]), path, CURRENT)  # the last column removed
     [error] = info.value.errors
     from openpyxl.utils import get_column_letter
 

@@ -175,9 +175,9 @@ def test_a_complete_action_says_whether_it_finished_on_time():
         target_at_completion=pd.Timestamp("2024-03-31"),
         target_revisions=1,  # a complete action's status never says "target moved"
     )
-    assert committee._status(done) == f"{labels[COMPLETE]}, finished on time"
+    assert committee._status(done) == f"{labels[COMPLETE]}, reported complete by its target"
     late = {**done, "completed_on": pd.Timestamp("2024-05-01")}  # 31 March to 1 May: a month and a day
-    assert committee._status(late) == f"{labels[COMPLETE]}, finished 1 month and 1 day after its target"
+    assert committee._status(late) == f"{labels[COMPLETE]}, reported complete 1 month and 1 day after its target"
     assert committee._status({**done, "target_at_completion": pd.NaT}) == labels[COMPLETE]
     assert committee._status({**done, "completed_on": pd.NaT}) == labels[COMPLETE]
 
@@ -245,7 +245,7 @@ def test_a_duration_in_calendar_months():
 
 def test_lateness_against_the_target_in_force():
     assert committee._lateness(pd.Timestamp("2024-03-31"), pd.NaT) == "no target date to judge against"
-    assert committee._lateness(pd.Timestamp("2024-03-31"), pd.Timestamp("2024-03-31")) == "on time"
+    assert committee._lateness(pd.Timestamp("2024-03-31"), pd.Timestamp("2024-03-31")) == "by its target"
     assert committee._lateness(pd.Timestamp("2024-04-01"), pd.Timestamp("2024-03-31")) == "1 day after its target"
 
 
@@ -615,7 +615,7 @@ def test_the_revision_and_closure_tables_say_who_asked_what_and_what_was_decided
             "Evidence": "https://example.org/log",
             "Comment": "Training delivered.",
             "Target in force": "30 Nov 2021",
-            "Finished": "30 months and 14 days after its target",
+            "Reported complete": "30 months and 14 days after its target",
             "Earlier decisions": "none",
         }
     ]
