@@ -104,6 +104,13 @@ def test_the_current_target_gives_the_date_and_how_often_it_moved():
     )
 
 
+def test_a_revision_asked_for_an_action_without_a_date_says_what_it_has_now():
+    ongoing = row(target_kind="ongoing", current_target_date=pd.NaT, revision_requested=True)
+    assert committee._current(ongoing) == "ongoing; a revision is requested, not yet agreed"
+    none = row(target_kind="none", current_target_date=pd.NaT, revision_requested=True)
+    assert committee._current(none) == "none; a revision is requested, not yet agreed"
+
+
 def test_the_current_target_of_an_action_without_a_date():
     complete = row(target_kind="complete", current_target_date=pd.NaT)
     assert committee._current(complete) == "none: the plan records it as complete"

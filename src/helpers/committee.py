@@ -381,7 +381,7 @@ def _current(row: dict) -> str:
     if row.get("revision_text"):
         day = f"{day}; {row['revision_text']}" if day else row["revision_text"]
     elif row["revision_requested"]:
-        day += " (a revision is requested, not yet agreed)"
+        day = f"{day} (a revision is requested, not yet agreed)" if day else "a revision is requested, not yet agreed"
     if day and not day.startswith(("revision", "a revision")):
         return day
     if day:
