@@ -118,13 +118,20 @@ def add_councils(data: Path) -> None:
         f.write(LEADS)
 
 
-def expected_audiences(data: Path) -> dict[tuple[str, str], list[str]]:
-    """{(council, committee): [review ids]} from the metadata files and data/report.yaml, by the stated rule."""
+def expected_audiences(data: Path, by: str | None = None) -> dict[tuple[str, str], list[str]]:
+    """{(council, committee): [review ids]} from the metadata files and data/report.yaml, by the stated rule;
+    with `by` (an ISO date), only reviews that count by then: tracked from the plan's approval, else from
+    `tracked_from`."""
     settings = yaml.safe_load((data / "report.yaml").read_text(encoding="utf-8"))
     councils = settings.get("councils") or {}
     found: dict[tuple[str, str], list[str]] = {}
     for path in sorted((data / "reviews").glob("*.yaml")):
         meta = yaml.safe_load(path.read_text(encoding="utf-8"))
+        plan = meta.get("action_plan") or {}
+        approved = plan.get("approved_on")
+        start = str(approved if approved not in (None, "unknown") else meta.get("tracked_from"))
+        if by is not None and start > by:
+            continue
         council = meta["council"]
         committee = (meta.get("action_plan") or {}).get("monitored_by") or (councils.get(council) or {}).get(
             "committee", ""
@@ -184,7 +191,7 @@ def _about(page: str) -> dict[str, str]:
 
 
 def test_every_council_gets_its_own_report_naming_only_its_council_and_committee(workspace_of_three, made):
-    audiences = expected_audiences(workspace_of_three)
+    audiences = expected_audiences(workspace_of_three, by="2024-03-31")
     assert (FENLAND, FENLAND_COMMITTEE) in audiences and (WHARF, "") in audiences
     folders = sorted(p.name for p in (made / SLUG).iterdir() if (p / "report.html").exists())
     expected = sorted(f"{folder_part(c)}--{folder_part(m) or 'committee-not-named'}" for c, m in audiences)
@@ -218,7 +225,7 @@ def test_the_made_up_councils_figures_are_its_own(made):
 
 
 def test_the_index_groups_reports_by_council_and_tells_same_titled_reviews_apart(workspace_of_three, made):
-    audiences = expected_audiences(workspace_of_three)
+    audiences = expected_audiences(workspace_of_three, by="2024-03-31")
     soup = BeautifulSoup((made / "index.html").read_text(encoding="utf-8"), "html.parser")
     headings = [h.get_text(strip=True) for h in soup.find_all("h2")]
     councils = sorted({c for c, _ in audiences}, key=str.casefold)
@@ -315,10 +322,11 @@ def test_what_to_run_follows_the_councils_and_when_their_reviews_count(workspace
     from helpers.report import runs
 
     monkeypatch.setenv("PEER_REVIEW_DATA", str(workspace_of_three))
-    audiences = expected_audiences(workspace_of_three)
+    audiences = expected_audiences(workspace_of_three, by="2024-03-31")  # QUARTER's end
+    everything = expected_audiences(workspace_of_three)
     now = runs(QUARTER, False, None, tmp_path)
     assert {(r.council, r.committee) for r in now} == set(audiences)
-    assert all(set(r.reviews) == set(audiences[(r.council, r.committee)]) for r in now)
+    assert all(set(r.reviews) == set(everything[(r.council, r.committee)]) for r in now)
     # Upper Wharf's plan was approved on 12 September 2023: no report for it at the end of 2022/23 Q4.
     before = runs("2022/23 Q4", False, None, tmp_path)
     assert WHARF not in {r.council for r in before} and FENLAND in {r.council for r in before}
