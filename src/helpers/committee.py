@@ -80,7 +80,7 @@ COMMITTEE_NOT_NAMED = (
 def report_title(
     quarter: pd.Period, title: str | None = None, council: str | None = None, committee: str | None = None
 ) -> str:
-    """ "Peer review recommendations: progress report 2023/24 Q4 – Dorset Council, Audit and Governance
+    """ "Peer review recommendations: progress report 2023/24 Q4 – Vale District Council, Audit and Governance
     Committee": the report's heading and page title, naming who it is for (the council alone where no committee
     is named)."""
     text = f"{title or settings()['title']}: progress report {quarters.label(quarter)}"

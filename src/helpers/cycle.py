@@ -296,7 +296,7 @@ class Lead:
     lead: str
 
     def __str__(self) -> str:
-        """ "Cabinet (Dorset Council)"."""
+        """ "Cabinet (Vale District Council)"."""
         return f"{self.lead} ({self.council})"
 
 

@@ -95,7 +95,7 @@ def _shell(value: str) -> str:
 
 
 def refresh_command(entry: Entry) -> str:
-    """`make report QUARTER="2024/25 Q1" COUNCIL="Dorset Council"` (and REVIEWS for a selection)."""
+    """`make report QUARTER="2024/25 Q1" COUNCIL="Vale District Council"` (and REVIEWS for a selection)."""
     command = f"make report QUARTER={_shell(entry.quarter)} COUNCIL={_shell(entry.council)}"
     if entry.selection:
         command += f" REVIEWS={_shell(' '.join(entry.selection))}"

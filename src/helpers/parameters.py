@@ -174,7 +174,7 @@ class Audience:
 
     @property
     def name(self) -> str:
-        """ "Dorset Council, Audit and Governance Committee" (or "..., committee not named")."""
+        """ "Vale District Council, Audit and Governance Committee" (or "..., committee not named")."""
         return f"{self.council}, {self.committee or 'committee not named'}"
 
 

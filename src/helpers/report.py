@@ -2,11 +2,11 @@
 
     python -m helpers.report                       # latest completed quarter, one report per council and committee
     python -m helpers.report --quarter "2023/24 Q4" --meeting-date 2024-05-14
-    python -m helpers.report --council "Dorset Council"          # one council's report(s)
+    python -m helpers.report --council "Vale District Council"          # one council's report(s)
     python -m helpers.report --all --jobs 2        # every quarter since the first action plan
     python -m helpers.report --reviews 2021-finance 2022-progress   # some of one council's reviews
     python -m helpers.report --scheduled           # the scheduled run: latest quarter, once its returns are due
-    QUARTER="2023/24 Q4" COUNCIL="Dorset Council" REVIEWS="2021-finance" python -m helpers.report --from-env
+    QUARTER="2023/24 Q4" COUNCIL="Vale District Council" REVIEWS="2021-finance" python -m helpers.report --from-env
 
 Every report is for one council and one committee (the committee that monitors the
 council's reviews: a review's `action_plan.monitored_by`, else the council's `committee`

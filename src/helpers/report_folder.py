@@ -3,8 +3,8 @@
 Every report is for one council and one committee, as at one quarter end:
 
     reports/2023-24-Q4/                                   the quarter (forms/ and decisions/ live here too)
-        Dorset-Council--Audit-and-Governance-Committee/   every review the council reports to that committee
-        Dorset-Council--Audit-and-Governance-Committee--2021-finance/
+        Vale-District-Council--Audit-and-Governance-Committee/   every review the council reports to that committee
+        Vale-District-Council--Audit-and-Governance-Committee--2021-finance/
                                                           a selection of its reviews (never over the full report)
         Test-Valley-Borough-Council--Cabinet/             another council's report for the same quarter
             report.html     the committee's page (helpers.html_export)
@@ -12,7 +12,7 @@ Every report is for one council and one committee, as at one quarter end:
             report.ipynb    the executed notebook papermill wrote: the audit trail of every figure
             summary.json    the headline counts, who the report is for, and the data it was made from
                             (helpers.report_inputs), for reports/index.html
-    reports/_failed/2023-24-Q4--Dorset-Council--Audit-and-Governance-Committee.ipynb
+    reports/_failed/2023-24-Q4--Vale-District-Council--Audit-and-Governance-Committee.ipynb
                             the executed notebook of a report that failed
 
 The quarter comes first so that a quarter's cycle (forms out, reports, decision
@@ -59,7 +59,7 @@ def quarter_folder_name(quarter_label: str) -> str:
 
 
 def folder_name(council: str, committee: str, selection: list[str] | tuple[str, ...] | None = None) -> str:
-    """ "Dorset-Council--Audit-and-Governance-Committee" for a council's report to a committee; with a selection
+    """ "Vale-District-Council--Audit-and-Governance-Committee" for a council's report to a committee; with a selection
     of its reviews, their ids follow ("...--2021-finance-2022-progress")."""
     parts = [name_part(council) or "council", name_part(committee) or UNNAMED_COMMITTEE]
     if selection:
@@ -106,7 +106,7 @@ def earlier_report_folders(out_root: Path) -> list[tuple[str, Path]]:
 
 
 def failed_name(out_root: Path, folder: Path) -> str:
-    """ "2023-24-Q4--Dorset-Council--Audit-and-Governance-Committee": a report folder's name in reports/_failed/."""
+    """ "2023-24-Q4--Vale-District-Council--Audit-and-Governance-Committee": a folder's name in reports/_failed/."""
     try:
         return "--".join(folder.relative_to(out_root).parts)
     except ValueError:

@@ -66,7 +66,7 @@ class Run:
 
     @property
     def name(self) -> str:
-        """ "2023/24 Q4, Dorset Council, Audit and Governance Committee" (as messages name a report)."""
+        """ "2023/24 Q4, Vale District Council, Audit and Governance Committee" (as messages name a report)."""
         selected = f" (reviews {', '.join(self.reviews)})" if self.selection else ""
         return f"{self.quarter}, {self.council}, {self.committee or 'committee not named'}{selected}"
 
