@@ -16,7 +16,6 @@ review counts from its `tracked_from` day. Nothing here names a shipped council.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -30,6 +29,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from conftest import PROJECT, run_module
+from test_new_review import add_document
 
 FENLAND = "Fenland Marsh Borough Council"  # made up
 FENLAND_COMMITTEE = "Scrutiny & Audit Panel"
@@ -101,17 +101,10 @@ LEADS = (
 )
 
 
-def _add_document(data: Path, name: str, text: str) -> None:
-    (data / "raw" / name).write_text(text, encoding="utf-8")
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    with (data / "raw" / "manifest.csv").open("a", encoding="utf-8") as f:
-        f.write(f"{name},{name},,source,{digest},{len(text.encode())},made up for a test\n")
-
-
 def add_councils(data: Path) -> None:
     """Two made-up councils' plans, as data files only."""
-    _add_document(data, "2020-03-10-fenland-marsh-cpc-action-plan.txt", FENLAND_PLAN)
-    _add_document(data, "2023-09-12-upper-wharf-cpc-action-plan.txt", WHARF_PLAN)
+    add_document(data, "2020-03-10-fenland-marsh-cpc-action-plan.txt", FENLAND_PLAN)
+    add_document(data, "2023-09-12-upper-wharf-cpc-action-plan.txt", WHARF_PLAN)
     (data / "reviews" / f"{FENLAND_ID}.yaml").write_text(FENLAND_META, encoding="utf-8")
     (data / "reviews" / f"{WHARF_ID}.yaml").write_text(WHARF_META, encoding="utf-8")
     with (data / "leads.csv").open("a", encoding="utf-8") as f:
