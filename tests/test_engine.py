@@ -93,3 +93,55 @@ def test_papermill_and_nbconvert_from_the_command_line_give_the_report_commands_
         capture_output=True,
     )
     assert (tmp_path / "again" / "report.html").read_bytes() == page
+
+
+# --- The caller's preparation overlaps the kernel's first cell ------------------------------------------
+
+
+def _cell(kind: str, tags: list[str] | None = None):
+    import nbformat
+
+    cell = nbformat.v4.new_code_cell("x = 1") if kind == "code" else nbformat.v4.new_markdown_cell("# Title")
+    cell.metadata["tags"] = tags or []
+    return cell
+
+
+def test_the_preparation_runs_once_after_the_first_cell_past_the_parameters_is_sent():
+    import asyncio
+
+    from helpers.engine import _once_sent
+
+    ran: list[str] = []
+    hook = _once_sent(lambda: ran.append("prepared"))
+
+    async def cells() -> list[list[str]]:
+        seen = []
+        for cell in (
+            _cell("code", ["parameters"]),
+            _cell("code", ["injected-parameters"]),
+            _cell("markdown"),
+            _cell("code"),
+            _cell("code"),
+        ):
+            hook(cell=cell, cell_index=0)
+            await asyncio.sleep(0)  # nbclient waits for the kernel's reply: the loop runs what was scheduled
+            seen.append(list(ran))
+        return seen
+
+    # Nothing while the parameter cells (or a markdown cell) go by; once, at the first real cell; never again.
+    assert asyncio.run(cells()) == [[], [], [], ["prepared"], ["prepared"]]
+
+
+def test_a_preparation_that_fails_is_left_for_its_caller_to_meet_again():
+    import asyncio
+
+    from helpers.engine import _once_sent
+
+    def fails() -> None:
+        raise RuntimeError("templates missing")
+
+    async def run() -> None:
+        _once_sent(fails)(cell=_cell("code"), cell_index=3)
+        await asyncio.sleep(0)
+
+    asyncio.run(run())  # no exception reaches the notebook's cells

@@ -214,3 +214,34 @@ def test_chart_data_table_escapes_caption_headers_and_cells(hostile_chart):
 def test_no_markup_from_data_reaches_the_chart_html(hostile_chart):
     page = hostile_chart._repr_html_()
     assert "<script" not in page and "<b>" not in page
+
+
+# --- The committee's page: the cells' style moved to the stylesheet, the same style ---------------------
+
+
+def test_the_page_moves_the_cells_inline_style_to_a_stylesheet_rule_with_the_same_declarations():
+    import nbformat
+    from bs4 import BeautifulSoup
+
+    from helpers.html_export import TEMPLATES, to_html
+
+    frame = pd.DataFrame({"Action": ["Review the <budget>"], "Lead": ["Finance Team"]})
+    cell = nbformat.v4.new_code_cell("")
+    cell.outputs = [
+        nbformat.v4.new_output("display_data", {"text/html": presentation.table_html(frame, caption="Actions")})
+    ]
+    soup = BeautifulSoup(to_html(nbformat.v4.new_notebook(cells=[cell])), "html.parser")
+    table = soup.find("table", class_="report-table")
+    assert "cell-style" in table["class"]
+    assert [c.get("style") for c in table.find_all(["td", "th"])] == [None] * 4
+    assert "&lt;budget&gt;" in str(table)  # still escaped
+
+    css = (TEMPLATES / "committee" / "index.html.j2").read_text(encoding="utf-8")
+    rule = re.search(r"table\.cell-style :is\(td, th\) \{([^}]*)\}", css)
+    assert rule is not None
+    declared = {
+        name.strip(): value.strip() for name, value in (d.split(":", 1) for d in rule.group(1).split(";") if d.strip())
+    }
+    inline = dict(d.split(":", 1) for d in presentation.CELL_STYLE.split(";"))
+    # Each declaration the notebook's cells carry inline, as important as an inline style is.
+    assert declared == {name: f"{value} !important" for name, value in inline.items()}

@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import council_of, run_module
-from helpers import config
+from helpers import config, runner
 from helpers.errors import InputError
 from helpers.index import write_index
 from helpers.report import ReportFailed, check_scheduled, run_quarter, runs
@@ -248,8 +248,11 @@ def test_contents_list_links_every_h2_after_the_title(hostile_report: Path):
 # --- Kernel reuse: a quarter's report does not depend on what ran before it -------------------
 
 
-def test_a_quarter_is_byte_identical_alone_after_others_in_a_reused_kernel_or_in_another_job(tmp_path: Path):
+def test_a_quarter_is_byte_identical_alone_after_others_in_a_reused_kernel_or_in_another_job(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     council = council_of("2021-finance")
+    monkeypatch.setattr(runner, "REPORTS_PER_JOB", 1)  # so two reports make two jobs
 
     def backfill(out: Path, labels: list[str], jobs: int) -> dict[str, bytes]:
         chosen = [r for label in labels for r in runs(label, False, None, out, council=council)]
@@ -266,6 +269,25 @@ def test_a_quarter_is_byte_identical_alone_after_others_in_a_reused_kernel_or_in
     [earlier] = [n for n in two_jobs if n.startswith("2022-23-Q4/")]
     assert after[earlier] == two_jobs[earlier]
     assert first != after[earlier]
+
+
+@pytest.mark.parametrize(
+    ("asked", "cores", "reports", "expected"),
+    [
+        (2, 2, 2, 1),  # a second job costs more to start than one report takes
+        (2, 2, 7, 1),
+        (2, 2, 8, 2),  # four reports each
+        (8, 2, 100, 2),  # never more than the cores
+        (1, 8, 100, 1),  # never more than asked
+        (4, 8, 12, 3),
+        (2, 2, 0, 1),  # at least one, even with nothing to do
+    ],
+)
+def test_each_job_gets_at_least_four_reports_within_the_cores_and_what_was_asked(
+    monkeypatch: pytest.MonkeyPatch, asked: int, cores: int, reports: int, expected: int
+):
+    monkeypatch.setattr(runner.os, "cpu_count", lambda: cores)
+    assert runner.job_count(asked, reports) == expected
 
 
 # --- PDFs: printed only for a page that changed, never left beside a newer page -----------------------

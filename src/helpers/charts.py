@@ -469,7 +469,8 @@ def _compact_svg(svg: str) -> str:
 
 
 def _figure(width: float, height: float) -> Figure:
-    fig = Figure(figsize=(width, height), layout="constrained")
+    # 72 dpi, the SVG's own: text is measured for layout as the saved chart draws it.
+    fig = Figure(figsize=(width, height), layout="constrained", dpi=72)
     FigureCanvasAgg(fig)  # a canvas to measure text with; savefig(format="svg") switches to SVG
     fig.get_layout_engine().set(h_pad=0.08, w_pad=0.1)
     return fig
@@ -600,8 +601,10 @@ def _draw_stacked_barh(table, styles, labels, title, xlabel, label_width, end_la
     _title(fig, title)
     _legend(fig, [_legend_handle(styles[c]) for c in shown], [labels[c] for c in shown])
 
-    # Write each count on its segment where it fits (measured after layout).
-    fig.draw_without_rendering()
+    # Write each count on its segment where it fits, measured in the final layout: laid out once here
+    # (at the SVG's 72 dpi, so with its text metrics) and kept, so saving does not lay it out again.
+    fig.get_layout_engine().execute(fig)
+    fig.set_layout_engine("none")
     renderer = fig.canvas.get_renderer()
     written = []
     for column, i, start, value in segments:

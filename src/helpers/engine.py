@@ -28,6 +28,10 @@ if "papermill.engines" not in sys.modules:
 
     sys.modules.setdefault(__name__, _this)  # papermill left a complete copy, unless the entry point is missing
 
+import asyncio
+import contextlib
+from collections.abc import Callable
+
 from papermill.engines import Engine
 
 from helpers.kernel import START_TIMEOUT, Kernel
@@ -49,9 +53,13 @@ class ReusedKernelEngine(Engine):
         start_timeout=60,
         execution_timeout=None,
         kernel: Kernel | None = None,
+        while_running: Callable[[], None] | None = None,
         **kwargs,
     ):
-        """Execute the notebook with papermill's nbclient machinery, in the kept kernel if one is given."""
+        """Execute the notebook with papermill's nbclient machinery, in the kept kernel if one is given.
+
+        `while_running`, if given, is called once while the kernel runs the first cell after the
+        parameters: the caller's own preparation overlaps the kernel's work instead of waiting for it."""
         from papermill.clientwrap import PapermillNotebookClient
         from papermill.log import logger
 
@@ -72,6 +80,8 @@ class ReusedKernelEngine(Engine):
                 coalesce_streams=True,  # one stdout output per cell, however the kernel's messages were split
             )
             client.kc = kernel.kc
+            if while_running is not None:
+                client.on_cell_execute = _once_sent(while_running)
             client.reset_execution_trackers()
             client.papermill_execute_cells()  # papermill's cell loop: metadata, errors kept in the notebook
             nb_man.nb.metadata["language_info"] = kernel.language_info
@@ -80,3 +90,24 @@ class ReusedKernelEngine(Engine):
                 kernel.shutdown()
                 shutil.rmtree(kernel.workdir, ignore_errors=True)
         return nb_man.nb
+
+
+_PARAMETER_TAGS = {"parameters", "injected-parameters"}
+
+
+def _once_sent(work: Callable[[], None]) -> Callable[..., None]:
+    """An nbclient hook that has `work` run once, on the event loop, once the first cell after the parameters
+    is sent: nbclient sends the cell right after this hook, and the loop runs `work` while it waits for the
+    kernel's reply. A failure is left for `work`'s own caller to meet again where it matters."""
+    pending = [work]
+
+    def hook(cell, cell_index) -> None:
+        if pending and cell.cell_type == "code" and not _PARAMETER_TAGS & set(cell.metadata.get("tags", [])):
+            asyncio.get_running_loop().call_soon(_quietly, pending.pop())
+
+    return hook
+
+
+def _quietly(work: Callable[[], None]) -> None:
+    with contextlib.suppress(Exception):  # met again, with its own message, where the caller uses what it prepares
+        work()

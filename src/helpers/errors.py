@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import gc
 import os
 import sys
 from collections.abc import Callable
@@ -85,6 +86,10 @@ def run_cli(main: Callable[[], int | None]) -> None:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         sys.exit(130)
+    # The work is done and written. Objects still alive are left to the exit, unscanned: otherwise the
+    # garbage collector walks pandas', matplotlib's and nbconvert's objects once more on the way out
+    # (0.4 s of a report command's 6 s).
+    gc.freeze()
     sys.exit(code or 0)
 
 

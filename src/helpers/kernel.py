@@ -23,10 +23,11 @@ _LOG = "kernel.log"  # the kernel's own stdout and stderr: the cause when it wil
 
 # Run once in each new kernel: the imports every report needs, and the matplotlib state to go
 # back to before each notebook. helpers.* modules are imported to warm their third-party imports
-# (pandera, seaborn, scikit-learn), then dropped before each notebook so they start afresh.
+# (pandera); a notebook that has run drops them, so the next starts afresh. Not seaborn: no
+# report uses it, and its import (scipy.stats) would delay every command's first report by a second.
 _WARM_UP = """
 import sys, types
-import pandas, matplotlib, matplotlib.pyplot, seaborn
+import pandas, matplotlib, matplotlib.pyplot
 matplotlib.pyplot.figure(); matplotlib.pyplot.close("all")  # load the inline backend and its settings
 _state = types.ModuleType("_report_runner_state"); _state.rc = matplotlib.rcParams.copy()
 sys.modules[_state.__name__] = _state
@@ -39,13 +40,15 @@ del _state
 
 # Run before each notebook, so nothing an earlier one did can change this one: an empty
 # namespace and history (execution counts from 1 again), no figures, the rcParams of a fresh
-# kernel, our modules re-imported.
+# kernel, and (once a notebook has run) our modules re-imported; before the first notebook
+# they are as the warm-up imported them, untouched.
 _RESET = """
 import sys, matplotlib, matplotlib.pyplot
 matplotlib.pyplot.close("all")
 matplotlib.rcParams.update(sys.modules["_report_runner_state"].rc)
-for _name in [m for m in sys.modules if m == "helpers" or m.startswith("helpers.")]:
-    del sys.modules[_name]
+if {used}:
+    for _name in [m for m in sys.modules if m == "helpers" or m.startswith("helpers.")]:
+        del sys.modules[_name]
 get_ipython().reset(new_session=True)
 """
 
@@ -70,6 +73,7 @@ class Kernel:
         self.kc: Any = None
         self.language_info: dict[str, Any] = {}
         self._warm_up: str | None = None  # msg_id of the warm-up, until its reply is read
+        self._used = False  # a notebook has run since the warm-up
         self._log: Any = None
 
     # --- synchronous API, on this thread's event loop ---------------------------------------
@@ -151,8 +155,13 @@ class Kernel:
             self.language_info = info["content"].get("language_info", {})
         # Waits for the kernel to go idle on IOPub too, so its output channel is known to be connected.
         reply = await self.kc.execute_interactive(
-            _RESET, silent=True, store_history=False, timeout=timeout, output_hook=lambda msg: None
+            _RESET.format(used=self._used),
+            silent=True,
+            store_history=False,
+            timeout=timeout,
+            output_hook=lambda msg: None,
         )
+        self._used = True
         if reply["content"]["status"] != "ok":
             raise KernelFailed(f"the Jupyter kernel could not be reset: {reply['content'].get('evalue')}")
 
@@ -189,7 +198,7 @@ class Kernel:
         )
 
     async def _shutdown(self) -> None:
-        kc, km, self.kc, self.km, self._warm_up = self.kc, self.km, None, None, None
+        kc, km, self.kc, self.km, self._warm_up, self._used = self.kc, self.km, None, None, None, False
         if kc is not None:
             kc.stop_channels()
         if km is not None:

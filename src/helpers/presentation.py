@@ -13,8 +13,9 @@ import re
 import pandas as pd
 from IPython.display import HTML
 
-# Inline styles, so JupyterLab (which right-aligns table cells) shows the same as the report.
-_CELL = "text-align:left;vertical-align:top;max-width:32rem;white-space:normal;overflow-wrap:break-word"
+# Inline styles, so JupyterLab (which right-aligns table cells) shows the same as the report. The
+# committee's page has the same rule in its stylesheet, and drops these (helpers.html_export).
+CELL_STYLE = "text-align:left;vertical-align:top;max-width:32rem;white-space:normal;overflow-wrap:break-word"
 
 
 def text(*parts: str, tag: str = "p") -> HTML:
@@ -47,7 +48,7 @@ def table_html(frame: pd.DataFrame, caption: str = "", empty: str = "None.", ind
             shown[col] = shown[col].map(lambda v: "" if pd.isna(v) else str(int(v)))
     classes = "report-table" + (" actions" if "Recommendation" in shown.columns else "")
     body = shown.to_html(index=index, escape=True, na_rep="", border=0, classes=classes)
-    body = re.sub(r"<t([dh])([ >])", lambda m: f'<t{m.group(1)} style="{_CELL}"{m.group(2)}', body)
+    body = re.sub(r"<t([dh])([ >])", lambda m: f'<t{m.group(1)} style="{CELL_STYLE}"{m.group(2)}', body)
     body = body.replace(' style="text-align: right;"', "")
     if caption:
         body = re.sub(

@@ -236,8 +236,8 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         "--jobs",
         type=int,
         default=os.cpu_count() or 1,
-        help=f"reports to make at once, 1-{MAX_JOBS} (default: number of cores; "
-        "never more than the cores or the reports)",
+        help=f"reports to make at once, 1-{MAX_JOBS} (default: number of cores; never more than the cores, "
+        "nor than one job for each 4 reports: a job costs about as much to start as that)",
     )
     parser.add_argument("--no-pdf", action="store_true", help="write the HTML only, not report.pdf")
     parser.add_argument(
