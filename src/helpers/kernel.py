@@ -21,35 +21,51 @@ KERNEL_NAME = "python3"
 START_TIMEOUT = 120  # seconds for a new kernel to answer, and as long again for its warm-up
 _LOG = "kernel.log"  # the kernel's own stdout and stderr: the cause when it will not start
 
+# The modules every report imports: imported once a kernel starts, to warm their third-party imports
+# (pandera), and again before each later notebook, so each starts with them fresh.
+_OUR_MODULES = "helpers.workspace, helpers.committee, helpers.charts, helpers.themes, helpers.parameters"
+
 # Run once in each new kernel: the imports every report needs, and the matplotlib state to go
-# back to before each notebook. helpers.* modules are imported to warm their third-party imports
-# (pandera); a notebook that has run drops them, so the next starts afresh. Not seaborn: no
-# report uses it, and its import (scipy.stats) would delay every command's first report by a second.
-_WARM_UP = """
-import sys, types
+# back to before each notebook. Not seaborn: no report uses it, and its import (scipy.stats)
+# would delay every command's first report by a second. What is imported is then frozen out of
+# the garbage collector's passes (gc.freeze), which otherwise walk it again and again while a
+# notebook runs (about a tenth of a report's time).
+_WARM_UP = f"""
+import gc, sys, types
 import pandas, matplotlib, matplotlib.pyplot
 matplotlib.pyplot.figure(); matplotlib.pyplot.close("all")  # load the inline backend and its settings
 _state = types.ModuleType("_report_runner_state"); _state.rc = matplotlib.rcParams.copy()
 sys.modules[_state.__name__] = _state
 try:
-    import helpers.workspace, helpers.committee, helpers.charts, helpers.themes, helpers.parameters
+    import {_OUR_MODULES}
 except Exception:
     pass  # the notebook will show the error where it happens
 del _state
+gc.freeze()
 """
 
 # Run before each notebook, so nothing an earlier one did can change this one: an empty
 # namespace and history (execution counts from 1 again), no figures, the rcParams of a fresh
-# kernel, and (once a notebook has run) our modules re-imported; before the first notebook
-# they are as the warm-up imported them, untouched.
-_RESET = """
+# kernel, and (once a notebook has run) our modules imported afresh, what the earlier notebook
+# left collected, and the rest frozen again; before the first notebook the warm-up's modules
+# are untouched.
+_RESET = f"""
 import sys, matplotlib, matplotlib.pyplot
 matplotlib.pyplot.close("all")
 matplotlib.rcParams.update(sys.modules["_report_runner_state"].rc)
-if {used}:
+if {{used}}:
+    import gc
+    gc.unfreeze()
     for _name in [m for m in sys.modules if m == "helpers" or m.startswith("helpers.")]:
         del sys.modules[_name]
+    try:
+        import {_OUR_MODULES}
+    except Exception:
+        pass
 get_ipython().reset(new_session=True)
+if {{used}}:
+    __import__("gc").collect()
+    __import__("gc").freeze()
 """
 
 

@@ -125,7 +125,7 @@ class WorkloadCounter:
         from helpers.vocabulary import STATUS_IDS
 
         values = np.asarray(statuses)
-        codes = values if values.dtype.kind == "i" else pd.Categorical(values, categories=list(STATUS_IDS)).codes
+        codes = values if values.dtype.kind == "i" else pd.Index(STATUS_IDS).get_indexer(values)  # -1: no status
         group_of = np.full(len(STATUS_IDS) + 1, -1)  # the last slot is for code -1: not counted
         for g, ids in enumerate(GROUPS.values()):
             for sid in ids:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import os
 import shutil
 import signal
@@ -234,6 +235,9 @@ class Job:
         self.pump()
         self._declared = set(papermill.inspect_notebook(str(self.settings.notebook)))
         self.pump()
+        # What is imported so far stays to the end: left out of the garbage collector's passes, which would
+        # otherwise walk it again and again while the reports are made.
+        gc.freeze()
 
     def _parameters(self, run: Run) -> dict[str, Any]:
         """The values this run gives the notebook: only parameters it declares (papermill's inspection)."""
