@@ -145,3 +145,37 @@ def test_a_preparation_that_fails_is_left_for_its_caller_to_meet_again():
         await asyncio.sleep(0)
 
     asyncio.run(run())  # no exception reaches the notebook's cells
+
+
+def test_a_kept_kernel_gives_each_later_notebook_our_modules_afresh(tmp_path: Path):
+    # The rule (helpers.kernel): before each notebook after the first, our modules are imported afresh, so
+    # nothing one report set on them reaches the next.
+    import nbformat
+    import papermill
+
+    from helpers.engine import ENGINE_NAME
+    from helpers.kernel import Kernel
+
+    source = tmp_path / "marks.ipynb"
+    code = (
+        "import helpers.workspace as w\n"
+        "print('marked before' if hasattr(w, '_test_mark') else 'fresh')\n"
+        "w._test_mark = True"
+    )
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)]), source)
+    kernel = Kernel(tmp_path / "kernel", cwd=config.NOTEBOOKS_DIR)
+    said = []
+    try:
+        for n in range(3):
+            nb = papermill.execute_notebook(
+                str(source),
+                str(tmp_path / f"out{n}.ipynb"),
+                engine_name=ENGINE_NAME,
+                kernel=kernel,
+                kernel_name="python3",
+                progress_bar=False,
+            )
+            said.append(nb.cells[0].outputs[0]["text"].strip())
+    finally:
+        kernel.shutdown()
+    assert said == ["fresh", "fresh", "fresh"]
