@@ -3,7 +3,7 @@
 # Shell safety: the values people pass (QUARTER, COUNCIL, REVIEWS, MEETING_DATE) are
 # never pasted into a recipe line. They reach Python as environment variables
 # (`export` below) and the commands have a fixed argument vector
-# (`python -m helpers.report --from-env`), so a quote, `;` or `$(...)` in a
+# (`python -m helpers.publishing.report --from-env`), so a quote, `;` or `$(...)` in a
 # value is just text. tests/test_project.py fails if a recipe mentions one of them.
 PYTHON ?= python3
 VENV   := .venv
@@ -53,34 +53,34 @@ lock-upgrade: $(STAMP) ## Regenerate requirements/lock.txt with the newest versi
 	$(PY) -m piptools compile --upgrade pyproject.toml
 
 extract: $(STAMP) ## Read the raw documents into data/processed tables
-	$(PY) -m helpers.extract
+	$(PY) -m helpers.plans.extract
 
 report: $(STAMP) ## Write the quarter's reports, one per council and committee (QUARTER="2023/24 Q4", COUNCIL="Dorset Council", REVIEWS="2021-finance 2022-progress", MEETING_DATE=2024-05-14; default: latest completed quarter, every council)
-	$(PY) -m helpers.report --from-env
+	$(PY) -m helpers.publishing.report --from-env
 
 report-all: $(STAMP) ## Backfill every council's reports for every quarter since the first action plan
-	$(PY) -m helpers.report --all
+	$(PY) -m helpers.publishing.report --all
 
 index: $(STAMP) ## Write reports/index.html again: every report by council, marking those whose data has changed
-	$(PY) -m helpers.index
+	$(PY) -m helpers.publishing.index
 
 report-scheduled: $(STAMP) ## The scheduled run (cron, CI): latest quarter once its returns are due; warns if not collected
-	$(PY) -m helpers.report --scheduled
+	$(PY) -m helpers.publishing.report --scheduled
 
 forms: $(STAMP) ## Write the lead officers' xlsx update forms for a quarter (QUARTER="2024/25 Q1")
-	$(PY) -m helpers.forms --from-env
+	$(PY) -m helpers.cycle.forms --from-env
 
 collect: $(STAMP) ## Read the returned xlsx forms into data/updates (QUARTER="2024/25 Q1"; REPLACE=1 takes a changed return)
-	$(PY) -m helpers.collect --from-env
+	$(PY) -m helpers.cycle.collect --from-env
 
 decisions: $(STAMP) ## Write the committee's decision sheet for a quarter's report (QUARTER="2024/25 Q1")
-	$(PY) -m helpers.decision_sheets --from-env
+	$(PY) -m helpers.cycle.decision_sheets --from-env
 
 record-decisions: $(STAMP) ## Read the filled decision sheets into data/decisions (QUARTER="2024/25 Q1"; REPLACE=1 to take changes)
-	$(PY) -m helpers.decision_sheets --from-env --record
+	$(PY) -m helpers.cycle.decision_sheets --from-env --record
 
 notebooks: $(STAMP) ## Re-execute notebooks/*.ipynb in place so their stored outputs match the data
-	$(PY) -m helpers.notebooks
+	$(PY) -m helpers.publishing.notebooks
 	$(VENV)/bin/nbstripout $(NBSTRIPOUT_ARGS) notebooks/*.ipynb
 
 test: $(STAMP) ## Run the unit tests, back-tests, nbval over the notebooks and the browser test
@@ -96,17 +96,17 @@ lint: $(STAMP) ## Check code style (ruff check, ruff format --check) and noteboo
 	exit $$status
 
 lab: $(STAMP) ## Start JupyterLab on the project root at notebooks/, on 127.0.0.1 (ARGS="--port 8890"; ALLOW_ROOT=1 as root)
-	$(PY) -m helpers.lab
+	$(PY) -m helpers.publishing.lab
 
 bench: $(STAMP) ## Run the benchmarks and write benchmarks/results.json
-	$(PY) -m helpers.bench
+	$(PY) -m benchmarks.bench
 
 bench-reliability: $(STAMP) ## Run the report 30 times from a cold import cache and 100 warm, counting failures
-	$(PY) -m helpers.reliability
+	$(PY) -m benchmarks.reliability
 
 # Hours on 2 cores, so never part of `make test` or CI; MODULES picks some rule modules.
 mutants: $(STAMP) ## Mutation testing of the rule modules, share of mutants killed per module (MODULES="quarters readers")
-	$(PY) -m helpers.mutation --from-env
+	$(PY) -m tools.mutation --from-env
 
 clean: ## Remove the virtual environment and caches (keeps data and reports)
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis mutants build src/*.egg-info

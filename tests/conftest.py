@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import config
+from helpers.base import config
 
 PROJECT = config.PROJECT_ROOT
 
@@ -25,12 +25,12 @@ def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def run_module(module: str, *args: str, data: Path | None = None, timeout: int = 600) -> subprocess.CompletedProcess:
-    """Run `python -m helpers.<module>` as a user would, optionally on another data folder."""
+    """Run `python -m <module>` (e.g. helpers.plans.extract) as a user would, optionally on another data folder."""
     env = dict(os.environ)
     if data is not None:
         env["PEER_REVIEW_DATA"] = str(data)
     return subprocess.run(
-        [sys.executable, "-m", f"helpers.{module}", *args],
+        [sys.executable, "-m", module, *args],
         capture_output=True,
         text=True,
         cwd=PROJECT,
@@ -62,7 +62,7 @@ HOSTILE_COMMENT = '<script>window.__pwned = "comment"</script> Survey <b>designe
 @pytest.fixture(scope="session")
 def hostile_report(tmp_path_factory) -> Path:
     """A real report for 2023/24 Q4 whose data carries script and onerror payloads (made once per run)."""
-    from helpers.report import run_quarter
+    from helpers.publishing.report import run_quarter
 
     root = tmp_path_factory.mktemp("hostile")
     data = root / "data"
@@ -80,10 +80,10 @@ def hostile_report(tmp_path_factory) -> Path:
     )
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("PEER_REVIEW_DATA", str(data))
-        extracted = run_module("extract", data=data)
+        extracted = run_module("helpers.plans.extract", data=data)
         assert extracted.returncode == 0, extracted.stderr
         # The report of the council whose review carries the payloads; the PDF too, when Chromium is installed
-        # (tests/test_browser.py reads it).
+        # (tests/publishing/test_browser.py reads it).
         return run_quarter(
             "2023/24 Q4",
             None,

@@ -21,8 +21,9 @@ import yaml
 from bs4 import BeautifulSoup
 
 from conftest import PROJECT
-from helpers import config, parameters, quarters
-from test_new_review import COUNCIL, add_both_reviews, add_housing_review, add_leads
+from helpers.base import config, quarters
+from helpers.committee import parameters
+from made_up_reviews import COUNCIL, add_both_reviews, add_housing_review, add_leads
 
 REVIEW_IDS = sorted(p.stem for p in (PROJECT / "data" / "reviews").glob("*.yaml"))
 NOTEBOOKS = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
@@ -126,12 +127,12 @@ def test_adding_two_councils_of_new_shapes_needs_no_test_edits(tmp_path: Path):
     env |= {"PYTHONPATH": str(copy / "src"), INNER: "1", "PEER_REVIEW_REPORTS": str(reports)}
     python = sys.executable
 
-    for step in (["-m", "helpers.extract"], ["-m", "helpers.notebooks"]):
+    for step in (["-m", "helpers.plans.extract"], ["-m", "helpers.publishing.notebooks"]):
         done = _run([python, *step], copy, env)
         assert done.returncode == 0, done.stderr[-2000:]
 
     # No selection: one report per council (and committee), each naming only its own council.
-    report = _run([python, "-m", "helpers.report", "--quarter", "2024/25 Q3", "--no-pdf"], copy, env)
+    report = _run([python, "-m", "helpers.publishing.report", "--quarter", "2024/25 Q3", "--no-pdf"], copy, env)
     assert report.returncode == 0, report.stderr[-2000:]
     pages = {p.parent.name: p.read_text(encoding="utf-8") for p in (reports / "2024-25-Q3").glob("*/report.html")}
     for council in (COUNCIL, SECOND):

@@ -1,6 +1,6 @@
 """Writes that fail half-way leave the previous files as they were, and no temporary files.
 
-helpers.tables.write_atomically (used for data/processed/*.csv by `make extract`)
+helpers.plans.tables.write_atomically (used for data/processed/*.csv by `make extract`)
 and the report runner's _write_outputs (report.html and summary.json) stage each
 file in a temporary file next to it and os.replace it into place. Each test makes
 one write fail in the middle, the way a full disk or a refused rename does, and
@@ -19,11 +19,12 @@ from types import SimpleNamespace
 
 import pytest
 
-from helpers import config, tables
-from helpers.errors import InputError
-from helpers.extract import write
-from helpers.report_folder import SUMMARY_FILE
-from helpers.report_folder import write_report as _write_outputs
+from helpers.base import config
+from helpers.base.errors import InputError
+from helpers.plans import tables
+from helpers.plans.extract import write
+from helpers.publishing.report_folder import SUMMARY_FILE
+from helpers.publishing.report_folder import write_report as _write_outputs
 
 TABLES = ["reviews", "recommendations", "actions", "action_leads", "wording_differences"]
 
@@ -88,7 +89,7 @@ def _replace_fails_at(monkeypatch: pytest.MonkeyPatch, nth: int, err: int = errn
     return calls
 
 
-# --- helpers.tables.write_atomically -------------------------------------------------------------
+# --- helpers.plans.tables.write_atomically -------------------------------------------------------------
 
 
 @pytest.fixture

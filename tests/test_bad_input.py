@@ -239,17 +239,17 @@ def test_a_shortfall_the_review_states_as_known_is_extracted_and_said(data_copy:
         "recommendations_expected: 8",
         "recommendations_expected: 8\nrecommendations_note: the copy we hold is cut off inside the eighth row",
     )
-    done = run_module("extract", data=data_copy)
+    done = run_module("helpers.plans.extract", data=data_copy)
     assert done.returncode == 0, done.stderr
     assert "7 of 8 recommendations transcribed (the copy we hold is cut off inside the eighth row)" in done.stdout
 
 
 def test_a_transcription_with_fewer_rows_than_expected_names_its_last_row(data_copy: Path):
-    from test_new_review import add_both_reviews
+    from made_up_reviews import add_both_reviews
 
     add_both_reviews(data_copy)
     _edit(data_copy, "reviews/2024-wessex-planning.yaml", "recommendations_expected: 3", "recommendations_expected: 4")
-    bad = run_module("extract", data=data_copy)
+    bad = run_module("helpers.plans.extract", data=data_copy)
     assert bad.returncode == 1
     assert "transcriptions/2024-wessex-planning.csv:5: the action plan ends here, at its last row (5)" in bad.stderr
     assert "after 3 recommendations" in bad.stderr and "expects 4" in bad.stderr
@@ -257,14 +257,14 @@ def test_a_transcription_with_fewer_rows_than_expected_names_its_last_row(data_c
 
 @pytest.mark.parametrize("case", CASES)
 def test_bad_input_gives_one_line_error_and_keeps_previous_tables(data_copy: Path, case: str):
-    good = run_module("extract", data=data_copy)
+    good = run_module("helpers.plans.extract", data=data_copy)
     assert good.returncode == 0, good.stderr
     before = {p.name: p.read_bytes() for p in (data_copy / "processed").glob("*.csv")}
     assert before
 
     breaks, where, what = CASES[case]
     breaks(data_copy)
-    bad = run_module("extract", data=data_copy)
+    bad = run_module("helpers.plans.extract", data=data_copy)
 
     assert bad.returncode == 1
     message = bad.stderr.strip()

@@ -19,7 +19,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from helpers import config
+from helpers.base import config
 
 ROOT = config.PROJECT_ROOT
 RAW = ROOT / "data" / "raw"
@@ -216,12 +216,13 @@ def test_make_dry_run_does_not_paste_a_hostile_quarter(tmp_path):
         check=True,
     )
     assert "touch" not in result.stdout and "pwned" not in result.stdout
-    assert result.stdout.strip().endswith("-m helpers.report --from-env")
+    assert result.stdout.strip().endswith("-m helpers.publishing.report --from-env")
 
 
 @needs_make
 @pytest.mark.parametrize(
-    "target, module", [("report", "helpers.report"), ("forms", "helpers.forms"), ("collect", "helpers.collect")]
+    "target, module",
+    [("report", "helpers.publishing.report"), ("forms", "helpers.cycle.forms"), ("collect", "helpers.cycle.collect")],
 )
 def test_make_hands_the_values_to_python_verbatim(tmp_path, target, module):
     fake_python = tmp_path / "python"

@@ -24,11 +24,11 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import quarters
-from helpers.readers import from_spreadsheet_safe, read_csv, spreadsheet_safe
-from helpers.tables import to_csv_text
-from helpers.targets import DAY, MONTH, ONGOING, QUARTER, SEASON, parse_target
-from helpers.vocabulary import vocabulary
+from helpers.base import quarters
+from helpers.base.readers import from_spreadsheet_safe, read_csv, spreadsheet_safe
+from helpers.base.targets import DAY, MONTH, ONGOING, QUARTER, SEASON, parse_target
+from helpers.base.vocabulary import vocabulary
+from helpers.plans.tables import to_csv_text
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

@@ -1,0 +1,1 @@
+"""What the committee reads: the report's sections, charts, covering report and the notebooks' parameters."""

@@ -1,0 +1,449 @@
+"""The notebooks' parameters: the values each one takes, and the one check every notebook runs.
+
+Each notebook's `parameters` cell declares its parameters typed and described, as
+papermill reads them (`papermill --help-notebook notebooks/03-status-and-workload.ipynb`):
+
+    QUARTER: str = "2023/24 Q4"  # financial-year quarter, for example "2023/24 Q4"
+
+and its next code cell runs `parameters.check(globals())`. That stops the notebook,
+in JupyterLab or under papermill, with one line naming the parameter and the values
+it takes when a parameter name is unknown (`papermill ... -p quarter ...`) or a value
+is one the rules refuse (a quarter that has not ended or comes before any action
+plan, an unknown review id, a meeting date that is not a date). It also puts each
+value in its usual form: one review id given as text (`-p REVIEWS 2021-finance`)
+becomes a list of one. The report command (`python -m helpers.publishing.report`) checks its
+options with the same functions, so a refusal reads the same wherever it happens.
+
+A new parameter is one line in PARAMETERS (its name and its checking function) and
+one line in the parameters cell of each notebook that takes it.
+
+Who a report is for is decided here too, for the report command and notebook 04
+alike: every report is for one council and one committee (an *audience*:
+helpers.tracking.council_settings.audiences). COUNCIL selects a council, REVIEWS reviews
+within it; a selection that spans councils, or a council's committees, is refused
+with one line. With neither set, the report notebook shows the audience with the
+most actions tracked by the quarter end (`default_audience`), and the report
+command writes one report per audience.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import difflib
+import re
+from collections.abc import Callable, MutableMapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from helpers.base import config
+from helpers.base.errors import InputError
+
+# papermill writes the cell it injects with this first line (papermill.translators: codify).
+_INJECTED_HEADER = "# Parameters"
+
+
+class ParameterError(InputError):
+    """A parameter name or value the rules refuse. Shown as one line, in a notebook as on the command line."""
+
+    def _render_traceback_(self) -> list[str]:
+        # IPython shows these lines instead of a traceback (JupyterLab, and papermill's error message).
+        return [f"error: {self}"]
+
+
+def _shown(value: object) -> str:
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def _refuse(name: str, value: object, problem: str, allowed: str) -> ParameterError:
+    return ParameterError(f"{name} {_shown(value)} {problem}; allowed: {allowed}")
+
+
+def _blank(value: object) -> bool:
+    """None or blank text: a parameter left unset."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+# --- Reviews ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Review:
+    """What choosing reviews needs from data/processed/reviews.csv."""
+
+    review_id: str
+    council: str
+    monitored_by: str
+    tracked_from: dt.date
+    actions: int  # actions transcribed
+
+
+@lru_cache(maxsize=4)
+def _read_reviews(path: Path, _stamp: tuple[int, int]) -> tuple[Review, ...]:
+    from helpers.base.readers import read_csv
+
+    frame = read_csv(
+        path,
+        required=["review_id", "council", "tracked_from"],
+        optional=["monitored_by", "actions_transcribed"],
+        allow_extra=True,
+        what="processed reviews table",
+    )
+    try:
+        return tuple(
+            Review(r, c, m, dt.date.fromisoformat(d), int(n or 0))
+            for r, c, m, d, n in zip(
+                frame["review_id"],
+                frame["council"],
+                frame["monitored_by"],
+                frame["tracked_from"],
+                frame["actions_transcribed"],
+                strict=True,
+            )
+        )
+    except ValueError as err:
+        raise InputError(f"not a processed reviews table ({err}); run `make extract`", path) from None
+
+
+def review_table() -> tuple[Review, ...]:
+    """Every review in data/processed/reviews.csv, in its order (read again only when the file changes)."""
+    path = config.processed_dir() / "reviews.csv"
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise InputError("missing; run `make extract` first", path) from None
+    return _read_reviews(path, (info.st_mtime_ns, info.st_size))
+
+
+def tracked_from() -> dict[str, dt.date]:
+    """review_id -> the day its actions are tracked from (the plan's approval, where known), from reviews.csv."""
+    return {r.review_id: r.tracked_from for r in review_table()}
+
+
+def reviews(value: object, council_name: str | None = None) -> list[str] | None:
+    """REVIEWS: None (every review), one review id, several ids in one text (spaces or commas), or a list of ids.
+
+    With a council chosen (COUNCIL), the ids must be that council's, and None means all of its reviews.
+    """
+    table = review_table()
+    known = [r.review_id for r in table if council_name is None or r.council == council_name]
+    within = f" of {council_name}" if council_name else ""
+    allowed = (
+        f"one or more of {', '.join(known)} (one id, or a list), or None for every review{within}"
+        if council_name is None or known
+        else "None"
+    )
+    if _blank(value):
+        return known if council_name else None
+    if isinstance(value, str):
+        ids = [part for part in re.split(r"[\s,]+", value) if part]
+    elif isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+        ids = [v.strip() for v in value]
+    else:
+        raise _refuse("REVIEWS", value, "is not a review id or a list of them", allowed)
+    if not ids:
+        raise _refuse("REVIEWS", value, "names no review", allowed)
+    everywhere = {r.review_id: r.council for r in table}
+    unknown = [i for i in ids if i not in everywhere]
+    if unknown:
+        what = "is not a known review id" if len(unknown) == 1 else "are not known review ids"
+        raise ParameterError(f"REVIEWS {', '.join(map(repr, unknown))} {what}; allowed: {allowed}")
+    elsewhere = [i for i in ids if i not in known]
+    if elsewhere:
+        whose = "; ".join(f"{i} is {everywhere[i]}'s" for i in elsewhere)
+        raise ParameterError(
+            f"REVIEWS {', '.join(map(repr, elsewhere))} {'is' if len(elsewhere) == 1 else 'are'} not reviews "
+            f"of COUNCIL {council_name!r} ({whose}): a report is for one council; allowed: {allowed}"
+        )
+    return list(dict.fromkeys(ids))
+
+
+# --- Councils, and who a report is for ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who a report is for: one council and the committee its reviews' progress goes to ("" if none is named),
+    with those reviews' ids in data/processed/reviews.csv order."""
+
+    council: str
+    committee: str
+    reviews: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        """ "Vale District Council, Audit and Governance Committee" (or "..., committee not named")."""
+        return f"{self.council}, {self.committee or 'committee not named'}"
+
+
+def councils() -> list[str]:
+    """Every council with a review, in order of first appearance in data/processed/reviews.csv."""
+    return list(dict.fromkeys(r.council for r in review_table()))
+
+
+def council(value: object) -> str | None:
+    """COUNCIL: None, or a council named in the review metadata (any capitalisation or spacing), as named there."""
+    known = councils()
+    allowed = f"one of {', '.join(repr(c) for c in known)}, or None"
+    if _blank(value):
+        return None
+    if not isinstance(value, str):
+        raise _refuse("COUNCIL", value, "is not a council's name", allowed)
+    folded = {" ".join(c.split()).casefold(): c for c in known}
+    typed = " ".join(value.split()).casefold()
+    if typed in folded:
+        return folded[typed]
+    close = difflib.get_close_matches(typed, list(folded), n=1, cutoff=0.6)
+    hint = f" (did you mean {folded[close[0]]!r}?)" if close else ""
+    raise _refuse("COUNCIL", value, f"is not a council in the review metadata{hint}", allowed)
+
+
+def audiences(review_ids: list[str] | None = None) -> list[Audience]:
+    """Every (council, committee) the chosen reviews (None: all) report to, in reviews.csv order
+    (helpers.tracking.council_settings.audiences: a review's `monitored_by`, else the council's committee in
+    data/report.yaml)."""
+    import pandas as pd
+
+    from helpers.tracking.council_settings import audiences as grouped
+
+    table = [r for r in review_table() if review_ids is None or r.review_id in review_ids]
+    frame = pd.DataFrame(
+        {
+            "review_id": [r.review_id for r in table],
+            "council": [r.council for r in table],
+            "monitored_by": [r.monitored_by for r in table],
+        }
+    )
+    return [Audience(c, m, tuple(ids)) for (c, m), ids in grouped(frame).items()]
+
+
+def one_audience(review_ids: list[str]) -> Audience:
+    """The one council and committee these reviews report to, with all of its reviews; refused, saying why and
+    what to choose, when they span councils or a council's committees."""
+    found = audiences(review_ids)
+    if len(found) == 1:
+        return next(a for a in audiences() if (a.council, a.committee) == (found[0].council, found[0].committee))
+    listed = "; ".join(f"{a.name}: {', '.join(a.reviews)}" for a in found)
+    shown = ", ".join(review_ids)
+    if len({a.council for a in found}) > 1:
+        raise ParameterError(
+            f"REVIEWS {shown} span {len({a.council for a in found})} councils ({listed}): each report is for one "
+            "council and its committee; choose reviews of one council, or COUNCIL for all of a council's reports"
+        )
+    raise ParameterError(
+        f"REVIEWS {shown} go to {len(found)} committees of {found[0].council} ({listed}): each report is for one "
+        "committee; choose the reviews of one committee"
+    )
+
+
+def counted_by(audience: Audience, quarter_end: dt.date) -> list[str]:
+    """The audience's reviews whose actions count by a quarter end (tracked from on or before it)."""
+    dates = tracked_from()
+    return [r for r in audience.reviews if dates[r] <= quarter_end]
+
+
+def default_audience(council_name: str | None = None, quarter_end: dt.date | None = None) -> Audience:
+    """The report notebook's audience when none is chosen: of the council's (or every) audiences, the one with
+    the most actions tracked by the quarter end, then the most reviews counted, then the first in
+    data/processed/reviews.csv. So the default shows a report with something in it, whatever order reviews
+    were added in; the front matter names the council and committee it shows."""
+    table = {r.review_id: r for r in review_table()}
+    found = [a for a in audiences() if council_name is None or a.council == council_name]
+    if not found:
+        raise InputError("lists no review; run `make extract`", config.processed_dir() / "reviews.csv")
+
+    def weight(audience: Audience) -> tuple[int, int]:
+        counted = counted_by(audience, quarter_end) if quarter_end else list(audience.reviews)
+        return sum(table[r].actions for r in counted), len(counted)
+
+    return max(found, key=weight)  # max keeps the first of equals: reviews.csv order
+
+
+def audience(council_name: str | None, review_ids: list[str] | None, quarter_end: dt.date | None = None) -> Audience:
+    """The one audience a report notebook shows: the chosen reviews' (one council and committee, else refused),
+    or the council's (or, with nothing chosen, the workspace's) default_audience. With reviews chosen, the
+    Audience holds those reviews only."""
+    if review_ids:
+        whole = one_audience(review_ids)
+        return Audience(whole.council, whole.committee, tuple(r for r in whole.reviews if r in review_ids))
+    return default_audience(council_name, quarter_end)
+
+
+def council_list(value: object) -> list[str] | None:
+    """COUNCILS: None (every council in the workspace), one council's name, or a list of names (each read as
+    COUNCIL reads one)."""
+    if _blank(value):
+        return None
+    if isinstance(value, str):
+        names = [value]
+    elif isinstance(value, list | tuple) and value and all(isinstance(v, str) for v in value):
+        names = list(value)
+    else:
+        allowed = f"one or more of {'; '.join(councils())} (a name, or a list), or None for every council"
+        raise _refuse("COUNCILS", value, "is not a council's name or a list of them", allowed)
+    try:
+        return list(dict.fromkeys(council(n) for n in names))
+    except ParameterError as err:
+        raise ParameterError(str(err).replace("COUNCIL ", "COUNCILS ", 1)) from None
+
+
+def first_quarter(review_ids: list[str] | None = None):
+    """The quarter in which the first (chosen) action plan was approved: the first a report can cover."""
+    from helpers.base import quarters
+
+    dates = tracked_from()
+    chosen = [d for r, d in dates.items() if not review_ids or r in review_ids]
+    if not chosen:
+        raise InputError("lists no review; run `make extract`", config.processed_dir() / "reviews.csv")
+    return quarters.quarter_of(min(chosen))
+
+
+# --- Quarters, dates and switches ----------------------------------------------------------------
+
+
+def forecast(value: object) -> bool:
+    """FORECAST: True allows a quarter that has not ended yet (the report is then a forecast, not progress)."""
+    if not isinstance(value, bool):
+        raise _refuse("FORECAST", value, "is not True or False", "True or False")
+    return value
+
+
+def quarter(
+    value: object, review_ids: list[str] | None = None, allow_forecast: bool = False, today: dt.date | None = None
+) -> str:
+    """QUARTER: a completed financial-year quarter from the first with an action plan, as "2023/24 Q4"."""
+    from helpers.base import quarters  # pandas: imported only when a quarter is checked
+
+    first, latest = first_quarter(review_ids), quarters.latest_completed(today)
+    span = f"{quarters.label(first)} to {quarters.label(latest)}" if first <= latest else quarters.label(first)
+    allowed = f"a quarter like '2023/24 Q4' from {span}"
+    allowed += (
+        ", or a later one as a forecast"
+        if allow_forecast
+        else " (a later one only as a forecast: --forecast, or FORECAST = True in a notebook)"
+    )
+    if not isinstance(value, str):
+        raise _refuse("QUARTER", value, "is not a quarter", allowed)
+    try:
+        chosen = quarters.parse_quarter(value)
+    except quarters.BadQuarter:
+        raise _refuse("QUARTER", value, "is not like '2023/24 Q4' (financial year, then Q1-Q4)", allowed) from None
+    try:
+        quarters.check_reportable(chosen, first, today, allow_forecast)  # the rule; the wording is ours
+    except quarters.BadQuarter:
+        problem = (
+            f"is before {quarters.label(first)}, the first quarter with an action plan"
+            if chosen < first
+            else "has not ended yet"
+        )
+        raise _refuse("QUARTER", value, problem, allowed) from None
+    return quarters.label(chosen)
+
+
+def meeting_date(value: object) -> str | None:
+    """MEETING_DATE: the committee meeting's date, "2024-05-14", or None while it is not set."""
+    allowed = "a date like 2024-05-14, or None"
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    try:
+        return dt.date.fromisoformat(str(value).strip()).isoformat()
+    except ValueError:
+        raise _refuse("MEETING_DATE", value, "is not a date like 2024-05-14", allowed) from None
+
+
+def similarity(value: object) -> float:
+    """SIMILARITY: how alike (0 to 1) two recommendations' wording must be to be listed as recurring."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise _refuse("SIMILARITY", value, "is not a number from 0 to 1", "a number from 0 to 1, like 0.23")
+    return float(value)
+
+
+# Every parameter a notebook may declare, checked in this order (REVIEWS needs COUNCIL, QUARTER needs REVIEWS and
+# FORECAST first). Each function takes the value and the parameters already checked, and returns the value in its
+# usual form.
+PARAMETERS: dict[str, Callable[[Any, dict[str, Any]], Any]] = {
+    "COUNCIL": lambda value, checked: council(value),
+    "REVIEWS": lambda value, checked: reviews(value, checked.get("COUNCIL")),
+    "FORECAST": lambda value, checked: forecast(value),
+    "QUARTER": lambda value, checked: quarter(value, checked.get("REVIEWS"), checked.get("FORECAST", False)),
+    "MEETING_DATE": lambda value, checked: meeting_date(value),
+    "SIMILARITY": lambda value, checked: similarity(value),
+    "COUNCILS": lambda value, checked: council_list(value),
+}
+
+
+# --- The check a notebook runs -----------------------------------------------------------------
+
+
+def _assigned(source: str) -> list[str]:
+    """Names a cell assigns at its top level."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    names = []
+    for node in tree.body:
+        if isinstance(node, ast.Assign):
+            names += [t.id for t in node.targets if isinstance(t, ast.Name)]
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.append(node.target.id)
+    return names
+
+
+def injected(namespace: MutableMapping[str, Any]) -> list[str]:
+    """The names papermill injected just before this cell ran (none in JupyterLab, or outside IPython).
+
+    IPython keeps each executed cell's source in `In`; papermill's injected cell, which
+    runs right after the `parameters` cell, starts with "# Parameters".
+    """
+    history = namespace.get("In")
+    if not isinstance(history, list) or len(history) < 2 or not isinstance(history[-2], str):
+        return []
+    previous = history[-2]
+    return _assigned(previous) if previous.lstrip().startswith(_INJECTED_HEADER) else []
+
+
+def _quarter_end(value: object) -> dt.date | None:
+    """The end of the quarter a QUARTER value names, or None if it does not read (its own check says why)."""
+    from helpers.base import quarters
+
+    try:
+        return quarters.end(quarters.parse_quarter(str(value)))
+    except quarters.BadQuarter:
+        return None
+
+
+def check(namespace: MutableMapping[str, Any], one_audience: bool = False) -> None:
+    """Check the parameters a notebook declares (annotated in its `parameters` cell) and any papermill injected;
+    put each value in its usual form. ParameterError, shown as one line, for anything refused.
+
+    `one_audience` (the report notebook): COUNCIL and REVIEWS become one council and committee's (`audience`),
+    and REVIEWS that span councils or committees are refused."""
+    declared = list(namespace.get("__annotations__", {}))
+    unknown = [name for name in injected(namespace) if name not in declared]
+    if unknown:
+        name = unknown[0]
+        lowered = {d.lower(): d for d in declared}
+        close = difflib.get_close_matches(name.lower(), list(lowered), n=1)
+        hint = f" (did you mean {lowered[close[0]]}?)" if close else ""
+        raise ParameterError(
+            f"unknown parameter {name!r}{hint}; allowed: {', '.join(declared) or 'none'} (names are case-sensitive)"
+        )
+    unruled = [name for name in declared if name not in PARAMETERS]
+    if unruled:
+        raise ParameterError(
+            f"parameter {unruled[0]} has no rule; add it to PARAMETERS in src/helpers/committee/parameters.py"
+        )
+    checked: dict[str, Any] = {}
+    for name, rule in PARAMETERS.items():
+        if name in declared and name in namespace:
+            checked[name] = rule(namespace[name], checked)
+        if name == "REVIEWS" and one_audience:
+            given = None if _blank(namespace.get("REVIEWS")) else checked.get("REVIEWS")
+            chosen = audience(checked.get("COUNCIL"), given, _quarter_end(namespace.get("QUARTER")))
+            checked["COUNCIL"], checked["REVIEWS"] = chosen.council, list(chosen.reviews)
+    namespace.update(checked)

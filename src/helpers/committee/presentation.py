@@ -1,0 +1,56 @@
+"""Safe, readable HTML for notebooks and reports: every piece of text is escaped here.
+
+Text from documents and updates goes through html.escape (or pandas' escaping),
+so a "<script>" in a recommendation is shown as text. Tables are left-aligned
+with long text wrapped, in JupyterLab as in the committee report.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pandas as pd
+from IPython.display import HTML
+
+from helpers.base.dates import show_date
+
+# Inline styles, so JupyterLab (which right-aligns table cells) shows the same as the report. The
+# committee's page has the same rule in its stylesheet, and drops these (helpers.publishing.html_export).
+CELL_STYLE = "text-align:left;vertical-align:top;max-width:32rem;white-space:normal;overflow-wrap:break-word"
+
+
+def text(*parts: str, tag: str = "p") -> HTML:
+    """A paragraph (or heading) of plain text, escaped."""
+    return HTML(f"<{tag}>{html.escape(''.join(parts))}</{tag}>")
+
+
+def bullets(items: list[str]) -> HTML:
+    """A bulleted list of plain text items, escaped."""
+    return HTML("<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>")
+
+
+def table_html(frame: pd.DataFrame, caption: str = "", empty: str = "None.", index: bool = False) -> str:
+    """A frame as an escaped, left-aligned HTML table with a caption; a sentence when it is empty."""
+    if frame.empty:
+        return f"<p>{html.escape(empty)}</p>"
+    shown = frame.copy()
+    for col in shown.columns:
+        if pd.api.types.is_datetime64_any_dtype(shown[col]):
+            shown[col] = shown[col].map(show_date)
+        elif pd.api.types.is_float_dtype(shown[col]) and (shown[col].dropna() % 1 == 0).all():
+            shown[col] = shown[col].map(lambda v: "" if pd.isna(v) else str(int(v)))
+    classes = "report-table" + (" actions" if "Recommendation" in shown.columns else "")
+    body = shown.to_html(index=index, escape=True, na_rep="", border=0, classes=classes)
+    body = re.sub(r"<t([dh])([ >])", lambda m: f'<t{m.group(1)} style="{CELL_STYLE}"{m.group(2)}', body)
+    body = body.replace(' style="text-align: right;"', "")
+    if caption:
+        body = re.sub(
+            r"(<table[^>]*>)", lambda m: f"{m.group(1)}<caption>{html.escape(caption)}</caption>", body, count=1
+        )
+    return body
+
+
+def table(frame: pd.DataFrame, caption: str = "", empty: str = "None.", index: bool = False) -> HTML:
+    """A frame as an HTML table (escaped, left-aligned, captioned), or a sentence when it is empty."""
+    return HTML(table_html(frame, caption, empty, index))

@@ -1,0 +1,258 @@
+"""reports/index.html: every report, grouped by council, newest first, with its headline counts.
+
+    python -m helpers.publishing.index     # write it again (make index), e.g. after `make collect`, to see what changed
+
+Written from the report folders alone (report.html, report.pdf, summary.json; see
+helpers.publishing.report_folder), so it lists exactly what is there, including what an
+interrupted run finished. Each council has a heading; each report names its quarter,
+its committee and the reviews it covers, and gives its counts in the report's own
+units: actions by status, with recommendations not yet transcribed as a data gap
+beside them, never added in. A report whose data has changed since it was written
+(helpers.publishing.report_inputs: the digest in its summary.json against the data now) is
+marked, naming what changed and the command that brings it up to date.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shlex
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from helpers.base import config
+from helpers.base.errors import InputError, run_cli
+from helpers.publishing.pdf import PDF_FILE
+from helpers.publishing.report_folder import (
+    REPORT_FILE,
+    earlier_report_folders,
+    name_part,
+    read_summary,
+    report_folders,
+)
+
+INDEX_FILE = "index.html"
+TITLE = "Peer review recommendations: quarterly reports"
+
+_STYLE = """body{font-family:sans-serif;max-width:50rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#1a1a1a}
+li{margin-bottom:.9rem} .counts,.reviews,.gaps{color:#333;font-size:.95rem} a{color:#0b5394}
+nav ul{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1.25rem}
+.stale{margin:.3rem 0 0;padding:.3rem .6rem;border-left:.3rem solid #8a5300;background:#fff4e0;color:#1a1a1a}
+.note{padding:.3rem .6rem;border-left:.3rem solid #8a5300;background:#fff4e0}
+code{font-size:.9rem;word-break:break-word}
+.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}"""
+
+
+@dataclass
+class Entry:
+    """One report as the index lists it (from its folder and summary.json)."""
+
+    quarter: str
+    folder: Path
+    council: str
+    committee: str
+    summary: dict
+    selection: list[str] = field(default_factory=list)
+    changed: list[str] | None = None  # inputs changed since it was written; None: not known
+
+    @property
+    def committee_text(self) -> str:
+        """The committee's name, or "committee not named"."""
+        return self.committee or "committee not named"
+
+
+def _entry(quarter: str, folder: Path) -> Entry:
+    summary = read_summary(folder)
+    council = summary.get("council") if isinstance(summary.get("council"), str) else ""
+    committee = summary.get("committee") if isinstance(summary.get("committee"), str) else ""
+    if not council:  # a report whose summary does not say: its folder's name is all there is
+        council = folder.name.split("--")[0].replace("-", " ")
+    selection = summary.get("selection")
+    chosen = [r for r in selection if isinstance(r, str)] if isinstance(selection, list) else []
+    return Entry(quarter, folder, council, committee, summary, chosen)
+
+
+def _check_data(entries: list[Entry]) -> str | None:
+    """Mark each entry's changed inputs (helpers.publishing.report_inputs); the reason if the data cannot be read."""
+    from helpers.publishing.report_inputs import Inputs, changed
+
+    inputs = Inputs()
+    for entry in entries:
+        recorded = (entry.summary.get("inputs") or {}).get("files") if isinstance(entry.summary, dict) else None
+        if not isinstance(recorded, dict):
+            continue  # made before reports recorded their data
+        try:
+            now = inputs.report(entry.quarter, entry.council, entry.committee, entry.selection or None)
+        except (InputError, OSError, ValueError) as err:
+            return str(err)
+        entry.changed = changed(recorded, now)
+    return None
+
+
+def _shell(value: str) -> str:
+    """A value as typed after `make report NAME=`: in double quotes where that is safe, else shell-quoted."""
+    return f'"{value}"' if not re.search(r'["$`\\!]', value) else shlex.quote(value)
+
+
+def refresh_command(entry: Entry) -> str:
+    """`make report QUARTER="2024/25 Q1" COUNCIL="Vale District Council"` (and REVIEWS for a selection)."""
+    command = f"make report QUARTER={_shell(entry.quarter)} COUNCIL={_shell(entry.council)}"
+    if entry.selection:
+        command += f" REVIEWS={_shell(' '.join(entry.selection))}"
+    return command
+
+
+def _counts_html(summary: dict) -> str:
+    """ "56 actions: Complete: 12 · ..." and, apart, "A data gap, not counted in the actions: 9 recommendations
+    not transcribed"; nothing where the summary does not say its unit (an old summary may have added the two)."""
+    counts, total, unit = summary.get("counts"), summary.get("total"), summary.get("total_unit")
+    if not isinstance(counts, dict) or not isinstance(total, int) or not isinstance(unit, str):
+        return ""
+    parts = [f"{html.escape(str(name))}: {html.escape(str(value))}" for name, value in counts.items()]
+    one = unit[:-1] if total == 1 and unit.endswith("s") else unit  # "1 action", "56 actions"
+    shown = f"{total} {html.escape(one)}" + (f": {' &middot; '.join(parts)}" if parts else "")
+    out = f'<br><span class="counts">{shown}</span>'
+    gaps = summary.get("data_gaps")
+    if isinstance(gaps, dict) and gaps:
+        listed = "; ".join(f"{html.escape(str(name))}: {html.escape(str(n))}" for name, n in gaps.items())
+        out += f'<br><span class="gaps">A data gap, not counted in the {html.escape(unit)}: {listed}</span>'
+    return out
+
+
+def _reviews_html(entry: Entry) -> str:
+    reviews = entry.summary.get("reviews")
+    titles = [str(r.get("title") or r.get("id")) for r in reviews if isinstance(r, dict)] if reviews else []
+    if not titles and entry.selection:
+        titles = entry.selection
+    if not titles:
+        return ""
+    what = "Selected reviews" if entry.selection else "Reviews"
+    return f'<br><span class="reviews">{what}: {html.escape("; ".join(titles))}</span>'
+
+
+def _stale_html(entry: Entry) -> str:
+    if entry.changed is None and "inputs" not in entry.summary:
+        why = "This report does not record the data it was made from (it was made before reports did)."
+    elif entry.changed:
+        why = (
+            "<strong>The data behind this report has changed since it was written</strong>: "
+            f"{html.escape(', '.join(entry.changed))}."
+        )
+    else:
+        return ""
+    return f'<p class="stale">{why} To bring it up to date, run <code>{html.escape(refresh_command(entry))}</code>.</p>'
+
+
+def _entry_html(entry: Entry) -> str:
+    from helpers.base import quarters
+
+    base = "/".join(html.escape(part) for part in (entry.folder.parent.name, entry.folder.name))
+    which = f"{entry.quarter}: {entry.committee_text}" + (", selected reviews" if entry.selection else "")
+    pdf = ""
+    if (entry.folder / PDF_FILE).exists():
+        hidden = f'<span class="visually-hidden"> of {html.escape(which)}, {html.escape(entry.council)}</span>'
+        pdf = f' (<a href="{base}/{PDF_FILE}">PDF{hidden}</a>)'
+    as_at = quarters.long_date(quarters.end(quarters.parse_quarter(entry.quarter)))
+    return (
+        f'<li><a href="{base}/{REPORT_FILE}">{html.escape(which)}</a> &ndash; as at {html.escape(as_at)}{pdf}'
+        f"{_reviews_html(entry)}{_counts_html(entry.summary)}{_stale_html(entry)}</li>"
+    )
+
+
+def _earlier_html(out_root: Path) -> str:
+    from helpers.base import quarters
+
+    found = sorted(earlier_report_folders(out_root), key=lambda f: (quarters.parse_quarter(f[0]), f[1].name))
+    if not found:
+        return ""
+    rows = "".join(
+        f'<li><a href="{html.escape(folder.name)}/{REPORT_FILE}">{html.escape(label)}'
+        + (f" (reviews {html.escape(folder.name.split('--', 1)[1])})" if "--" in folder.name else "")
+        + "</a></li>"
+        for label, folder in reversed(found)
+    )
+    return (
+        '<h2 id="earlier">Earlier reports</h2>'
+        "<p>Made before each report was for one council and committee: "
+        f"they may cover several councils' reviews together.</p><ul>{rows}</ul>"
+    )
+
+
+def page(out_root: Path) -> str:
+    """The index page for the report folders under `out_root`."""
+    from helpers.base import quarters
+
+    entries = [_entry(label, folder) for label, folder in report_folders(out_root)]
+    problem = _check_data(entries) if entries else None
+    by_council: dict[str, list[Entry]] = {}
+    for entry in sorted(
+        entries,
+        key=lambda e: (-quarters.parse_quarter(e.quarter).ordinal, e.committee_text.casefold(), bool(e.selection)),
+    ):
+        by_council.setdefault(entry.council, []).append(entry)
+    names = sorted(by_council, key=str.casefold)
+    anchors = {name: f"council-{name_part(name).lower() or 'unnamed'}" for name in names}
+    sections = "".join(
+        f'<h2 id="{html.escape(anchors[name])}">{html.escape(name)}</h2>'
+        f'<ul class="reports">{"".join(_entry_html(e) for e in by_council[name])}</ul>'
+        for name in names
+    )
+    nav = (
+        '<nav aria-label="Councils"><ul>'
+        + "".join(f'<li><a href="#{html.escape(anchors[n])}">{html.escape(n)}</a></li>' for n in names)
+        + "</ul></nav>"
+        if len(names) > 1
+        else ""
+    )
+    note = (
+        f'<p class="note">Whether each report is up to date could not be checked: {html.escape(problem)}</p>'
+        if problem
+        else ""
+    )
+    body = sections or "<p>No reports yet: run <code>make report</code>.</p>"
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<title>{TITLE}</title>
+<style>{_STYLE}</style>
+</head><body>
+<main>
+<h1>{TITLE}</h1>
+<p>Progress on the actions each council agreed after its LGA peer reviews: one report a quarter for each
+council and the committee that monitors its reviews, newest first. Counts are of actions, as in the
+reports; recommendations not yet transcribed are a data gap, counted apart.</p>
+{nav}{note}{body}{_earlier_html(out_root)}
+</main>
+</body></html>
+"""
+
+
+def write_index(out_root: Path | None = None) -> Path:
+    """reports/index.html: every report, grouped by council, newest first, with its counts and whether its data
+    has changed since it was written."""
+    out_root = out_root or config.reports_dir()
+    text = page(out_root)
+    path = out_root / INDEX_FILE
+    from helpers.plans.tables import write_atomically
+
+    try:
+        write_atomically({path: text})
+    except OSError as err:
+        raise InputError(
+            f"cannot write the index ({err.strerror}); check that the folder is writable", out_root
+        ) from None
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write reports/index.html again."""
+    from helpers.base.errors import ArgumentParser
+
+    ArgumentParser(prog="python -m helpers.publishing.index", description=__doc__).parse_args(argv)
+    print(f"index: {config.relative(write_index())}")
+    return 0
+
+
+if __name__ == "__main__":
+    run_cli(main)

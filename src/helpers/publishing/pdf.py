@@ -1,0 +1,175 @@
+"""report.pdf: the finished report.html printed by Debian's Chromium (the engine the browser test uses).
+
+One browser per job, launched while the job's first notebook runs, prints each
+report as its HTML is written: A4, the report's title as a running header and
+"Page N of M" (both 9 pt), landscape pages for the sections that hold wide tables
+(the template's `@page wide`, marked by helpers.publishing.print_layout). The PDF is tagged
+(headings, lists, tables with their header cells, charts' alt text, the page's
+`lang`), so screen readers can read it, and has bookmarks made from the headings.
+The PDF goes to a temporary file beside the HTML and is renamed into place when
+complete; a PDF that cannot be printed is removed, never left beside a newer HTML.
+Without Chromium the HTML is still written and one line says the PDF was skipped.
+
+The browser and Playwright's driver keep their temporary files (profile, sockets,
+Chromium's Singleton files) in a folder of the job's own, removed with the job.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from helpers.base import config
+
+PDF_FILE = "report.pdf"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+_HEADER = (
+    '<div style="font-size:12px;width:100%;margin:0 14mm;color:#444;font-family:sans-serif">'
+    '<span class="title"></span></div>'
+)
+_FOOTER = (
+    '<div style="font-size:12px;width:100%;margin:0 14mm;text-align:right;color:#444;font-family:sans-serif">'
+    'Page <span class="pageNumber"></span> of <span class="totalPages"></span></div>'
+)
+_MARGINS = {"top": "18mm", "bottom": "18mm", "left": "14mm", "right": "14mm"}
+
+
+def pdf_path(html_path: Path) -> Path:
+    """report.pdf beside report.html."""
+    return html_path.with_name(PDF_FILE)
+
+
+@contextlib.contextmanager
+def _temporary_files_in(folder: Path):
+    """Processes started inside this block keep their temporary files in `folder` (TMPDIR)."""
+    before = os.environ.get("TMPDIR")
+    os.environ["TMPDIR"] = str(folder)
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = before
+
+
+class Printer:
+    """One Chromium, kept for every PDF of a job; `workdir` holds its temporary files."""
+
+    def __init__(self, workdir: Path, warn: Callable[[str], None]):
+        self.workdir, self.warn = Path(workdir), warn
+        self.browser: Any = None
+        self._pw: Any = None
+        self.available = True
+        self.closing = False  # set when the job stops: errors from a browser going away are expected
+
+    async def start(self) -> None:
+        """Launch Chromium; without it, mark the printer unavailable and say once that PDFs are skipped."""
+        if not Path(CHROMIUM).exists():
+            self.available = False
+            self.warn("PDF skipped: install Debian's chromium (`apt-get install chromium`), or pass --no-pdf")
+            return
+        try:
+            from playwright.async_api import async_playwright
+
+            self.workdir.mkdir(parents=True, exist_ok=True)
+            with _temporary_files_in(self.workdir):
+                self._pw = await async_playwright().start()
+            self.browser = await self._pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        except Exception as err:
+            self.available = False
+            if not self.closing:
+                self.warn(f"PDF skipped: Chromium did not start ({str(err).strip().splitlines()[0]})")
+            await self.close()
+
+    async def pdf(self, html_path: Path) -> Path | None:
+        """Print `html_path` to report.pdf beside it; None (with a warning) if it could not be printed."""
+        target = pdf_path(html_path)
+        if not self.available:
+            return None
+        page = None
+        try:
+            page = await self.browser.new_page()
+            await page.goto(html_path.as_uri())
+            # The bytes, not `path=`: Playwright would write the file from a thread of its own, which could
+            # still be writing after an interrupted job has cleaned up.
+            data = await page.pdf(
+                format="A4",
+                print_background=True,
+                prefer_css_page_size=True,
+                display_header_footer=True,
+                header_template=_HEADER,
+                footer_template=_FOOTER,
+                margin=_MARGINS,
+                tagged=True,  # structure for screen readers: headings, tables, lists, alt text; /Lang
+                outline=True,  # bookmarks from the headings (Chromium builds them from the tags)
+            )
+        except Exception as err:
+            target.unlink(missing_ok=True)  # never leave a PDF of an older report beside a new HTML
+            if not self.closing:
+                first = str(err).strip().splitlines()[0] if str(err).strip() else "no detail"
+                self.warn(f"PDF for {config.relative(html_path.parent)} not written ({first})")
+            return None
+        finally:
+            if page is not None:
+                with contextlib.suppress(Exception):
+                    await page.close()
+        try:
+            _write_whole(target, data)
+        except OSError as err:
+            target.unlink(missing_ok=True)
+            self.warn(f"PDF for {config.relative(html_path.parent)} not written ({err.strerror})")
+            return None
+        return target
+
+    async def close(self) -> None:
+        """Close the browser and stop Playwright's driver (quietly: they may be gone already)."""
+        self.closing = True
+        browser, pw, self.browser, self._pw = self.browser, self._pw, None, None
+        if browser is not None:
+            with contextlib.suppress(Exception):
+                await browser.close()
+        if pw is not None:
+            with contextlib.suppress(Exception):
+                await pw.stop()
+
+
+def _write_whole(target: Path, data: bytes) -> None:
+    """Write the PDF beside its target and rename it into place: readers see the old file or the new one."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp makes files private; reports are for everyone to read
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def print_once(html_path: Path, workdir: Path) -> Path | None:
+    """Launch Chromium, print one finished report.html, close it: the bare print the benchmark compares with."""
+    import asyncio
+
+    async def run() -> Path | None:
+        printer = Printer(workdir, warn=print)
+        await printer.start()
+        try:
+            return await printer.pdf(html_path)
+        finally:
+            await printer.close()
+
+    return asyncio.run(run())

@@ -1,0 +1,361 @@
+"""The report command: choose the quarters, councils and reviews, check every input, and make the reports.
+
+    python -m helpers.publishing.report
+        # latest completed quarter, one report per council and committee
+    python -m helpers.publishing.report --quarter "2023/24 Q4" --meeting-date 2024-05-14
+    python -m helpers.publishing.report --council "Vale District Council"          # one council's report(s)
+    python -m helpers.publishing.report --all --jobs 2        # every quarter since the first action plan
+    python -m helpers.publishing.report --reviews 2021-finance 2022-progress   # some of one council's reviews
+    python -m helpers.publishing.report --scheduled
+        # the scheduled run: latest quarter, once its returns are due
+    QUARTER="2023/24 Q4" COUNCIL="Vale District Council" REVIEWS="2021-finance" python -m helpers.publishing.report --from-env
+
+Every report is for one council and one committee (the committee that monitors the
+council's reviews: a review's `action_plan.monitored_by`, else the council's `committee`
+in data/report.yaml). With no selection the command writes one report per council and
+committee for each quarter, leaving out any whose reviews do not count yet by that
+quarter end; COUNCIL selects one council, REVIEWS some reviews within one council and
+committee (a selection that spans councils or committees is refused, saying what to
+choose). Each report goes to reports/<2023-24-Q4>/<Council>--<Committee>/ (a selection
+of reviews to a folder of its own beside it; helpers.publishing.report_folder): report.html,
+report.pdf printed from it by Chromium (skipped with a warning if Chromium is not
+installed; --no-pdf skips it silently), report.ipynb, the executed notebook papermill
+wrote, as the audit trail, and summary.json, its headline counts and the data it was
+made from. A notebook that fails writes no report: the executed notebook is kept in
+reports/_failed/ and the command exits 1. reports/index.html lists every report by
+council, newest first, and marks any whose data has changed since. Ctrl-C (exit 130)
+or SIGTERM (exit 143) stops a run within seconds: kernels and browsers are shut down,
+nothing half-written is left, and the index lists the reports that finished.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import re
+import sys
+from pathlib import Path
+
+from helpers.base import config
+from helpers.base.errors import ArgumentParser, InputError, run_cli
+from helpers.publishing.kernel import KernelFailed
+from helpers.publishing.runner import Outcome, ReportFailed, Run, Settings, Terminated, run_reports, stopping_on_signals
+
+# pandas, papermill, nbconvert and playwright are imported where they are used: the
+# command starts the first kernel before anything else and imports them while it boots.
+
+MAX_JOBS = 32
+
+
+def runs(
+    quarter: str | None,
+    run_all: bool,
+    review_ids: list[str] | str | None,
+    out_root: Path,
+    forecast: bool = False,
+    today: dt.date | None = None,
+    council: str | None = None,
+) -> list[Run]:
+    """What a command asks for, checked before any notebook starts: quarters x (council, committee) -> folders.
+
+    The quarter is the latest completed one unless given; `run_all` is every quarter from the first
+    with an action plan. With no selection, every council and committee gets a report for each quarter
+    by whose end one of its reviews counts; `council` keeps one council's; `review_ids` (within one council
+    and committee, else refused) make one selected report per quarter. Checked with the notebooks' own
+    rules (helpers.committee.parameters), so a refusal reads the same here and in a notebook.
+    """
+    from helpers.base import quarters
+    from helpers.committee import parameters
+
+    chosen_council = parameters.council(council)
+    chosen = parameters.reviews(review_ids, chosen_council)  # with a council and no reviews: all of its reviews
+    whole, selected = None, None
+    if review_ids:
+        whole = parameters.one_audience(chosen)  # one council and committee, or refused saying what to choose
+        # Every one of its reviews is the council's full report, in its usual folder; fewer are a selection.
+        selected = chosen if set(chosen) != set(whole.reviews) else None
+    if run_all:
+        labels = [
+            quarters.label(q)
+            for q in quarters.quarters_between(parameters.first_quarter(chosen), quarters.latest_completed(today))
+        ]
+    else:
+        wanted = quarter if quarter is not None else quarters.label(quarters.latest_completed(today))
+        labels = [parameters.quarter(wanted, chosen, forecast, today)]
+    if whole is not None:
+        kept = tuple(r for r in whole.reviews if not selected or r in selected)  # in reviews.csv order
+        audiences = [parameters.Audience(whole.council, whole.committee, kept)]
+    else:
+        audiences = parameters.audiences(chosen)
+    planned = [
+        _run(label, audience, bool(selected), out_root)
+        for label in labels
+        for audience in audiences
+        if parameters.counted_by(audience, quarters.end(quarters.parse_quarter(label)))
+    ]
+    _check_distinct_folders(planned)
+    return planned
+
+
+def _run(label: str, audience, selection: bool, out_root: Path) -> Run:
+    from helpers.publishing.report_folder import report_folder
+
+    reviews = audience.reviews
+    folder = report_folder(out_root, label, audience.council, audience.committee, reviews if selection else None)
+    return Run(label, audience.council, audience.committee, reviews, folder, selection)
+
+
+def _check_distinct_folders(planned: list[Run]) -> None:
+    """Two councils or committees whose names differ only in punctuation would share a folder: refuse."""
+    seen: dict[Path, Run] = {}
+    for run in planned:
+        other = seen.setdefault(run.folder, run)
+        if other is not run:
+            raise InputError(
+                f"the reports for {other.council}, {other.committee or 'no committee'} and {run.council}, "
+                f"{run.committee or 'no committee'} would share the folder {run.folder.name}: give the council or "
+                "committee a name that differs in letters or digits (council in data/reviews/*.yaml, committee in "
+                "action_plan.monitored_by or data/report.yaml)"
+            )
+
+
+def run_quarter(
+    quarter: str,
+    review_ids: list[str] | None,
+    notebook: Path | None = None,
+    out_root: Path | None = None,
+    meeting_date: str | None = None,
+    pdf: bool = False,
+    council: str | None = None,
+) -> Path:
+    """Make one report in a new kernel (as the command does, without the index); its HTML's path. The report is
+    the one notebook 04 shows with these parameters (helpers.committee.parameters.audience: with no reviews chosen, the
+    council's, or the workspace's, default council and committee). ReportFailed, naming the failing cell, if the
+    notebook fails."""
+    from helpers.base import quarters
+    from helpers.committee import parameters
+
+    out_root = Path(out_root or config.reports_dir())
+    settings = Settings(Path(notebook or config.REPORT_NOTEBOOK), out_root, meeting_date, pdf=pdf)
+
+    def plan() -> list[Run]:
+        chosen_council = parameters.council(council)
+        chosen = parameters.reviews(review_ids, chosen_council)
+        label = parameters.quarter(quarter, chosen)
+        given = chosen if review_ids else None
+        audience = parameters.audience(chosen_council, given, quarters.end(quarters.parse_quarter(label)))
+        whole = parameters.one_audience(list(audience.reviews))
+        selection = set(audience.reviews) != set(whole.reviews)
+        return [_run(label, audience, selection, out_root)]
+
+    [outcome] = run_reports(plan, settings)
+    if outcome.error:
+        raise ReportFailed(outcome.error)
+    return outcome.path
+
+
+def check_inputs(review_ids: list[str] | None) -> None:
+    """Every analyst-edited file a report reads, checked now rather than halfway through a notebook."""
+    from helpers.base import vocabulary
+    from helpers.committee import parameters
+    from helpers.committee import sections as committee
+    from helpers.plans import themes
+    from helpers.tracking import workspace
+
+    vocabulary.vocabulary()
+    committee.settings()
+    ws = workspace.load_workspace(review_ids)  # processed tables and every update file
+    themes.load_overrides(
+        set(zip(ws.recommendations["review_id"], ws.recommendations["rec_ref"], strict=True)),
+        set(parameters.tracked_from()),
+    )
+    ws.themes_long()  # the taxonomy, and recorded themes
+
+
+def check_scheduled(today: dt.date | None = None) -> str:
+    """The quarter a scheduled run reports on: the latest completed, once its returns are due (cycle.return_by)."""
+    from helpers.base import quarters
+    from helpers.cycle.quarterly import return_by
+
+    today = today or dt.date.today()
+    quarter = quarters.latest_completed(today)
+    due = return_by(quarter)
+    if today <= due:
+        raise InputError(
+            f"the scheduled report for {quarters.label(quarter)} waits for its returns, due by "
+            f"{quarters.long_date(due)}: schedule it after that day (see Scheduling in the README)"
+        )
+    return quarters.label(quarter)
+
+
+def _check_writable(out_root: Path) -> None:
+    """reports/ (or its nearest existing parent) must be writable, checked without creating it."""
+    probe = out_root
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise InputError(
+            "is not writable; choose another folder with PEER_REVIEW_REPORTS or fix its permissions", probe
+        )
+
+
+def _warn(message: str, _seen: set[str] = set()) -> None:  # noqa: B006 - once per message
+    if message not in _seen:
+        _seen.add(message)
+        print(message, file=sys.stderr)
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = ArgumentParser(
+        prog="python -m helpers.publishing.report",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--quarter", help='financial-year quarter, e.g. "2023/24 Q4" (default: latest completed)')
+    which.add_argument("--all", action="store_true", help="every quarter since the first action plan was approved")
+    which.add_argument(
+        "--from-env",
+        action="store_true",
+        help="read QUARTER, COUNCIL, REVIEWS (space- or comma-separated ids) and MEETING_DATE from the environment",
+    )
+    which.add_argument(
+        "--scheduled",
+        action="store_true",
+        help="the scheduled run: the latest completed quarter, refused until its returns are due; "
+        "says (in the report and here) if returns are not collected yet",
+    )
+    parser.add_argument(
+        "--council",
+        metavar="NAME",
+        help="the council to report on, as named in the review metadata (default: every council, one report each)",
+    )
+    parser.add_argument(
+        "--reviews",
+        nargs="+",
+        metavar="ID",
+        help="review ids to include, all of one council and committee (default: all)",
+    )
+    parser.add_argument(
+        "--meeting-date",
+        metavar="YYYY-MM-DD",
+        help="the committee meeting's date (passed to notebooks that declare MEETING_DATE)",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        help=f"reports to make at once, 1-{MAX_JOBS} (default: number of cores; never more than the cores, "
+        "nor than one job for each 4 reports: a job costs about as much to start as that)",
+    )
+    parser.add_argument("--no-pdf", action="store_true", help="write the HTML only, not report.pdf")
+    parser.add_argument(
+        "--forecast",
+        action="store_true",
+        help="allow a quarter that has not ended yet (the report is a forecast, not progress)",
+    )
+    args = parser.parse_args(argv)
+    if not 1 <= args.jobs <= MAX_JOBS:
+        raise InputError(f"--jobs must be between 1 and {MAX_JOBS}")
+    if args.from_env:
+        if args.reviews or args.meeting_date or args.council:
+            raise InputError(
+                "--from-env reads COUNCIL, REVIEWS and MEETING_DATE from the environment; "
+                "do not also pass --council, --reviews or --meeting-date"
+            )
+        args.quarter = os.environ.get("QUARTER", "").strip() or None
+        args.council = os.environ.get("COUNCIL", "").strip() or None
+        args.reviews = [r for r in re.split(r"[\s,]+", os.environ.get("REVIEWS", "")) if r] or None
+        args.meeting_date = os.environ.get("MEETING_DATE")
+    return args
+
+
+def one_meeting(chosen: list[Run]) -> None:
+    """A meeting date is one committee's meeting about one quarter: refused, saying what to choose, for a run
+    that writes reports for several committees or quarters."""
+    from helpers.committee.parameters import ParameterError
+
+    committees = sorted({(run.council, run.committee) for run in chosen})
+    if len(committees) > 1:
+        named = "; ".join(f"{c}, {m or 'committee not named'}" for c, m in committees)
+        raise ParameterError(
+            f"MEETING_DATE is one committee's meeting, but this run writes reports for {len(committees)} "
+            f"({named}): choose the council with COUNCIL (and REVIEWS where its reviews go to two committees)"
+        )
+    if len({run.quarter for run in chosen}) > 1:
+        raise ParameterError("MEETING_DATE is one meeting about one quarter: give QUARTER, not every quarter")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The report command (`make report`): check the inputs, write each report folder and the index."""
+    from helpers.committee import parameters
+
+    args = _arguments(argv)
+    meeting_date = parameters.meeting_date(args.meeting_date)
+    out_root = config.reports_dir()
+    _check_writable(out_root)
+    settings = Settings(config.REPORT_NOTEBOOK, out_root, meeting_date, args.forecast, pdf=not args.no_pdf)
+    planned: list[Run] = []
+
+    def plan() -> list[Run]:
+        """Every parameter and input file checked before any notebook starts; runs while the first kernel boots."""
+        if args.scheduled:
+            args.quarter = check_scheduled()
+        chosen = runs(args.quarter, args.all, args.reviews, out_root, args.forecast, council=args.council)
+        if meeting_date:
+            one_meeting(chosen)
+        check_inputs(sorted({r for run in chosen for r in run.reviews}) or None)
+        planned.extend(chosen)
+        return chosen
+
+    from tqdm import tqdm
+
+    tqdm.monitor_interval = 0  # no monitor thread: this process does all its work in one thread
+    with stopping_on_signals():
+        bar = tqdm(total=None, unit="report", disable=not args.all, desc="Reports")
+        try:
+            outcomes = run_reports(
+                plan, settings, args.jobs, lambda o: bar.update(), lambda n: bar.reset(total=n), _warn
+            )
+            bar.close()
+            return _finish(out_root, planned, outcomes, scheduled=args.scheduled)
+        except KeyboardInterrupt as stop:
+            bar.close()
+            _finish(out_root, planned, [])
+            print("interrupted: reports finished so far are kept and listed in the index", file=sys.stderr)
+            return 143 if isinstance(stop, Terminated) else 130
+        except KernelFailed as err:
+            bar.close()
+            print(f"error: {err}", file=sys.stderr)
+            return 1
+
+
+def _finish(out_root: Path, planned: list[Run], outcomes: list[Outcome], scheduled: bool = False) -> int:
+    """Write the index (when the input was good enough to run anything) and say what happened."""
+    if not planned:
+        return 1 if outcomes else 0
+    from helpers.publishing.index import write_index
+
+    index = write_index(out_root)
+    if not outcomes:
+        return 0
+    for outcome in outcomes:
+        if outcome.path:
+            print(f"{outcome.run.name}: {config.relative(outcome.path)}")
+    failures = [o for o in outcomes if o.error]
+    for outcome in failures:
+        print(f"error: {outcome.error}", file=sys.stderr)
+    if scheduled:
+        from helpers.cycle.collection_status import collection_warning
+
+        for quarter in dict.fromkeys(run.quarter for run in planned):
+            warning = collection_warning(quarter)
+            if warning:
+                print(f"warning: {warning}", file=sys.stderr)
+    print(f"index: {config.relative(index)}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    run_cli(main)

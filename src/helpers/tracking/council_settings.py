@@ -1,0 +1,204 @@
+"""The committee report's settings (data/report.yaml): wording, author, decision rules, covering-report sections.
+
+Top-level values are the defaults. `councils: {<council>: {...}}` overrides any of
+them for one council, and a council's `committees: {<committee>: {...}}` for one
+committee (the committee named in a review's `action_plan.monitored_by`). A
+mapping (such as `implications`) is merged key by key; anything else replaces
+the default. Nothing about any council is written in code: it is all here.
+"""
+
+from __future__ import annotations
+
+import copy
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from helpers.base import config
+from helpers.base.errors import InputError
+from helpers.tracking.decisions import DecisionRules
+
+if TYPE_CHECKING:
+    from helpers.tracking.workspace import Workspace
+
+_TEXT = {"type": "string"}
+_SECTION_PROPERTIES: dict[str, Any] = {
+    "title": _TEXT,
+    "author_role": _TEXT,
+    "author_name": _TEXT,
+    "contact": _TEXT,
+    "recommendation": {
+        "type": "object",
+        "properties": {"notes": _TEXT, "revisions": _TEXT, "closures": _TEXT, "escalations": _TEXT},
+        "additionalProperties": False,
+    },
+    "decisions": {
+        "type": "object",
+        "properties": {
+            "close_on_evidence": {"type": "boolean"},
+            "escalate_after_quarters": {"type": "integer", "minimum": 1},
+            "escalate_after_revisions": {"type": "integer", "minimum": 1},
+        },
+        "additionalProperties": False,
+    },
+    "covering": {
+        "type": "object",
+        "properties": {
+            "reason": _TEXT,
+            "options": _TEXT,
+            "implications": {"type": "object", "additionalProperties": _TEXT},
+        },
+        "additionalProperties": False,
+    },
+}
+_COMMITTEE = {"type": "object", "properties": _SECTION_PROPERTIES, "additionalProperties": False}
+_COUNCIL = {
+    "type": "object",
+    "properties": {
+        **_SECTION_PROPERTIES,
+        "committee": _TEXT,
+        "committees": {"type": "object", "additionalProperties": _COMMITTEE},
+    },
+    "additionalProperties": False,
+}
+SCHEMA = {
+    "type": "object",
+    "properties": {**_SECTION_PROPERTIES, "councils": {"type": "object", "additionalProperties": _COUNCIL}},
+    "required": ["title", "author_role", "recommendation"],
+    "additionalProperties": False,
+}
+REQUIRED_WORDING = ("notes", "revisions", "closures", "escalations")
+
+
+@lru_cache(maxsize=4)
+def _load(path: Path) -> tuple[dict, Any]:
+    import sys
+
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]  # see reviews.load_review
+    import jsonschema
+
+    from helpers.base.readers import read_yaml
+
+    data, lines = read_yaml(path)
+    if not isinstance(data, dict):
+        raise InputError("expected a mapping of report settings (title, author_role, recommendation, ...)", path, 1)
+    errors = sorted(jsonschema.Draft202012Validator(SCHEMA).iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        err = errors[0]
+        at = list(err.absolute_path)
+        where = ".".join(str(p) for p in at) or "(top level)"
+        known = sorted((err.schema.get("properties") or {}) if isinstance(err.schema, dict) else {})
+        if err.validator == "additionalProperties" and known:
+            extra = sorted(set(err.instance) - set(known))[0]
+            raise InputError(
+                f"{where}: unknown setting {extra!r}; known: {', '.join(known)}", path, lines.line_of([*at, extra])
+            )
+        raise InputError(f"{where}: {err.message}", path, lines.line_of(at))
+    missing = [k for k in REQUIRED_WORDING if not str(data["recommendation"].get(k) or "").strip()]
+    if missing:
+        raise InputError(
+            f"recommendation: give the wording for {', '.join(missing)} (see data/README.md)",
+            path,
+            lines.line_of(["recommendation"]),
+        )
+    _check_wording(data["recommendation"], path, lines, ["recommendation"])
+    for name, council in (data.get("councils") or {}).items():
+        if isinstance(council, dict) and isinstance(council.get("recommendation"), dict):
+            _check_wording(council["recommendation"], path, lines, ["councils", name, "recommendation"])
+    for key in ("title", "author_role"):
+        if not data[key].strip():
+            raise InputError(f"{key}: must not be blank", path, lines.line_of([key]))
+    return data, lines
+
+
+# What the recommendation's wording may fill in (covering.recommendation_parts).
+WORDING_FIELDS = {
+    "count": 2,
+    "table": "Table A",
+    "as_at": "30 June 2024",
+    "quarter": "2024/25 Q1",
+    "actions": "the 2 actions",
+    "dates": "the 2 revised target dates",
+    "are": "are",
+}
+
+
+def _check_wording(wording: dict, path: Path, lines, at: list) -> None:
+    """Each wording fills in only the known {fields}: a typo is one line, not a failed report."""
+    for key, text in wording.items():
+        try:
+            str(text).format(**WORDING_FIELDS)
+        except (KeyError, IndexError, ValueError) as err:
+            shown = f"{{{err.args[0]}}}" if isinstance(err, KeyError) else "a { or } that is not a {field}"
+            fields = ", ".join("{" + f + "}" for f in WORDING_FIELDS)
+            raise InputError(
+                f"{'.'.join(str(p) for p in [*at, key])}: {shown} is not something the wording can fill in; "
+                f"use {fields}",
+                path,
+                lines.line_of([*at, key]),
+            ) from None
+
+
+def settings_file() -> Path:
+    """data/report.yaml, the report's wording and decision rules."""
+    return config.rules_file("report.yaml")
+
+
+def settings(council: str | None = None, committee: str | None = None) -> dict:
+    """The settings for one council's report to one committee (defaults where either is None or not listed)."""
+    data, _ = _load(settings_file())
+    merged = {k: copy.deepcopy(v) for k, v in data.items() if k != "councils"}
+    council_block = (data.get("councils") or {}).get(council or "") or {}
+    for block in (council_block, (council_block.get("committees") or {}).get(committee or "") or {}):
+        for key, value in block.items():
+            if key in ("committees", "committee"):
+                continue
+            if isinstance(value, dict) and isinstance(merged.get(key), dict):
+                merged[key] = _merge(merged[key], value)
+            else:
+                merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def _merge(base: dict, extra: dict) -> dict:
+    out = copy.deepcopy(base)
+    for key, value in extra.items():
+        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def decision_rules(council: str | None = None, committee: str | None = None) -> DecisionRules:
+    """What this council's committee is asked to decide (closures on evidence, escalation thresholds)."""
+    return DecisionRules.from_settings(settings(council, committee), settings_file())
+
+
+def committee_for(council: str, monitored_by: str) -> str:
+    """The committee a review's progress is reported to: its own `monitored_by`, else the council's
+    `committee` in data/report.yaml (for reviews whose documents name none), else "" (not named)."""
+    if monitored_by:
+        return monitored_by
+    data, _ = _load(settings_file())
+    return str(((data.get("councils") or {}).get(council) or {}).get("committee") or "")
+
+
+def audiences(reviews: pd.DataFrame) -> dict[tuple[str, str], list[str]]:
+    """{(council, committee): [review ids]} in the reviews' order: who each review's report goes to."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for rid, council, monitored in zip(reviews["review_id"], reviews["council"], reviews["monitored_by"], strict=True):
+        groups.setdefault((council, committee_for(council, monitored)), []).append(rid)
+    return groups
+
+
+def committees(ws: Workspace, quarter: pd.Period) -> list[str]:
+    """The committees the counted reviews' progress is reported to (review metadata, else data/report.yaml)."""
+    groups = audiences(ws.counted_reviews(quarter))
+    return list(dict.fromkeys(committee for _, committee in groups if committee))
+
+
+def scope(ws: Workspace, quarter: pd.Period) -> tuple[str | None, str | None]:
+    """The council and the committee a report is for; None for either where the counted reviews name none or several."""
+    councils = list(dict.fromkeys(ws.counted_reviews(quarter)["council"]))
+    named = committees(ws, quarter)
+    return (councils[0] if len(councils) == 1 else None, named[0] if len(named) == 1 else None)

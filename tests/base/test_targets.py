@@ -1,0 +1,90 @@
+"""Target words, to the letter: each spelling data/vocabulary.yaml and the docstring of helpers.base.targets accept,
+the day each one means (worked out by hand from the calendar), and the whole message for one that does not read.
+Written against the survivors of `make mutants` (MODULES=targets).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from helpers.base.targets import DAY, MONTH, NONE, ONGOING, QUARTER, SEASON, Target, UnreadableTarget, parse_target
+from helpers.base.vocabulary import vocabulary
+
+SOURCE = dt.date(2021, 10, 5)
+
+
+@pytest.mark.parametrize(
+    "text, date, kind",
+    [
+        ("31 March 2024", dt.date(2024, 3, 31), DAY),
+        ("1 Sept 2024", dt.date(2024, 9, 1), DAY),
+        ("31/03/24", dt.date(2024, 3, 31), DAY),
+        ("2024-03-31", dt.date(2024, 3, 31), DAY),
+        ("31.03.2024", dt.date(2024, 3, 31), DAY),
+        ("no later than 30/06/2024", dt.date(2024, 6, 30), DAY),
+        ("by the end of March 2024", dt.date(2024, 3, 31), MONTH),  # the longest prefix first
+        ("the end of Feb 2024", dt.date(2024, 2, 29), MONTH),
+        ("March\t  2024.", dt.date(2024, 3, 31), MONTH),  # tabs and spaces are one space; a full stop ends it
+        ("Q3 2024-25", dt.date(2024, 12, 31), QUARTER),  # a hyphen between the years, as "2024-25 Q3" allows
+        ("Q4 2024 / 2025", dt.date(2025, 3, 31), QUARTER),
+        ("Summer 21", dt.date(2021, 8, 31), SEASON),
+        ("Autumn 2021,", dt.date(2021, 11, 30), SEASON),
+        ("Winter 2023", dt.date(2024, 2, 29), SEASON),  # ends in the next February, a leap one here
+    ],
+)
+def test_each_written_form_is_its_day(text, date, kind):
+    assert parse_target(text, SOURCE) == Target(date, kind)
+
+
+def test_a_start_with_a_comma_before_onwards_and_a_day_then_ongoing():
+    assert parse_target("June 2020, onwards", SOURCE) == Target(None, ONGOING, start=dt.date(2020, 6, 30))
+    assert parse_target("1 April 2022 and ongoing", SOURCE) == Target(None, ONGOING, start=dt.date(2022, 4, 1))
+    # A suffix alone, or after words that are not a date, is not a start.
+    with pytest.raises(UnreadableTarget):
+        parse_target("soon onwards", SOURCE)
+
+
+def test_complete_is_dated_the_documents_day_and_blank_is_no_target():
+    assert parse_target("Completed.", SOURCE) == Target(SOURCE, "complete")
+    assert parse_target(" \t ", SOURCE) == Target(None, NONE)
+    assert parse_target(None, SOURCE) == Target(None, NONE)  # type: ignore[arg-type]
+
+
+def test_several_timescales_and_empty_pieces_between_them():
+    assert parse_target("Oct 24 then March 2025.", SOURCE) == Target(
+        dt.date(2025, 3, 31), MONTH, timescales=(dt.date(2024, 10, 31), dt.date(2025, 3, 31))
+    )
+    # An empty piece (";;" or a separator at either end) is no timescale.
+    assert parse_target("; Oct 24;; 31/03/2025", SOURCE) == Target(
+        dt.date(2025, 3, 31), DAY, timescales=(dt.date(2024, 10, 31), dt.date(2025, 3, 31))
+    )
+    # One dated piece is a plain target, with no list of timescales.
+    assert parse_target("Oct 24;", SOURCE) == Target(dt.date(2024, 10, 31), MONTH)
+    # Every piece must read: one that does not makes the whole cell unreadable.
+    with pytest.raises(UnreadableTarget):
+        parse_target("Oct 24; when funded", SOURCE)
+
+
+@pytest.mark.parametrize("text", ["31 February 2024", "32/01/2024", "Q5 2024/25", "Octember 24", "March", "2024"])
+def test_impossible_dates_do_not_read(text):
+    with pytest.raises(UnreadableTarget):
+        parse_target(text, SOURCE)
+
+
+def test_the_message_for_an_unreadable_target_lists_every_form_and_word():
+    words = vocabulary()["targets"]
+    with pytest.raises(UnreadableTarget) as info:
+        parse_target("when resources allow", SOURCE)
+    assert str(info.value) == (
+        "cannot read target 'when resources allow': expected a month ('October 2021', 'Oct 24'), a season "
+        "('Autumn 2021'), a quarter ('Q3 2024/25'), a date ('31/03/2024'), 'June 2020 onwards', or one of "
+        f"{', '.join(words['ongoing'] + words['complete'])}; or record a correction in data/corrections.csv"
+    )
+
+
+def test_a_full_stop_or_comma_after_one_of_several_timescales_is_not_part_of_it():
+    assert parse_target("Oct 24.; March 2025", SOURCE) == Target(
+        dt.date(2025, 3, 31), MONTH, timescales=(dt.date(2024, 10, 31), dt.date(2025, 3, 31))
+    )

@@ -1,0 +1,89 @@
+"""Ctrl-C and SIGTERM stop a report or a backfill cleanly: one line, exit 130 or 143, no kernel or browser left
+running, no temporary file left, nothing half-written, and the index lists what finished."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import PROJECT
+
+STOPPED = "interrupted: reports finished so far are kept and listed in the index"
+
+
+def _wait_for(condition, proc: subprocess.Popen, seconds: float = 240) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert proc.poll() is None, f"the command ended first: {proc.communicate()[1][-2000:]}"
+        assert time.monotonic() < deadline, "the run never reached the point to interrupt"
+        time.sleep(0.1)
+
+
+@pytest.mark.parametrize("backfill", [False, True], ids=["one-quarter", "backfill-2-jobs"])
+@pytest.mark.parametrize("how, code", [("ctrl-c", 130), ("sigterm", 143)])
+def test_a_stopped_run_leaves_nothing_running_nothing_half_written(tmp_path: Path, how, code, backfill):
+    reports, runtime = tmp_path / "reports", tmp_path / "runtime"
+    tmp = Path(tempfile.mkdtemp(prefix="stop-", dir="/tmp"))  # short: kernel and browser sockets live here
+    runtime.mkdir()
+    env = dict(os.environ, PEER_REVIEW_REPORTS=str(reports), TMPDIR=str(tmp), JUPYTER_RUNTIME_DIR=str(runtime))
+    args = ["--all", "--jobs", "2"] if backfill else ["--quarter", "2023/24 Q4"]  # with the PDF, if Chromium is here
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "helpers.publishing.report", *args],
+        cwd=PROJECT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a command typed at a terminal
+    )
+    try:
+        if backfill:  # some quarters written, others under way in both jobs
+            _wait_for(lambda: list(reports.glob("*/*/report.html")), proc)
+        elif Path("/usr/bin/chromium").exists():  # the browser started while the kernel runs the notebook
+            _wait_for(lambda: list(tmp.glob("peer-review-report-*/job-0/browser/playwright*")), proc)
+            time.sleep(0.5)
+        else:
+            _wait_for(lambda: list(tmp.glob("peer-review-report-*/job-0/kernel/kernel.json")), proc)
+            time.sleep(3)
+        if how == "ctrl-c":
+            os.killpg(proc.pid, signal.SIGINT)  # a terminal sends it to the whole foreground group
+        else:
+            proc.send_signal(signal.SIGTERM)  # to the command only, as `kill` or a scheduler does
+        sent = time.monotonic()
+        _, stderr = proc.communicate(timeout=60)
+        stopped_in = time.monotonic() - sent
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == code, stderr
+    said = [ln for ln in stderr.splitlines() if ln.strip() and not ln.startswith("Reports:")]  # progress bar
+    assert said == [STOPPED], stderr
+    assert stopped_in < 20, stopped_in
+    time.sleep(0.5)
+    running = [
+        subprocess.run(["pgrep", "-f", str(d)], capture_output=True, text=True).stdout.split() for d in (tmp_path, tmp)
+    ]
+    assert running == [[], []], "kernels or browsers still running"
+    assert list(tmp.iterdir()) == [] and list(runtime.rglob("*.json")) == []
+    tmp.rmdir()
+    finished = sorted(p.parent.relative_to(reports).as_posix() for p in reports.glob("*/*/report.html"))
+    assert list(reports.rglob(".*")) == []  # no temporary or half-written file
+    for name in finished:  # each report folder whole: the page, its notebook and its summary written together
+        assert {"report.ipynb", "summary.json"} <= {p.name for p in (reports / name).iterdir()}
+    time.sleep(2)
+    assert sorted(p.parent.relative_to(reports).as_posix() for p in reports.glob("*/*/report.html")) == finished
+    index = (reports / "index.html").read_text(encoding="utf-8") if finished else ""
+    assert index.count('/report.html"') == len(finished)
+    for name in finished:
+        assert f'href="{name}/report.html"' in index
+    if backfill:
+        from helpers.publishing.report import runs
+
+        assert 0 < len(finished) < len(runs(None, True, None, reports))  # stopped part-way
