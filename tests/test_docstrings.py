@@ -62,7 +62,7 @@ def test_the_walk_finds_what_it_should(tmp_path: Path) -> None:
     ]
 
 
-@pytest.mark.parametrize("path", sorted(HELPERS.glob("*.py")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted(HELPERS.rglob("*.py")), ids=lambda p: str(p.relative_to(HELPERS)))
 def test_public_functions_classes_and_methods_have_docstrings(path: Path) -> None:
     missing = missing_docstrings(path)
     assert not missing, f"{len(missing)} without a docstring (one line will do):\n" + "\n".join(missing)

@@ -142,6 +142,7 @@ def _request_key(frame: pd.DataFrame, on: str) -> pd.MultiIndex:
 
 
 def closing_statuses() -> list[str]:
+    """The update statuses that close an action when reported (data/vocabulary.yaml): a closure request."""
     from helpers.base.vocabulary import update_statuses
 
     return [name for name, closes in update_statuses().items() if closes]

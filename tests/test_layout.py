@@ -1,4 +1,4 @@
-"""The house's one rule of layout: each stage of src/helpers imports only from the stages before it, and no
+"""The house's layout rules: each stage of src/helpers imports only from the stages before it, and no
 module imports another in a circle. Read with `ast`, so nothing is imported to check it.
 
 Imports inside `if TYPE_CHECKING:` are left out: they are for type checkers only and never run.
@@ -133,3 +133,47 @@ def test_each_stage_is_a_package_with_a_docstring(stage):
     assert ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))), (
         f"src/helpers/{stage}/__init__.py says nothing"
     )
+
+
+# A room a newcomer can take in at one sitting: modules of about 400 lines at most, functions of about 60.
+MODULE_LINES, FUNCTION_LINES = 400, 60
+
+
+def long_modules(root: Path = HELPERS, limit: int = MODULE_LINES) -> list[str]:
+    """ "base/readers.py: 441 lines" for every module over the limit."""
+    out = []
+    for path in sorted(root.rglob("*.py")):
+        n = len(path.read_text(encoding="utf-8").splitlines())
+        if n > limit:
+            out.append(f"{path.relative_to(root)}: {n} lines")
+    return out
+
+
+def long_functions(root: Path = HELPERS, limit: int = FUNCTION_LINES) -> list[str]:
+    """ "cycle/forms.py:120 write_form: 147 lines" for every function or method over the limit (its docstring and
+    decorators included)."""
+    out = []
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+                n = node.end_lineno - start + 1
+                if n > limit:
+                    out.append(f"{path.relative_to(root)}:{node.lineno} {node.name}: {n} lines")
+    return out
+
+
+def test_no_module_is_over_about_400_lines():
+    assert long_modules() == []
+
+
+def test_no_function_is_over_about_60_lines():
+    assert long_functions() == []
+
+
+def test_the_size_checks_count_what_they_say(tmp_path):
+    body = "\n".join(f"    x{i} = {i}" for i in range(58))
+    (tmp_path / "ok.py").write_text(f"def fits():\n{body}\n    return 1\n")  # 60 lines
+    (tmp_path / "long.py").write_text(f"@decorated\ndef too_long():\n{body}\n    return 1\n" + "\n" * 400)
+    assert long_functions(tmp_path) == ["long.py:2 too_long: 61 lines"]
+    assert long_modules(tmp_path) == ["long.py: 461 lines"]
