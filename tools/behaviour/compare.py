@@ -1,6 +1,11 @@
 """Compare two captures made by capture.sh, file by file.
 
-    python3 tools/behaviour/compare.py BEFORE_DIR AFTER_DIR [--diff]
+    python3 tools/behaviour/compare.py BEFORE_DIR AFTER_DIR [--diff] [--moved]
+
+--moved is for a change that moves modules (the layout of src/helpers): names of our modules
+(`helpers.presentation` / `helpers.committee.presentation`) are masked wherever an output names one,
+and summary.json's digests are masked; the input files whose digest differs are listed, so what
+changed in the inputs (a comment naming a moved module, say) is said, not hidden.
 
 Every file is compared byte for byte after the normalisations below (and only those), which
 README.md lists with the reason for each. PDFs were captured as `pdftotext -layout` text. Prints
@@ -21,6 +26,8 @@ SKIP = {"meta.json"}  # what capture.sh wrote about the run itself (folder, date
 DIGEST = re.compile(r'("(?:data/(?:updates|decisions)/[^"/]+\.csv|digest)": )"[0-9a-f]{64}"')
 # make echoes each recipe line before running it: `.venv/bin/python -m helpers.report --from-env`
 RECIPE = re.compile(r"^(\S*python3?) -m [A-Za-z_][\w.]*", re.MULTILINE)
+MODULE = re.compile(r"\bhelpers(?:\.[a-z_]+)+")
+ANY_DIGEST = re.compile(r'("[^"]+": )"[0-9a-f]{64}"')
 
 
 def meta(capture: Path) -> dict:
@@ -42,7 +49,7 @@ def date_patterns(dates: list[str]) -> list[re.Pattern[str]]:
     return patterns
 
 
-def normalise(rel: str, data: bytes, dates: list[re.Pattern[str]], mask_digests: bool) -> bytes:
+def normalise(rel: str, data: bytes, dates: list[re.Pattern[str]], mask_digests: bool, moved: bool = False) -> bytes:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -53,7 +60,18 @@ def normalise(rel: str, data: bytes, dates: list[re.Pattern[str]], mask_digests:
         text = DIGEST.sub(r'\1"<DIGEST OF A FILE HOLDING THE CAPTURE DATE>"', text)
     if rel.startswith("logs/"):
         text = RECIPE.sub(r"\1 -m <MODULE>", text)
+    if moved:
+        text = MODULE.sub("helpers.<MODULE>", text)
+        if rel.endswith("summary.json"):
+            text = ANY_DIGEST.sub(r'\1"<DIGEST>"', text)
     return text.encode("utf-8")
+
+
+def digests_that_differ(a: bytes, b: bytes) -> list[str]:
+    """The input files (and "digest", the overall one) whose digest differs between two summary.json files."""
+    found_a = dict(re.findall(r'"([^"]+)": "([0-9a-f]{64})"', a.decode("utf-8")))
+    found_b = dict(re.findall(r'"([^"]+)": "([0-9a-f]{64})"', b.decode("utf-8")))
+    return sorted(k for k in found_a.keys() | found_b.keys() if found_a.get(k) != found_b.get(k))
 
 
 def files(capture: Path) -> set[str]:
@@ -69,8 +87,9 @@ def first_difference(a: bytes, b: bytes) -> str:
 
 
 def main(argv: list[str]) -> int:
-    show_diff = "--diff" in argv
-    args = [a for a in argv if a != "--diff"]
+    show_diff, moved = "--diff" in argv, "--moved" in argv
+    args = [a for a in argv if a not in ("--diff", "--moved")]
+    changed_inputs: set[str] = set()
     if len(args) != 2:
         sys.exit(__doc__)
     before, after = Path(args[0]), Path(args[1])
@@ -97,8 +116,10 @@ def main(argv: list[str]) -> int:
             print(f"ONLY IN AFTER   {rel}")
             differ += 1
             continue
-        a = normalise(rel, (before / rel).read_bytes(), dates_b, mask)
-        b = normalise(rel, (after / rel).read_bytes(), dates_a, mask)
+        if moved and rel.endswith("summary.json"):
+            changed_inputs.update(digests_that_differ((before / rel).read_bytes(), (after / rel).read_bytes()))
+        a = normalise(rel, (before / rel).read_bytes(), dates_b, mask, moved)
+        b = normalise(rel, (after / rel).read_bytes(), dates_a, mask, moved)
         if a == b:
             same += 1
             continue
@@ -115,6 +136,8 @@ def main(argv: list[str]) -> int:
             )
             for line in list(diff)[:60]:
                 print("    " + line[:200])
+    if changed_inputs:
+        print(f"note: summary.json digests that differ (masked by --moved): {', '.join(sorted(changed_inputs))}")
     print(f"{same} files identical, {differ} differ")
     return 1 if differ else 0
 
