@@ -10,7 +10,7 @@ mutants/ (git-ignored), makes many small changes ("mutants") to each function of
 the rule modules, and runs the tests that reach that function against each one.
 A mutant the tests notice is killed; one they do not is a survivor: a bug of that
 shape would pass `make test`. The report gives, per module, the share killed,
-and names each survivor not yet explained in the README's mutation section.
+and names each survivor not yet explained in docs/testing.md ("Equivalent survivors").
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from helpers.base.errors import ArgumentParser, InputError, run_cli
 
 MUTANTS_DIR = "mutants"
 REPORT_FILE = "report.md"
+EXPLAINED = "docs/testing.md"  # the equivalent survivors, each with the reason it cannot be killed
 KILLED = ("killed", "timeout", "segfault", "caught by type check")  # the tests (or the run) noticed the change
 
 
@@ -90,7 +91,7 @@ def read_results(modules: list[str], project: Path | None = None) -> list[Module
 
 
 def report(results: list[ModuleResult], explained: str = "") -> str:
-    """The per-module table (Markdown), then every survivor whose name `explained` (the README) does not give."""
+    """The per-module table (Markdown), then every survivor whose name `explained` (docs/testing.md) does not give."""
     lines = [
         "| module | mutants | killed | survived | no test reaches it | not run | killed, of those run |",
         "|---|---:|---:|---:|---:|---:|---:|",
@@ -104,7 +105,7 @@ def report(results: list[ModuleResult], explained: str = "") -> str:
         )
     unexplained = [name for r in results for name in r.survivors if name not in explained]
     if unexplained:
-        lines += ["", f"{len(unexplained)} survivor(s) not listed in README.md as equivalent:", ""]
+        lines += ["", f"{len(unexplained)} survivor(s) not listed in {EXPLAINED} as equivalent:", ""]
         lines += [f"- `{name}` (`.venv/bin/mutmut show {name}`)" for name in unexplained]
     return "\n".join(lines) + "\n"
 
@@ -138,8 +139,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"mutmut: helpers.{module}", flush=True)
             if run_mutmut(module, max(args.jobs, 1), project) != 0:
                 raise InputError(f"mutmut stopped on helpers.{module} (its output above says why)")
-    readme = (project / "README.md").read_text(encoding="utf-8")
-    text = report(read_results(chosen, project), readme)
+    explained = (project / EXPLAINED).read_text(encoding="utf-8")
+    text = report(read_results(chosen, project), explained)
     out = project / MUTANTS_DIR / REPORT_FILE
     out.parent.mkdir(exist_ok=True)
     out.write_text(text, encoding="utf-8")

@@ -445,13 +445,14 @@ def test_from_env_reads_quarter_council_and_reviews(tmp_path: Path, monkeypatch)
 
 
 def _report_cron_lines() -> list[tuple[str, str]]:
-    """(where, "minute hour day months weekday") for the README's cron line and the workflow's report schedule."""
+    """(where, "minute hour day months weekday") for the cron line docs/scheduling.md shows and the workflow's report
+    schedule."""
     import re
 
     import yaml
 
-    readme = (config.PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
-    found = [("README", m) for m in re.findall(r"^\s*(\d+ \d+ \d+ [\d,]+ \*) cd ", readme, re.M)]
+    page = (config.PROJECT_ROOT / "docs" / "scheduling.md").read_text(encoding="utf-8")
+    found = [("docs/scheduling.md", m) for m in re.findall(r"^\s*(\d+ \d+ \d+ [\d,]+ \*) cd ", page, re.M)]
     workflow = yaml.safe_load((config.PROJECT_ROOT / ".github/workflows/quarterly-report.yml").read_text())
     schedules = [entry["cron"] for entry in workflow[True]["schedule"]]  # YAML reads `on:` as true
     report_if = workflow["jobs"]["report"]["if"]
@@ -464,7 +465,7 @@ def test_every_scheduled_report_runs_after_its_quarters_return_by_date():
     from helpers.cycle.quarterly import return_by
 
     lines = _report_cron_lines()
-    assert [where for where, _ in lines] == ["README", "workflow"]
+    assert [where for where, _ in lines] == ["docs/scheduling.md", "workflow"]
     for where, cron in lines:
         _, _, day, months, _ = cron.split()
         for q in quarters.quarters_between(quarters.parse_quarter("2024/25 Q1"), quarters.parse_quarter("2039/40 Q4")):
@@ -651,7 +652,7 @@ def test_the_report_counts_each_verdict_and_the_share_killed(tmp_path):
         "| readers | 4 | 1 | 1 | 1 | 1 | 33.3% |",
         "| leads | 0 | 0 | 0 | 0 | 0 | not run |",
     ]
-    assert "1 survivor(s) not listed in README.md as equivalent:" in text
+    assert "1 survivor(s) not listed in docs/testing.md as equivalent:" in text
     assert "- `helpers.base.readers.x_b__mutmut_2`" in text and "x_b__mutmut_3`" not in text
 
 
