@@ -4,7 +4,7 @@ House style:
 - A status is never shown by colour alone: each has a colour *and* a hatch pattern,
   and the legend shows both. The colours differ in lightness by about 9 CIELAB L*
   units, so they stay apart in greyscale print and under deuteranopia/protanopia
-  (checked in tests/committee/test_charts.py with the Machado et al. 2009 simulation).
+  (checked in tests/committee/test_chart_style.py with the Machado et al. 2009 simulation).
 - Data gaps (incomplete in source, not transcribed) are white or very light grey,
   hatched, with a dark edge: visibly "no data" rather than a status.
 - Every count written on a segment or cell is black or white, whichever has the
