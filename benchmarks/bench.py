@@ -134,9 +134,9 @@ BENCH_QUARTER = "2023/24 Q4"
 
 def _largest_council() -> str:
     """The council whose report the notebook shows by default for BENCH_QUARTER: the one with most actions."""
-    from helpers.committee import parameters
+    from helpers.committee import report_audiences
 
-    return parameters.default_audience(quarter_end=quarters.end(quarters.parse_quarter(BENCH_QUARTER))).council
+    return report_audiences.default_audience(quarter_end=quarters.end(quarters.parse_quarter(BENCH_QUARTER))).council
 
 
 def whole_process(repeat: int, reports_dir: Path) -> dict[str, Any]:

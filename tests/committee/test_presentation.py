@@ -17,8 +17,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from helpers.base.quarters import parse_quarter
-from helpers.committee import charts, presentation
-from helpers.committee import sections as committee
+from helpers.committee import action_tables, changes_section, front_matter, presentation, svg
 from helpers.tracking import workspace
 
 # Real cells of Appendix 1 of the 2021 Cabinet report (data/raw/2021-10-05-...-action-plan.txt).
@@ -102,7 +101,7 @@ def test_an_empty_table_escapes_its_sentence():
     assert _shown(out) == f"<p>{_escaped(f'No action for {FINANCE_LEAD} {BOLD}.')}</p>"
 
 
-# --- helpers.committee.sections -----------------------------------------------------------------------------
+# --- the report's sections: helpers.committee.front_matter, changes_section and action_tables ----------------
 
 HOSTILE_TITLE = f"Peer review recommendations {SCRIPT}"
 HOSTILE_NOTES = "notes <b>all</b> progress as at {as_at} ({quarter})"
@@ -128,7 +127,7 @@ def hostile_front_matter(data_copy):
     frame["monitored_by"] = HOSTILE_COMMITTEE
     frame.to_csv(reviews, index=False, lineterminator="\n")
     ws = workspace.load_workspace()
-    out = committee.front_matter(ws, parse_quarter("2023/24 Q4"), "2024-05-14").data
+    out = front_matter.front_matter(ws, parse_quarter("2023/24 Q4"), "2024-05-14").data
     report_settings._load.cache_clear()
     return out
 
@@ -158,8 +157,8 @@ def test_front_matter_escapes_the_recommendation(hostile_front_matter):
 def test_changes_headings_are_escaped(monkeypatch):
     empty = pd.DataFrame()
     found = {f"newly complete {BOLD}": empty, f"newly overdue {SCRIPT}": empty}
-    monkeypatch.setattr(committee, "changes", lambda ws, quarter: found)
-    out = _shown(committee.changes_html(None, parse_quarter("2023/24 Q4")).data)
+    monkeypatch.setattr(changes_section, "changes", lambda ws, quarter: found)
+    out = _shown(changes_section.changes_html(None, parse_quarter("2023/24 Q4")).data)
     assert f"<h3>{_escaped(f'Newly complete {BOLD}')} (0)</h3>" in out
     assert f"<h3>{_escaped(f'Newly overdue {SCRIPT}')} (0)</h3>" in out
     assert "<b>" not in out and "<script" not in out
@@ -167,11 +166,13 @@ def test_changes_headings_are_escaped(monkeypatch):
 
 
 def test_grouped_actions_escape_the_empty_message():
-    out = committee.grouped_actions(None, pd.DataFrame(), "Actions past their target", f"None for {CHILDRENS} {SCRIPT}")
+    out = action_tables.grouped_actions(
+        None, pd.DataFrame(), "Actions past their target", f"None for {CHILDRENS} {SCRIPT}"
+    )
     assert _shown(out.data) == f"<p>{_escaped(f'None for {CHILDRENS} {SCRIPT}')}</p>"
 
 
-# --- helpers.committee.charts: the Chart's own HTML ----------------------------------------------------------
+# --- helpers.committee.svg: the Chart's own HTML ------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -181,7 +182,7 @@ def hostile_chart():
         index=pd.Index([f"Finance peer challenge 2021 {SCRIPT}"], name=f"Review {BOLD}"),
     )
     figure = Figure(figsize=(2, 1))
-    return charts.Chart(
+    return svg.Chart(
         figure,
         title="t",
         alt=f'{CHILDRENS} lead "the most" actions {SCRIPT}',

@@ -200,7 +200,7 @@ def test_the_plan_reads_as_one_action_per_numbered_row():
 
 
 def test_the_headline_states_each_status_count_worked_out_from_the_plan(report):
-    headline = output_of(report, "committee.headline(").get_text(" ", strip=True)
+    headline = output_of(report, "summary.headline(").get_text(" ", strip=True)
     counts, named = expected_counts(), labels()
     total = sum(counts.values())
     assert f"As at {QUARTER_END.day} {QUARTER_END:%B %Y}, {total} actions are tracked" in headline
@@ -213,7 +213,7 @@ def test_the_headline_states_each_status_count_worked_out_from_the_plan(report):
 
 
 def test_the_summary_by_review_states_actions_share_complete_and_each_status(report):
-    table = output_of(report, "committee.review_summary(").find("table")
+    table = output_of(report, "summary.review_summary(").find("table")
     rows = {tr.th.get_text(" ", strip=True): tr.td.get_text(" ", strip=True) for tr in table.tbody.find_all("tr")}
     counts, named = expected_counts(), labels()
     total = sum(counts.values())
@@ -225,14 +225,14 @@ def test_the_summary_by_review_states_actions_share_complete_and_each_status(rep
 
 def test_the_past_target_section_lists_exactly_the_actions_whose_target_has_passed(report):
     expected = [ref for ref, sid in expected_statuses()[0].items() if sid == NOT_REPORTED]
-    listed = refs_listed(output_of(report, "committee.overdue("))
+    listed = refs_listed(output_of(report, "action_tables.overdue("))
     assert sorted(listed, key=int) == sorted(expected, key=int)
 
 
 def test_the_due_next_section_lists_exactly_the_actions_due_by_the_next_quarter_end(report):
     statuses, due = expected_statuses()
     expected = [r for r, sid in statuses.items() if sid == NOT_YET_DUE and due[r] <= NEXT_QUARTER_END]
-    listed = refs_listed(output_of(report, "committee.due_next("))
+    listed = refs_listed(output_of(report, "action_tables.due_next("))
     assert sorted(listed, key=int) == sorted(expected, key=int)
 
 
@@ -243,5 +243,5 @@ def test_the_appendix_lists_every_action_once(report):
 
 def test_the_report_says_nothing_was_reported_or_decided(report):
     # No updates and no decisions in this copy: the sections that list them say so, with no rows.
-    assert output_of(report, "committee.changes_html(").find_all("tr") == []
-    assert output_of(report, "committee.decision_history_html(").find_all("tr") == []
+    assert output_of(report, "changes_section.changes_html(").find_all("tr") == []
+    assert output_of(report, "decision_tables.decision_history_html(").find_all("tr") == []

@@ -189,8 +189,8 @@ def test_one_form_per_lead_with_open_actions(made: Path, monkeypatch: pytest.Mon
 
 def test_round_trip_forms_returns_log_status_and_report(space: Path):
     from helpers.base import quarters
+    from helpers.committee.action_tables import action_table
     from helpers.committee.presentation import table_html
-    from helpers.committee.sections import action_table
     from helpers.tracking.workspace import load_workspace
 
     log = space / "data" / "updates" / f"{SLUG}.csv"

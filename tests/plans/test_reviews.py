@@ -180,7 +180,7 @@ def test_unnumbered_recommendations_get_references_in_document_order_marked_as_g
 def test_an_unknown_number_of_recommendations_is_never_reported_as_n_of_n(housing):
     import re
 
-    from helpers.committee import sections as committee
+    from helpers.committee import summary
 
     review = housing.reviews.set_index("review_id").loc["2024-wessex-housing"]
     assert pd.isna(review["recommendations_expected"]) and review["approved_by"] == "unknown"
@@ -192,25 +192,25 @@ def test_an_unknown_number_of_recommendations_is_never_reported_as_n_of_n(housin
     quarter = quarters.parse_quarter("2024/25 Q2")
     counts = ws.counts(quarter)
     assert counts.loc["2024-wessex-housing", "not-transcribed"] == 0  # unknown: no gap is invented
-    assert "not transcribed" not in committee.headline(counts, quarter)
-    gaps = " ".join(committee.reporting_gaps(ws, ws.status(quarter), quarter))
+    assert "not transcribed" not in summary.headline(counts, quarter)
+    gaps = " ".join(summary.reporting_gaps(ws, ws.status(quarter), quarter))
     assert "do not say how many there are" in gaps and " of " not in note.split(";")[0]
 
 
 def test_several_actions_of_one_recommendation_read_apart_in_every_action_table(housing):
-    from helpers.committee import sections as committee
+    from helpers.committee import action_tables
 
     ws = workspace.load_workspace(["2024-wessex-planning", "2024-wessex-housing"])
     status = ws.status(quarters.parse_quarter("2024/25 Q3"))
-    planning = committee.action_table(status.query("review_id == '2024-wessex-planning'"))
+    planning = action_tables.action_table(status.query("review_id == '2024-wessex-planning'"))
     first, second = planning.iloc[0], planning.iloc[1]
     assert (first["Ref"], second["Ref"]) == ("1.1", "1.2")
     assert first["Recommendation"] == "1: Speed up the determination of planning applications."
     assert second["Recommendation"] == "(recommendation 1, as above)"
     assert (first["Action"], second["Action"]) == ("New validation checklist", "Recruit two planning officers")
-    housing_table = committee.action_table(status.query("review_id == '2024-wessex-housing'"), short=True)
+    housing_table = action_tables.action_table(status.query("review_id == '2024-wessex-housing'"), short=True)
     assert list(housing_table["Ref"]) == [f"{r} (our numbering)" for r in ("1", "2.1", "2.2", "3")]
-    html = committee.grouped_actions(ws, status, "Every action", "None.").data
+    html = action_tables.grouped_actions(ws, status, "Every action", "None.").data
     assert "numbered in the order of the document, which numbers none" in html
 
 

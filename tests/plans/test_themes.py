@@ -123,7 +123,7 @@ def test_the_notebooks_and_the_heatmap_call_recorded_themes_by_one_word():
     import nbformat
 
     from helpers.base import config
-    from helpers.committee import charts
+    from helpers.committee import theme_charts
     from helpers.plans.themes import RECORDED
 
     for name in ("02-themes.ipynb", "04-quarterly-report.ipynb"):
@@ -134,5 +134,5 @@ def test_the_notebooks_and_the_heatmap_call_recorded_themes_by_one_word():
         assert "minutes" not in text, name
     matrix = pd.DataFrame([[0, 2]], index=["Governance"], columns=["Review A", "Review B"])
     recorded = pd.DataFrame([[True, False]], index=matrix.index, columns=matrix.columns)
-    chart = charts.theme_heatmap(matrix, recorded)
+    chart = theme_charts.theme_heatmap(matrix, recorded)
     assert RECORDED in [t.get_text() for t in chart.figure.axes[0].texts]

@@ -255,7 +255,7 @@ def test_a_council_and_reviews_of_another_are_refused_with_one_line(workspace_of
 
 
 def test_reviews_that_go_to_two_committees_of_one_council_are_refused(workspace_of_three, tmp_path):
-    from helpers.committee import parameters
+    from helpers.committee import report_audiences
 
     data = tmp_path / "data"
     shutil.copytree(workspace_of_three, data)
@@ -272,8 +272,8 @@ def test_reviews_that_go_to_two_committees_of_one_council_are_refused(workspace_
     reviews.write_text("\n".join(text) + "\n", encoding="utf-8")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("PEER_REVIEW_DATA", str(data))
-        with pytest.raises(parameters.ParameterError) as err:
-            parameters.one_audience(ids[:2])
+        with pytest.raises(report_audiences.ParameterError) as err:
+            report_audiences.one_audience(ids[:2])
         assert f"go to 2 committees of {council}" in str(err.value)
         assert "choose the reviews of one committee" in str(err.value)
         # A council alone is every one of its committees: one report each.
@@ -395,7 +395,7 @@ def test_with_default_parameters_notebook_04_shows_one_council_and_committee(wor
     front = next(
         o["data"]["text/html"]
         for c in nb.cells
-        if c.cell_type == "code" and "front_matter" in c.source
+        if c.cell_type == "code" and "front_matter.front_matter(" in c.source
         for o in c.outputs
         if "text/html" in o.get("data", {})
     )

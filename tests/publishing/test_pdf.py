@@ -455,7 +455,7 @@ def _hatched_charts() -> list:
     """One chart of each kind that hatches: every status in one stacked bar chart, a workload, a heatmap with a
     hatched (recorded-only) cell."""
     from helpers.base.vocabulary import STATUS_IDS
-    from helpers.committee import charts
+    from helpers.committee import status_charts, theme_charts, workload_chart
 
     reviews = {"a": "First review", "b": "Second review"}
     everything = pd.DataFrame({s: [3, 2] for s in STATUS_IDS}, index=list(reviews))
@@ -464,9 +464,9 @@ def _hatched_charts() -> list:
     )
     matrix = pd.DataFrame([[2, 0], [1, 3]], index=["Theme 1", "Theme 2"], columns=list(reviews.values()))
     return [
-        charts.status_by_review(everything, reviews, "31 March 2024", {}),
-        charts.lead_workload(workload, "31 March 2024"),
-        charts.theme_heatmap(matrix, matrix == 0),
+        status_charts.status_by_review(everything, reviews, "31 March 2024", {}),
+        workload_chart.lead_workload(workload, "31 March 2024"),
+        theme_charts.theme_heatmap(matrix, matrix == 0),
     ]
 
 
@@ -484,11 +484,11 @@ def test_hatch_lines_draw_the_same_picture_as_the_patterns(monkeypatch):
     from PIL import Image, ImageChops
     from playwright.sync_api import sync_playwright
 
-    from helpers.committee import charts
+    from helpers.committee import svg
     from helpers.publishing.pdf import CHROMIUM_ARGS
 
     drawn = [chart.svg() for chart in _hatched_charts()]
-    monkeypatch.setattr(charts, "_expand_hatches", lambda svg: svg)
+    monkeypatch.setattr(svg, "_expand_hatches", lambda svg: svg)
     patterned = [chart.svg() for chart in _hatched_charts()]
     assert all("<pattern" in svg for svg in patterned)  # the comparison is with real patterns
     with sync_playwright() as p:

@@ -341,7 +341,7 @@ def test_the_executed_notebook_is_kept_beside_the_report_with_its_parameters(hos
     assert all(c.execution_count for c in code) and not any(
         o.get("output_type") == "error" for c in code for o in c.outputs
     )
-    headline = next(c for c in code if "committee.headline" in c.source)
+    headline = next(c for c in code if "summary.headline" in c.source)
     assert "As at 31 March 2024" in str(headline.outputs)  # the figures the HTML shows, with their code
 
 

@@ -16,8 +16,7 @@ import pytest
 from helpers.base import quarters
 from helpers.base.errors import InputError
 from helpers.base.quarters import parse_quarter
-from helpers.committee import covering, parameters
-from helpers.committee import sections as committee
+from helpers.committee import covering, decision_tables, front_matter, report_audiences
 from helpers.tracking import council_settings as report_settings
 from helpers.tracking import decisions, requests, workspace
 
@@ -294,7 +293,7 @@ def test_escalation_thresholds_come_from_the_rules():
 
 def _committee(review_id: str) -> str:
     """The committee a review's progress goes to, as its metadata names it."""
-    return parameters.one_audience([review_id]).committee
+    return report_audiences.one_audience([review_id]).committee
 
 
 def test_the_recommendation_lists_each_kind_of_decision_with_its_table(requested: Path):
@@ -304,7 +303,7 @@ def test_the_recommendation_lists_each_kind_of_decision_with_its_table(requested
     assert list(asked.revisions["action_ref"]) == ["31"] and list(asked.closures["action_ref"]) == ["33"]
     letters = requests.table_letters(asked)
     assert letters == {"revision": "Table A", "closure": "Table B", "escalation": "Table C"}
-    text = committee.recommendation(ws, q1)
+    text = front_matter.recommendation(ws, q1)
     # One of each is worded in the singular.
     assert text.startswith(f"That the {_committee('2021-finance')}: (a) agrees or refuses the revised target date ")
     assert "in Table A; (b) agrees that the action in Table B is complete" in text
@@ -327,11 +326,11 @@ def test_with_nothing_to_decide_the_recommendation_only_notes(data_copy: Path):
     ws = workspace.load_workspace(["2021-finance"])
     q = parse_quarter("2023/24 Q4")
     assert requests.for_quarter(ws, q).empty
-    assert committee.recommendation(ws, q) == (
+    assert front_matter.recommendation(ws, q) == (
         f"That the {_committee('2021-finance')} notes the progress made on the actions agreed in response to the "
         "council's LGA peer reviews as at 31 March 2024 (2023/24 Q4)."
     )
-    assert "Nothing needs a decision this quarter" in committee.decisions_html(ws, q).data
+    assert "Nothing needs a decision this quarter" in decision_tables.decisions_html(ws, q).data
 
 
 def test_closures_are_not_asked_for_where_the_council_does_not_close_on_evidence(requested: Path):
@@ -403,11 +402,13 @@ def test_background_papers_are_the_covered_reviews_documents(data_copy: Path):
 
 def test_lateness_is_in_calendar_months():
     # Target 30 November 2021 (a month's last day): 30 months later is 31 May 2024, then 14 days to 14 June.
-    late = committee._lateness(pd.Timestamp("2024-06-14"), pd.Timestamp("2021-11-30"))
+    late = decision_tables._lateness(pd.Timestamp("2024-06-14"), pd.Timestamp("2021-11-30"))
     assert late == "30 months and 14 days after its target"
-    assert committee._lateness(pd.Timestamp("2021-11-30"), pd.Timestamp("2021-11-30")) == "by its target"
-    assert committee._lateness(pd.Timestamp("2021-12-10"), pd.Timestamp("2021-11-30")) == "10 days after its target"
-    assert committee._lateness(pd.Timestamp("2021-12-10"), pd.NaT) == "no target date to judge against"
+    assert decision_tables._lateness(pd.Timestamp("2021-11-30"), pd.Timestamp("2021-11-30")) == "by its target"
+    assert (
+        decision_tables._lateness(pd.Timestamp("2021-12-10"), pd.Timestamp("2021-11-30")) == "10 days after its target"
+    )
+    assert decision_tables._lateness(pd.Timestamp("2021-12-10"), pd.NaT) == "no target date to judge against"
 
 
 def test_meeting_dates_read_day_first():

@@ -29,7 +29,7 @@ from helpers.base.vocabulary import (
     STATUS_IDS,
     TOTAL_ACTIONS,
 )
-from helpers.committee import sections as committee
+from helpers.committee import action_tables, summary
 from helpers.tracking import workspace
 from helpers.tracking.changes import changes_since
 from helpers.tracking.status import (
@@ -111,7 +111,7 @@ def test_counts_show_untranscribed_recommendations_as_a_gap_never_added_to_actio
 def test_the_headline_names_every_status_and_adds_up(ws):
     quarter = parse_quarter("2023/24 Q4")
     counts, status = ws.counts(quarter), ws.status(quarter)
-    sentence = committee.headline(counts, quarter, status)
+    sentence = summary.headline(counts, quarter, status)
     # 48 actions in the 2021 plan and 8 in the 2022 plan; the 2019 plan is not transcribed.
     assert "56 actions are tracked" in sentence
     parts = re.search(r"tracked: (.*?)\. ", sentence).group(1)
@@ -130,12 +130,12 @@ def test_review_summary_counts_actions_tracked_and_the_share_complete(ws):
     # (23 and 26), and nothing has been reported since: 2 of 48 = 4.2%, shown as 4%.
     # The 2019 review has 9 recommendations and none transcribed: no actions, 9 not transcribed.
     quarter = parse_quarter("2023/24 Q4")
-    summary = committee.review_summary(ws, ws.status(quarter), ws.counts(quarter), quarter)
-    finance = summary["Finance peer challenge 2021 (with the DSG / high needs block review)"]
+    by_review = summary.review_summary(ws, ws.status(quarter), ws.counts(quarter), quarter)
+    finance = by_review["Finance peer challenge 2021 (with the DSG / high needs block review)"]
     assert finance["Actions tracked"] == "48"
     assert finance["Complete"] == "2"
     assert finance["Share complete"] == "4%"
-    cpc = summary["Corporate peer challenge 2019"]
+    cpc = by_review["Corporate peer challenge 2019"]
     assert cpc["Actions tracked"] == "0"
     assert cpc["Share complete"] == "no actions transcribed"
     assert cpc["Not transcribed (recommendations)"] == "9"
@@ -193,7 +193,7 @@ def test_an_agreed_revised_target_moves_the_status_and_keeps_the_original(data_c
     assert row31["current_target_date"] == pd.Timestamp("2024-09-30")
     assert row31["target_date"] == pd.Timestamp("2022-03-31")  # the plan's target is never lost
     assert row33["status"] == "overdue" and row33["revision_requested"]  # requested, not agreed: no change
-    shown = committee.action_table(frame.reset_index().query("action_ref in ['31', '33']"))
+    shown = action_tables.action_table(frame.reset_index().query("action_ref in ['31', '33']"))
     assert "revised 1 time" in shown["Current target"].iloc[0]
     assert "(target moved)" in shown["Status"].iloc[0]  # never simply "not yet due"
 
@@ -319,7 +319,7 @@ def test_an_october_2023_target_is_5_months_past_at_31_march_2024(ws):
     frame = ws.status(parse_quarter("2023/24 Q4")).set_index(["review_id", "action_ref"])
     row = frame.loc[("2022-progress", "5")]
     assert (row["status"], row["months_past_target"], row["days_past_target"]) == ("not-reported", 5, 0)
-    shown = committee.action_table(frame.reset_index().query("review_id == '2022-progress' and action_ref == '5'"))
+    shown = action_tables.action_table(frame.reset_index().query("review_id == '2022-progress' and action_ref == '5'"))
     assert shown["Status"].iloc[0] == "Target passed, no update, 5 months past target"
 
 
@@ -357,7 +357,7 @@ def test_an_action_due_on_the_quarter_end_is_due_not_passed_and_a_comment_change
     q1 = ws.status(parse_quarter("2024/25 Q1")).set_index("action_ref")
     row = q1[q1["review_id"] == "2021-finance"].loc["31"]
     assert row["status"] == "not-yet-due" and row["due_at_quarter_end"]
-    shown = committee.action_table(q1.reset_index().query("review_id == '2021-finance' and action_ref == '31'"))
+    shown = action_tables.action_table(q1.reset_index().query("review_id == '2021-finance' and action_ref == '31'"))
     assert shown["Status"].iloc[0] == "Not yet due, due at quarter end (target moved)"
     assert "31" in set(due_next_quarter(q1.reset_index(), parse_quarter("2024/25 Q1"))["action_ref"])
     q2 = ws.status(parse_quarter("2024/25 Q2")).set_index("action_ref")
@@ -385,7 +385,7 @@ def test_a_comment_or_a_revision_request_without_a_status_leaves_target_passed_n
     assert finance.loc["5", "latest_comment"] == "Timetable drafted."
     assert finance.loc["9", "revision_requested"]
     assert finance.loc["22", "status"] == "overdue"
-    shown = committee.action_table(finance.reset_index().query("action_ref == '5'"))
+    shown = action_tables.action_table(finance.reset_index().query("action_ref == '5'"))
     assert shown["Status"].iloc[0] == (
         "Target passed, no update, 26 months past target; an update since the plan gave no status"
     )
@@ -393,7 +393,7 @@ def test_a_comment_or_a_revision_request_without_a_status_leaves_target_passed_n
 
 
 def test_the_report_key_states_the_rules(ws):
-    key = committee.status_key()
+    key = summary.status_key()
     assert OVERDUE_RULE in key and DUE_RULE in key and DURATION_RULE in key and LEADS_DISAGREE_RULE in key
     assert any("5 months past at 31 March 2024" in line for line in key)
 
@@ -411,9 +411,9 @@ def test_as_41_follows_41_and_the_headline_says_how_many_moved_only_by_following
     finance = status[status["review_id"] == "2021-finance"].set_index("action_ref")
     assert finance.loc["41", "status"] == finance.loc["43", "status"] == "overdue"
     assert finance.loc["43", "as_recommendation"] == "41" and finance.loc["41", "as_recommendation"] == ""
-    sentence = committee.headline(ws.counts(quarter), quarter, status)
+    sentence = summary.headline(ws.counts(quarter), quarter, status)
     assert "2 overdue (1 of them as recommendation 41)" in sentence
-    shown = committee.action_table(finance.reset_index().query("action_ref == '43'"), short=True)
+    shown = action_tables.action_table(finance.reset_index().query("action_ref == '43'"), short=True)
     assert shown["Status"].iloc[0] == "Overdue (as recommendation 41), 25 months past target"
     assert "recommendation 41" in shown["Latest update"].iloc[0]  # not "no progress reported since the plan"
     assert "41" in shown["Current target"].iloc[0]
@@ -434,7 +434,7 @@ def test_two_leads_disagreeing_on_the_same_day_a_claim_of_completion_does_not_co
     row = frame[frame["review_id"] == "2021-finance"].loc["20"]
     assert row["status"] == "overdue" and row["leads_disagree"]
     assert row["lead_statuses"] == "Budget Holders: Complete; Finance Team: In progress"
-    shown = committee.action_table(frame.reset_index().query("review_id == '2021-finance' and action_ref == '20'"))
+    shown = action_tables.action_table(frame.reset_index().query("review_id == '2021-finance' and action_ref == '20'"))
     assert "leads disagree: Budget Holders: Complete; Finance Team: In progress" in shown["Status"].iloc[0]
 
 
@@ -466,7 +466,7 @@ def _write_leads(data, body):
 def test_a_complete_target_reads_as_the_plans_statement_not_a_date(ws):
     # 2021 action 23: Timeline "Complete" (Appendix 1, line 140): a status as at 5 October 2021, not a target.
     frame = ws.status(parse_quarter("2023/24 Q4"))
-    shown = committee.action_table(frame.query("review_id == '2021-finance' and action_ref == '23'"))
+    shown = action_tables.action_table(frame.query("review_id == '2021-finance' and action_ref == '23'"))
     assert shown["Original target"].iloc[0] == "Complete"
     assert shown["Current target"].iloc[0] == "none: the plan records it as complete"
     assert "5 Oct 2021" not in shown["Current target"].iloc[0]
@@ -475,11 +475,11 @@ def test_a_complete_target_reads_as_the_plans_statement_not_a_date(ws):
 def test_the_index_summary_counts_actions_and_keeps_untranscribed_recommendations_apart(ws):
     quarter = parse_quarter("2023/24 Q4")
     counts = ws.counts(quarter)
-    summary = committee.summary_json(ws, counts, quarter)
-    assert summary["total"] == sum(summary["counts"].values()) == counts["Total actions"].sum()
-    assert summary["total_unit"] == "actions"
-    assert summary["data_gaps"] == {"Not transcribed (recommendations)": 9}
-    assert f"{summary['total']} actions are tracked" in committee.headline(counts, quarter)
+    data = summary.summary_json(ws, counts, quarter)
+    assert data["total"] == sum(data["counts"].values()) == counts["Total actions"].sum()
+    assert data["total_unit"] == "actions"
+    assert data["data_gaps"] == {"Not transcribed (recommendations)": 9}
+    assert f"{data['total']} actions are tracked" in summary.headline(counts, quarter)
 
 
 def test_the_2019_review_says_not_obtained_and_judges_milestones_from_known_dates_only(ws):
@@ -488,8 +488,8 @@ def test_the_2019_review_says_not_obtained_and_judges_milestones_from_known_date
     # 3 months and 24 days later, within the 5 allowed. The progress review came in September 2022 (no day given):
     # 35 months after October 2019, far beyond 12, so missed whatever the day; shown as the month, not a day.
     quarter = parse_quarter("2023/24 Q4")
-    summary = committee.review_summary(ws, ws.status(quarter), ws.counts(quarter), quarter)
-    cpc = summary["Corporate peer challenge 2019"]
+    by_review = summary.review_summary(ws, ws.status(quarter), ws.counts(quarter), quarter)
+    cpc = by_review["Corporate peer challenge 2019"]
     assert "not obtained" in cpc["Recommendations transcribed"] and "Appendix 2" in cpc["Recommendations transcribed"]
     assert "no action plan" not in " ".join(cpc.to_numpy())
     plan = next(v for k, v in cpc.items() if k.startswith("Action plan published"))
@@ -504,7 +504,7 @@ def test_a_visit_known_only_to_the_month_cannot_settle_a_close_verdict(ws):
     # 30 September that is 5 months (met), from 1 September 5 months and 27 days (missed): not known.
     review = ws.reviews.set_index("review_id").loc["2022-progress"].copy()
     review["review_id"] = "2022-progress"
-    verdict = next(v for k, v in committee.milestones(review).items() if k.startswith("Action plan published"))
+    verdict = next(v for k, v in summary.milestones(review).items() if k.startswith("Action plan published"))
     assert verdict.startswith("not known (28 Feb 2023;")
     assert "between 5 months and 5 months and 27 days" in verdict
 
@@ -684,7 +684,7 @@ def test_the_headline_counts_add_up_to_its_total_of_actions(counts, followed, qu
     frame["Total actions"] = frame[actions].sum(axis=1)
     moved = min(followed, counts[STATUS_IDS.index("overdue")])
     status = pd.DataFrame({"status": ["overdue"] * moved, "as_recommendation": ["41"] * moved})
-    sentence = committee.headline(frame, quarter, status)
+    sentence = summary.headline(frame, quarter, status)
     total = int(re.search(r", (\d+) actions? (?:are|is) tracked", sentence).group(1))
     assert total == sum(counts[STATUS_IDS.index(s)] for s in actions)
     listed = re.search(r"tracked: (.*?)\.(?: A data gap|$)", sentence)

@@ -24,8 +24,10 @@ _LOG = "kernel.log"  # the kernel's own stdout and stderr: the cause when it wil
 # The modules every report imports: imported once a kernel starts, to warm their third-party imports
 # (pandera), and again before each later notebook, so each starts with them fresh.
 _OUR_MODULES = (
-    "helpers.tracking.workspace, helpers.committee.sections, helpers.committee.charts, helpers.plans.themes, "
-    "helpers.committee.parameters"
+    "helpers.tracking.workspace, helpers.committee.front_matter, helpers.committee.summary, "
+    "helpers.committee.action_tables, helpers.committee.changes_section, helpers.committee.decision_tables, "
+    "helpers.committee.status_charts, helpers.committee.workload_chart, helpers.committee.theme_charts, "
+    "helpers.plans.themes, helpers.committee.parameters"
 )
 
 # Run once in each new kernel: the imports every report needs, and the matplotlib state to go

@@ -63,16 +63,17 @@ def runs(
     with an action plan. With no selection, every council and committee gets a report for each quarter
     by whose end one of its reviews counts; `council` keeps one council's; `review_ids` (within one council
     and committee, else refused) make one selected report per quarter. Checked with the notebooks' own
-    rules (helpers.committee.parameters), so a refusal reads the same here and in a notebook.
+    rules (helpers.committee.parameters, helpers.committee.report_audiences), so a refusal reads the same here and
+    in a notebook.
     """
     from helpers.base import quarters
-    from helpers.committee import parameters
+    from helpers.committee import parameters, report_audiences
 
     chosen_council = parameters.council(council)
     chosen = parameters.reviews(review_ids, chosen_council)  # with a council and no reviews: all of its reviews
     whole, selected = None, None
     if review_ids:
-        whole = parameters.one_audience(chosen)  # one council and committee, or refused saying what to choose
+        whole = report_audiences.one_audience(chosen)  # one council and committee, or refused saying what to choose
         # Every one of its reviews is the council's full report, in its usual folder; fewer are a selection.
         selected = chosen if set(chosen) != set(whole.reviews) else None
     if run_all:
@@ -85,14 +86,14 @@ def runs(
         labels = [parameters.quarter(wanted, chosen, forecast, today)]
     if whole is not None:
         kept = tuple(r for r in whole.reviews if not selected or r in selected)  # in reviews.csv order
-        audiences = [parameters.Audience(whole.council, whole.committee, kept)]
+        reports_for = [report_audiences.Audience(whole.council, whole.committee, kept)]
     else:
-        audiences = parameters.audiences(chosen)
+        reports_for = report_audiences.audiences(chosen)
     planned = [
         _run(label, audience, bool(selected), out_root)
         for label in labels
-        for audience in audiences
-        if parameters.counted_by(audience, quarters.end(quarters.parse_quarter(label)))
+        for audience in reports_for
+        if report_audiences.counted_by(audience, quarters.end(quarters.parse_quarter(label)))
     ]
     _check_distinct_folders(planned)
     return planned
@@ -130,11 +131,11 @@ def run_quarter(
     council: str | None = None,
 ) -> Path:
     """Make one report in a new kernel (as the command does, without the index); its HTML's path. The report is
-    the one notebook 04 shows with these parameters (helpers.committee.parameters.audience: with no reviews chosen, the
-    council's, or the workspace's, default council and committee). ReportFailed, naming the failing cell, if the
-    notebook fails."""
+    the one notebook 04 shows with these parameters (helpers.committee.report_audiences.audience: with no reviews
+    chosen, the council's, or the workspace's, default council and committee). ReportFailed, naming the failing
+    cell, if the notebook fails."""
     from helpers.base import quarters
-    from helpers.committee import parameters
+    from helpers.committee import parameters, report_audiences
 
     out_root = Path(out_root or config.reports_dir())
     settings = Settings(Path(notebook or config.REPORT_NOTEBOOK), out_root, meeting_date, pdf=pdf)
@@ -144,8 +145,8 @@ def run_quarter(
         chosen = parameters.reviews(review_ids, chosen_council)
         label = parameters.quarter(quarter, chosen)
         given = chosen if review_ids else None
-        audience = parameters.audience(chosen_council, given, quarters.end(quarters.parse_quarter(label)))
-        whole = parameters.one_audience(list(audience.reviews))
+        audience = report_audiences.audience(chosen_council, given, quarters.end(quarters.parse_quarter(label)))
+        whole = report_audiences.one_audience(list(audience.reviews))
         selection = set(audience.reviews) != set(whole.reviews)
         return [_run(label, audience, selection, out_root)]
 
@@ -158,17 +159,16 @@ def run_quarter(
 def check_inputs(review_ids: list[str] | None) -> None:
     """Every analyst-edited file a report reads, checked now rather than halfway through a notebook."""
     from helpers.base import vocabulary
-    from helpers.committee import parameters
-    from helpers.committee import sections as committee
+    from helpers.committee import front_matter, report_audiences
     from helpers.plans import themes
     from helpers.tracking import workspace
 
     vocabulary.vocabulary()
-    committee.settings()
+    front_matter.settings()
     ws = workspace.load_workspace(review_ids)  # processed tables and every update file
     themes.load_overrides(
         set(zip(ws.recommendations["review_id"], ws.recommendations["rec_ref"], strict=True)),
-        set(parameters.tracked_from()),
+        set(report_audiences.tracked_from()),
     )
     ws.themes_long()  # the taxonomy, and recorded themes
 

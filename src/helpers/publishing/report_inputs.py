@@ -154,16 +154,16 @@ class Inputs:
         """The reviews a report covers, as the data stands: the selection's, or the council's reviews for that
         committee, in either case those counted by the quarter end."""
         from helpers.base import quarters
-        from helpers.committee import parameters
+        from helpers.committee import report_audiences
 
         end = quarters.end(quarters.parse_quarter(quarter_label))
-        dates = parameters.tracked_from()
+        dates = report_audiences.tracked_from()
         if selection:
             return [r for r in selection if r in dates and dates[r] <= end]
         if self._audiences is None:
-            self._audiences = parameters.audiences()
+            self._audiences = report_audiences.audiences()
         found = [a for a in self._audiences if (a.council, a.committee) == (council, committee)]
-        return parameters.counted_by(found[0], end) if found else []
+        return report_audiences.counted_by(found[0], end) if found else []
 
     def report(
         self, quarter_label: str, council: str, committee: str, selection: list[str] | None = None

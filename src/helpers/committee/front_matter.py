@@ -1,0 +1,84 @@
+"""The committee report's front matter: its title, who it is for, the recommendation and the covering report.
+
+Everything comes from the workspace and the report settings in data/report.yaml (for this report's council
+and committee); nothing about any council is written here. All text is escaped (html.escape, or
+helpers.committee.presentation).
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+from IPython.display import HTML
+
+from helpers.base import quarters
+from helpers.base.dates import show_date
+from helpers.committee import covering
+from helpers.tracking import council_settings
+from helpers.tracking import requests as asked_of_committee
+from helpers.tracking.workspace import Workspace
+
+
+def settings(ws: Workspace | None = None, quarter: pd.Period | None = None) -> dict:
+    """data/report.yaml for this report's council and committee (the defaults without a workspace)."""
+    if ws is None or quarter is None:
+        return council_settings.settings()
+    return council_settings.settings(*council_settings.scope(ws, quarter))
+
+
+# What the front matter says where no committee is named, and how an analyst names one.
+COMMITTEE_NOT_NAMED = (
+    "Not named in the review metadata (name it in the review's action_plan.monitored_by in data/reviews/, "
+    "or as the council's committee in data/report.yaml)"
+)
+
+
+def report_title(
+    quarter: pd.Period, title: str | None = None, council: str | None = None, committee: str | None = None
+) -> str:
+    """ "Peer review recommendations: progress report 2023/24 Q4 – Vale District Council, Audit and Governance
+    Committee": the report's heading and page title, naming who it is for (the council alone where no committee
+    is named)."""
+    text = f"{title or settings()['title']}: progress report {quarters.label(quarter)}"
+    who = ", ".join(part for part in (council, committee) if part)
+    return f"{text} \u2013 {who}" if council else text
+
+
+def front_matter(ws: Workspace, quarter: pd.Period, meeting_date: str | None = None) -> HTML:
+    """Title, council, committee, meeting date, author, as-at date, the recommendation and its reason."""
+    counted = ws.counted_reviews(quarter)
+    councils = ", ".join(dict.fromkeys(counted["council"])) or "No review counts yet"
+    named = ", ".join(council_settings.committees(ws, quarter))
+    chosen = settings(ws, quarter)
+    meeting = show_date(pd.Timestamp(meeting_date)) if meeting_date else "to be set"
+    as_at = quarters.long_date(quarters.end(quarter))
+    council, committee = council_settings.scope(ws, quarter)
+    rows = [
+        ("Council", councils),
+        ("Committee", named or COMMITTEE_NOT_NAMED),
+        ("Meeting date", meeting),
+        ("Report of", covering.author_text(chosen)),
+        ("Progress as at", as_at),
+        ("Reviews covered", "; ".join(counted["title"]) or "none yet"),
+    ]
+    facts = "".join(f"<tr><th scope='row'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in rows)
+    parts = covering.recommendation_parts(chosen, asked_of_committee.for_quarter(ws, quarter), quarter)
+    reason = str((chosen.get("covering") or {}).get("reason") or "").strip()
+    return HTML(
+        f"<h1>{html.escape(report_title(quarter, chosen['title'], council, committee))}</h1>"
+        f"<table class='front-matter'><caption>About this report</caption>{facts}</table>"
+        f"<h2 id='recommendation'>Recommendation</h2>{covering.recommendation_html(named or None, parts)}"
+        + (f"<h2 id='reason'>Reason for the recommendation</h2><p>{html.escape(reason)}</p>" if reason else "")
+    )
+
+
+def recommendation(ws: Workspace, quarter: pd.Period) -> str:
+    """The recommendation for decision as one plain sentence (for the index, notebooks and tests)."""
+    parts = covering.recommendation_parts(settings(ws, quarter), asked_of_committee.for_quarter(ws, quarter), quarter)
+    return covering.recommendation_text(", ".join(council_settings.committees(ws, quarter)) or None, parts)
+
+
+def covering_html(ws: Workspace, quarter: pd.Period) -> HTML:
+    """Options considered, implications and background papers for this report's council and committee."""
+    return HTML(covering.covering_html(settings(ws, quarter), ws.counted_reviews(quarter)["documents"]))

@@ -1,0 +1,79 @@
+"""What the committee report's front matter says: its title, who it is for and when, to the letter.
+
+Each expectation is worked out by hand from the stated rules (the docstrings of helpers.committee.front_matter, the
+status rules in helpers.tracking.status, README "Status rules"), on made-up rows: no test depends on today's data.
+Labels come from data/vocabulary.yaml through status_labels(), so an analyst may rename a status without editing a
+test.
+Written against the survivors of `make mutants` (MODULES=committee).
+"""
+
+from __future__ import annotations
+
+import pytest
+from committee_rows import Q4, reported_workspace
+
+from helpers.base.quarters import parse_quarter
+from helpers.committee import front_matter
+
+
+@pytest.fixture
+def reported(data_copy):
+    """2021-finance as at 2023/24 Q4, with four updates dated in that quarter (committee_rows.reported_workspace)."""
+    return reported_workspace(data_copy)
+
+
+def test_the_title_names_the_council_then_the_committee_and_never_a_committee_alone():
+    assert front_matter.report_title(Q4, "Peer review", "Vale DC", "Audit Committee") == (
+        "Peer review: progress report 2023/24 Q4 \u2013 Vale DC, Audit Committee"
+    )
+    assert (
+        front_matter.report_title(Q4, "Peer review", "Vale DC")
+        == "Peer review: progress report 2023/24 Q4 \u2013 Vale DC"
+    )
+    assert (
+        front_matter.report_title(Q4, "Peer review", None, "Audit Committee")
+        == "Peer review: progress report 2023/24 Q4"
+    )
+
+
+def test_the_front_matter_names_who_the_report_is_for_and_when(reported):
+    import html
+
+    counted = reported.counted_reviews(Q4)
+    page = html.unescape(front_matter.front_matter(reported, Q4, "2024-05-14").data)
+    assert f"<th scope='row'>Council</th><td>{counted['council'].iloc[0]}</td>" in page
+    assert "<th scope='row'>Meeting date</th><td>14 May 2024</td>" in page
+    assert "<th scope='row'>Progress as at</th><td>31 March 2024</td>" in page
+    assert f"<th scope='row'>Reviews covered</th><td>{counted['title'].iloc[0]}</td>" in page
+    assert "<h2 id='recommendation'>Recommendation</h2>" in page
+    unset = html.unescape(front_matter.front_matter(reported, Q4).data)
+    assert "<th scope='row'>Meeting date</th><td>to be set</td>" in unset
+    # Before the plan counts, nothing is covered and the page says so.
+    early = html.unescape(front_matter.front_matter(reported, parse_quarter("2019/20 Q1")).data)
+    assert "<th scope='row'>Council</th><td>No review counts yet</td>" in early
+    assert "<th scope='row'>Reviews covered</th><td>none yet</td>" in early
+
+
+def test_the_councils_own_settings_give_the_reason_and_the_wording(reported, data_copy):
+    import html
+
+    import yaml
+
+    from helpers.tracking import council_settings as report_settings
+
+    council = reported.counted_reviews(Q4)["council"].iloc[0]
+    path = data_copy / "report.yaml"
+    settings = yaml.safe_load(path.read_text(encoding="utf-8"))
+    own = settings.setdefault("councils", {}).setdefault(council, {}) or {}
+    own["covering"] = {"reason": "Our own reason & no other."}
+    own["recommendation"] = {"notes": "notes our own wording for {quarter}"}
+    settings["councils"][council] = own
+    path.write_text(yaml.safe_dump(settings, sort_keys=False), encoding="utf-8")
+    report_settings._load.cache_clear()
+    try:
+        page = front_matter.front_matter(reported, Q4).data
+        assert "<h2 id='reason'>Reason for the recommendation</h2><p>Our own reason &amp; no other.</p>" in page
+        assert "notes our own wording for 2023/24 Q4" in html.unescape(page)
+        assert "notes our own wording for 2023/24 Q4" in front_matter.recommendation(reported, Q4)
+    finally:
+        report_settings._load.cache_clear()
