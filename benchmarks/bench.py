@@ -256,6 +256,7 @@ def _stage(fn: Callable[[], Any]) -> tuple[Any, float, float]:
 def scale_run(councils: int, data_dir: str) -> dict[str, Any]:
     """One corpus size, in a fresh process: generate, load and validate, status, workload, recurring search."""
     from benchmarks import synthetic
+
     from helpers.plans.themes import recurring_pairs
     from helpers.tracking import workspace
 
