@@ -98,7 +98,7 @@ def build_return(form: Path, out: Path, megabytes: float, end: str) -> int:
     from openpyxl.styles import PatternFill
     from PIL import Image as Picture
 
-    from helpers.cycle.quarterly import FIRST_FILL_COLUMN, FIRST_ROW, HEADERS, column_letter
+    from helpers.cycle.form_layout import FIRST_FILL_COLUMN, FIRST_ROW, HEADERS, column_letter
 
     book = load_workbook(form)
     sheet = book["Updates"]

@@ -1,366 +1,495 @@
-"""Collect, to the letter: every check on a return, the merge with what was collected before, and the command's
-output, run in-process with whole messages worked out from the rules in helpers/cycle/collect.py's docstring and
-data/updates/returns/README.md.
+"""The collect command (helpers.cycle.collect, `make collect`), end to end on the real data: forms out, returns in,
+the update file, status and the report; bad returns giving one line each and nothing written; conflicts and
+REPLACE; what the command prints; and `make` passing REPLACE as data.
 
-Each test fills a copy of a form made by `make forms` for 2024/25 Q1 (the lead with the most open actions, chosen
-at run time, so no test depends on who leads what today). Written against the survivors of `make mutants`.
+A copy of data/ (with the committed processed tables) and a temporary reports folder; forms are made once per
+module for 2024/25 Q1 and each test works on its own copy of both.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import json
+import os
+import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
-import pandas as pd
 import pytest
+from real_forms import (
+    CABINET,
+    FINANCE_TEAM,
+    QUARTER,
+    SLT,
+    SLUG,
+    L,
+    Q,
+    collect_errors,
+    fill,
+    form,
+    forms_made,
+    forms_of,
+    own_copy,
+    read_log,
+    row_of,
+    send_back,
+    text_cell,
+)
+from real_forms import send_back as returned
 
 from conftest import PROJECT
 from helpers.base import quarters
 from helpers.base.errors import InputError
 from helpers.base.readers import read_csv
-from helpers.cycle.quarterly import FIRST_ROW, HEADER_ROW, HEADERS, column_letter
+from helpers.cycle.form_layout import FIRST_ROW
 from helpers.tracking.updates import FILE_COLUMNS, OPTIONAL_COLUMNS
 
-QUARTER = "2024/25 Q1"
-SLUG = "2024-25-Q1"
-Q = quarters.parse_quarter(QUARTER)
-TODAY = dt.date(2024, 7, 9)
-L = {key: column_letter(key) for key in ("action_ref", "recommendation", "status", "comment", "updated_on")}
-L |= {key: column_letter(key) for key in ("revised_target", "revision_reason", "evidence")}
+HYPERLINK = '=HYPERLINK("https://example.org/mtfp","MTFP report")'
+
+
+TODAY = dt.date.today().isoformat()
 
 
 @pytest.fixture(scope="module")
-def sent(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("sent")
-    shutil.copytree(PROJECT / "data", root / "data")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("PEER_REVIEW_DATA", str(root / "data"))
-        mp.setenv("PEER_REVIEW_REPORTS", str(root / "reports"))
-        from helpers.cycle import forms
-
-        assert forms.main(["--quarter", QUARTER]) == 0
-    return root
+def made(tmp_path_factory) -> Path:
+    """data/ (with processed tables) and reports/ holding the 2024/25 Q1 forms (made by `forms --from-env`)."""
+    return forms_made(tmp_path_factory, "--from-env")
 
 
 @pytest.fixture
-def root(sent: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    shutil.copytree(sent / "data", tmp_path / "data")
-    shutil.copytree(sent / "reports", tmp_path / "reports")
-    (tmp_path / "data" / "updates" / "returns" / SLUG).mkdir(parents=True)
-    monkeypatch.setenv("PEER_REVIEW_DATA", str(tmp_path / "data"))
-    monkeypatch.setenv("PEER_REVIEW_REPORTS", str(tmp_path / "reports"))
-    return tmp_path
+def space(made: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """This test's own copy of data/ and reports/ (forms made), used by in-process helpers too."""
+    return own_copy(made, tmp_path, monkeypatch)
 
 
-def forms_of(root: Path) -> list[Path]:
-    """The forms, the lead with the most open actions first."""
-    return sorted((root / "reports" / SLUG / "forms").glob("*.xlsx"), key=lambda p: (-rows_in(p), p.name))
+def run(root: Path, module: str, *args: str) -> subprocess.CompletedProcess:
+    """`python -m <module>` as a user runs it, on this workspace (as conftest.run_module)."""
+    env = {**os.environ, "PEER_REVIEW_DATA": str(root / "data"), "PEER_REVIEW_REPORTS": str(root / "reports")}
+    return subprocess.run(
+        [sys.executable, "-m", module, *args],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT,
+        env=env,
+        timeout=300,
+    )
 
 
-def action_at(sheet, r: int) -> str:
-    """How a message names the action in row r of a form: "2021-finance action 12"."""
-    return f"{sheet['A' + str(r)].value} action {sheet[L['action_ref'] + str(r)].value}"
+def test_round_trip_forms_returns_log_status_and_report(space: Path):
+    from helpers.committee.action_tables import action_table
+    from helpers.committee.presentation import table_html
+    from helpers.tracking.workspace import load_workspace
+
+    log = space / "data" / "updates" / f"{SLUG}.csv"
+    log.write_text(
+        "review_id,action_ref,status,comment,updated_on\n"
+        "2022-progress,4,In progress,Typed by hand from an email.,2024-05-20\n",
+        encoding="utf-8",
+    )
+
+    book = form(space, SLT)
+    sheet = book["Updates"]
+    done, commented, revised = (row_of(sheet, "2021-finance", ref) for ref in ("2", "9", "41"))
+    sheet[f"{L['status']}{done}"] = "Complete"
+    sheet[f"{L['comment']}{done}"] = "Budget principles refreshed and agreed by Cabinet."
+    sheet[f"{L['updated_on']}{done}"] = dt.datetime(2024, 6, 10)
+    text_cell(sheet[f"{L['comment']}{commented}"], HYPERLINK)  # a comment only: not complete, past target
+    sheet[f"{L['status']}{revised}"] = "In progress"
+    sheet[f"{L['comment']}{revised}"] = "Savings plan drafted."
+    sheet[f"{L['updated_on']}{revised}"] = "14/06/2024"
+    sheet[f"{L['revised_target']}{revised}"] = "March 2025"
+    sheet[f"{L['revision_reason']}{revised}"] = "Waiting for the 2025/26 budget round."
+    sheet[f"{L['evidence']}{revised}"] = "https://example.org/cabinet/2024-06"
+    send_back(space, book, "SLT return.xlsx")  # renamed by the lead: still theirs (About sheet)
+
+    book = form(space, CABINET)
+    sheet = book["Updates"]
+    r = row_of(sheet, "2021-finance", "5")
+    sheet[f"{L['status']}{r}"] = "Behind schedule"
+    text_cell(sheet[f"{L['comment']}{r}"], "+ new timetable to Cabinet in July")
+    send_back(space, book, CABINET)
+    send_back(space, form(space, FINANCE_TEAM), FINANCE_TEAM)  # nothing filled: no update, no error
+
+    first = run(space, "helpers.cycle.collect", "--quarter", QUARTER)
+    assert first.returncode == 0, first.stderr
+    assert "3 return(s) read (2 with updates, 1 empty)" in first.stdout
+    with open(log, encoding="utf-8", newline="") as f:
+        assert next(csv.reader(f)) == [
+            "review_id",
+            "action_ref",
+            "status",
+            "comment",
+            "updated_on",
+            "revised_target",
+            "revision_reason",
+            "revision_approved_by",
+            "revision_approved_on",
+            "evidence",
+            "lead",
+            "source",
+            "collected_on",
+        ]
+    rows = read_log(space)
+    assert rows[0]["comment"] == "Typed by hand from an email." and rows[0]["source"] == ""  # kept as typed
+    got = {(r["action_ref"], r["source"]): r for r in rows[1:]}
+    assert len(rows) == 5
+    slt = f"returns/{SLUG}/SLT return.xlsx:Updates!"
+    assert got[("2", f"{slt}{done}")]["status"] == "Complete"
+    assert got[("2", f"{slt}{done}")]["updated_on"] == "2024-06-10"
+    assert got[("9", f"{slt}{commented}")]["comment"] == HYPERLINK
+    assert got[("9", f"{slt}{commented}")]["updated_on"] == "2024-06-30"  # blank date: as at the quarter end
+    rev = got[("41", f"{slt}{revised}")]
+    assert (rev["revised_target"], rev["revision_reason"], rev["evidence"], rev["updated_on"]) == (
+        "March 2025",
+        "Waiting for the 2025/26 budget round.",
+        "https://example.org/cabinet/2024-06",
+        "2024-06-14",
+    )
+    assert rev["revision_approved_on"] == "" and rev["lead"] == "Senior Leadership Team (SLT)"
+    cab = got[("5", f"returns/{SLUG}/{CABINET}:Updates!{r}")]
+    assert (cab["status"], cab["comment"], cab["lead"]) == (
+        "Behind schedule",
+        "+ new timetable to Cabinet in July",
+        "Cabinet",
+    )
+    assert {r["collected_on"] for r in rows[1:]} == {TODAY}
+
+    # Status at the quarter end: complete closes; a status saying not complete makes a passed target Overdue,
+    # a comment without a status changes nothing (status.OVERDUE_RULE) but is shown.
+    q1 = quarters.parse_quarter(QUARTER)
+    status = load_workspace().status(q1).set_index(["review_id", "action_ref"])
+    assert status.loc[("2021-finance", "2"), "status"] == "complete"
+    assert status.loc[("2021-finance", "9"), "status"] == "not-reported"
+    assert status.loc[("2021-finance", "9"), "latest_comment"] == HYPERLINK
+    assert status.loc[("2021-finance", "41"), "status"] == "overdue"  # the revision is only requested
+    assert status.loc[("2021-finance", "41"), "revision_requested"]
+    assert str(status.loc[("2021-finance", "41"), "current_target_date"].date()) == "2022-02-28"
+    assert status.loc[("2021-finance", "5"), "status"] == "overdue"
+    assert status.loc[("2021-finance", "4"), "status"] == "not-reported"  # no return from its lead
+    html = table_html(action_table(status.reset_index().query("action_ref == '9' and review_id == '2021-finance'")))
+    assert f">{HYPERLINK}</td>" in html and "<a " not in html  # shown as the text it is, not a link
+
+    # Collecting again changes nothing, byte for byte (collected_on is the first collection's).
+    before = log.read_bytes()
+    again = run(space, "helpers.cycle.collect", "--quarter", QUARTER)
+    assert again.returncode == 0, again.stderr
+    assert log.read_bytes() == before and "unchanged" in again.stdout
+    chase_text = (space / "reports" / SLUG / "forms" / "chase-list.csv").read_text(encoding="utf-8")
+    chase = {c["lead"]: c for c in csv.DictReader(chase_text.splitlines())}
+    assert chase["Senior Leadership Team (SLT)"]["returned"] == "yes"
+    assert chase["Senior Leadership Team (SLT)"]["return_file"] == "SLT return.xlsx"
+    assert chase["Senior Leadership Team (SLT)"]["rows_collected"] == "3"
+    assert chase["Finance Team"]["returned"] == "yes" and chase["Children's Services"]["returned"] == "no"
+
+    # The committee agrees the revision in July: the analyst fills the approval; collect keeps it.
+    text = before.decode("utf-8").replace(
+        "Waiting for the 2025/26 budget round.,,,", "Waiting for the 2025/26 budget round.,Cabinet,2024-07-16,"
+    )
+    log.write_text(text, encoding="utf-8")
+    kept = run(space, "helpers.cycle.collect", "--quarter", QUARTER)
+    assert kept.returncode == 0, kept.stderr
+    assert log.read_text(encoding="utf-8") == text
+    ws = load_workspace()
+    assert ws.status(q1).set_index(["review_id", "action_ref"]).loc[("2021-finance", "41"), "status"] == "overdue"
+    q2 = ws.status(q1 + 1).set_index(["review_id", "action_ref"]).loc[("2021-finance", "41")]
+    assert q2["status"] == "not-yet-due" and str(q2["current_target_date"].date()) == "2025-03-31"
+
+    # Next quarter's form shows the comment as text, never a formula; the completed action is gone.
+    from helpers.cycle import forms
+
+    assert forms.main(["--quarter", "2024/25 Q2"]) == 0
+    book = openpyxl.load_workbook(
+        space / "reports" / "2024-25-Q2" / "forms" / "Senior-Leadership-Team-SLT--Dorset-Council--2024-25-Q2.xlsx"
+    )
+    sheet = book["Updates"]
+    cell = sheet[f"{L['latest_comment']}{row_of(sheet, '2021-finance', '9')}"]
+    assert (cell.value, cell.data_type) == (HYPERLINK, "s")
+    with pytest.raises(AssertionError):
+        row_of(sheet, "2021-finance", "2")
 
 
-def rows_in(path: Path) -> int:
-    return openpyxl.load_workbook(path)["Updates"].max_row - HEADER_ROW
+BAD = {
+    # case: (form, how it is spoilt, the message (after "error: .../returns/2024-25-Q1/"))
+    "unknown status": (
+        SLT,
+        lambda b: fill(b["Updates"], {"status": "Nearly done"}),
+        f"{SLT}: Updates!M3: unknown status 'Nearly done'; use one of Complete, In progress, "
+        "Not started, On hold, Behind schedule, or leave it blank",
+    ),
+    "date outside the quarter": (
+        CABINET,
+        lambda b: fill(b["Updates"], {"status": "In progress", "updated_on": dt.datetime(2024, 7, 5)}),
+        f"{CABINET}: Updates!O3: date of update 2024-07-05 is outside 2024/25 Q1 (2024-04-01 to 2024-06-30)",
+    ),
+    "revised target without a reason": (
+        "Corporate-Director-Finance-and-Commercial--Dorset-Council--2024-25-Q1.xlsx",
+        lambda b: fill(b["Updates"], {"comment": "Slipping.", "revised_target": "March 2025"}),
+        "Corporate-Director-Finance-and-Commercial--Dorset-Council--2024-25-Q1.xlsx: Updates!Q3: a revised target "
+        "date needs a reason for the revision",
+    ),
+    "revised target not a date": (
+        "Childrens-Services--Dorset-Council--2024-25-Q1.xlsx",
+        lambda b: fill(b["Updates"], {"revised_target": "when the budget allows", "revision_reason": "Funding"}),
+        "Childrens-Services--Dorset-Council--2024-25-Q1.xlsx: Updates!P3: revised target 'when the budget allows' "
+        "is not a date",
+    ),
+    "locked cell changed": (
+        "Budget-Holders--Dorset-Council--2024-25-Q1.xlsx",
+        lambda b: fill(b["Updates"], {"recommendation": "Something easier.", "status": "Complete"}),
+        "Budget-Holders--Dorset-Council--2024-25-Q1.xlsx: Updates!D3: a locked cell was changed "
+        "(Recommendation (peers' wording): now 'Something easier.')",
+    ),
+    "not an open action of that lead": (
+        "Executive-Director-Place--Dorset-Council--2024-25-Q1.xlsx",
+        lambda b: (
+            fill(b["Updates"], {"status": "In progress"}),
+            b["About"].__setitem__("B5", "All managers"),
+        ),  # a form passed to the wrong person
+        "Executive-Director-Place--Dorset-Council--2024-25-Q1.xlsx: Updates!C3: 2021-finance action 37 is not an "
+        "open action of All managers at Dorset Council on 30 June 2024",
+    ),
+    "row added": (
+        "Head-of-Human-Resources--Dorset-Council--2024-25-Q1.xlsx",
+        lambda b: (b["Updates"].__setitem__("A4", "2022-progress"), fill(b["Updates"], {"status": "Complete"}, 4)),
+        "Head-of-Human-Resources--Dorset-Council--2024-25-Q1.xlsx: Updates!A4: row 4 was added (not in the form as "
+        "sent); rows must not be added or moved",
+    ),
+    "sheet renamed": (
+        "Executive-Director-Corporate-Development--Dorset-Council--2024-25-Q1.xlsx",
+        lambda b: setattr(b["Updates"], "title", "Progress"),
+        "Executive-Director-Corporate-Development--Dorset-Council--2024-25-Q1.xlsx: Updates: sheet missing (the "
+        "workbook has Progress, Instructions, About)",
+    ),
+    "header renamed": (
+        FINANCE_TEAM,
+        lambda b: b["Updates"].__setitem__("N2", "Comments"),
+        f"{FINANCE_TEAM}: Updates!N2: header is 'Comments', should be 'Progress comment'",
+    ),
+    "column removed": (
+        "Childrens-Accountancy-Team--Dorset-Council--2024-25-Q1.xlsx",
+        lambda b: b["Updates"].delete_cols(14),
+        "Childrens-Accountancy-Team--Dorset-Council--2024-25-Q1.xlsx: Updates!N2: header is 'Date of update', "
+        "should be 'Progress comment'",
+    ),
+    "form for another quarter": (
+        "Chief-Executive--Dorset-Council--2024-25-Q1.xlsx",
+        lambda b: b["About"].__setitem__("B3", "2024/25 Q2"),
+        "Chief-Executive--Dorset-Council--2024-25-Q1.xlsx: About!B3: this form is for 2024/25 Q2, not 2024/25 Q1",
+    ),
+    "not an xlsx": ("notes.txt", None, "notes.txt: not an Excel workbook (.xlsx)"),
+    "corrupt xlsx": ("broken.xlsx", None, "broken.xlsx: the workbook is damaged (cut short, or its parts are not"),
+}
 
 
-def returned(root: Path, book: openpyxl.Workbook, name: str) -> Path:
-    path = root / "data" / "updates" / "returns" / SLUG / name
+HAND_TYPED = "review_id,action_ref,status,comment,updated_on\n2021-finance,31,In progress,By hand.,2024-05-02\n"
+
+
+@pytest.fixture(scope="module")
+def bad_run(made: Path, tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
+    """One collect over a returns folder holding every bad case (each from a different lead's form)."""
+    root = tmp_path_factory.mktemp("bad")
+    shutil.copytree(made / "data", root / "data")
+    shutil.copytree(made / "reports", root / "reports")
+    folder = root / "data" / "updates" / "returns" / SLUG
+    folder.mkdir(parents=True)
+    (root / "data" / "updates" / f"{SLUG}.csv").write_text(HAND_TYPED, encoding="utf-8")
+    for name, spoil, _ in BAD.values():
+        if spoil is None:
+            (folder / name).write_bytes(
+                b"PK\x03\x04 this is not really a workbook"
+                if name.endswith(".xlsx")
+                else b"Notes from the lead's email\n"
+            )
+            continue
+        book = form(root, name)
+        spoil(book)
+        book.save(folder / name)
+    good = form(root, "Service-Manager-for-Commercial-and-Procurement--Dorset-Council--2024-25-Q1.xlsx")
+    fill(good["Updates"], {"status": "Complete", "comment": "Done."})
+    send_back(root, good, "good.xlsx")  # a good return alongside: still nothing is written
+    return run(root, "helpers.cycle.collect", "--quarter", QUARTER), root
+
+
+@pytest.mark.parametrize("case", list(BAD))
+def test_bad_return_gives_one_line_naming_the_cell(bad_run, case: str):
+    result, _ = bad_run
+    _, _, message = BAD[case]
+    lines = [line for line in result.stderr.splitlines() if message in line]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: ") and f"returns/{SLUG}/{message}" in lines[0]
+
+
+def test_bad_returns_exit_1_and_write_nothing(bad_run):
+    result, root = bad_run
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == len(BAD), result.stderr
+    assert result.stderr.splitlines()[-1] == "nothing written"
+    assert (root / "data" / "updates" / f"{SLUG}.csv").read_text(encoding="utf-8") == HAND_TYPED
+
+
+def test_a_changed_return_is_a_conflict_unless_replace(space: Path):
+    book = form(space, CABINET)
+    fill(book["Updates"], {"status": "In progress", "comment": "Timetable agreed."})
+    path = send_back(space, book, CABINET)
+    assert run(space, "helpers.cycle.collect", "--quarter", QUARTER).returncode == 0
+    log = space / "data" / "updates" / f"{SLUG}.csv"
+    log.write_text(log.read_text(encoding="utf-8").replace(TODAY, "2024-07-08"), encoding="utf-8")
+    before = log.read_bytes()
+
+    book = openpyxl.load_workbook(path)
+    book["Updates"][f"{L['comment']}{FIRST_ROW}"] = "Timetable agreed; report in July."
     book.save(path)
-    return path
+    clash = run(space, "helpers.cycle.collect", "--quarter", QUARTER)
+    assert clash.returncode == 1 and log.read_bytes() == before
+    assert (
+        f"returns/{SLUG}/{CABINET}: Updates!N3: conflicts with the row collected on 2024-07-08 (comment: was "
+        "'Timetable agreed.', now 'Timetable agreed; report in July.'); to take the new return, run make collect "
+        'QUARTER="2024/25 Q1" REPLACE=1'
+    ) in clash.stderr
+
+    replaced = run(space, "helpers.cycle.collect", "--quarter", QUARTER, "--replace")
+    assert replaced.returncode == 0, replaced.stderr
+    (row,) = read_log(space)
+    assert (row["comment"], row["collected_on"]) == ("Timetable agreed; report in July.", TODAY)
+
+    path.unlink()
+    gone = run(space, "helpers.cycle.collect", "--quarter", QUARTER)
+    assert gone.returncode == 1
+    assert f"returns/{SLUG}/{CABINET}:Updates!3 was collected on {TODAY} but is no longer in the returns" in gone.stderr
 
 
-def text(cell, value: str) -> None:
-    cell.value = value
-    cell.data_type = "s"
+def test_two_returns_from_one_lead_are_refused(space: Path, capsys: pytest.CaptureFixture):
+    from helpers.cycle import collect
+
+    send_back(space, form(space, CABINET), CABINET)
+    send_back(space, form(space, CABINET), "Cabinet (1).xlsx")
+    assert collect.main(["--quarter", QUARTER]) == 1
+    err = capsys.readouterr().err
+    assert f"returns/{SLUG}/{CABINET}: About: another return for Cabinet (Dorset Council) is Cabinet (1).xlsx" in err
+    assert not (space / "data" / "updates" / f"{SLUG}.csv").exists()
 
 
-def problems(path: Path) -> list[str]:
-    """The lines collect.read_return gives for one workbook (without the file: each names it)."""
-    from helpers.cycle.collect import Problems, read_return
-    from helpers.cycle.quarterly import form_rows
-    from helpers.tracking.workspace import load_workspace
-
-    rows = form_rows(load_workspace(), Q)
-    open_actions = set(zip(rows["council"], rows["lead"], rows["review_id"], rows["action_ref"], strict=True))
-    with pytest.raises(Problems) as err:
-        read_return(path, Q, open_actions, TODAY)
-    assert all(e.file == path and e.line is None for e in err.value.errors)
-    return [e.message for e in err.value.errors]
+# Files that are not a readable .xlsx form: what collect says about each (worked from how each format starts).
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-def read_one(path: Path):
-    from helpers.cycle.collect import read_return
-    from helpers.cycle.quarterly import form_rows
-    from helpers.tracking.workspace import load_workspace
-
-    rows = form_rows(load_workspace(), Q)
-    open_actions = set(zip(rows["council"], rows["lead"], rows["review_id"], rows["action_ref"], strict=True))
-    return read_return(path, Q, open_actions, TODAY)
-
-
-# --- One return: what is checked, and what each problem says -------------------------------------------------------
-
-
-def test_a_good_return_gives_one_update_per_filled_row(root):
-    form = forms_of(root)[0]
-    book = openpyxl.load_workbook(form)
-    sheet = book["Updates"]
-    about = {r[0].value: r[1].value for r in book["About"].iter_rows(min_row=2, max_row=7)}
-    first, second, third = FIRST_ROW, FIRST_ROW + 1, FIRST_ROW + 2
-    text(sheet[f"{L['status']}{first}"], "  completed ")  # another spelling of Complete
-    text(sheet[f"{L['comment']}{first}"], " Done.\r\nSigned off. ")
-    text(sheet[f"{L['updated_on']}{first}"], "1 April 2024")  # the quarter's first day
-    text(sheet[f"{L['updated_on']}{second}"], "30/06/2024")  # its last
-    text(sheet[f"{L['comment']}{second}"], "x")
-    text(sheet[f"{L['revised_target']}{third}"], "Q4 2024/25")
-    text(sheet[f"{L['revision_reason']}{third}"], " Waiting   for\nthe budget ")
-    text(sheet[f"{L['evidence']}{third}"], " https://example.org/a \n https://example.org/b ")
-    got = read_one(returned(root, book, "mine.xlsx"))
-    assert (got.lead.council, got.lead.lead, got.filled_rows) == (about["council"], about["lead"], 3)
-    refs = [(sheet[f"A{r}"].value, sheet[f"{L['action_ref']}{r}"].value) for r in (first, second, third)]
-    base = {"revision_approved_by": "", "revision_approved_on": "", "lead": about["lead"], "collected_on": "2024-07-09"}
-    assert got.rows == [
-        {
-            "review_id": refs[0][0],
-            "action_ref": refs[0][1],
-            "status": "Complete",
-            "comment": "Done.\nSigned off.",
-            "updated_on": "2024-04-01",
-            "revised_target": "",
-            "revision_reason": "",
-            "evidence": "",
-            "source": f"returns/{SLUG}/mine.xlsx:Updates!{first}",
-            "_row": first,
-            **base,
-        },
-        {
-            "review_id": refs[1][0],
-            "action_ref": refs[1][1],
-            "status": "",
-            "comment": "x",
-            "updated_on": "2024-06-30",
-            "revised_target": "",
-            "revision_reason": "",
-            "evidence": "",
-            "source": f"returns/{SLUG}/mine.xlsx:Updates!{second}",
-            "_row": second,
-            **base,
-        },
-        {
-            "review_id": refs[2][0],
-            "action_ref": refs[2][1],
-            "status": "",
-            "comment": "",
-            "updated_on": "2024-06-30",  # blank: as at the quarter end
-            "revised_target": "Q4 2024/25",
-            "revision_reason": "Waiting for\nthe budget",
-            "evidence": "https://example.org/a\nhttps://example.org/b",
-            "source": f"returns/{SLUG}/mine.xlsx:Updates!{third}",
-            "_row": third,
-            **base,
-        },
-    ]
-    assert got.path == root / "data" / "updates" / "returns" / SLUG / "mine.xlsx"
+NOT_FORMS = {
+    "password.xlsx": (
+        OLE2 + b"\0" * 500 + "EncryptionInfo".encode("utf-16-le") + b"\0" * 50 + "EncryptedPackage".encode("utf-16-le"),
+        "password.xlsx: the workbook is password-protected (encrypted), so it cannot be checked: ask for it without "
+        "the password",
+    ),
+    "old-format.xlsx": (
+        OLE2 + b"\0" * 500 + "Workbook".encode("utf-16-le"),
+        "old-format.xlsx: an Excel 97-2003 workbook (.xls), not .xlsx: open it and save it as an Excel workbook "
+        "(.xlsx); or move it out of the returns folder",
+    ),
+    "calc.xlsx": (
+        b"PK\x03\x04" + b"\0" * 26 + b"mimetypeapplication/vnd.oasis.opendocument.spreadsheetPK",
+        "calc.xlsx: an OpenDocument spreadsheet (.ods), not .xlsx: open it and save it as an Excel workbook (.xlsx)",
+    ),
+    "cut-short.xlsx": (
+        None,  # the first half of a real form
+        "cut-short.xlsx: the workbook is damaged (cut short, or its parts are not a workbook's) and cannot be read",
+    ),
+    "email.xlsx": (
+        b"From: lead@example.org\nSubject: my update\n",
+        "email.xlsx: not an Excel workbook (.xlsx): the file is not a workbook, or is damaged",
+    ),
+    "Cabinet--Dorset-Council--2024-25-Q1.ods": (
+        b"PK\x03\x04",
+        "Cabinet--Dorset-Council--2024-25-Q1.ods: an OpenDocument spreadsheet (.ods): collect reads .xlsx only; open "
+        "it and save it as an Excel workbook (.xlsx), or move it out of the returns folder",
+    ),
+    "update.xls": (
+        OLE2,
+        "update.xls: an Excel 97-2003 workbook (.xls): collect reads .xlsx only",
+    ),
+}
 
 
-def test_every_problem_in_a_row_is_reported_and_each_row_is_checked(root):
-    form = forms_of(root)[0]
-    book = openpyxl.load_workbook(form)
-    sheet = book["Updates"]
-    r1, r2, r3, r4 = FIRST_ROW, FIRST_ROW + 1, FIRST_ROW + 2, FIRST_ROW + 3
-    text(sheet[f"{L['status']}{r1}"], "Nearly done")
-    text(sheet[f"{L['updated_on']}{r1}"], "31 March 2024")  # the day before the quarter
-    text(sheet[f"{L['revised_target']}{r1}"], "Ongoing")  # a target word, but not a date
-    text(sheet[f"{L['updated_on']}{r2}"], "1 July 2024")  # the day after
-    text(sheet[f"{L['status']}{r2}"], "On hold")
-    text(sheet[f"{L['revision_reason']}{r3}"], "Because")  # a reason with no revised target
-    text(sheet[f"{L['evidence']}{r4}"], "https://example.org")  # evidence alone is not an update
-    text(sheet[f"{L['updated_on']}{r4}"], "next week")
-    lines = problems(returned(root, book, "bad.xlsx"))
-    statuses = "Complete, In progress, Not started, On hold, Behind schedule"
-    assert lines == [
-        f"Updates!{L['status']}{r1}: unknown status 'Nearly done'; use one of {statuses}, or leave it blank",
-        f"Updates!{L['updated_on']}{r1}: date of update 2024-03-31 is outside 2024/25 Q1 (2024-04-01 to 2024-06-30)",
-        f"Updates!{L['revised_target']}{r1}: revised target 'Ongoing' is not a date: use a month (March 2025), a "
-        "quarter (Q4 2024/25) or a date (31 March 2025)",
-        f"Updates!{L['revision_reason']}{r1}: a revised target date needs a reason for the revision",
-        f"Updates!{L['updated_on']}{r2}: date of update 2024-07-01 is outside 2024/25 Q1 (2024-04-01 to 2024-06-30)",
-        f"Updates!{L['revised_target']}{r3}: a reason for revision is given but no revised target date",
-        f"Updates!{L['status']}{r3}: an update needs a status, a progress comment or a revised target date (this "
-        "row has only: Reason for revision)",
-        f"Updates!{L['updated_on']}{r4}: date of update: cannot read 'next week' as a date: write it like 6 May 2024",
-        f"Updates!{L['status']}{r4}: an update needs a status, a progress comment or a revised target date (this "
-        "row has only: Date of update, Evidence (link or document reference))",
-    ]
+def test_each_file_that_is_not_a_readable_form_is_named_for_what_it_is(space: Path, capsys: pytest.CaptureFixture):
+    folder = space / "data" / "updates" / "returns" / SLUG
+    whole = (space / "reports" / SLUG / "forms" / SLT).read_bytes()
+    for name, (content, _) in NOT_FORMS.items():
+        (folder / name).write_bytes(whole[: len(whole) // 2] if content is None else content)
+    errors = collect_errors(capsys)
+    assert len(errors) == len(NOT_FORMS), errors
+    for _, message in NOT_FORMS.values():
+        assert sum(f"returns/{SLUG}/{message}" in line for line in errors) == 1, "\n".join([message, *errors])
+    assert not any(word in line for line in errors for word in ("Error", "zip", "Exception", "Traceback"))
 
 
-def test_a_revised_target_that_is_not_a_target_at_all(root):
-    book = openpyxl.load_workbook(forms_of(root)[0])
-    sheet = book["Updates"]
-    text(sheet[f"{L['revised_target']}{FIRST_ROW}"], "when the budget allows")
-    text(sheet[f"{L['revision_reason']}{FIRST_ROW}"], "Money")
-    assert problems(returned(root, book, "r.xlsx")) == [
-        f"Updates!{L['revised_target']}{FIRST_ROW}: revised target 'when the budget allows' is not a date: use a "
-        "month (March 2025), a quarter (Q4 2024/25) or a date (31 March 2025)"
-    ]
+def test_replace_comes_from_the_environment_with_from_env(space: Path, capsys, monkeypatch):
+    from helpers.cycle import collect
+
+    book = form(space, CABINET)
+    fill(book["Updates"], {"status": "In progress", "comment": "Timetable agreed."})
+    path = send_back(space, book, CABINET)
+    assert collect.main(["--quarter", QUARTER]) == 0
+    book = openpyxl.load_workbook(path)
+    book["Updates"][f"{L['comment']}{FIRST_ROW}"] = "Timetable agreed; report in July."
+    book.save(path)
+    monkeypatch.setenv("QUARTER", QUARTER)
+    monkeypatch.setenv("REPLACE", "")
+    assert collect.main(["--from-env"]) == 1  # blank: a conflict, as without REPLACE
+    assert 'run make collect QUARTER="2024/25 Q1" REPLACE=1' in capsys.readouterr().err
+    monkeypatch.setenv("REPLACE", "please")
+    with pytest.raises(InputError, match="REPLACE='please' is not understood: use REPLACE=1 to take changed returns"):
+        collect.main(["--from-env"])  # run_cli prints it as one line and exits 1
+    monkeypatch.setenv("REPLACE", "1")
+    assert collect.main(["--from-env"]) == 0
+    assert "1 replaced" in capsys.readouterr().out
+    assert [r["comment"] for r in read_log(space)] == ["Timetable agreed; report in July."]
 
 
-def test_a_locked_cell_changed_names_the_first_one_and_its_new_text(root):
-    book = openpyxl.load_workbook(forms_of(root)[0])
-    sheet = book["Updates"]
-    sheet[f"{L['recommendation']}{FIRST_ROW + 1}"] = "A" * 70
-    sheet[f"{column_letter('latest_comment')}{FIRST_ROW + 1}"] = "also changed"
-    sheet[f"{L['status']}{FIRST_ROW + 1}"] = "Complete"
-    sheet[f"{L['status']}{FIRST_ROW}"] = "Complete"
-    assert problems(returned(root, book, "l.xlsx")) == [
-        f"Updates!{L['recommendation']}{FIRST_ROW + 1}: a locked cell was changed (Recommendation (peers' wording): "
-        f"now '{'A' * 60}'); put back what the form said"
-    ]
+needs_make = pytest.mark.skipif(shutil.which("make") is None, reason="GNU make is not installed")
 
 
-def test_a_row_that_is_not_the_leads_open_action(root):
-    book = openpyxl.load_workbook(forms_of(root)[0])
-    sheet = book["Updates"]
-    book["About"]["B5"] = "Somebody Else"
-    sheet[f"{L['status']}{FIRST_ROW}"] = "Complete"
-    review, ref = sheet[f"A{FIRST_ROW}"].value, sheet[f"{L['action_ref']}{FIRST_ROW}"].value
-    council = book["About"]["B4"].value
-    assert problems(returned(root, book, "w.xlsx")) == [
-        f"Updates!{L['action_ref']}{FIRST_ROW}: {review} action {ref} is not an open action of Somebody Else at "
-        f"{council} on 30 June 2024; leave this row blank, or record the update by hand"
-    ]
-
-
+@needs_make
 @pytest.mark.parametrize(
-    "spoil, message",
+    "target, argv",
     [
-        (lambda b: setattr(b["Updates"], "title", "Mine"), "Updates: sheet missing (the workbook has Mine, "),
-        (lambda b: b.remove(b["About"]), "About: sheet missing (the workbook has Updates, Instructions); sheets must"),
-        (lambda b: b["About"].__setitem__("B2", None), "About: no form_version recorded; this is not a form made by"),
-        (lambda b: b["About"].__setitem__("B3", ""), "About: no quarter recorded; this is not a form made by `make"),
-        (lambda b: b["About"].__setitem__("B4", None), "About: no council recorded; this is not a form made by"),
-        (lambda b: b["About"].__setitem__("B5", None), "About: no lead recorded; this is not a form made by"),
-        (
-            lambda b: b["About"].__setitem__("B2", "1"),
-            "About!B2: form version '1'; this collect reads versions 2 and 3: send the lead a new form (make forms)",
-        ),
-        (
-            lambda b: b["About"].__setitem__("B3", "2024/25 Q2"),
-            "About!B3: this form is for 2024/25 Q2, not 2024/25 Q1 (it belongs in data/updates/returns/2024-25-Q2/)",
-        ),
-        (
-            lambda b: b["About"].__setitem__("B3", "next quarter"),
-            "About!B3: this form is for next quarter, not 2024/25 Q1",
-        ),
-        (
-            lambda b: b["Updates"].__setitem__(f"{column_letter('comment')}{HEADER_ROW}", None),
-            f"Updates!{column_letter('comment')}{HEADER_ROW}: header is empty, should be 'Progress comment'; columns "
-            "must not be renamed, moved or removed",
-        ),
-        (
-            lambda b: b["Updates"].__setitem__(f"A{HEADER_ROW}", "Review"),
-            f"Updates!A{HEADER_ROW}: header is 'Review', should be 'Review id'; columns must not be renamed",
-        ),
-        (
-            lambda b: b["Updates"].cell(row=HEADER_ROW, column=len(HEADERS) + 1, value="My notes"),
-            f"Updates!{chr(ord('A') + len(HEADERS))}{HEADER_ROW}: a column was added ('My notes'); columns must not "
-            "be added, renamed, moved or removed",
-        ),
-        (
-            lambda b: b["About"].__setitem__("A11", "x"),
-            "About!A11: the About sheet's row table is damaged: send the lead a new form",
-        ),
+        ("collect", ["-m", "helpers.cycle.collect", "--from-env"]),
+        ("mutants", ["-m", "tools.mutation", "--from-env"]),
     ],
 )
-def test_a_return_that_is_not_the_form_as_sent(root, spoil, message):
-    book = openpyxl.load_workbook(forms_of(root)[0])
-    spoil(book)
-    lines = problems(returned(root, book, "s.xlsx"))
-    assert len(lines) == 1 and lines[0].startswith(message), lines
+def test_make_passes_replace_and_modules_as_data_never_into_a_recipe(tmp_path, target, argv):
+    makefile = (PROJECT / "Makefile").read_text(encoding="utf-8")
+    recipes = [line for line in makefile.splitlines() if line.startswith("\t")]
+    assert not any(re.search(r"\$[({](REPLACE|MODULES)\b", line) for line in recipes)
+    fake_python = tmp_path / "python"
+    fake_python.write_text(
+        f"#!{sys.executable}\nimport json, os, sys\n"
+        "print(json.dumps({'argv': sys.argv[1:], 'env': {k: os.environ.get(k) for k in ('REPLACE', 'MODULES')}}))\n",
+        encoding="utf-8",
+    )
+    fake_python.chmod(0o755)
+    hostile = {"REPLACE": f"1; touch {tmp_path}/pwned", "MODULES": f"quarters $(shell touch {tmp_path}/pwned-make)"}
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", *hostile)}
+    result = subprocess.run(
+        ["make", "--no-print-directory", "-s", "-o", ".venv/.installed-stamp", target, f"PY={fake_python}"]
+        + [f"{k}={v}" for k, v in hostile.items()],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen == {"argv": argv, "env": hostile}
+    assert not list(tmp_path.glob("pwned*"))
 
 
-def test_a_header_with_extra_spaces_or_a_line_break_is_the_same_header(root):
-    book = openpyxl.load_workbook(forms_of(root)[0])
-    book["Updates"][f"{column_letter('comment')}{HEADER_ROW}"] = " Progress\n  comment "
-    book["Updates"][f"{L['status']}{FIRST_ROW}"] = "Complete"
-    assert read_one(returned(root, book, "h.xlsx")).filled_rows == 1
-
-
-def test_a_damaged_row_table_in_the_about_sheet(root):
-    book = openpyxl.load_workbook(forms_of(root)[0])
-    book["About"]["A11"] = str(FIRST_ROW + 5)  # the second row of the table no longer follows the first
-    assert problems(returned(root, book, "t.xlsx")) == [
-        "About!A11: the About sheet's row table is damaged: send the lead a new form"
-    ]
-    book["About"]["A11"] = str(FIRST_ROW + 1)
-    book["About"]["E10"] = book["About"]["E10"].value.rsplit(" ", 1)[0]  # one hash short
-    lines = problems(returned(root, book, "t.xlsx"))
-    assert lines[0].startswith(f"Updates!A{FIRST_ROW}: a locked cell was changed (Review id: now ")
-
-
-def test_an_unreadable_file_says_what_it_is_and_what_to_do(root):
-    path = root / "data" / "updates" / "returns" / SLUG / "x.xlsx"
-    path.write_bytes(b"")
-    assert problems(path) == [
-        "not an Excel workbook (.xlsx): the file is not a workbook, or is damaged; open it and save it as an Excel "
-        "workbook (.xlsx); or move it out of the returns folder"
-    ]
-
-
-def test_rows_deleted_at_the_end_and_added_at_the_end(root):
-    form = forms_of(root)[0]
-    n = rows_in(form)
-    book = openpyxl.load_workbook(form)
-    last = FIRST_ROW + n - 1
-    gone = action_at(book["Updates"], last)
-    book["Updates"].delete_rows(last)
-    assert problems(returned(root, book, "d.xlsx")) == [
-        f"Updates!A{last}: row {last} of the form as sent ({gone}) was deleted; rows must not be deleted: ask the "
-        "lead to fill in the form as sent"
-    ]
-    book = openpyxl.load_workbook(form)
-    book["Updates"][f"{L['evidence']}{last + 3}"] = "extra"
-    assert problems(returned(root, book, "a.xlsx")) == [
-        f"Updates!{L['evidence']}{last + 3}: rows {last + 1} to {last + 3} were added (not in the form as sent); "
-        "rows must not be added or moved"
-    ]
-
-
-def test_four_deleted_rows_name_three_actions_and_how_many_more(root):
-    form = forms_of(root)[0]
-    if rows_in(form) < 5:
-        pytest.skip("needs a lead with five open actions")
-    book = openpyxl.load_workbook(form)
-    sheet = book["Updates"]
-    names = [action_at(sheet, r) for r in range(FIRST_ROW + 1, FIRST_ROW + 4)]
-    sheet.delete_rows(FIRST_ROW + 1, 4)
-    assert problems(returned(root, book, "f.xlsx")) == [
-        f"Updates!A{FIRST_ROW + 1}: rows {FIRST_ROW + 1} to {FIRST_ROW + 4} of the form as sent ({', '.join(names)} "
-        "and 1 more) were deleted; rows must not be deleted: ask the lead to fill in the form as sent"
-    ]
-
-
-def test_a_deleted_row_and_a_changed_row_elsewhere(root):
-    form = forms_of(root)[0]
-    if rows_in(form) < 4:
-        pytest.skip("needs a lead with four open actions")
-    book = openpyxl.load_workbook(form)
-    sheet = book["Updates"]
-    gone = action_at(sheet, FIRST_ROW)
-    sheet[f"{L['recommendation']}{FIRST_ROW + 3}"] = "changed"
-    sheet.delete_rows(FIRST_ROW)
-    assert problems(returned(root, book, "c.xlsx")) == [
-        f"Updates!A{FIRST_ROW}: row {FIRST_ROW} of the form as sent ({gone}) was deleted; rows must not be deleted: "
-        "ask the lead to fill in the form as sent"
-    ]
-
-
-# --- The returns folder ------------------------------------------------------------------------------------------
+@pytest.fixture
+def root(made: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """This test's own copy of data/ and reports/ (forms made): `space`, by the name the returns tests use."""
+    return own_copy(made, tmp_path, monkeypatch)
 
 
 def test_each_kind_of_file_in_the_returns_folder(root):
@@ -382,113 +511,6 @@ def test_each_kind_of_file_in_the_returns_folder(root):
         ("e.docx", f"not an Excel workbook (.xlsx): {tail}"),
         ("sub", "a folder inside the returns folder: returns are .xlsx files, side by side"),
     ]
-
-
-# --- Merging with what was collected before ---------------------------------------------------------------------
-
-
-def row(source: str, **cells) -> dict[str, str]:
-    base = dict.fromkeys([*FILE_COLUMNS, *OPTIONAL_COLUMNS], "")
-    return base | {"review_id": "r", "action_ref": "1", "updated_on": "2024-06-30", "source": source} | cells
-
-
-def existing(*rows: dict[str, str]) -> pd.DataFrame:
-    frame = pd.DataFrame(list(rows), columns=[*FILE_COLUMNS, *OPTIONAL_COLUMNS])
-    return frame.assign(_row=range(2, len(frame) + 2))
-
-
-def test_merge_keeps_hand_rows_first_and_orders_collected_rows_by_file_and_row(tmp_path):
-    from helpers.cycle.collect import merge
-
-    hand = row("", comment="typed", action_ref="9")
-    ten, nine = f"returns/{SLUG}/a.xlsx:Updates!10", f"returns/{SLUG}/a.xlsx:Updates!9"
-    other = f"returns/{SLUG}/B.xlsx:Updates!3"
-    new = [row(ten, comment="ten", _row=10), row(other, comment="b", _row=3), row(nine, comment="nine", _row=9)]
-    frame, counts = merge(existing(hand), new, False, tmp_path / "log.csv", Q)
-    assert frame["source"].tolist() == ["", other, nine, ten]  # "B" sorts before "a"; row 9 before row 10
-    assert counts == {"new": 3, "unchanged": 0, "replaced": 0, "dropped": 0}
-    assert list(frame.columns) == [*FILE_COLUMNS, *OPTIONAL_COLUMNS] and not frame.isna().any().any()
-
-
-def test_merge_keeps_an_unchanged_row_as_first_collected(tmp_path):
-    from helpers.cycle.collect import merge
-
-    source = f"returns/{SLUG}/a.xlsx:Updates!3"
-    old = row(source, comment="same", collected_on="2024-07-01", revision_approved_by="Cabinet")
-    frame, counts = merge(
-        existing(old), [row(source, comment="same", collected_on="2024-07-09", _row=3)], False, tmp_path, Q
-    )
-    assert counts == {"new": 0, "unchanged": 1, "replaced": 0, "dropped": 0}
-    assert frame.iloc[0][["collected_on", "revision_approved_by"]].tolist() == ["2024-07-01", "Cabinet"]
-
-
-def test_merge_conflicts_say_what_changed_and_how_to_take_it(tmp_path):
-    from helpers.cycle.collect import Problems, merge
-
-    a = f"returns/{SLUG}/a.xlsx:Updates!3"
-    b = f"returns/{SLUG}/b.xlsx:Updates!4"
-    gone = f"returns/{SLUG}/c.xlsx:Updates!5"
-    before = existing(
-        row(a, comment="old", collected_on="2024-07-01"),
-        row(b, lead="Cabinet", collected_on=""),
-        row(gone, status="Complete", collected_on="2024-07-02"),
-    )
-    new = [row(a, comment="new", _row=3), row(b, lead="Chief Executive", _row=4)]
-    with pytest.raises(Problems) as err:
-        merge(before, new, False, tmp_path / "2024-25-Q1.csv", Q)
-    fix = 'make collect QUARTER="2024/25 Q1" REPLACE=1'
-    got = [(e.file.name if e.file else None, e.line, e.message) for e in err.value.errors]
-    assert got == [
-        (
-            "a.xlsx",
-            None,
-            f"Updates!{L['comment']}3: conflicts with the row collected on 2024-07-01 (comment: was 'old', now "
-            f"'new'); to take the new return, run {fix}",
-        ),
-        (
-            "b.xlsx",
-            None,
-            "Updates!4: conflicts with the row collected on an earlier day (lead: was 'Cabinet', now 'Chief "
-            f"Executive'); to take the new return, run {fix}",
-        ),
-        (
-            "2024-25-Q1.csv",
-            4,
-            f"{gone} was collected on 2024-07-02 but is no longer in the returns (its file removed or renamed, or the "
-            f"row cleared); put it back, or run {fix} to drop it",
-        ),
-    ]
-
-
-def test_merge_with_replace_takes_the_new_row_and_keeps_an_approval_only_for_the_same_request(tmp_path):
-    from helpers.cycle.collect import merge
-
-    same = f"returns/{SLUG}/a.xlsx:Updates!3"
-    moved = f"returns/{SLUG}/a.xlsx:Updates!4"
-    comment_only = f"returns/{SLUG}/a.xlsx:Updates!5"
-    gone = f"returns/{SLUG}/a.xlsx:Updates!6"
-    approved = {"revision_approved_by": "Cabinet", "revision_approved_on": "2024-07-16"}
-    before = existing(
-        row(same, revised_target="March 2025", comment="a", **approved),
-        row(moved, revised_target="March 2025", **approved),
-        row(comment_only, comment="x", **approved),
-        row(gone, comment="gone"),
-    )
-    new = [
-        row(same, revised_target="March 2025", comment="b", _row=3),
-        row(moved, revised_target="June 2025", _row=4),
-        row(comment_only, comment="y", _row=5),
-    ]
-    frame, counts = merge(before, new, True, tmp_path, Q)
-    assert counts == {"new": 0, "unchanged": 0, "replaced": 3, "dropped": 1}
-    assert frame[["comment", "revised_target", "revision_approved_by", "revision_approved_on"]].values.tolist() == [
-        ["b", "March 2025", "Cabinet", "2024-07-16"],  # the same request: its approval stands
-        ["", "June 2025", "", ""],  # a new date: a new request, not yet agreed
-        ["y", "", "", ""],  # no revised target at all: nothing to keep
-    ]
-
-
-# --- The command ----------------------------------------------------------------------------------------------------
 
 
 def test_no_returns_folder(root):
@@ -607,83 +629,3 @@ def test_a_collected_row_that_repeats_a_hand_typed_one_is_named_by_its_cell(root
     assert (err.value.file, err.value.line) == (path, None)
     assert err.value.message == f"Updates!{FIRST_ROW}: this update repeats an earlier row of the same file"
     assert log.read_text(encoding="utf-8").count("Same words.") == 1  # nothing written
-
-
-def test_the_written_file_is_checked_as_the_report_will_read_it(root):
-    from helpers.cycle.collect import _check_written
-    from helpers.plans.tables import read as read_table
-
-    actions = read_table("actions")
-    known = pd.MultiIndex.from_arrays([actions["review_id"], actions["action_ref"]])
-    review, ref = actions["review_id"].iloc[0], actions["action_ref"].iloc[0]
-    log = root / "data" / "updates" / f"{SLUG}.csv"
-    good = pd.DataFrame([row("", review_id=review, action_ref=ref, comment="fine")])[[*FILE_COLUMNS, *OPTIONAL_COLUMNS]]
-    text = _check_written(good, log, known)
-    assert text.splitlines()[1].startswith(f"{review},{ref},,fine,2024-06-30,") and not log.exists()
-    hand = good.assign(action_ref="no-such-action")
-    with pytest.raises(InputError) as err:
-        _check_written(pd.concat([good, hand], ignore_index=True), log, known)
-    assert (err.value.file, err.value.line) == (log, 3)
-    assert err.value.message == f"review {review} has no action 'no-such-action'"
-    collected = hand.assign(source=f"returns/{SLUG}/Return: SLT.xlsx:Updates!7")  # a colon in the file name
-    with pytest.raises(InputError) as err:
-        _check_written(pd.concat([good, collected], ignore_index=True), log, known)
-    assert err.value.file == root / "data" / "updates" / "returns" / SLUG / "Return: SLT.xlsx"
-    assert (err.value.line, err.value.message) == (None, f"Updates!7: review {review} has no action 'no-such-action'")
-
-
-def test_a_revised_target_a_spreadsheet_turned_into_a_date_is_read_by_its_format(root):
-    book = openpyxl.load_workbook(forms_of(root)[0])
-    sheet = book["Updates"]
-    for offset, shown in ((0, "mmm-yy"), (1, "dd/mm/yyyy")):
-        cell = sheet[f"{L['revised_target']}{FIRST_ROW + offset}"]
-        cell.value = dt.datetime(2025, 3, 1)
-        cell.number_format = shown
-        text(sheet[f"{L['revision_reason']}{FIRST_ROW + offset}"], "Budget")
-    got = read_one(returned(root, book, "dates.xlsx"))
-    assert [r["revised_target"] for r in got.rows] == ["March 2025", "1 March 2025"]
-
-
-def test_three_deleted_rows_are_named_without_a_count_of_more(root):
-    form = forms_of(root)[0]
-    if rows_in(form) < 4:
-        pytest.skip("needs a lead with four open actions")
-    book = openpyxl.load_workbook(form)
-    sheet = book["Updates"]
-    names = [action_at(sheet, r) for r in range(FIRST_ROW, FIRST_ROW + 3)]
-    sheet.delete_rows(FIRST_ROW, 3)
-    assert problems(returned(root, book, "three.xlsx")) == [
-        f"Updates!A{FIRST_ROW}: rows {FIRST_ROW} to {FIRST_ROW + 2} of the form as sent ({', '.join(names)}) were "
-        "deleted; rows must not be deleted: ask the lead to fill in the form as sent"
-    ]
-
-
-def test_a_conflict_in_a_return_whose_name_has_a_colon(tmp_path):
-    from helpers.cycle.collect import Problems, merge
-
-    source = f"returns/{SLUG}/Return: SLT.xlsx:Updates!3"
-    with pytest.raises(Problems) as err:
-        merge(existing(row(source, comment="old")), [row(source, comment="new", _row=3)], False, tmp_path, Q)
-    (problem,) = err.value.errors
-    assert problem.file.name == "Return: SLT.xlsx"
-    assert problem.message.startswith(f"Updates!{L['comment']}3: conflicts with the row collected on an earlier day")
-
-
-def test_the_header_check_alone_passes_the_header_as_sent_and_names_a_missing_last_column(tmp_path):
-    from helpers.cycle import collect
-
-    path = tmp_path / "return.xlsx"
-    from helpers.cycle.quarterly import CURRENT
-
-    assert collect._check_headers(list(HEADERS), path, CURRENT) is None  # as sent: nothing to say
-    with pytest.raises(collect.Problems) as info:
-        collect._check_headers(list(HEADERS[:-1]), path, CURRENT)  # the last column removed
-    [error] = info.value.errors
-    from openpyxl.utils import get_column_letter
-
-    last = get_column_letter(len(HEADERS))  # the sheet's last column, where the header should be
-    assert (error.file, error.message) == (
-        path,
-        f"Updates!{last}{HEADER_ROW}: header is empty, should be {HEADERS[-1]!r}; "
-        "columns must not be renamed, moved or removed",
-    )

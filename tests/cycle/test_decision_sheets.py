@@ -30,7 +30,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import PROJECT
-from helpers.cycle.quarterly import column_letter
+from helpers.cycle.form_layout import column_letter
 
 Q1, Q2 = "2024/25 Q1", "2024/25 Q2"
 SLUG1, SLUG2 = "2024-25-Q1", "2024-25-Q2"

@@ -18,7 +18,7 @@ import openpyxl
 import pytest
 
 from conftest import PROJECT
-from helpers.cycle.quarterly import FIRST_ROW, column_letter
+from helpers.cycle.form_layout import FIRST_ROW, column_letter
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")

@@ -462,7 +462,7 @@ def _report_cron_lines() -> list[tuple[str, str]]:
 
 def test_every_scheduled_report_runs_after_its_quarters_return_by_date():
     from helpers.base import quarters
-    from helpers.cycle.quarterly import return_by
+    from helpers.cycle.quarter_returns import return_by
 
     lines = _report_cron_lines()
     assert [where for where, _ in lines] == ["docs/scheduling.md", "workflow"]
@@ -573,7 +573,7 @@ def test_each_report_counts_only_its_own_councils_forms_and_updates(data_copy: P
 
 def test_a_scheduled_run_says_in_its_log_when_no_returns_are_collected(data_copy: Path, tmp_path: Path, monkeypatch):
     from helpers.base import quarters
-    from helpers.cycle.quarterly import return_by
+    from helpers.cycle.quarter_returns import return_by
 
     monkeypatch.setenv("PEER_REVIEW_REPORTS", str(tmp_path / "reports"))
     latest = quarters.latest_completed()

@@ -412,8 +412,8 @@ def test_lateness_is_in_calendar_months():
 
 
 def test_meeting_dates_read_day_first():
-    from helpers.cycle.decision_sheets import read_meeting_date
-    from helpers.cycle.quarterly import TypedDateError
+    from helpers.cycle.decision_sheet_reader import read_meeting_date
+    from helpers.cycle.typed_values import TypedDateError
 
     assert read_meeting_date("14/05/2024") == dt.date(2024, 5, 14)  # day first
     with pytest.raises(TypedDateError, match="'06/05/2024' could be 6 May 2024 or 5 June 2024"):

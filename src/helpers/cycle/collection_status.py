@@ -39,8 +39,8 @@ class Collection:
 def _sent_forms(quarter, councils: set[str] | None):
     """The quarter's chase list (every lead sent a form), for these councils; None if no forms were made."""
     from helpers.base.readers import read_csv
-    from helpers.cycle.forms import CHASE_COLUMNS
-    from helpers.cycle.quarterly import forms_dir
+    from helpers.cycle.chase_list import CHASE_COLUMNS
+    from helpers.cycle.quarter_returns import forms_dir
 
     path = forms_dir(quarter) / "chase-list.csv"
     if not path.is_file():
@@ -56,8 +56,9 @@ def collection(quarter_label: str, review_ids: list[str] | None = None, councils
     """What has come back for a quarter, and what has been collected from it: for the chosen reviews' updates
     and their councils' leads (None: everything in the folders)."""
     from helpers.base.readers import read_csv
-    from helpers.cycle.forms import return_of, returned
-    from helpers.cycle.quarterly import Lead, is_collected, return_by, return_entries, returns_dir
+    from helpers.cycle.chase_list import return_of, returned
+    from helpers.cycle.form_rows import Lead
+    from helpers.cycle.quarter_returns import is_collected, return_by, return_entries, returns_dir
     from helpers.tracking.updates import FILE_COLUMNS, OPTIONAL_COLUMNS, quarter_file
 
     quarter = quarters.parse_quarter(quarter_label)
@@ -156,6 +157,6 @@ def collection_warning(quarter_label: str) -> str | None:
 
 def _relative_returns(c: Collection) -> str:
     from helpers.base import config
-    from helpers.cycle.quarterly import returns_dir
+    from helpers.cycle.quarter_returns import returns_dir
 
     return config.relative(returns_dir(quarters.parse_quarter(c.quarter))) + "/"

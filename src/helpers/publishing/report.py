@@ -174,9 +174,10 @@ def check_inputs(review_ids: list[str] | None) -> None:
 
 
 def check_scheduled(today: dt.date | None = None) -> str:
-    """The quarter a scheduled run reports on: the latest completed, once its returns are due (cycle.return_by)."""
+    """The quarter a scheduled run reports on: the latest completed, once its returns are due
+    (cycle.quarter_returns.return_by)."""
     from helpers.base import quarters
-    from helpers.cycle.quarterly import return_by
+    from helpers.cycle.quarter_returns import return_by
 
     today = today or dt.date.today()
     quarter = quarters.latest_completed(today)
