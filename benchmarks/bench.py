@@ -192,7 +192,8 @@ def report_benchmarks(backfill_quarters: int | None, repeat: int) -> dict[str, A
     """The report's speeds against their floors: extraction, one quarter (HTML, PDF), a backfill."""
     from helpers.plans.extract import extract
     from helpers.publishing.report import run_quarter, runs
-    from helpers.publishing.runner import Settings, run_reports
+    from helpers.publishing.report_run import Settings
+    from helpers.publishing.runner import run_reports
 
     out: dict[str, Any] = {"extraction_s": best_of(extract, repeat)}
     out["floor_s"] = best_of(kernel_floor, repeat)
@@ -256,7 +257,6 @@ def _stage(fn: Callable[[], Any]) -> tuple[Any, float, float]:
 def scale_run(councils: int, data_dir: str) -> dict[str, Any]:
     """One corpus size, in a fresh process: generate, load and validate, status, workload, recurring search."""
     from benchmarks import synthetic
-
     from helpers.plans.themes import recurring_pairs
     from helpers.tracking import workspace
 

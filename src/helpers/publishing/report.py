@@ -26,7 +26,7 @@ reports/_failed/ and the command exits 1. reports/index.html lists every report 
 council, newest first, and marks any whose data has changed since. Ctrl-C (exit 130)
 or SIGTERM (exit 143) stops a run within seconds: kernels and browsers are shut down,
 nothing half-written is left, and the index lists the reports that finished.
-"""
+"""  # noqa: E501 - the --from-env example is one command line, as typed
 
 from __future__ import annotations
 
@@ -39,8 +39,10 @@ from pathlib import Path
 
 from helpers.base import config
 from helpers.base.errors import ArgumentParser, InputError, run_cli
+from helpers.publishing.interrupts import Terminated, stopping_on_signals
 from helpers.publishing.kernel import KernelFailed
-from helpers.publishing.runner import Outcome, ReportFailed, Run, Settings, Terminated, run_reports, stopping_on_signals
+from helpers.publishing.report_run import Outcome, ReportFailed, Run, Settings
+from helpers.publishing.runner import run_reports
 
 # pandas, papermill, nbconvert and playwright are imported where they are used: the
 # command starts the first kernel before anything else and imports them while it boots.
