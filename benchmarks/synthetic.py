@@ -132,70 +132,88 @@ def _plan(
     roles: bool,
     vocab: dict[str, list[str]],
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    sentences, names = vocab["sentences"], vocab["leads"]
+    """A review's plan of `n` recommendations: its recommendations, their actions and the actions' leads."""
     recs, actions, leads = [], [], []
+    # The draws from `rng` come in a fixed order (recommendation, then each action and its leads), so a seed
+    # always gives the same corpus.
     for r in range(1, n + 1):
-        a, b = rng.integers(0, len(sentences), 2)
-        recs.append(
-            {
-                "review_id": review_id,
-                "rec_ref": str(r),
-                "rec_order": r,
-                "ref_generated": False,
-                "section": vocab["sections"][int(rng.integers(0, len(vocab["sections"])))],
-                "recommendation": f"{sentences[a]} {sentences[b]}" if rng.random() < 0.5 else sentences[a],
-                "response": "Agreed.",
-                "source_file": "synthetic",
-                "source_lines": str(r),
-            }
-        )
+        recs.append(_recommendation(rng, review_id, r, vocab))
         count = int(rng.integers(2, 4)) if rng.random() < SEVERAL_ACTIONS else 1
         for k in range(1, count + 1):
             ref = str(r) if count == 1 else f"{r}.{k}"
-            target, date, kind = _target(rng, approved)
-            actions.append(
-                {
-                    "review_id": review_id,
-                    "action_ref": ref,
-                    "action_order": len(actions) + 1,
-                    "rec_ref": str(r),
-                    "ref_generated": False,
-                    "action": f"Agreed. {sentences[int(rng.integers(0, len(sentences)))]}",
-                    "lead_as_written": "",
-                    "target": target,
-                    "target_corrected": target,
-                    "target_date": date,
-                    "target_start": pd.NaT,
-                    "target_kind": kind,
-                    "timescales": "",
-                    "plan_status": "",
-                    "progress": "",
-                    "see_also": "",
-                    "follows": "",
-                    "source_incomplete": "",
-                    "correction": "",
-                    "source_file": "synthetic",
-                    "source_lines": str(r),
-                }
-            )
-            picks = rng.choice(len(names), size=2 if rng.random() < 0.25 else 1, replace=False)
-            people = [("responsible" if roles else "lead", names[i]) for i in picks]
-            if roles:
-                people.append(("accountable", names[int(rng.integers(0, len(names)))]))
-            for position, (role, lead) in enumerate(people, start=1):
-                leads.append(
-                    {
-                        "review_id": review_id,
-                        "action_ref": ref,
-                        "council": council,
-                        "lead": lead,
-                        "role": role,
-                        "lead_position": position,
-                        "joint": len(picks) > 1,
-                    }
-                )
+            actions.append(_action(rng, review_id, r, ref, len(actions) + 1, approved, vocab["sentences"]))
+            leads += _action_leads(rng, review_id, ref, council, roles, vocab["leads"])
     leads_frame = pd.DataFrame(leads).drop_duplicates(["review_id", "action_ref", "lead", "role"])
     return pd.DataFrame(recs), pd.DataFrame(actions), leads_frame
+
+
+def _recommendation(rng: np.random.Generator, review_id: str, r: int, vocab: dict[str, list[str]]) -> dict:
+    """Recommendation `r` of a review: one or two sentences, in a section."""
+    sentences = vocab["sentences"]
+    a, b = rng.integers(0, len(sentences), 2)
+    return {
+        "review_id": review_id,
+        "rec_ref": str(r),
+        "rec_order": r,
+        "ref_generated": False,
+        "section": vocab["sections"][int(rng.integers(0, len(vocab["sections"])))],
+        "recommendation": f"{sentences[a]} {sentences[b]}" if rng.random() < 0.5 else sentences[a],
+        "response": "Agreed.",
+        "source_file": "synthetic",
+        "source_lines": str(r),
+    }
+
+
+def _action(
+    rng: np.random.Generator, review_id: str, r: int, ref: str, order: int, approved: dt.date, sentences: list[str]
+) -> dict:
+    """Action `ref` of recommendation `r`, with a target drawn as plans write them."""
+    target, date, kind = _target(rng, approved)
+    return {
+        "review_id": review_id,
+        "action_ref": ref,
+        "action_order": order,
+        "rec_ref": str(r),
+        "ref_generated": False,
+        "action": f"Agreed. {sentences[int(rng.integers(0, len(sentences)))]}",
+        "lead_as_written": "",
+        "target": target,
+        "target_corrected": target,
+        "target_date": date,
+        "target_start": pd.NaT,
+        "target_kind": kind,
+        "timescales": "",
+        "plan_status": "",
+        "progress": "",
+        "see_also": "",
+        "follows": "",
+        "source_incomplete": "",
+        "correction": "",
+        "source_file": "synthetic",
+        "source_lines": str(r),
+    }
+
+
+def _action_leads(
+    rng: np.random.Generator, review_id: str, ref: str, council: str, roles: bool, names: list[str]
+) -> list[dict]:
+    """An action's leads: one, or a quarter of the time two jointly; with `roles`, responsible and accountable."""
+    picks = rng.choice(len(names), size=2 if rng.random() < 0.25 else 1, replace=False)
+    people = [("responsible" if roles else "lead", names[i]) for i in picks]
+    if roles:
+        people.append(("accountable", names[int(rng.integers(0, len(names)))]))
+    return [
+        {
+            "review_id": review_id,
+            "action_ref": ref,
+            "council": council,
+            "lead": lead,
+            "role": role,
+            "lead_position": position,
+            "joint": len(picks) > 1,
+        }
+        for position, (role, lead) in enumerate(people, start=1)
+    ]
 
 
 def _updates(

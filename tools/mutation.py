@@ -2,6 +2,7 @@
 
     python -m tools.mutation                       # every rule module (hours on 2 cores: not for CI)
     python -m tools.mutation quarters readers      # some of them
+    python -m tools.mutation tracking.status cycle # a module by its stage path; every rule module of a stage
     python -m tools.mutation --from-env            # MODULES="quarters readers" from the environment
     python -m tools.mutation --report              # only the per-module report of the last runs
 
@@ -11,15 +12,22 @@ the rule modules, and runs the tests that reach that function against each one.
 A mutant the tests notice is killed; one they do not is a survivor: a bug of that
 shape would pass `make test`. The report gives, per module, the share killed,
 and names each survivor not yet explained in docs/testing.md ("Equivalent survivors").
+
+A rule module is named by its path under helpers, stage first ("tracking.status", whose
+mutants mutmut names `helpers.tracking.status.x_func__mutmut_1`). `only_mutate` may hold
+patterns ("src/helpers/cycle/decision_sheet*.py"): each module a pattern matches is a rule
+module, so a module split in two stays mutated.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import subprocess
 import sys
 import tomllib
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +35,7 @@ from helpers.base import config
 from helpers.base.errors import ArgumentParser, InputError, run_cli
 
 MUTANTS_DIR = "mutants"
+SOURCE = "src/helpers"  # where the rule modules are, as pyproject.toml and mutmut name their files
 REPORT_FILE = "report.md"
 EXPLAINED = "docs/testing.md"  # the equivalent survivors, each with the reason it cannot be killed
 KILLED = ("killed", "timeout", "segfault", "caught by type check")  # the tests (or the run) noticed the change
@@ -66,14 +75,54 @@ class ModuleResult:
 
 
 def rule_modules(project: Path | None = None) -> list[str]:
-    """The modules mutmut mutates (["status", "targets", ...]): `only_mutate` in pyproject.toml, the one list."""
+    """The modules mutmut mutates (["tracking.status", "base.targets", ...]): `only_mutate` in pyproject.toml, the
+    one list, each pattern in it standing for the modules it matches, less those `do_not_mutate` matches."""
     project = project or config.PROJECT_ROOT
     settings = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mutmut"]
-    return [Path(pattern).stem for pattern in settings["only_mutate"]]
+    return modules_matching(settings["only_mutate"], source_files(project), settings.get("do_not_mutate", []))
+
+
+def source_files(project: Path) -> list[str]:
+    """Every module of the helpers package, as `only_mutate` names its file ("src/helpers/tracking/status.py")."""
+    return sorted(path.relative_to(project).as_posix() for path in (project / SOURCE).rglob("*.py"))
+
+
+def module_name(path: str) -> str:
+    """ "tracking.status" for "src/helpers/tracking/status.py": the module's name under helpers."""
+    return path.removeprefix(f"{SOURCE}/").removesuffix(".py").replace("/", ".")
+
+
+def modules_matching(patterns: list[str], files: list[str], left_out: Sequence[str] = ()) -> list[str]:
+    """The rule modules `patterns` name, in their order: a path is its module; a pattern with `*`, `?` or `[` is
+    every module in `files` it matches as mutmut matches it (fnmatch, `*` spanning folders), packages'
+    `__init__.py` left out. A module whose path a `left_out` pattern (`do_not_mutate`) matches is not one."""
+    modules: list[str] = []
+    for pattern in patterns:
+        if any(c in pattern for c in "*?["):
+            matched = [f for f in files if fnmatch.fnmatch(f, pattern) and not f.endswith("/__init__.py")]
+        else:
+            matched = [pattern]
+        kept = [f for f in matched if not any(fnmatch.fnmatch(f, out) for out in left_out)]
+        modules += [m for m in map(module_name, kept) if m not in modules]
+    return modules
+
+
+def choose(names: list[str], known: list[str]) -> list[str]:
+    """The rule modules `names` ask for, in that order: a module by its path under helpers ("tracking.status"),
+    its full name ("helpers.tracking.status") or its own name ("status"); or a stage ("cycle"), for each of its
+    rule modules. No names: every rule module. A name that is none of these is refused, saying what to choose."""
+    chosen: list[str] = []
+    for name in names:
+        wanted = name.removeprefix("helpers.")
+        matched = [m for m in known if wanted in (m, m.rsplit(".", 1)[-1], m.split(".", 1)[0])]
+        if not matched:
+            raise InputError(f"not a rule module: {name}; choose from {', '.join(known)}")
+        chosen += [m for m in matched if m not in chosen]
+    return chosen or known
 
 
 def read_results(modules: list[str], project: Path | None = None) -> list[ModuleResult]:
-    """Each module's verdicts from mutmut's own record (mutants/src/helpers/<module>.py.meta)."""
+    """Each module's verdicts from mutmut's own record (mutants/src/helpers/<stage>/<module>.py.meta)."""
     import json
 
     from mutmut.stats import status_by_exit_code
@@ -81,7 +130,7 @@ def read_results(modules: list[str], project: Path | None = None) -> list[Module
     project = project or config.PROJECT_ROOT
     results = []
     for module in modules:
-        meta = project / MUTANTS_DIR / "src" / "helpers" / f"{module}.py.meta"
+        meta = project / MUTANTS_DIR / SOURCE / (module.replace(".", "/") + ".py.meta")
         result = ModuleResult(module)
         if meta.is_file():
             codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
@@ -122,18 +171,16 @@ def run_mutmut(module: str, jobs: int, project: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     """The mutation command (`make mutants`): run mutmut on the rule modules, or report the last runs."""
     parser = ArgumentParser(prog="python -m tools.mutation", description=__doc__.split("\n")[0])
-    parser.add_argument("modules", nargs="*", help="rule modules to mutate (default: all of them)")
+    parser.add_argument(
+        "modules", nargs="*", help="rule modules (status or tracking.status) or stages to mutate (default: all of them)"
+    )
     parser.add_argument("--from-env", action="store_true", help="take the modules from the MODULES variable")
     parser.add_argument("--report", action="store_true", help="only report on the last runs")
     parser.add_argument("--jobs", type=int, default=2, help="mutants tested at once (default 2)")
     args = parser.parse_args(argv)
     project = config.PROJECT_ROOT
-    known = rule_modules(project)
-    chosen = os.environ.get("MODULES", "").split() if args.from_env else args.modules
-    unknown = [m for m in chosen if m not in known]
-    if unknown:
-        raise InputError(f"not a rule module: {', '.join(unknown)}; choose from {', '.join(known)}")
-    chosen = chosen or known
+    names = os.environ.get("MODULES", "").split() if args.from_env else args.modules
+    chosen = choose(names, rule_modules(project))
     if not args.report:
         for module in chosen:
             print(f"mutmut: helpers.{module}", flush=True)

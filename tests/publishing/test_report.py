@@ -8,15 +8,12 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from tools import mutation
 
 from conftest import council_of, run_module
 from helpers.base import config
 from helpers.base.errors import InputError
-from helpers.publishing import runner
 from helpers.publishing.index import write_index
-from helpers.publishing.report import ReportFailed, check_scheduled, run_quarter, runs
-from helpers.publishing.runner import Settings, run_reports
+from helpers.publishing.report import check_scheduled, run_quarter, runs
 from made_up_reviews import expected_audiences, folder_part
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -59,38 +56,6 @@ def test_report_is_self_contained_with_title_and_as_at_date(hostile_report: Path
         if row["recommendations_expected"].isdigit():
             assert f"{row['recommendations_transcribed']} of {row['recommendations_expected']} recommendations" in page
     assert "No progress reported since the plan" in page  # missing data said plainly
-
-
-def test_report_failure_keeps_the_notebook_names_the_cell_and_leaves_earlier_reports(tmp_path: Path):
-    out = tmp_path / "reports"
-    [run] = runs("2023/24 Q4", False, None, out, council=council_of("2021-finance"))
-    previous = run.folder / "report.html"
-    previous.parent.mkdir(parents=True)
-    previous.write_text("earlier report", encoding="utf-8")
-    broken = tmp_path / "broken.ipynb"
-    nb = json.loads(config.REPORT_NOTEBOOK.read_text(encoding="utf-8"))
-    nb["cells"].insert(
-        3,
-        {
-            "cell_type": "code",
-            "id": "broken",
-            "metadata": {},
-            "execution_count": None,
-            "outputs": [],
-            "source": "raise ValueError('the update log is unreadable')",
-        },
-    )
-    broken.write_text(json.dumps(nb), encoding="utf-8")
-
-    with pytest.raises(ReportFailed) as err:
-        run_quarter("2023/24 Q4", None, notebook=broken, out_root=out, council=run.council)
-
-    message = str(err.value)
-    assert "cell 4" in message and "ValueError: the update log is unreadable" in message
-    assert f"report for 2023/24 Q4, {run.council}, " in message  # which report failed
-    assert (out / "_failed" / f"2023-24-Q4--{run.folder.name}.ipynb").exists()
-    assert previous.read_text(encoding="utf-8") == "earlier report"
-    assert sorted(p.name for p in previous.parent.iterdir()) == ["report.html"]
 
 
 @pytest.mark.parametrize(
@@ -245,104 +210,6 @@ def test_contents_list_links_every_h2_after_the_title(hostile_report: Path):
     h1 = soup.find("h1")
     summary = next(h for h in headings if h.get_text() == "Summary")
     assert h1.sourceline < nav.sourceline < summary.sourceline  # after the front matter, before the Summary
-
-
-# --- Kernel reuse: a quarter's report does not depend on what ran before it -------------------
-
-
-def test_a_quarter_is_byte_identical_alone_after_others_in_a_reused_kernel_or_in_another_job(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-):
-    council = council_of("2021-finance")
-    monkeypatch.setattr(runner, "REPORTS_PER_JOB", 1)  # so two reports make two jobs
-
-    def backfill(out: Path, labels: list[str], jobs: int) -> dict[str, bytes]:
-        chosen = [r for label in labels for r in runs(label, False, None, out, council=council)]
-        outcomes = run_reports(chosen, Settings(config.REPORT_NOTEBOOK, out), jobs=jobs)
-        assert [o.error for o in outcomes] == [None] * len(chosen)
-        assert [o.run for o in outcomes] == chosen  # each report's outcome, in the order planned
-        return {r.folder.relative_to(out).as_posix(): (r.folder / "report.html").read_bytes() for r in chosen}
-
-    alone = backfill(tmp_path / "alone", ["2023/24 Q4"], 1)
-    after = backfill(tmp_path / "after", ["2021/22 Q3", "2022/23 Q4", "2023/24 Q4"], 1)
-    two_jobs = backfill(tmp_path / "two-jobs", ["2022/23 Q4", "2023/24 Q4"], 2)  # a worker process makes one
-    [(name, first)] = alone.items()
-    assert first == after[name] == two_jobs[name]
-    [earlier] = [n for n in two_jobs if n.startswith("2022-23-Q4/")]
-    assert after[earlier] == two_jobs[earlier]
-    assert first != after[earlier]
-
-
-@pytest.mark.parametrize(
-    ("asked", "cores", "reports", "expected"),
-    [
-        (2, 2, 2, 1),  # a second job costs more to start than one report takes
-        (2, 2, 7, 1),
-        (2, 2, 8, 2),  # four reports each
-        (8, 2, 100, 2),  # never more than the cores
-        (1, 8, 100, 1),  # never more than asked
-        (4, 8, 12, 3),
-        (2, 2, 0, 1),  # at least one, even with nothing to do
-    ],
-)
-def test_each_job_gets_at_least_four_reports_within_the_cores_and_what_was_asked(
-    monkeypatch: pytest.MonkeyPatch, asked: int, cores: int, reports: int, expected: int
-):
-    monkeypatch.setattr(runner.os, "cpu_count", lambda: cores)
-    assert runner.job_count(asked, reports) == expected
-
-
-# --- PDFs: printed only for a page that changed, never left beside a newer page -----------------------
-
-
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium not installed (`apt-get install chromium`)")
-def test_a_backfill_prints_only_the_pdfs_whose_page_changed(tmp_path: Path):
-    out = tmp_path / "reports"
-    chosen = runs(None, True, None, out, council=council_of("2021-finance"))[-2:]  # the latest two quarters
-    settings = Settings(config.REPORT_NOTEBOOK, out, pdf=True)
-    assert [o.error for o in run_reports(chosen, settings)] == [None, None]
-    before = {r.folder: (r.folder / "report.pdf").stat() for r in chosen}
-    (chosen[0].folder / "report.html").write_text("an older page", encoding="utf-8")  # this one will change
-    assert [o.error for o in run_reports(chosen, settings)] == [None, None]
-    after = {r.folder: (r.folder / "report.pdf").stat() for r in chosen}
-    changed, same = chosen[0].folder, chosen[1].folder
-    assert (after[same].st_ino, after[same].st_mtime_ns) == (before[same].st_ino, before[same].st_mtime_ns)
-    assert after[changed].st_ino != before[changed].st_ino  # printed again, and replaced whole
-    assert (chosen[0].folder / "report.pdf").read_bytes().startswith(b"%PDF")
-
-
-def test_a_page_made_without_a_pdf_never_sits_beside_the_pdf_of_an_older_page(tmp_path: Path):
-    out = tmp_path / "reports"
-    [run] = runs("2023/24 Q4", False, None, out, council=council_of("2021-finance"))
-    run.folder.mkdir(parents=True)
-    (run.folder / "report.html").write_text("an older page", encoding="utf-8")
-    (run.folder / "report.pdf").write_bytes(b"%PDF of the older page")
-    settings = Settings(config.REPORT_NOTEBOOK, out, pdf=False)
-    assert [o.error for o in run_reports([run], settings)] == [None]
-    assert not (run.folder / "report.pdf").exists()
-    (run.folder / "report.pdf").write_bytes(b"%PDF of this page")  # as printed from the page now there
-    assert [o.error for o in run_reports([run], settings)] == [None]
-    assert (run.folder / "report.pdf").read_bytes() == b"%PDF of this page"  # the page did not change
-
-
-# --- The executed notebook, kept beside the report ------------------------------------------------
-
-
-def test_the_executed_notebook_is_kept_beside_the_report_with_its_parameters(hostile_report: Path):
-    import nbformat
-
-    nb = nbformat.read(hostile_report.with_name("report.ipynb"), as_version=4)
-    given = nb.metadata.papermill.parameters  # papermill's record of the run: who the report is for
-    assert given["QUARTER"] == "2023/24 Q4" and given["COUNCIL"] == council_of("2021-finance")
-    assert "2021-finance" in given["REVIEWS"] and all(council_of(r) == given["COUNCIL"] for r in given["REVIEWS"])
-    [injected] = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
-    assert 'QUARTER = "2023/24 Q4"' in injected.source
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    assert all(c.execution_count for c in code) and not any(
-        o.get("output_type") == "error" for c in code for o in c.outputs
-    )
-    headline = next(c for c in code if "summary.headline" in c.source)
-    assert "As at 31 March 2024" in str(headline.outputs)  # the figures the HTML shows, with their code
 
 
 # --- Summary for the index, and MEETING_DATE only for notebooks that declare it -----------------
@@ -593,7 +460,7 @@ def test_a_scheduled_run_says_in_its_log_when_no_returns_are_collected(data_copy
 def test_a_meeting_date_is_for_one_committees_report_on_one_quarter(tmp_path: Path):
     from helpers.committee.parameters import ParameterError
     from helpers.publishing.report import one_meeting
-    from helpers.publishing.runner import Run
+    from helpers.publishing.report_run import Run
 
     alpha = Run("2024/25 Q1", "Alpha Council", "Audit Committee", ("a",), tmp_path / "a")
     beta = Run("2024/25 Q1", "Beta Council", "", ("b",), tmp_path / "b")
@@ -605,58 +472,3 @@ def test_a_meeting_date_is_for_one_committees_report_on_one_quarter(tmp_path: Pa
     later = Run("2024/25 Q2", "Alpha Council", "Audit Committee", ("a",), tmp_path / "c")
     with pytest.raises(ParameterError, match="one meeting about one quarter"):
         one_meeting([alpha, later])
-
-
-# From test_mutation_report.py: `make mutants`' report: per module, the share of mutants killed, read from mutmut's own records.
-
-
-def project(tmp_path: Path, modules: dict[str, dict[str, int | None]]) -> Path:
-    (tmp_path / "pyproject.toml").write_text(
-        "[tool.mutmut]\nonly_mutate = [" + ", ".join(f'"src/helpers/{m}.py"' for m in modules) + "]\n",
-        encoding="utf-8",
-    )
-    folder = tmp_path / "mutants" / "src" / "helpers"
-    folder.mkdir(parents=True)
-    for module, codes in modules.items():
-        if codes:
-            meta = {"exit_code_by_key": codes, "durations_by_key": {}, "estimated_durations_by_key": {}}
-            (folder / f"{module}.py.meta").write_text(json.dumps(meta), encoding="utf-8")
-    return tmp_path
-
-
-def test_the_report_counts_each_verdict_and_the_share_killed(tmp_path):
-    root = project(
-        tmp_path,
-        {
-            "quarters": {"helpers.base.quarters.x_a__mutmut_1": 1, "helpers.base.quarters.x_a__mutmut_2": 36},
-            "readers": {
-                "helpers.base.readers.x_b__mutmut_1": 1,
-                "helpers.base.readers.x_b__mutmut_2": 0,
-                "helpers.base.readers.x_b__mutmut_3": 33,
-                "helpers.base.readers.x_b__mutmut_4": None,
-            },
-            "leads": {},
-        },
-    )
-    assert mutation.rule_modules(root) == ["quarters", "readers", "leads"]
-    results = mutation.read_results(mutation.rule_modules(root), root)
-    assert [(r.module, r.killed, r.tested, r.share_killed) for r in results] == [
-        ("quarters", 2, 2, 1.0),  # a timeout is noticed too
-        ("readers", 1, 3, 1 / 3),  # of the three run: one killed, one survived, one no test reaches
-        ("leads", 0, 0, None),
-    ]
-    assert results[1].survivors == ["helpers.base.readers.x_b__mutmut_2", "helpers.base.readers.x_b__mutmut_3"]
-    text = mutation.report(results, explained="helpers.base.readers.x_b__mutmut_3: a reason")
-    assert text.splitlines()[2:5] == [
-        "| quarters | 2 | 2 | 0 | 0 | 0 | 100.0% |",
-        "| readers | 4 | 1 | 1 | 1 | 1 | 33.3% |",
-        "| leads | 0 | 0 | 0 | 0 | 0 | not run |",
-    ]
-    assert "1 survivor(s) not listed in docs/testing.md as equivalent:" in text
-    assert "- `helpers.base.readers.x_b__mutmut_2`" in text and "x_b__mutmut_3`" not in text
-
-
-def test_the_command_refuses_a_module_that_is_not_a_rule_module(monkeypatch):
-    monkeypatch.setenv("MODULES", "quarters report")
-    with pytest.raises(InputError, match=r"^not a rule module: report; choose from status, targets, quarters"):
-        mutation.main(["--from-env", "--report"])

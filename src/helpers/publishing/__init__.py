@@ -1,2 +1,2 @@
-"""Making and publishing reports: the papermill engine and kept kernel, the runner, HTML export, PDF, report
-folders, the index and the report command (`python -m helpers.publishing.report`)."""
+"""Making and publishing reports: the papermill engine and kept kernel, the runner and its jobs, HTML export, PDF,
+report folders, the index and the report command (`python -m helpers.publishing.report`)."""

@@ -7,7 +7,7 @@ point (pyproject.toml), is papermill's own nbclient engine with the kernel given
     papermill --engine reuse-kernel notebooks/04-quarterly-report.ipynb out.ipynb -p QUARTER "2023/24 Q4"
 
 From the command line it starts a kernel, runs the notebook and stops the kernel. The
-report command (helpers.publishing.runner) passes a `helpers.publishing.kernel.Kernel` of its own as `kernel=`
+report command (helpers.publishing.notebook_run) passes a `helpers.publishing.kernel.Kernel` of its own as `kernel=`
 (papermill hands extra keywords on to the engine), so one kernel serves every quarter
 of a job. Both ways run the same warm-up and reset before the notebook, so they give
 the same notebook, and the same HTML.

@@ -22,7 +22,7 @@ from helpers.base import config
 from helpers.base.errors import ArgumentParser, InputError, run_cli
 from helpers.plans.tables import write_atomically
 from helpers.publishing.kernel import Kernel
-from helpers.publishing.runner import skip_slow_optional_imports
+from helpers.publishing.notebook_run import skip_slow_optional_imports
 
 
 def _as_stored(nb) -> str:

@@ -26,7 +26,7 @@ reports/_failed/ and the command exits 1. reports/index.html lists every report 
 council, newest first, and marks any whose data has changed since. Ctrl-C (exit 130)
 or SIGTERM (exit 143) stops a run within seconds: kernels and browsers are shut down,
 nothing half-written is left, and the index lists the reports that finished.
-"""
+"""  # noqa: E501 - the --from-env example is one command line, as typed
 
 from __future__ import annotations
 
@@ -39,8 +39,10 @@ from pathlib import Path
 
 from helpers.base import config
 from helpers.base.errors import ArgumentParser, InputError, run_cli
+from helpers.publishing.interrupts import Terminated, stopping_on_signals
 from helpers.publishing.kernel import KernelFailed
-from helpers.publishing.runner import Outcome, ReportFailed, Run, Settings, Terminated, run_reports, stopping_on_signals
+from helpers.publishing.report_run import Outcome, ReportFailed, Run, Settings
+from helpers.publishing.runner import run_reports
 
 # pandas, papermill, nbconvert and playwright are imported where they are used: the
 # command starts the first kernel before anything else and imports them while it boots.
@@ -208,25 +210,25 @@ def _warn(message: str, _seen: set[str] = set()) -> None:  # noqa: B006 - once p
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    """The command's arguments, checked; with --from-env, the quarter, council, reviews and meeting date are read
+    from the environment."""
+    args = _parser().parse_args(argv)
+    if not 1 <= args.jobs <= MAX_JOBS:
+        raise InputError(f"--jobs must be between 1 and {MAX_JOBS}")
+    if args.from_env:
+        _read_environment(args)
+    return args
+
+
+def _parser() -> ArgumentParser:
+    """The command's options: which quarters (one of --quarter, --all, --from-env, --scheduled), then whose
+    reports and how they are made."""
     parser = ArgumentParser(
         prog="python -m helpers.publishing.report",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    which = parser.add_mutually_exclusive_group()
-    which.add_argument("--quarter", help='financial-year quarter, e.g. "2023/24 Q4" (default: latest completed)')
-    which.add_argument("--all", action="store_true", help="every quarter since the first action plan was approved")
-    which.add_argument(
-        "--from-env",
-        action="store_true",
-        help="read QUARTER, COUNCIL, REVIEWS (space- or comma-separated ids) and MEETING_DATE from the environment",
-    )
-    which.add_argument(
-        "--scheduled",
-        action="store_true",
-        help="the scheduled run: the latest completed quarter, refused until its returns are due; "
-        "says (in the report and here) if returns are not collected yet",
-    )
+    _add_which_quarters(parser)
     parser.add_argument(
         "--council",
         metavar="NAME",
@@ -256,20 +258,39 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="allow a quarter that has not ended yet (the report is a forecast, not progress)",
     )
-    args = parser.parse_args(argv)
-    if not 1 <= args.jobs <= MAX_JOBS:
-        raise InputError(f"--jobs must be between 1 and {MAX_JOBS}")
-    if args.from_env:
-        if args.reviews or args.meeting_date or args.council:
-            raise InputError(
-                "--from-env reads COUNCIL, REVIEWS and MEETING_DATE from the environment; "
-                "do not also pass --council, --reviews or --meeting-date"
-            )
-        args.quarter = os.environ.get("QUARTER", "").strip() or None
-        args.council = os.environ.get("COUNCIL", "").strip() or None
-        args.reviews = [r for r in re.split(r"[\s,]+", os.environ.get("REVIEWS", "")) if r] or None
-        args.meeting_date = os.environ.get("MEETING_DATE")
-    return args
+    return parser
+
+
+def _add_which_quarters(parser: ArgumentParser) -> None:
+    """--quarter, --all, --from-env and --scheduled: one way at most of choosing the quarters."""
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--quarter", help='financial-year quarter, e.g. "2023/24 Q4" (default: latest completed)')
+    which.add_argument("--all", action="store_true", help="every quarter since the first action plan was approved")
+    which.add_argument(
+        "--from-env",
+        action="store_true",
+        help="read QUARTER, COUNCIL, REVIEWS (space- or comma-separated ids) and MEETING_DATE from the environment",
+    )
+    which.add_argument(
+        "--scheduled",
+        action="store_true",
+        help="the scheduled run: the latest completed quarter, refused until its returns are due; "
+        "says (in the report and here) if returns are not collected yet",
+    )
+
+
+def _read_environment(args: argparse.Namespace) -> None:
+    """--from-env: QUARTER, COUNCIL, REVIEWS (space- or comma-separated ids) and MEETING_DATE from the
+    environment, refused if also given as options."""
+    if args.reviews or args.meeting_date or args.council:
+        raise InputError(
+            "--from-env reads COUNCIL, REVIEWS and MEETING_DATE from the environment; "
+            "do not also pass --council, --reviews or --meeting-date"
+        )
+    args.quarter = os.environ.get("QUARTER", "").strip() or None
+    args.council = os.environ.get("COUNCIL", "").strip() or None
+    args.reviews = [r for r in re.split(r"[\s,]+", os.environ.get("REVIEWS", "")) if r] or None
+    args.meeting_date = os.environ.get("MEETING_DATE")
 
 
 def one_meeting(chosen: list[Run]) -> None:

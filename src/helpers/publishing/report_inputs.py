@@ -21,7 +21,7 @@ the report (another council's plan or returns, a later quarter's updates, a deci
 after the quarter end) never marks it. Rows are compared as the checked reader reads them
 (helpers.base.readers: cells stripped, blank rows skipped), so re-saving a file unchanged does
 not mark a report either. The report command records these digests in each report's
-summary.json (helpers.publishing.runner); the index computes them again and names what changed.
+summary.json (helpers.publishing.notebook_run); the index computes them again and names what changed.
 """
 
 from __future__ import annotations
