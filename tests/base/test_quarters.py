@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 
+from helpers.base import quarters
 from helpers.base.quarters import (
     BadQuarter,
     end,
@@ -69,3 +70,39 @@ def test_dates_fall_in_their_quarter_and_latest_completed_is_the_one_before():
     assert label(latest_completed(dt.date(2026, 11, 23))) == "2026/27 Q2"
     assert label(latest_completed(dt.date(2024, 4, 1))) == "2023/24 Q4"
     assert long_date(dt.date(2024, 3, 31)) == "31 March 2024"
+
+
+FIRST = quarters.parse_quarter("2020/21 Q1")
+
+
+TODAY = dt.date(2026, 11, 23)
+
+
+def test_check_reportable_accepts_completed_quarters():
+    assert quarters.label(quarters.check_reportable("2026/27 Q2", FIRST, TODAY)) == "2026/27 Q2"
+    assert quarters.check_reportable(FIRST, FIRST, TODAY) == FIRST
+    assert (
+        quarters.label(quarters.check_reportable(quarters.parse_quarter("2023/24 Q4"), FIRST, dt.date(2024, 4, 1)))
+        == "2023/24 Q4"
+    )
+
+
+def test_check_reportable_refuses_a_quarter_not_yet_ended_unless_forecast():
+    with pytest.raises(quarters.BadQuarter) as info:
+        quarters.check_reportable("2099/00 Q1", FIRST, TODAY)
+    assert str(info.value) == (
+        "2099/00 Q1 has not ended yet: the latest completed quarter is 2026/27 Q2; "
+        "use --forecast to run it as a forecast"
+    )
+    with pytest.raises(quarters.BadQuarter, match="2023/24 Q4 has not ended yet"):
+        quarters.check_reportable("2023/24 Q4", FIRST, dt.date(2024, 3, 31))
+    assert quarters.label(quarters.check_reportable("2026/27 Q3", FIRST, TODAY, forecast=True)) == "2026/27 Q3"
+
+
+def test_check_reportable_refuses_a_quarter_before_the_first_plan():
+    with pytest.raises(quarters.BadQuarter) as info:
+        quarters.check_reportable("2019/20 Q4", FIRST, TODAY)
+    assert str(info.value) == "2019/20 Q4: no action plan is tracked before 2020/21 Q1 (the first quarter with a plan)"
+    with pytest.raises(quarters.BadQuarter, match="before 2020/21 Q1"):
+        quarters.check_reportable("2019/20 Q1", FIRST, TODAY, forecast=True)
+    assert issubclass(quarters.BadQuarter, ValueError)

@@ -124,7 +124,7 @@ def _cell(layout: Layout, key: str, row: int) -> str:
 
 def read_return(path: Path, quarter: pd.Period, open_actions: set[tuple[str, str, str, str]], today: dt.date) -> Return:
     """One returned workbook, checked; raises Problems listing every bad cell (one line each)."""
-    from helpers.base.readers import read_workbook
+    from helpers.base.workbook_reader import read_workbook
 
     try:
         book = read_workbook(path, what="return")
@@ -466,7 +466,7 @@ _OTHER_FORMATS = {
 
 def _return_files(folder: Path) -> tuple[list[Path], list[InputError]]:
     """The .xlsx returns to read, and one problem for every other entry that `cycle.return_entries` counts."""
-    from helpers.base.readers import SAVE_AS_XLSX
+    from helpers.base.workbook_reader import SAVE_AS_XLSX
 
     files, errors = [], []
     for path in return_entries(folder):

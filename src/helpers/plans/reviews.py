@@ -288,7 +288,7 @@ def load_review(path: Path) -> Review:
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
     import jsonschema
 
-    from helpers.base.readers import read_yaml
+    from helpers.base.yaml_reader import read_yaml
 
     raw, lines = read_yaml(path)
     if not isinstance(raw, dict):
