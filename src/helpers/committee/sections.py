@@ -34,17 +34,10 @@ from helpers.committee.presentation import table_html
 from helpers.tracking import council_settings, decisions
 from helpers.tracking import requests as asked_of_committee
 from helpers.tracking.changes import changes
+from helpers.tracking.durations import Span, calendar_span, finished_late
 from helpers.tracking.history import reported_by
-from helpers.tracking.status import (
-    DUE_AT_QUARTER_END,
-    RULES,
-    Span,
-    calendar_span,
-    due_next_quarter,
-    finished_late,
-    following_counts,
-    last_reported,
-)
+from helpers.tracking.status import DUE_AT_QUARTER_END, RULES
+from helpers.tracking.status_counts import due_next_quarter, following_counts, last_reported
 from helpers.tracking.updates import PLAN
 from helpers.tracking.workspace import Workspace
 
@@ -158,7 +151,7 @@ def _join(parts: list[str]) -> str:
 
 
 def _months_between(start: dt.date, end: dt.date) -> Span:
-    """Calendar months (and days) from `start` to `end` (status.calendar_span: the report's one rule)."""
+    """Calendar months (and days) from `start` to `end` (durations.calendar_span: the report's one rule)."""
     return calendar_span(start, end)
 
 
