@@ -1,6 +1,12 @@
+import calendar
 import datetime as dt
+import itertools
+import os
 
+import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers.base import quarters
 from helpers.base.quarters import (
@@ -14,6 +20,11 @@ from helpers.base.quarters import (
     slug,
     start,
 )
+
+# No deadline: on a busy shared machine a case can take a second, and that is not a failure. Under `make mutants`
+# the cases are the same every run, so a mutant is killed or not for what it does, not for what was drawn.
+settings.register_profile("project", deadline=None, derandomize="MUTANT_UNDER_TEST" in os.environ)
+settings.load_profile("project")
 
 
 @pytest.mark.parametrize(
@@ -106,3 +117,61 @@ def test_check_reportable_refuses_a_quarter_before_the_first_plan():
     with pytest.raises(quarters.BadQuarter, match="before 2020/21 Q1"):
         quarters.check_reportable("2019/20 Q1", FIRST, TODAY, forecast=True)
     assert issubclass(quarters.BadQuarter, ValueError)
+
+
+# --- For any quarter (Hypothesis): labels, slugs, starts and ends round-trip, and every day belongs to exactly one
+# financial-year quarter (Q1 = April-June).
+
+periods = st.builds(
+    lambda year, q: pd.Period(year=year, quarter=q, freq=quarters.FREQ),
+    st.integers(min_value=1001, max_value=9998),
+    st.integers(min_value=1, max_value=4),
+)
+
+
+days = st.dates(min_value=dt.date(1001, 1, 1), max_value=dt.date(9998, 12, 31))
+
+
+@given(periods)
+def test_a_quarter_label_reads_back_as_the_same_quarter_in_each_spelling(q):
+    text = quarters.label(q)
+    first, second = int(text[:4]), text[5:7]
+    assert second == f"{(first + 1) % 100:02d}"  # a financial year runs from one year to the next
+    assert quarters.parse_quarter(text) == q
+    assert quarters.parse_quarter(f"{first}-{first + 1} q{q.quarter}") == q
+    assert quarters.parse_quarter(f"  {first} / {second}   Q{q.quarter} ") == q
+
+
+@given(periods)
+def test_a_quarter_starts_the_day_after_the_previous_one_ends_and_holds_three_months(q):
+    start, end = quarters.start(q), quarters.end(q)
+    assert quarters.end(q - 1) + dt.timedelta(days=1) == start
+    assert start.day == 1 and end.day == calendar.monthrange(end.year, end.month)[1]
+    assert (end.month - start.month) % 12 == 2
+    assert start.month == {1: 4, 2: 7, 3: 10, 4: 1}[q.quarter]  # Q1 = April-June ... Q4 = January-March
+    assert quarters.quarter_of(start) == q == quarters.quarter_of(end)
+
+
+@given(days)
+def test_every_day_is_in_one_quarter_of_its_financial_year(day):
+    q = quarters.quarter_of(day)
+    assert quarters.start(q) <= day <= quarters.end(q)
+    financial_year_start = day.year if day.month >= 4 else day.year - 1
+    assert quarters.label(q).startswith(f"{financial_year_start}/")
+    assert quarters.latest_completed(day) == q - 1
+    assert quarters.long_date(day) == f"{day.day} {calendar.month_name[day.month]} {day.year}"
+
+
+@given(periods, periods)
+def test_slugs_are_folder_names_that_sort_as_the_quarters_do(a, b):
+    sa, sb = quarters.slug(a), quarters.slug(b)
+    assert sa.replace("-", "").replace("Q", "").isdigit()
+    assert (sa < sb) == (a < b) and (sa == sb) == (a == b)
+
+
+@given(periods, st.integers(min_value=0, max_value=40))
+def test_quarters_between_counts_every_quarter_once_in_order(first, extra):
+    last = first + extra
+    span = quarters.quarters_between(first, last)
+    assert len(span) == extra + 1 and span[0] == first and span[-1] == last
+    assert all(later == earlier + 1 for earlier, later in itertools.pairwise(span))

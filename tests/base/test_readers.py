@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import os
+import tempfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from helpers.base.errors import InputError
 from helpers.base.readers import (
@@ -19,6 +24,12 @@ from helpers.base.readers import (
     read_text,
     spreadsheet_safe,
 )
+from helpers.plans.tables import to_csv_text
+
+# No deadline: on a busy shared machine a case can take a second, and that is not a failure. Under `make mutants`
+# the cases are the same every run, so a mutant is killed or not for what it does, not for what was drawn.
+settings.register_profile("project", deadline=None, derandomize="MUTANT_UNDER_TEST" in os.environ)
+settings.load_profile("project")
 
 LEADS_HEADER = "lead,alias,note\n"
 LEADS_ROWS = (
@@ -521,3 +532,78 @@ def test_an_error_without_a_system_reason_still_says_what_went_wrong(tmp_path, m
 
     monkeypatch.setattr(Path, "stat", stat)
     assert fails(read_text, path)[2] == "cannot open file: stale handle"
+
+
+# --- CSV, for any text (Hypothesis): any table of text written by `tables.to_csv_text` reads back through
+# `read_csv` as the same text, and no written cell starts with a character a spreadsheet takes for a formula
+# (OWASP: = + - @ tab CR).
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_read(text: str) -> str:
+    """What the reader's documented rules make of a cell: line breaks as "\\n", surrounding whitespace gone."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+# Any text, with the characters that matter here made common: formula starts, apostrophes, quotes, commas,
+# line breaks and spaces (Hypothesis would rarely put them first on its own).
+cell_text = st.text(alphabet=st.one_of(st.sampled_from("=+-@'\t\r\n \",;|"), st.characters(codec="utf-8")), max_size=30)
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(cells=st.lists(st.tuples(cell_text, cell_text), min_size=1, max_size=8))
+def test_any_text_reads_back_as_written_and_no_cell_is_a_formula(cells):
+    frame = pd.DataFrame(
+        {"key": [f"row {n}" for n in range(len(cells))], "a": [a for a, _ in cells], "b": [b for _, b in cells]}
+    )
+    text = to_csv_text(frame)
+    # What a spreadsheet would see: no cell of the file begins with a formula character.
+    for record in csv.reader(io.StringIO(text, newline="")):
+        assert not any(cell.startswith(FORMULA_STARTS) for cell in record), record
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "table.csv"
+        path.write_text(text, encoding="utf-8", newline="")
+        back = read_csv(path, ["key", "a", "b"])
+    assert back["a"].tolist() == [as_read(a) for a, _ in cells]
+    assert back["b"].tolist() == [as_read(b) for _, b in cells]
+
+
+@given(st.text())
+def test_spreadsheet_safe_is_undone_exactly(text):
+    assert from_spreadsheet_safe(spreadsheet_safe(text)) == text
+    assert not spreadsheet_safe(text).startswith(FORMULA_STARTS)
+
+
+@given(st.text().filter(lambda t: not t.lstrip("'").startswith(FORMULA_STARTS)))
+def test_text_that_is_no_formula_is_written_unchanged(text):
+    assert spreadsheet_safe(text) == text
+
+
+def test_cells_a_spreadsheet_would_run_are_neutralised_and_legitimate_values_come_back(tmp_path):
+    # Worked by hand from OWASP's rule: an apostrophe goes before = + - @ (and a tab or CR) at the start.
+    written = {
+        '=HYPERLINK("http://x","y")': '\'=HYPERLINK("http://x","y")',
+        "=cmd|' /C calc'!A0": "'=cmd|' /C calc'!A0",
+        "+ new timetable": "'+ new timetable",
+        "-": "'-",
+        "-12.5": "'-12.5",
+        "@SUM(A1:A9)": "'@SUM(A1:A9)",
+        "'=x": "''=x",  # typed with its own apostrophe: kept, one more in front
+        "2024-03-12": "2024-03-12",
+        "O'Brien": "O'Brien",
+        "'quoted'": "'quoted'",
+    }
+    frame = pd.DataFrame({"value": list(written)})
+    lines = to_csv_text(frame).splitlines()[1:]
+    assert [next(csv.reader([line])) for line in lines] == [[v] for v in written.values()]
+    path = tmp_path / "t.csv"
+    path.write_text(to_csv_text(frame), encoding="utf-8")
+    assert read_csv(path, ["value"])["value"].tolist() == list(written)
+
+
+def test_an_apostrophe_typed_by_hand_before_a_formula_character_is_the_spreadsheets_text_mark(tmp_path):
+    # As in Excel: '=x in a cell means the text =x; an apostrophe before anything else is part of the text.
+    path = tmp_path / "typed.csv"
+    path.write_text("value\n'=x\n'-\n'x\n''@y\n", encoding="utf-8")
+    assert read_csv(path, ["value"])["value"].tolist() == ["=x", "-", "'x", "'@y"]
