@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import edit_file
 from helpers.base.errors import InputError
 from helpers.base.readers import (
     MB,
@@ -25,6 +26,7 @@ from helpers.base.readers import (
     spreadsheet_safe,
 )
 from helpers.plans.tables import to_csv_text
+from made_up_reviews import extract_refuses
 
 # No deadline: on a busy shared machine a case can take a second, and that is not a failure. Under `make mutants`
 # the cases are the same every run, so a mutant is killed or not for what it does, not for what was drawn.
@@ -607,3 +609,42 @@ def test_an_apostrophe_typed_by_hand_before_a_formula_character_is_the_spreadshe
     path = tmp_path / "typed.csv"
     path.write_text("value\n'=x\n'-\n'x\n''@y\n", encoding="utf-8")
     assert read_csv(path, ["value"])["value"].tolist() == ["=x", "-", "'x", "'@y"]
+
+
+# --- Bad input: a file that is not UTF-8, or not a CSV with the right header.
+# Extraction stops with one plain line naming the file and line, and keeps the tables it made before
+# (these cases were in tests/test_bad_input.py).
+
+BAD_INPUT = {
+    "metadata in Windows-1252": (
+        lambda d: (d / "reviews/2022-progress.yaml").write_bytes(
+            (d / "reviews/2022-progress.yaml")
+            .read_bytes()
+            .replace(b"Progress review 2022", b"Progress review \x96 2022")
+        ),
+        "reviews/2022-progress.yaml",
+        "save it as UTF-8",
+    ),
+    "leads file in Windows-1252": (
+        lambda d: (d / "leads.csv").write_bytes(
+            (d / "leads.csv").read_bytes().replace(b"Children's Services", b"Children\x92s Services")
+        ),
+        "leads.csv",
+        "save it as UTF-8",
+    ),
+    "unclosed quote in leads.csv": (
+        lambda d: edit_file(d, "leads.csv", "Dorset Council,Cabinet", 'Dorset Council,"Cabinet'),
+        "leads.csv:",
+        "quote",
+    ),
+    "malformed themes.csv": (
+        lambda d: edit_file(d, "themes.csv", "theme_id,theme,description,terms", "id,theme,terms"),
+        "themes.csv:1",
+        "missing column",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BAD_INPUT)
+def test_bad_input_gives_one_line_error_and_keeps_previous_tables(data_copy: Path, case: str):
+    extract_refuses(data_copy, *BAD_INPUT[case])

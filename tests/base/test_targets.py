@@ -8,13 +8,16 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import os
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import edit_file
 from helpers.base.targets import DAY, MONTH, NONE, ONGOING, QUARTER, SEASON, Target, UnreadableTarget, parse_target
 from helpers.base.vocabulary import vocabulary
+from made_up_reviews import extract_refuses
 
 # No deadline: on a busy shared machine a case can take a second, and that is not a failure. Under `make mutants`
 # the cases are the same every run, so a mutant is killed or not for what it does, not for what was drawn.
@@ -258,3 +261,27 @@ def test_several_timescales_take_the_last_as_the_target(cases, data):
 def test_an_ongoing_word_has_no_date(word, tail):
     target = parse_target(word.upper() + tail, dt.date(2020, 1, 1))
     assert (target.kind, target.date, target.start) == (ONGOING, None, None)
+
+
+# --- Bad input: a target that does not read.
+# Extraction stops with one plain line naming the file and line, and keeps the tables it made before
+# (these cases were in tests/test_bad_input.py).
+
+FINANCE = "raw/2021-10-05-cabinet-finance-peer-challenge-action-plan.txt"
+BAD_INPUT = {
+    "unparseable target": (
+        lambda d: edit_file(
+            d,
+            FINANCE,
+            "\tOctober 2021\tCorporate Director Finance & Commercial",
+            "\tOctobre 2021\tCorporate Director Finance & Commercial",
+        ),
+        "2021-10-05-cabinet-finance-peer-challenge-action-plan.txt:107",
+        "cannot read target 'Octobre 2021'",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BAD_INPUT)
+def test_bad_input_gives_one_line_error_and_keeps_previous_tables(data_copy: Path, case: str):
+    extract_refuses(data_copy, *BAD_INPUT[case])

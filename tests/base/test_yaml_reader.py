@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from conftest import edit_file
 from helpers.base.errors import InputError
 from helpers.base.readers import MB, check_date
 from helpers.base.yaml_reader import YamlLines, read_yaml
+from made_up_reviews import extract_refuses
 
 REVIEW = textwrap.dedent("""\
     # 2021 finance peer challenge
@@ -196,3 +198,38 @@ def test_yaml_says_file_when_no_name_is_given(tmp_path):
     assert fails(read_yaml, tmp_path / "missing.yaml")[2] == "file not found"
     big = write(tmp_path, "big.yaml", "k: " + "x" * MB + "\n")
     assert fails(read_yaml, big)[2] == "file is too large (1.0 MB; the limit is 1.0 MB)"
+
+
+# --- Bad input: a review's metadata that is not YAML as the project reads it.
+# Extraction stops with one plain line naming the file and line, and keeps the tables it made before
+# (these cases were in tests/test_bad_input.py).
+
+BAD_INPUT = {
+    "malformed metadata": (
+        lambda d: edit_file(d, "reviews/2021-finance.yaml", "kind: finance peer challenge", "kind: [finance"),
+        "reviews/2021-finance.yaml:",
+        "not valid YAML",
+    ),
+    "duplicated metadata key": (
+        lambda d: edit_file(
+            d,
+            "reviews/2022-progress.yaml",
+            "source_date: 2023-02-28",
+            "source_date: 2023-02-28\nsource_date: 2023-03-01",
+        ),
+        "reviews/2022-progress.yaml:",
+        "appears twice",
+    ),
+    "YAML alias": (
+        lambda d: edit_file(
+            d, "reviews/2022-progress.yaml", "approved_by: Cabinet", "approved_by: &who Cabinet\n  monitored_by: *who"
+        ),
+        "reviews/2022-progress.yaml:",
+        "aliases",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BAD_INPUT)
+def test_bad_input_gives_one_line_error_and_keeps_previous_tables(data_copy: Path, case: str):
+    extract_refuses(data_copy, *BAD_INPUT[case])

@@ -8,9 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import edit_file
 from helpers.base.errors import InputError
 from helpers.base.vocabulary import STATUS_IDS
 from helpers.plans.leads import UnknownLead, WorkloadCounter, aliases, lead_names, split_leads, working_leads, workload
+from made_up_reviews import extract_refuses
 
 SLT = "Senior Leadership Team (SLT)"
 DORSET = "Dorset Council"  # leads.csv scopes every alias to a council
@@ -340,3 +342,22 @@ def test_statuses_no_group_counts_are_left_out_even_the_last_one():
     # 1 Policy overdue; 2 Policy (last id), 3 Chief Executive, 4 Cabinet and Policy, 5 Cabinet: not counted;
     # 6 Leisure complete.
     assert table["total"].to_dict() == {(VALE, "Policy"): 1, (VALE, "Leisure"): 1}
+
+
+# --- Bad input: a lead not in data/leads.csv.
+# Extraction stops with one plain line naming the file and line, and keeps the tables it made before
+# (these cases were in tests/test_bad_input.py).
+
+FINANCE = "raw/2021-10-05-cabinet-finance-peer-challenge-action-plan.txt"
+BAD_INPUT = {
+    "unknown lead": (
+        lambda d: edit_file(d, FINANCE, "\tCSAMG\n", "\tCSAMG and the Mayor\n"),
+        "2021-10-05-cabinet-finance-peer-challenge-action-plan.txt:145",
+        "unknown lead",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BAD_INPUT)
+def test_bad_input_gives_one_line_error_and_keeps_previous_tables(data_copy: Path, case: str):
+    extract_refuses(data_copy, *BAD_INPUT[case])

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from conftest import edit_file
 from helpers.plans.plan_tables import clean_text, cross_references, is_only_cross_reference
+from made_up_reviews import extract_refuses
 
 
 def test_html_fragments_keep_text_and_drop_tags():
@@ -33,3 +37,27 @@ def test_html_fragments_keep_text_and_drop_tags():
 def test_cross_references(response, refs, only):
     assert cross_references(response) == refs
     assert is_only_cross_reference(response) is only
+
+
+# --- Bad input: a tab table that cannot be read.
+# Extraction stops with one plain line naming the file and line, and keeps the tables it made before
+# (these cases were in tests/test_bad_input.py).
+
+FINANCE = "raw/2021-10-05-cabinet-finance-peer-challenge-action-plan.txt"
+BAD_INPUT = {
+    "table header not found": (
+        lambda d: edit_file(d, "reviews/2021-finance.yaml", 'header: "Rec\\tPeer', 'header: "Ref\\tPeer'),
+        "2021-10-05-cabinet-finance-peer-challenge-action-plan.txt:105",
+        "was not found; the nearest line is 105",
+    ),
+    "duplicated recommendation number": (
+        lambda d: edit_file(d, FINANCE, "\n12.\tEmbed the performance", "\n11.\tEmbed the performance"),
+        "2021-10-05-cabinet-finance-peer-challenge-action-plan.txt:123",
+        "recommendation 11 appears twice",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BAD_INPUT)
+def test_bad_input_gives_one_line_error_and_keeps_previous_tables(data_copy: Path, case: str):
+    extract_refuses(data_copy, *BAD_INPUT[case])
