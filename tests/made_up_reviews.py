@@ -192,3 +192,28 @@ def expected_audiences(data: Path, by: str | None = None) -> dict[tuple[str, str
 def folder_part(text: str) -> str:
     """The folder-name rule as reports/README.md states it: letters and digits, "&" as "and", hyphens between."""
     return re.sub(r"[^A-Za-z0-9]+", "-", text.replace("&", " and ")).strip("-")
+
+
+def extract_refuses(data: Path, breaks, where: str, what: str) -> None:
+    """Extraction, run as a user would on `data` after `breaks(data)`, stops with one plain line naming `where` and
+    saying `what`, and leaves the processed tables exactly as they were (nothing half-written, no temporary files).
+
+    Shared by the bad-input cases of each reader and loader, each kept beside the tests of the rule it pins.
+    """
+    from conftest import run_module
+
+    good = run_module("helpers.plans.extract", data=data)
+    assert good.returncode == 0, good.stderr
+    before = {p.name: p.read_bytes() for p in (data / "processed").glob("*.csv")}
+    assert before
+
+    breaks(data)
+    bad = run_module("helpers.plans.extract", data=data)
+
+    assert bad.returncode == 1
+    message = bad.stderr.strip()
+    assert "Traceback" not in bad.stderr
+    assert len(message.splitlines()) == 1, message
+    assert where in message and what in message, message
+    after = {p.name: p.read_bytes() for p in (data / "processed").glob("*")}
+    assert after == before  # nothing half-written, no temporary files left behind

@@ -1,7 +1,14 @@
+import calendar
 import datetime as dt
+import itertools
+import os
 
+import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from helpers.base import quarters
 from helpers.base.quarters import (
     BadQuarter,
     end,
@@ -13,6 +20,11 @@ from helpers.base.quarters import (
     slug,
     start,
 )
+
+# No deadline: on a busy shared machine a case can take a second, and that is not a failure. Under `make mutants`
+# the cases are the same every run, so a mutant is killed or not for what it does, not for what was drawn.
+settings.register_profile("project", deadline=None, derandomize="MUTANT_UNDER_TEST" in os.environ)
+settings.load_profile("project")
 
 
 @pytest.mark.parametrize(
@@ -69,3 +81,97 @@ def test_dates_fall_in_their_quarter_and_latest_completed_is_the_one_before():
     assert label(latest_completed(dt.date(2026, 11, 23))) == "2026/27 Q2"
     assert label(latest_completed(dt.date(2024, 4, 1))) == "2023/24 Q4"
     assert long_date(dt.date(2024, 3, 31)) == "31 March 2024"
+
+
+FIRST = quarters.parse_quarter("2020/21 Q1")
+
+
+TODAY = dt.date(2026, 11, 23)
+
+
+def test_check_reportable_accepts_completed_quarters():
+    assert quarters.label(quarters.check_reportable("2026/27 Q2", FIRST, TODAY)) == "2026/27 Q2"
+    assert quarters.check_reportable(FIRST, FIRST, TODAY) == FIRST
+    assert (
+        quarters.label(quarters.check_reportable(quarters.parse_quarter("2023/24 Q4"), FIRST, dt.date(2024, 4, 1)))
+        == "2023/24 Q4"
+    )
+
+
+def test_check_reportable_refuses_a_quarter_not_yet_ended_unless_forecast():
+    with pytest.raises(quarters.BadQuarter) as info:
+        quarters.check_reportable("2099/00 Q1", FIRST, TODAY)
+    assert str(info.value) == (
+        "2099/00 Q1 has not ended yet: the latest completed quarter is 2026/27 Q2; "
+        "use --forecast to run it as a forecast"
+    )
+    with pytest.raises(quarters.BadQuarter, match="2023/24 Q4 has not ended yet"):
+        quarters.check_reportable("2023/24 Q4", FIRST, dt.date(2024, 3, 31))
+    assert quarters.label(quarters.check_reportable("2026/27 Q3", FIRST, TODAY, forecast=True)) == "2026/27 Q3"
+
+
+def test_check_reportable_refuses_a_quarter_before_the_first_plan():
+    with pytest.raises(quarters.BadQuarter) as info:
+        quarters.check_reportable("2019/20 Q4", FIRST, TODAY)
+    assert str(info.value) == "2019/20 Q4: no action plan is tracked before 2020/21 Q1 (the first quarter with a plan)"
+    with pytest.raises(quarters.BadQuarter, match="before 2020/21 Q1"):
+        quarters.check_reportable("2019/20 Q1", FIRST, TODAY, forecast=True)
+    assert issubclass(quarters.BadQuarter, ValueError)
+
+
+# --- For any quarter (Hypothesis): labels, slugs, starts and ends round-trip, and every day belongs to exactly one
+# financial-year quarter (Q1 = April-June).
+
+periods = st.builds(
+    lambda year, q: pd.Period(year=year, quarter=q, freq=quarters.FREQ),
+    st.integers(min_value=1001, max_value=9998),
+    st.integers(min_value=1, max_value=4),
+)
+
+
+days = st.dates(min_value=dt.date(1001, 1, 1), max_value=dt.date(9998, 12, 31))
+
+
+@given(periods)
+def test_a_quarter_label_reads_back_as_the_same_quarter_in_each_spelling(q):
+    text = quarters.label(q)
+    first, second = int(text[:4]), text[5:7]
+    assert second == f"{(first + 1) % 100:02d}"  # a financial year runs from one year to the next
+    assert quarters.parse_quarter(text) == q
+    assert quarters.parse_quarter(f"{first}-{first + 1} q{q.quarter}") == q
+    assert quarters.parse_quarter(f"  {first} / {second}   Q{q.quarter} ") == q
+
+
+@given(periods)
+def test_a_quarter_starts_the_day_after_the_previous_one_ends_and_holds_three_months(q):
+    start, end = quarters.start(q), quarters.end(q)
+    assert quarters.end(q - 1) + dt.timedelta(days=1) == start
+    assert start.day == 1 and end.day == calendar.monthrange(end.year, end.month)[1]
+    assert (end.month - start.month) % 12 == 2
+    assert start.month == {1: 4, 2: 7, 3: 10, 4: 1}[q.quarter]  # Q1 = April-June ... Q4 = January-March
+    assert quarters.quarter_of(start) == q == quarters.quarter_of(end)
+
+
+@given(days)
+def test_every_day_is_in_one_quarter_of_its_financial_year(day):
+    q = quarters.quarter_of(day)
+    assert quarters.start(q) <= day <= quarters.end(q)
+    financial_year_start = day.year if day.month >= 4 else day.year - 1
+    assert quarters.label(q).startswith(f"{financial_year_start}/")
+    assert quarters.latest_completed(day) == q - 1
+    assert quarters.long_date(day) == f"{day.day} {calendar.month_name[day.month]} {day.year}"
+
+
+@given(periods, periods)
+def test_slugs_are_folder_names_that_sort_as_the_quarters_do(a, b):
+    sa, sb = quarters.slug(a), quarters.slug(b)
+    assert sa.replace("-", "").replace("Q", "").isdigit()
+    assert (sa < sb) == (a < b) and (sa == sb) == (a == b)
+
+
+@given(periods, st.integers(min_value=0, max_value=40))
+def test_quarters_between_counts_every_quarter_once_in_order(first, extra):
+    last = first + extra
+    span = quarters.quarters_between(first, last)
+    assert len(span) == extra + 1 and span[0] == first and span[-1] == last
+    assert all(later == earlier + 1 for earlier, later in itertools.pairwise(span))

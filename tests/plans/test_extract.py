@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
+from conftest import edit_file, run_module
 from helpers.base import config
 from helpers.plans.extract import extract, stale_tables
-from helpers.plans.plan_tables import clean_text, cross_references, is_only_cross_reference
+from helpers.plans.plan_tables import clean_text
+from made_up_reviews import add_both_reviews, extract_refuses
 
 
 @pytest.fixture(scope="module")
@@ -171,34 +175,6 @@ def test_provenance_points_at_the_source_lines(recs):
         assert clean_text(lines[first - 1].split("\t")[1]) in row["recommendation"]
 
 
-def test_html_fragments_keep_text_and_drop_tags():
-    assert clean_text("<p>See 8.</p> <p>The commercial strategy</p>") == "See 8. The commercial strategy"
-    assert clean_text("a &amp; b") == "a & b"
-    # Not a formatting tag: kept as text, to be escaped wherever it is shown.
-    assert clean_text("<script>alert(1)</script>") == "<script>alert(1)</script>"
-
-
-@pytest.mark.parametrize(
-    "response, refs, only",
-    [
-        ("See 6", ["6"], True),
-        ("See 35.", ["35"], True),
-        ("As 41.", ["41"], True),
-        ("See 8. The commercial strategy is one of a number of strategies", ["8"], False),
-        ("Part of the HNB Strategy to be published in the Autumn 2021. See 41.", ["41"], False),
-        ("The budget setting round for 2022/23 is already well under way.", [], False),
-        # Other councils' wording and references (vocabulary.yaml lists the phrases).
-        ("To be addressed through 2, above", ["2"], True),
-        ("See R3.", ["R3"], True),
-        ("As 1.2", ["1.2"], True),
-        ("Covered by 4 and a new staff survey", ["4"], False),
-    ],
-)
-def test_cross_references(response, refs, only):
-    assert cross_references(response) == refs
-    assert is_only_cross_reference(response) is only
-
-
 def test_only_rows_with_no_target_of_their_own_follow_another(recs):
     # 13 "See 7", 36 "See 35." and 43 "As 41." give no target; 10 "See 6" and 47 "See 40." say Ongoing,
     # so they keep their own; 46 says more than "See 40." (and its target is corrected to none).
@@ -236,3 +212,95 @@ def test_joint_actions_count_once_per_lead(result):
 
 def test_committed_processed_tables_equal_a_fresh_extraction(result):
     assert stale_tables(result) == []
+
+
+# --- Bad input: raw documents, their manifest, recorded themes and a plan cut short.
+# Extraction stops with one plain line naming the file and line, and keeps the tables it made before
+# (these cases were in tests/test_bad_input.py).
+
+FINANCE = "raw/2021-10-05-cabinet-finance-peer-challenge-action-plan.txt"
+PROGRESS = "raw/2022-09-progress-review-summary-and-action-plan.txt"
+
+
+def cut_document(data: Path, name: str, before: str) -> None:
+    """Cut a raw document just inside the row that starts `before` (as a truncated download would), and re-sign
+    its manifest line, so extraction reads the cut-off text rather than refusing a changed document."""
+    import hashlib
+
+    path = data / name
+    text = path.read_text(encoding="utf-8")
+    at = text.index(before) + len(before) // 2
+    old_sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    path.write_text(text[:at], encoding="utf-8")
+    manifest = data / "raw" / "manifest.csv"
+    new_sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace(old_sha, new_sha), encoding="utf-8")
+
+
+# The 2022 plan's last row (line 70) begins "Maintain focus on the Local Development Plan" (44 characters):
+# cut half way, the line reads "Maintain focus on the " with no tab, so the table ends there.
+LAST_2022_ROW = "Maintain focus on the Local Development Plan"
+
+
+def test_a_shortfall_the_review_states_as_known_is_extracted_and_said(data_copy: Path):
+    cut_document(data_copy, PROGRESS, LAST_2022_ROW)
+    edit_file(
+        data_copy,
+        "reviews/2022-progress.yaml",
+        "recommendations_expected: 8",
+        "recommendations_expected: 8\nrecommendations_note: the copy we hold is cut off inside the eighth row",
+    )
+    done = run_module("helpers.plans.extract", data=data_copy)
+    assert done.returncode == 0, done.stderr
+    assert "7 of 8 recommendations transcribed (the copy we hold is cut off inside the eighth row)" in done.stdout
+
+
+def test_a_transcription_with_fewer_rows_than_expected_names_its_last_row(data_copy: Path):
+    add_both_reviews(data_copy)
+    edit_file(
+        data_copy, "reviews/2024-wessex-planning.yaml", "recommendations_expected: 3", "recommendations_expected: 4"
+    )
+    bad = run_module("helpers.plans.extract", data=data_copy)
+    assert bad.returncode == 1
+    assert "transcriptions/2024-wessex-planning.csv:5: the action plan ends here, at its last row (5)" in bad.stderr
+    assert "after 3 recommendations" in bad.stderr and "expects 4" in bad.stderr
+
+
+BAD_INPUT = {
+    "missing raw document": (
+        lambda d: (d / PROGRESS).unlink(),
+        "2022-09-progress-review-summary-and-action-plan.txt",
+        "is listed but is not a file",
+    ),
+    "a folder where a raw document should be": (
+        lambda d: ((d / PROGRESS).unlink(), (d / PROGRESS).mkdir()),
+        "2022-09-progress-review-summary-and-action-plan.txt",
+        "folder",
+    ),
+    "raw document cut short": (
+        lambda d: (d / FINANCE).write_text((d / FINANCE).read_text(encoding="utf-8")[:40000], encoding="utf-8"),
+        "2021-10-05-cabinet-finance-peer-challenge-action-plan.txt",
+        "differs from the one recorded",
+    ),
+    "unknown recorded theme": (
+        lambda d: edit_file(d, "reviews/2019-cpc.yaml", "theme: governance-scrutiny", "theme: governance"),
+        "reviews/2019-cpc.yaml",
+        "theme 'governance' is not in data/themes.csv",
+    ),
+    # Nothing dropped silently: the 2022 plan cut inside its last row reads 7 rows where the metadata says 8.
+    "cut-off plan": (
+        lambda d: cut_document(d, PROGRESS, LAST_2022_ROW),
+        "2022-09-progress-review-summary-and-action-plan.txt:70",
+        "ends here, at a line without a tab ('Maintain focus on the'), after 7 recommendations, but",
+    ),
+    "cut-off plan, the count too": (
+        lambda d: cut_document(d, PROGRESS, LAST_2022_ROW),
+        "2022-progress.yaml expects 8 (recommendations_expected)",
+        "say why in recommendations_note",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BAD_INPUT)
+def test_bad_input_gives_one_line_error_and_keeps_previous_tables(data_copy: Path, case: str):
+    extract_refuses(data_copy, *BAD_INPUT[case])

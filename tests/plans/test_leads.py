@@ -1,20 +1,18 @@
-"""Lead aliases and target dates, on cells exactly as the documents write them."""
+"""Lead aliases, joint leads and the workload table, on cells exactly as the documents write them."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
+from conftest import edit_file
 from helpers.base.errors import InputError
-from helpers.base.targets import UnreadableTarget, parse_target
 from helpers.base.vocabulary import STATUS_IDS
 from helpers.plans.leads import UnknownLead, WorkloadCounter, aliases, lead_names, split_leads, working_leads, workload
+from made_up_reviews import extract_refuses
 
 SLT = "Senior Leadership Team (SLT)"
 DORSET = "Dorset Council"  # leads.csv scopes every alias to a council
@@ -68,69 +66,6 @@ def test_leads_belong_to_their_council():
         split_leads("SLT", "Another Council")
 
 
-SOURCE = dt.date(2021, 10, 5)
-
-
-@pytest.mark.parametrize(
-    "cell, date, kind",
-    [
-        ("October 2021", dt.date(2021, 10, 31), "month"),
-        ("February 2022", dt.date(2022, 2, 28), "month"),
-        ("Autumn 2021", dt.date(2021, 11, 30), "season"),
-        ("Ongoing", None, "ongoing"),
-        ("On-going", None, "ongoing"),
-        ("Complete", SOURCE, "complete"),
-        ("", None, "none"),
-        ("31/03/2024", dt.date(2024, 3, 31), "day"),
-        # As other councils write them (issue: any council's action plan).
-        ("Oct 24", dt.date(2024, 10, 31), "month"),
-        ("Dec 2024", dt.date(2024, 12, 31), "month"),
-        ("Sept 2024", dt.date(2024, 9, 30), "month"),
-        ("Q3 2024/25", dt.date(2024, 12, 31), "quarter"),  # financial-year Q3 = October to December
-        ("2023/24 Q4", dt.date(2024, 3, 31), "quarter"),
-        ("by end of March 2024", dt.date(2024, 3, 31), "month"),
-        ("Winter 2021", dt.date(2022, 2, 28), "season"),  # Winter ends in February of the following year
-        ("Spring 2022", dt.date(2022, 5, 31), "season"),
-        # Plans that say the work is part of the day job (data/vocabulary.yaml: ongoing).
-        ("Business as Usual", None, "ongoing"),
-        ("business as usual.", None, "ongoing"),
-        ("BAU", None, "ongoing"),
-    ],
-)
-def test_targets_are_typed(cell, date, kind):
-    target = parse_target(cell, SOURCE)
-    assert (target.date, target.kind) == (date, kind)
-
-
-@pytest.mark.parametrize("cell", ["Children's Services, Children's Accountancy Team", "Octember 2021", "soon"])
-def test_unreadable_targets_raise(cell):
-    with pytest.raises(UnreadableTarget, match="cannot read target"):
-        parse_target(cell, SOURCE)
-
-
-@pytest.mark.parametrize(
-    "cell, start",
-    [
-        ("June 2020 onwards", dt.date(2020, 6, 30)),
-        ("July 2023 and ongoing", dt.date(2023, 7, 31)),
-    ],
-)
-def test_a_start_then_ongoing_is_ongoing_from_that_date(cell, start):
-    target = parse_target(cell, SOURCE)
-    assert (target.date, target.kind, target.start) == (None, "ongoing", start)
-
-
-def test_several_timescales_keep_each_and_the_last_is_the_target():
-    target = parse_target("Oct 24; March 2025", SOURCE)
-    assert target.timescales == (dt.date(2024, 10, 31), dt.date(2025, 3, 31))
-    assert target.date == dt.date(2025, 3, 31)
-
-
-def test_an_unreadable_target_suggests_a_correction():
-    with pytest.raises(UnreadableTarget, match=r"data/corrections\.csv"):
-        parse_target("when resources allow", SOURCE)
-
-
 def _leads(rows):
     return pd.DataFrame(rows, columns=["review_id", "action_ref", "council", "lead", "role", "lead_position", "joint"])
 
@@ -156,28 +91,6 @@ def test_workload_counts_the_responsible_lead_over_the_accountable_one():
     assert totals == {"Head of Policy": 2, "Section 151 Officer": 1, "Cabinet": 1}
     assert table.loc[(council, "Head of Policy"), "overdue"] == 1
     assert table.loc[(council, "Head of Policy"), "open"] == 1
-
-
-@settings(max_examples=200, deadline=None)
-@given(
-    month=st.integers(1, 12),
-    year=st.integers(2019, 2035),
-    style=st.sampled_from(["%B %Y", "%b %y", "%b %Y", "by end of %B %Y"]),
-)
-def test_any_month_the_vocabulary_reads_is_that_months_last_day(month, year, style):
-    text = dt.date(year, month, 1).strftime(style)
-    target = parse_target(text, SOURCE)
-    assert target.kind == "month" and (target.date.year, target.date.month) == (year, month)
-    assert (target.date + dt.timedelta(days=1)).day == 1
-
-
-@settings(max_examples=100, deadline=None)
-@given(quarter=st.integers(1, 4), year=st.integers(2019, 2035))
-def test_any_financial_year_quarter_is_its_last_day(quarter, year):
-    target = parse_target(f"Q{quarter} {year}/{str(year + 1)[2:]}", SOURCE)
-    # Q1 = April to June, so Q1 ends 30 June, Q2 30 September, Q3 31 December (all in the first year), Q4 31 March.
-    ends = {1: dt.date(year, 6, 30), 2: dt.date(year, 9, 30), 3: dt.date(year, 12, 31), 4: dt.date(year + 1, 3, 31)}
-    assert (target.date, target.kind) == (ends[quarter], "quarter")
 
 
 def test_the_workload_table_names_each_group_in_words_with_the_lead_first():
@@ -429,3 +342,22 @@ def test_statuses_no_group_counts_are_left_out_even_the_last_one():
     # 1 Policy overdue; 2 Policy (last id), 3 Chief Executive, 4 Cabinet and Policy, 5 Cabinet: not counted;
     # 6 Leisure complete.
     assert table["total"].to_dict() == {(VALE, "Policy"): 1, (VALE, "Leisure"): 1}
+
+
+# --- Bad input: a lead not in data/leads.csv.
+# Extraction stops with one plain line naming the file and line, and keeps the tables it made before
+# (these cases were in tests/test_bad_input.py).
+
+FINANCE = "raw/2021-10-05-cabinet-finance-peer-challenge-action-plan.txt"
+BAD_INPUT = {
+    "unknown lead": (
+        lambda d: edit_file(d, FINANCE, "\tCSAMG\n", "\tCSAMG and the Mayor\n"),
+        "2021-10-05-cabinet-finance-peer-challenge-action-plan.txt:145",
+        "unknown lead",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BAD_INPUT)
+def test_bad_input_gives_one_line_error_and_keeps_previous_tables(data_copy: Path, case: str):
+    extract_refuses(data_copy, *BAD_INPUT[case])

@@ -19,11 +19,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import run_module
+from conftest import edit_file, run_module
 from helpers.base import quarters
 from helpers.plans.extract import extract, write
 from helpers.tracking import workspace
-from made_up_reviews import COUNCIL, TAB_META, TAB_PLAN, WEB_META, add_both_reviews, add_housing_review
+from made_up_reviews import COUNCIL, TAB_META, TAB_PLAN, WEB_META, add_both_reviews, add_housing_review, extract_refuses
 
 
 @pytest.fixture
@@ -231,3 +231,76 @@ def test_a_cross_reference_that_matches_no_recommendation_names_the_references_t
     assert "2024-03-04-wessex-vale-cpc-action-plan.txt:7: action R3 refers to recommendation 7" in result.stderr
     assert "its references are R1, R2, R3, R4, R5" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+# --- Bad input: a review's metadata that does not hold together.
+# Extraction stops with one plain line naming the file and line, and keeps the tables it made before
+# (these cases were in tests/test_bad_input.py).
+
+BAD_INPUT = {
+    "impossible date in metadata": (
+        lambda d: edit_file(d, "reviews/2021-finance.yaml", "start: 2021-06-21", "start: 2021-02-30"),
+        "reviews/2021-finance.yaml:9",
+        "'2021-02-30' is not a real date",
+    ),
+    "the same review under a second id": (
+        lambda d: (d / "reviews/2021-finance-copy.yaml").write_text(
+            (d / "reviews/2021-finance.yaml")
+            .read_text(encoding="utf-8")
+            .replace("id: 2021-finance", "id: 2021-finance-copy"),
+            encoding="utf-8",
+        ),
+        "reviews/2021-finance",
+        "reads the same action plan as review",
+    ),
+    # A status column declared on the 2021 plan's five-column header (Rec, Peer recommendation, Response,
+    # Timeline, Lead): named both ways, never silently dropped.
+    "declared column not in the header": (
+        lambda d: edit_file(
+            d,
+            "reviews/2021-finance.yaml",
+            "columns: [rec_no, recommendation, response, target, lead]",
+            "columns: [rec_no, recommendation, response, target, lead, status]",
+        ),
+        "reviews/2021-finance.yaml:24",
+        "declares 6 columns (rec_no, recommendation, response, target, lead, status) but the header has 5 cells "
+        "(Rec | Peer recommendation | Response | Timeline | Lead): column(s) status are declared",
+    ),
+    "header cell without a declared column": (
+        lambda d: edit_file(
+            d,
+            "reviews/2021-finance.yaml",
+            "columns: [rec_no, recommendation, response, target, lead]",
+            "columns: [rec_no, recommendation, response, target]",
+        ),
+        "reviews/2021-finance.yaml:24",
+        "header cell(s) 'Lead' have no declared column",
+    ),
+    "header tabs in single quotes": (
+        lambda d: edit_file(
+            d,
+            "reviews/2021-finance.yaml",
+            'header: "Rec\\tPeer recommendation\\tResponse\\tTimeline\\tLead"',
+            "header: 'Rec\\tPeer recommendation\\tResponse\\tTimeline\\tLead'",
+        ),
+        "reviews/2021-finance.yaml:23",
+        "header has no tab characters: write each tab as \\t inside double quotes",
+    ),
+    "unknown count without a note": (
+        lambda d: edit_file(
+            d, "reviews/2022-progress.yaml", "recommendations_expected: 8", "recommendations_expected: unknown"
+        ),
+        "reviews/2022-progress.yaml:18",
+        "recommendations_expected is unknown: say why in recommendations_note",
+    ),
+    "visit month without a note": (
+        lambda d: edit_file(d, "reviews/2021-finance.yaml", "start: 2021-06-21", "start: 2021-06"),
+        "reviews/2021-finance.yaml:9",
+        "visit.start gives the month only: say why in visit.note",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BAD_INPUT)
+def test_bad_input_gives_one_line_error_and_keeps_previous_tables(data_copy: Path, case: str):
+    extract_refuses(data_copy, *BAD_INPUT[case])

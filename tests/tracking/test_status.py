@@ -6,8 +6,6 @@ of the Cabinet report of 5 October 2021) and the rules in src/helpers/tracking/s
 
 from __future__ import annotations
 
-import datetime as dt
-import itertools
 import re
 
 import numpy as np
@@ -20,35 +18,20 @@ from helpers.base import quarters
 from helpers.base.errors import InputError
 from helpers.base.quarters import parse_quarter
 from helpers.base.vocabulary import (
-    COMPLETE,
-    NOT_REPORTED,
-    NOT_TRANSCRIBED,
-    NOT_YET_DUE,
-    ONGOING,
-    OVERDUE,
     STATUS_IDS,
-    TOTAL_ACTIONS,
 )
 from helpers.committee import action_tables, summary
 from helpers.tracking import workspace
 from helpers.tracking.changes import changes_since
+from helpers.tracking.durations import Span, finished_late
 from helpers.tracking.status import (
     DUE_RULE,
     DURATION_RULE,
     LEADS_DISAGREE_RULE,
     OVERDUE_RULE,
-    Span,
     StatusTracker,
-    add_months,
-    calendar_span,
-    counts_from_codes,
-    due_next_quarter,
-    finished_late,
-    following_counts,
-    last_reported,
-    past_target,
-    status_counts,
 )
+from helpers.tracking.status_counts import counts_from_codes, due_next_quarter
 from helpers.tracking.updates import COLUMNS as UPDATE_COLUMNS
 
 UPDATE_HEADER = (
@@ -287,33 +270,6 @@ def test_an_approval_date_without_a_revised_target_is_refused(data_copy):
         workspace.load_workspace()
 
 
-# --- How long: calendar months, as a reader counts them (status.DURATION_RULE) ---------------------------
-
-
-@pytest.mark.parametrize(
-    "start, end, months, days",
-    [
-        (dt.date(2023, 10, 31), dt.date(2024, 3, 31), 5, 0),  # October 2023 target, at 31 March 2024
-        (dt.date(2023, 11, 30), dt.date(2024, 3, 31), 4, 0),  # month end to month end: whole months
-        (dt.date(2023, 1, 31), dt.date(2023, 2, 28), 1, 0),
-        (dt.date(2024, 1, 15), dt.date(2024, 3, 14), 1, 28),  # 15 Jan to 15 Feb, then 15 Feb to 14 Mar (leap year)
-        (dt.date(2021, 7, 2), dt.date(2021, 10, 5), 3, 3),  # the 2021 visit's end to Cabinet's approval
-        (dt.date(2024, 3, 31), dt.date(2024, 3, 31), 0, 0),
-    ],
-)
-def test_calendar_spans_are_whole_months_and_days_left_over(start, end, months, days):
-    assert calendar_span(start, end) == Span(months, days)
-
-
-def test_span_text_names_its_units():
-    assert (str(Span(5, 0)), str(Span(1, 3)), str(Span(0, 12)), str(Span(0, 1))) == (
-        "5 months",
-        "1 month and 3 days",
-        "12 days",
-        "1 day",
-    )
-
-
 def test_an_october_2023_target_is_5_months_past_at_31_march_2024(ws):
     # 2022 plan action 5: "Review Essex approach to 'One Council'", target October 2023, nothing reported since.
     frame = ws.status(parse_quarter("2023/24 Q4")).set_index(["review_id", "action_ref"])
@@ -321,13 +277,6 @@ def test_an_october_2023_target_is_5_months_past_at_31_march_2024(ws):
     assert (row["status"], row["months_past_target"], row["days_past_target"]) == ("not-reported", 5, 0)
     shown = action_tables.action_table(frame.reset_index().query("review_id == '2022-progress' and action_ref == '5'"))
     assert shown["Status"].iloc[0] == "Target passed, no update, 5 months past target"
-
-
-def test_an_action_that_finished_late_says_how_late_against_the_target_in_force():
-    # Due 31 October 2023; reported complete on 12 March 2024: 4 months and 12 days late. On time: nothing.
-    assert finished_late(pd.Timestamp("2024-03-12"), pd.Timestamp("2023-10-31")) == Span(4, 12)
-    assert finished_late(pd.Timestamp("2023-10-31"), pd.Timestamp("2023-10-31")) is None
-    assert finished_late(pd.Timestamp("2024-03-12"), pd.NaT) is None  # no target: not late
 
 
 def test_the_status_frame_gives_the_completion_date_and_the_target_in_force_then(data_copy):
@@ -694,22 +643,6 @@ def test_the_headline_counts_add_up_to_its_total_of_actions(counts, followed, qu
     assert (f"{gap} recommendation" in sentence) == bool(gap)
 
 
-@settings(max_examples=200, deadline=None)
-@given(target=st.dates(dt.date(2019, 1, 1), dt.date(2026, 12, 31)), first=st.sampled_from(QUARTERS))
-def test_months_past_target_never_falls_as_the_quarter_end_moves_on(target, first):
-    spans = [past_target(target, quarters.end(first + k)) for k in range(6)]
-    known = [s for s in spans if s is not None]
-    assert known == sorted(known)  # (months, days) only grow
-    assert all(a < b for a, b in itertools.pairwise(known))
-    assert spans[: len(spans) - len(known)] == [None] * (len(spans) - len(known))  # none until it has passed
-
-
-@settings(max_examples=200, deadline=None)
-@given(day=st.dates(dt.date(2019, 1, 1), dt.date(2030, 12, 31)), months=st.integers(0, 60))
-def test_a_span_of_n_calendar_months_reads_as_n_months(day, months):
-    assert calendar_span(day, add_months(day, months)) == Span(months, 0)
-
-
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     acts=st.lists(_action, min_size=1, max_size=4),
@@ -762,199 +695,3 @@ def test_a_claim_of_completion_counts_only_if_no_lead_that_day_says_otherwise(sa
     assert row["status"] == ("complete" if set(said) == {"Complete"} else "overdue")
     assert row["leads_disagree"] == (len(set(said)) > 1)
     assert bool(row["lead_statuses"]) == row["leads_disagree"]
-
-
-# From test_mutation_status.py: The status module's quarter-to-quarter rules, to the letter, on made-up frames: what counts as a change, what
-
-Q4 = parse_quarter("2023/24 Q4")  # 1 January to 31 March 2024
-
-
-def frame(rows: list[tuple]) -> pd.DataFrame:
-    """Status rows: (action, status, current target, target revisions)."""
-    return pd.DataFrame(
-        [("vale", a, s, pd.Timestamp(t) if t else pd.NaT, n) for a, s, t, n in rows],
-        columns=["review_id", "action_ref", "status", "current_target_date", "target_revisions"],
-    )
-
-
-def test_a_change_needs_a_before_and_past_target_means_overdue_or_not_known():
-    previous = frame(
-        [
-            ("1", NOT_YET_DUE, "2024-03-31", 0),
-            ("2", OVERDUE, "2023-06-30", 0),
-            ("3", NOT_YET_DUE, "2024-02-29", 0),
-            ("4", COMPLETE, "2023-06-30", 0),
-            ("5", NOT_REPORTED, "2023-06-30", 0),
-        ]
-    )
-    current = frame(
-        [
-            ("1", COMPLETE, "2024-03-31", 0),  # newly complete
-            ("2", COMPLETE, "2023-06-30", 0),  # newly complete (was overdue)
-            ("3", NOT_REPORTED, "2024-02-29", 0),  # newly past target: passed, nothing reported
-            ("4", COMPLETE, "2023-06-30", 0),  # complete before: not a change
-            ("5", OVERDUE, "2023-06-30", 0),  # past target before and now: not newly
-            ("6", OVERDUE, "2023-06-30", 0),  # counted from this quarter: new, not a change
-        ]
-    )
-    updates = pd.DataFrame(columns=["review_id", "action_ref", "updated_on", "comment", "origin"])
-    found = changes_since(previous, current, updates, Q4)
-    assert found["newly complete"]["action_ref"].tolist() == ["1", "2"]
-    assert found["newly past target"]["action_ref"].tolist() == ["3"]
-    assert found["targets revised"].empty and found["new progress comments"].empty
-
-
-def test_a_target_revised_is_one_more_revision_or_a_date_that_moved():
-    previous = frame(
-        [
-            ("1", NOT_YET_DUE, "2024-06-30", 1),
-            ("2", NOT_YET_DUE, "2024-06-30", 0),
-            ("3", ONGOING, None, 0),
-            ("4", NOT_YET_DUE, "2024-06-30", 2),
-        ]
-    )
-    current = frame(
-        [
-            ("1", NOT_YET_DUE, "2024-06-30", 2),  # agreed again, to the same date: a revision
-            ("2", NOT_YET_DUE, "2024-09-30", 0),  # the date moved (a follower's target moved with its own)
-            ("3", NOT_YET_DUE, "2024-06-30", 0),  # no date before: not "revised"
-            ("4", NOT_YET_DUE, "2024-06-30", 2),  # unchanged
-            ("5", NOT_YET_DUE, "2024-06-30", 1),  # new this quarter, with a revision: counts (none before)
-        ]
-    )
-    updates = pd.DataFrame(columns=["review_id", "action_ref", "updated_on", "comment", "origin"])
-    assert changes_since(previous, current, updates, Q4)["targets revised"]["action_ref"].tolist() == ["1", "2", "5"]
-
-
-def test_new_comments_are_the_quarters_own_from_its_first_to_its_last_day():
-    previous = frame([("1", NOT_YET_DUE, "2024-06-30", 0)])
-    current = frame([("1", NOT_YET_DUE, "2024-06-30", 0), ("2", NOT_YET_DUE, "2024-06-30", 0)])
-    updates = pd.DataFrame(
-        {
-            "review_id": ["vale"] * 7,
-            "action_ref": ["1", "1", "1", "1", "2", "1", "9"],
-            "updated_on": pd.to_datetime(
-                ["2023-12-31", "2024-01-01", "2024-03-31", "2024-04-01", "2024-02-01", "2024-02-01", "2024-02-01"]
-            ),
-            "comment": ["before", "first day", "last day", "after", "new action", "", "not counted"],
-            "origin": ["update", "update", "update", "update", "update", "update", "update"],
-        }
-    )
-    plan = updates.iloc[[1]].assign(comment="the plan's own", origin="plan")
-    found = changes_since(previous, current, pd.concat([updates, plan]), Q4)["new progress comments"]
-    assert found["comment"].tolist() == ["first day", "last day", "new action"]
-
-
-def test_due_next_quarter_runs_from_this_quarters_last_day_to_the_next_ones():
-    status = pd.DataFrame(
-        {
-            "review_id": ["b", "a", "a", "a", "a", "a"],
-            "action_order": [1, 2, 1, 3, 4, 5],
-            "status": [NOT_YET_DUE] * 5 + [OVERDUE],
-            "current_target_date": pd.to_datetime(
-                ["2024-06-30", "2024-06-30", "2024-03-31", "2024-07-01", "2024-03-30", "2024-04-30"]
-            ),
-        }
-    )
-    due = due_next_quarter(status, Q4)
-    # 31 March (due at this quarter end) first, then 30 June by review and plan order; 1 July is next-but-one.
-    assert list(zip(due["review_id"], due["action_order"], strict=True)) == [("a", 1), ("a", 2), ("b", 1)]
-
-
-def test_last_reported_is_each_reviews_latest_report():
-    status = pd.DataFrame(
-        {
-            "review_id": ["a", "a", "b"],
-            "last_reported_on": pd.to_datetime(["2024-01-05", "2024-03-01", None]),
-        }
-    )
-    found = last_reported(status)
-    assert found["a"] == pd.Timestamp("2024-03-01") and pd.isna(found["b"])
-
-
-def test_following_counts_name_each_recommendation_followed():
-    status = pd.DataFrame(
-        {
-            "status": [COMPLETE, COMPLETE, COMPLETE, OVERDUE, OVERDUE],
-            "as_recommendation": ["41", "41", "", "7", "41"],
-        }
-    )
-    assert following_counts(status) == {COMPLETE: {"41": 2}, OVERDUE: {"7": 1, "41": 1}}
-    assert following_counts(status.drop(columns="as_recommendation")) == {}
-
-
-def reviews(**columns) -> pd.DataFrame:
-    base = {
-        "review_id": ["a", "b", "c"],
-        "tracked_from": pd.to_datetime(["2021-10-05", "2024-03-31", "2024-04-01"]),
-        "recommendations_expected": [5, None, 2],
-        "recommendations_transcribed": [3, 4, 2],
-    }
-    return pd.DataFrame({**base, **columns})
-
-
-def test_counts_by_review_count_actions_and_untranscribed_recommendations_apart():
-    status = pd.DataFrame({"review_id": ["a", "a", "b", "a"], "status": [COMPLETE, OVERDUE, COMPLETE, COMPLETE]})
-    table = status_counts(status, reviews(), Q4)
-    # c counts from 1 April 2024, after this quarter's end; b from its last day.
-    assert table.index.tolist() == ["a", "b"]
-    assert table.loc["a", COMPLETE] == 2 and table.loc["a", OVERDUE] == 1 and table.loc["a", TOTAL_ACTIONS] == 3
-    assert table.loc["b", TOTAL_ACTIONS] == 1
-    # a: 5 expected, 3 transcribed; b: the documents do not say how many, so no gap is counted.
-    assert table[NOT_TRANSCRIBED].tolist() == [2, 0]
-    assert list(table.columns[-2:]) == [TOTAL_ACTIONS, NOT_TRANSCRIBED]
-
-
-def test_counts_from_codes_leave_out_actions_not_yet_counted_and_keep_a_review_with_none():
-    codes = np.array([STATUS_IDS.index(COMPLETE), -1, STATUS_IDS.index(OVERDUE)])
-    table = counts_from_codes(np.array([0, 0, 0]), ["a"], codes, reviews(), Q4)
-    assert table.loc["a", TOTAL_ACTIONS] == 2
-    assert table.loc["b", TOTAL_ACTIONS] == 0 and table.loc["b", NOT_TRANSCRIBED] == 0
-    # More transcribed than expected is never a negative gap.
-    over = counts_from_codes(
-        np.array([], int), [], np.array([], int), reviews(recommendations_transcribed=[9, 9, 9]), Q4
-    )
-    assert over[NOT_TRANSCRIBED].tolist() == [0, 0] and over[TOTAL_ACTIONS].tolist() == [0, 0]
-
-
-@pytest.mark.parametrize(
-    "day, months, later",
-    [
-        (dt.date(2024, 1, 31), 1, dt.date(2024, 2, 29)),  # no 31 February: the month's last day
-        (dt.date(2024, 2, 29), 12, dt.date(2025, 2, 28)),
-        (dt.date(2023, 2, 28), 1, dt.date(2023, 3, 31)),  # a month's last day stays a month's last day
-        (dt.date(2023, 11, 30), 1, dt.date(2023, 12, 31)),
-        (dt.date(2023, 12, 15), 1, dt.date(2024, 1, 15)),  # across a year end
-        (dt.date(2023, 12, 31), 0, dt.date(2023, 12, 31)),
-        (dt.date(2024, 1, 15), 23, dt.date(2025, 12, 15)),
-    ],
-)
-def test_adding_calendar_months(day, months, later):
-    assert add_months(day, months) == later
-
-
-def test_a_span_is_never_negative_and_takes_dates_in_any_form():
-    with pytest.raises(ValueError, match=r"a span ends \(2024-03-30\) before it starts \(2024-03-31\)"):
-        calendar_span(dt.date(2024, 3, 31), dt.date(2024, 3, 30))
-    assert calendar_span(pd.Timestamp("2024-01-15"), np.datetime64("2024-03-14")) == Span(1, 28)
-    assert calendar_span(dt.date(2023, 12, 31), dt.date(2024, 12, 31)) == Span(12, 0)
-
-
-def test_past_target_and_finished_late_count_from_the_day_after_the_target():
-    assert past_target(pd.Timestamp("2024-03-31"), dt.date(2024, 3, 31)) is None  # due, not passed
-    assert past_target(pd.Timestamp("2024-03-30"), dt.date(2024, 3, 31)) == Span(0, 1)
-    assert past_target(None, dt.date(2024, 3, 31)) is None and past_target(pd.NaT, dt.date(2024, 3, 31)) is None
-    assert finished_late(pd.NaT, pd.Timestamp("2024-01-31")) is None
-    assert finished_late(None, pd.Timestamp("2024-01-31")) is None
-    assert finished_late(pd.Timestamp("2024-03-31"), pd.Timestamp("2024-01-31")) == Span(2, 0)
-    assert finished_late(pd.Timestamp("2024-01-31"), pd.NaT) is None
-
-
-def test_span_text():
-    assert [str(Span(m, d)) for m, d in [(1, 0), (2, 1), (0, 0), (0, 2), (1, 1)]] == [
-        "1 month",
-        "2 months and 1 day",
-        "0 days",
-        "2 days",
-        "1 month and 1 day",
-    ]

@@ -5,12 +5,11 @@ tools print as one line (``data/leads.csv:7: ...``) before exiting 1. Nothing he
 writes anything.
 
     read_text(path)                 UTF-8 text of a regular file, size-limited
-    read_yaml(path)                 (data, YamlLines): safe YAML, no aliases, no duplicate keys,
-                                    dates left as strings
     read_csv(path, required, ...)   DataFrame of stripped strings, columns checked, plus `_row`
-    read_workbook(path)             an .xlsx workbook opened read-only (openpyxl), or one line saying what the
-                                    file is instead (password-protected, .xls, .ods, damaged)
     check_date / check_int          one cell, with a message naming the row and column
+
+YAML files are read by `helpers.base.yaml_reader.read_yaml`, and .xlsx workbooks opened by
+`helpers.base.workbook_reader.read_workbook`; both take their limits and sizes from here.
 
 CSV cells are safe to open in a spreadsheet: the project's one CSV writer
 (`helpers.plans.tables.to_csv_text`) puts an apostrophe before a cell that starts
@@ -28,19 +27,18 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
-import yaml
 
-from helpers.base.errors import InputError, yaml_error
+from helpers.base.errors import InputError
 
 MB = 1_000_000
 DEFAULT_MAX_BYTES = 20 * MB
 ROW = "_row"  # the column read_csv adds: the file's row number (header = 1, first data row = 2)
 
 
-def _size(n: int) -> str:
+def size_text(n: int) -> str:
+    """A file size as a person reads it: "1.5 MB" from a megabyte up, else "12,345 bytes"."""
     return f"{n / MB:.1f} MB" if n >= MB else f"{n:,} bytes"
 
 
@@ -65,7 +63,7 @@ def read_text(path: Path | str, what: str = "file", max_bytes: int = DEFAULT_MAX
     if not path.is_file():
         raise InputError("is not a regular file", path)
     if info.st_size > max_bytes:
-        raise InputError(f"{what} is too large ({_size(info.st_size)}; the limit is {_size(max_bytes)})", path)
+        raise InputError(f"{what} is too large ({size_text(info.st_size)}; the limit is {size_text(max_bytes)})", path)
     try:
         with path.open("rb") as f:
             data = f.read(max_bytes + 1)
@@ -74,7 +72,7 @@ def read_text(path: Path | str, what: str = "file", max_bytes: int = DEFAULT_MAX
     except OSError as err:
         raise InputError(f"cannot read {what}: {(err.strerror or str(err)).lower()}", path) from None
     if len(data) > max_bytes:  # grew since stat
-        raise InputError(f"{what} is too large (the limit is {_size(max_bytes)})", path)
+        raise InputError(f"{what} is too large (the limit is {size_text(max_bytes)})", path)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise InputError('not UTF-8 text (saved as UTF-16/"Unicode text"): save it as UTF-8', path, 1)
     if data.startswith(codecs.BOM_UTF8):
@@ -90,99 +88,6 @@ def read_text(path: Path | str, what: str = "file", max_bytes: int = DEFAULT_MAX
             line,
         ) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-# ---------------------------------------------------------------------------- YAML
-
-_MERGE = "tag:yaml.org,2002:merge"
-
-
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses aliases and duplicate keys, and leaves dates as strings."""
-
-    path: Path | None = None
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise InputError(
-                f"YAML aliases (*{event.anchor}) are not allowed: write the value out in full",
-                self.path,
-                event.start_mark.line + 1,
-            )
-        return super().compose_node(parent, index)
-
-    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-        if isinstance(node, yaml.MappingNode):
-            first: dict[Any, int] = {}
-            for key_node, _ in node.value:
-                if key_node.tag == _MERGE or not isinstance(key_node, yaml.ScalarNode):
-                    continue
-                key = self.construct_object(key_node)
-                line = key_node.start_mark.line + 1
-                if key in first:
-                    raise InputError(f"key {key!r} appears twice (first at line {first[key]})", self.path, line)
-                first[key] = line
-        return super().construct_mapping(node, deep=deep)
-
-
-# YAML reads 2021-10-05 as a date, and 2021-02-30 as a crash: keep the text, check it later.
-_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
-
-
-class YamlLines:
-    """Line numbers in a YAML file, from its node tree, for messages about its values."""
-
-    def __init__(self, root: yaml.Node | None):
-        self.root = root
-
-    def line_of(self, path_parts: Sequence[str | int], nearest: bool = True) -> int | None:
-        """1-based line of the value at `path_parts` (e.g. ["visit", "start"] or ["documents", 0, "file"]).
-
-        Where the path does not exist: the line of the nearest existing parent
-        (the place to add a missing key), or None if `nearest` is False.
-        """
-        node = self.root
-        if node is None:
-            return None
-        for part in path_parts:
-            if isinstance(node, yaml.MappingNode):
-                match = [v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == str(part)]
-            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-                match = [node.value[part]]
-            else:  # a scalar, or a list asked for a key or an index it does not have
-                return node.start_mark.line + 1 if nearest else None
-            if not match:
-                return node.start_mark.line + 1 if nearest else None
-            node = match[0]
-        return node.start_mark.line + 1
-
-
-def read_yaml(path: Path | str, max_bytes: int = MB, what: str = "file") -> tuple[Any, YamlLines]:
-    """(data, lines) of a YAML file: safe types only, dates as strings, never empty.
-
-    Refuses aliases (``*name``: an alias bomb stops at the first one), a key
-    given twice in one mapping, syntax errors (with PyYAML's line), and a file
-    with nothing in it.
-    """
-    path = Path(path)
-    text = read_text(path, what, max_bytes)
-    loader = _StrictLoader(text)
-    loader.path = path
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            raise InputError("file is empty", path)
-        data = loader.construct_document(node)
-    except yaml.YAMLError as err:
-        raise yaml_error(err, path) from None
-    except RecursionError:
-        raise InputError("not valid YAML (nested too deeply)", path) from None
-    finally:
-        loader.dispose()
-    if data is None:
-        raise InputError("file is empty", path, node.start_mark.line + 1)
-    return data, YamlLines(node)
 
 
 # ---------------------------------------------------------------------------- CSV
@@ -319,65 +224,6 @@ def _check_header(
 
 
 # ---------------------------------------------------------------------------- workbooks
-
-WORKBOOK_MAX_BYTES = 200 * MB
-_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container of .xls files and of password-protected .xlsx
-_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")  # the stream an encrypted .xlsx keeps its workbook in
-_ODS = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"
-SAVE_AS_XLSX = "open it and save it as an Excel workbook (.xlsx)"
-
-
-def _not_a_workbook(data: bytes) -> str | None:
-    """What a file that should be an .xlsx workbook is instead, from its first bytes; None if it may be one."""
-    if data.startswith(_OLE2):
-        if _ENCRYPTED in data:
-            return (
-                "the workbook is password-protected (encrypted), so it cannot be checked: ask for it without "
-                "the password (File > Info > Protect Workbook > Encrypt with Password, and clear the password)"
-            )
-        return f"an Excel 97-2003 workbook (.xls), not .xlsx: {SAVE_AS_XLSX}"
-    if data.startswith(b"PK\x03\x04") and data[30 : 30 + len(_ODS)] == _ODS:
-        return f"an OpenDocument spreadsheet (.ods), not .xlsx: {SAVE_AS_XLSX}"
-    if not data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        return f"not an Excel workbook (.xlsx): the file is not a workbook, or is damaged; {SAVE_AS_XLSX}"
-    return None
-
-
-def read_workbook(path: Path | str, what: str = "workbook", max_bytes: int = WORKBOOK_MAX_BYTES) -> Any:
-    """An .xlsx workbook opened read-only by openpyxl (formulas as their text, never run); close it when done.
-
-    Read-only mode streams each sheet as it is read, so a large return costs the
-    sheets it reads, not the whole file. Refused with one line saying what the
-    file is: missing, too large, password-protected, an .xls or .ods saved under
-    an .xlsx name, or damaged (cut short, or not a workbook at all).
-    """
-    from openpyxl import load_workbook
-
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{what} not found" if not path.exists() else "is not a file, expected a workbook", path)
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise InputError(f"{what} is too large ({_size(size)}; the limit is {_size(max_bytes)})", path)
-    try:
-        with path.open("rb") as f:
-            head = f.read(128)
-            if head.startswith(_OLE2):  # the names of its streams may be anywhere in the container
-                head += f.read()
-    except OSError as err:
-        raise InputError(f"cannot read {what}: {(err.strerror or str(err)).lower()}", path) from None
-    problem = _not_a_workbook(head)
-    if problem:
-        raise InputError(problem, path)
-    try:
-        return load_workbook(path, read_only=True)  # formulas are read as their text (data_only is off)
-    except Exception:  # zipfile, XML and openpyxl's own errors: all mean the file cannot be read as a workbook
-        raise InputError(
-            f"the workbook is damaged (cut short, or its parts are not a workbook's) and cannot be read; "
-            f"ask for it again, or {SAVE_AS_XLSX} again",
-            path,
-        ) from None
-
 
 # ---------------------------------------------------------------------------- cells
 

@@ -46,7 +46,7 @@ _SECTIONS = ("targets", "statuses", "update_statuses", "cross_references")
 
 @lru_cache(maxsize=4)
 def _load(path: Path) -> dict[str, Any]:
-    from helpers.base.readers import read_yaml
+    from helpers.base.yaml_reader import read_yaml
 
     data, lines = read_yaml(path)
     where = "vocabulary file"

@@ -19,8 +19,10 @@ from helpers.base.targets import ONGOING as ONGOING_TARGET
 from helpers.base.vocabulary import COMPLETE, NOT_REPORTED, NOT_YET_DUE, OVERDUE
 from helpers.committee.presentation import table_html
 from helpers.tracking import council_settings, decisions
+from helpers.tracking.durations import Span, finished_late
 from helpers.tracking.history import reported_by
-from helpers.tracking.status import DUE_AT_QUARTER_END, Span, due_next_quarter, finished_late
+from helpers.tracking.status import DUE_AT_QUARTER_END
+from helpers.tracking.status_counts import due_next_quarter
 from helpers.tracking.updates import PLAN
 from helpers.tracking.workspace import Workspace
 

@@ -18,8 +18,8 @@ from helpers.committee.presentation import table_html
 from helpers.committee.summary import _join
 from helpers.tracking import decisions
 from helpers.tracking import requests as asked_of_committee
+from helpers.tracking.durations import finished_late
 from helpers.tracking.history import reported_by
-from helpers.tracking.status import finished_late
 from helpers.tracking.workspace import Workspace
 
 

@@ -22,7 +22,9 @@ from helpers.base.vocabulary import (
     status_meanings,
 )
 from helpers.tracking import council_settings
-from helpers.tracking.status import RULES, Span, calendar_span, following_counts, last_reported
+from helpers.tracking.durations import Span, calendar_span
+from helpers.tracking.status import RULES
+from helpers.tracking.status_counts import following_counts, last_reported
 from helpers.tracking.workspace import Workspace
 
 # LGA guidance on the peer challenge cycle, in months after the visit.
@@ -76,7 +78,7 @@ def _join(parts: list[str]) -> str:
 
 
 def _months_between(start: dt.date, end: dt.date) -> Span:
-    """Calendar months (and days) from `start` to `end` (status.calendar_span: the report's one rule)."""
+    """Calendar months (and days) from `start` to `end` (durations.calendar_span: the report's one rule)."""
     return calendar_span(start, end)
 
 

@@ -26,7 +26,7 @@ CHASE_COLUMNS = ["council", "lead", "open_actions", "form", "returned", "return_
 
 def identify(path: Path) -> Lead | None:
     """Whose return a file is, from its About sheet; None for a file that is not a readable form."""
-    from helpers.base.readers import read_workbook
+    from helpers.base.workbook_reader import read_workbook
 
     if not is_workbook_name(path):
         return None
@@ -201,7 +201,7 @@ def write_chase_list(
 
 def due_from_forms(folder: Path) -> dt.date | None:
     """The return-by date the existing forms were made with (from any form's About sheet)."""
-    from helpers.base.readers import read_workbook
+    from helpers.base.workbook_reader import read_workbook
 
     for path in sorted(folder.glob("*.xlsx")):
         try:

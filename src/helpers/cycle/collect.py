@@ -85,7 +85,7 @@ _OTHER_FORMATS = {
 
 def _return_files(folder: Path) -> tuple[list[Path], list[InputError]]:
     """The .xlsx returns to read, and one problem for every other entry that `quarter_returns.return_entries` counts."""
-    from helpers.base.readers import SAVE_AS_XLSX
+    from helpers.base.workbook_reader import SAVE_AS_XLSX
 
     files, errors = [], []
     for path in return_entries(folder):

@@ -47,7 +47,7 @@ class Return:
 
 def read_return(path: Path, quarter: pd.Period, open_actions: set[tuple[str, str, str, str]], today: dt.date) -> Return:
     """One returned workbook, checked; raises Problems listing every bad cell (one line each)."""
-    from helpers.base.readers import read_workbook
+    from helpers.base.workbook_reader import read_workbook
 
     try:
         book = read_workbook(path, what="return")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from helpers.base import config
 from helpers.base.errors import InputError
-from helpers.plans.reviews import ReferenceList, Review, TableSpec
+from helpers.plans.reviews import Review, TableSpec
 
 # Formatting tags the council's publishing system leaves in cells. Anything else
 # in angle brackets is kept as literal text (and escaped wherever it is shown).
@@ -147,26 +147,28 @@ def parse_table(review: Review) -> PlanRows:
     spec: TableSpec = review.table  # type: ignore[assignment]
     path, lines = read_source(spec.file)
     header_at = find_header(lines, spec.header, path)
-    ncols = len(spec.columns)
-    has_refs = "rec_ref" in spec.columns
+    rows, ended_at, ended_by = _read_rows(lines, header_at, spec, path)
+    if not rows:
+        raise InputError("the action-plan table header was found but no rows follow it", path, header_at + 1)
+    _join_cells(rows, path)
+    if isinstance(spec.sections, dict):
+        _assign_summary_sections(rows, lines, path, spec.sections["summary_headings"])
+    return PlanRows(rows, path, ended_at, ended_by)
+
+
+def _read_rows(lines: list[str], header_at: int, spec: TableSpec, path: Path) -> tuple[list[TableRow], int, str]:
+    """(rows, ended_at, ended_by): the rows after the header, up to the first line without a tab or the end."""
     rows: list[TableRow] = []
     section = ""
-    ended_at, ended_by = len(lines), "the end of the document"
     for i in range(header_at + 1, len(lines)):
         line, lineno = lines[i], i + 1
         if not line.strip():
             continue  # page break inside the table
         if "\t" not in line:
             shown = line.strip()
-            ended_at = lineno
-            ended_by = f"a line without a tab ({shown[:40]!r}{'...' if len(shown) > 40 else ''})"
-            break  # the first plain paragraph after the table ends it
-        cells = line.split("\t")
-        if len(cells) > ncols:
-            if any(c.strip() for c in cells[ncols:]):
-                raise InputError(f"row has {len(cells)} cells but the table has {ncols} columns", path, lineno)
-            cells = cells[:ncols]
-        cells += [""] * (ncols - len(cells))
+            # The first plain paragraph after the table ends it.
+            return rows, lineno, f"a line without a tab ({shown[:40]!r}{'...' if len(shown) > 40 else ''})"
+        cells = _cells(line, len(spec.columns), path, lineno)
         by_col = {role: text for role, text in zip(spec.columns, cells, strict=False) if role != "ignore"}
         first = cells[0].strip()
         if not first:
@@ -174,36 +176,58 @@ def parse_table(review: Review) -> PlanRows:
                 raise InputError("continuation line before the first row of the table", path, lineno)
             _continue_row(rows[-1], by_col, lineno)
             continue
-        others = [c for c in cells[1:] if c.strip()]
-        if has_refs:
-            match = _REF_CELL.match(by_col["rec_ref"])
-            if not match and not others:
-                section = clean_text(first)  # a section header row: text in the first cell only
-                continue
-            if not match:
-                raise InputError(
-                    f"cannot read a recommendation reference from {first!r} (expected one like 7, R1 or 1.1)",
-                    path,
-                    lineno,
-                )
-            rec_ref = normalise_ref(match.group(1))
-        else:
-            if not others and spec.sections == "header_rows":
-                section = clean_text(first)
-                continue
-            rec_ref = str(len(rows) + 1)  # the plan numbers none: its place in the document
-        row = TableRow(
-            rec_ref=rec_ref,
-            cells={},
-            first_line=lineno,
-            last_line=lineno,
-            section=section,
-            parts={k: [v] for k, v in by_col.items() if k != "rec_ref"},
-            ref_generated=not has_refs,
+        rec_ref = _rec_ref(cells, by_col, spec, len(rows), path, lineno)
+        if rec_ref is None:
+            section = clean_text(first)  # a section header row: text in the first cell only
+            continue
+        rows.append(
+            TableRow(
+                rec_ref=rec_ref,
+                cells={},
+                first_line=lineno,
+                last_line=lineno,
+                section=section,
+                parts={k: [v] for k, v in by_col.items() if k != "rec_ref"},
+                ref_generated="rec_ref" not in spec.columns,
+            )
         )
-        rows.append(row)
-    if not rows:
-        raise InputError("the action-plan table header was found but no rows follow it", path, header_at + 1)
+    return rows, len(lines), "the end of the document"
+
+
+def _cells(line: str, ncols: int, path: Path, lineno: int) -> list[str]:
+    """A table line's cells, one per column: blank cells past the last column dropped, missing ones blank."""
+    cells = line.split("\t")
+    if len(cells) > ncols:
+        if any(c.strip() for c in cells[ncols:]):
+            raise InputError(f"row has {len(cells)} cells but the table has {ncols} columns", path, lineno)
+        cells = cells[:ncols]
+    return cells + [""] * (ncols - len(cells))
+
+
+def _rec_ref(
+    cells: list[str], by_col: dict[str, str], spec: TableSpec, placed: int, path: Path, lineno: int
+) -> str | None:
+    """The row's recommendation reference; None for a section header row."""
+    first = cells[0].strip()
+    others = [c for c in cells[1:] if c.strip()]
+    if "rec_ref" in spec.columns:
+        match = _REF_CELL.match(by_col["rec_ref"])
+        if not match and not others:
+            return None
+        if not match:
+            raise InputError(
+                f"cannot read a recommendation reference from {first!r} (expected one like 7, R1 or 1.1)",
+                path,
+                lineno,
+            )
+        return normalise_ref(match.group(1))
+    if not others and spec.sections == "header_rows":
+        return None
+    return str(placed + 1)  # the plan numbers none: its place in the document
+
+
+def _join_cells(rows: list[TableRow], path: Path) -> None:
+    """Each row's cells joined from its wrapped parts and cleaned; a recommendation given twice is refused."""
     seen: dict[str, int] = {}
     for row in rows:
         if row.rec_ref in seen:
@@ -212,12 +236,10 @@ def parse_table(review: Review) -> PlanRows:
             )
         seen[row.rec_ref] = row.first_line
         row.cells = {k: clean_text(" ".join(p for p in parts if p.strip())) for k, parts in row.parts.items()}
-    if isinstance(spec.sections, dict):
-        _assign_summary_sections(rows, lines, path, spec.sections["summary_headings"])
-    return PlanRows(rows, path, ended_at, ended_by)
 
 
 def _continue_row(row: TableRow, by_col: dict[str, str], lineno: int) -> None:
+    """Add a continuation line's cells (a row wrapped across a page break) to the row it continues."""
     for key, text in by_col.items():
         if key != "rec_ref" and text.strip():
             row.parts[key].append(text)
@@ -278,6 +300,7 @@ _STOPWORDS = {
 
 
 def _words(text: str) -> set[str]:
+    """The words that tell one summary heading from another (no stopwords, none under three letters)."""
     return {w for w in re.findall(r"[a-z]+", text.lower()) if w not in _STOPWORDS and len(w) > 2}
 
 
@@ -325,100 +348,3 @@ def _assign_summary_sections(rows: list[TableRow], lines: list[str], path: Path,
             raise InputError(f"cannot tell which summary heading action {row.rec_ref} belongs to", path, row.first_line)
         row.section = heading
         previous = order[heading]
-
-
-# --- The reports' own lists of recommendations --------------------------------
-
-
-def parse_reference_list(ref: ReferenceList) -> dict[int, tuple[str, int]]:
-    """{rec_no: (text, line)} from a numbered list such as "Annex 1 - Full list of Recommendations"."""
-    path, lines = read_source(ref.file)
-    first = _find_start(lines, ref.start, path)
-    items: dict[int, tuple[str, int]] = {}
-    current: int | None = None
-    for i in range(first + 1, len(lines)):
-        text = lines[i].strip()
-        if text == ref.end.strip():
-            break
-        if not text or any(text.startswith(s) for s in ref.skip):
-            continue
-        match = re.match(r"^(\d{1,3})\.\s+(.*)$", text)
-        if match:
-            current = int(match.group(1)) + ref.first_rec_no - 1
-            items[current] = (match.group(2), i + 1)
-        elif current is not None:
-            body, line = items[current]
-            items[current] = (body + " " + text, line)  # wrapped across a page break
-    else:
-        raise InputError(f"end of the list ({ref.end!r}) not found after {ref.start!r}", path, first + 1)
-    if not items:
-        raise InputError(f"no numbered recommendations found under {ref.start!r}", path, first + 1)
-    return {n: (clean_text(t), line) for n, (t, line) in items.items()}
-
-
-def _find_start(lines: list[str], start: str, path: Path) -> int:
-    for i, line in enumerate(lines):
-        if line.strip().startswith(start.strip()):
-            return i
-    raise InputError(f"start of the list not found: no line begins {start.strip()!r}", path)
-
-
-# --- Wording: action plan against the report's own list -------------------------
-
-
-def _comparable(text: str) -> str:
-    text = text.replace("\u2018", "'").replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"')
-    return re.sub(r"\s+", " ", text).strip().rstrip(".").strip()
-
-
-def describe_difference(plan: str, report: str) -> str:
-    """Word-level summary of how two wordings differ, e.g. "'DART board' in the plan, 'DARTboard' in the report"."""
-    import difflib
-
-    a, b = _comparable(plan).split(" "), _comparable(report).split(" ")
-    parts = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
-        if op == "equal":
-            continue
-        left, right = " ".join(a[i1:i2]), " ".join(b[j1:j2])
-        if op == "delete":
-            parts.append(f"plan adds '{left}'")
-        elif op == "insert":
-            parts.append(f"plan omits '{right}'")
-        else:
-            parts.append(f"plan '{left}' / report '{right}'")
-    return "; ".join(parts)
-
-
-def wording_differences(
-    review_id: str, rows: list[TableRow], ref: ReferenceList, items: dict[int, tuple[str, int]]
-) -> list[dict[str, object]]:
-    """Each recommendation whose action-plan wording differs from the report's list."""
-    by_ref = {r.rec_ref: r for r in rows}
-    numbers = range(ref.first_rec_no, max(items) + 1) if items else range(0)
-    found = []
-    for n in numbers:
-        plan, report = by_ref.get(str(n)), items.get(n)
-        plan_text = plan.cells["recommendation"] if plan else ""
-        report_text = report[0] if report else ""
-        if plan and report and _comparable(plan_text) == _comparable(report_text):
-            continue
-        if not plan:
-            difference = "in the report's list but not in the action plan"
-        elif not report:
-            difference = "in the action plan but not in the report's list"
-        else:
-            difference = describe_difference(plan_text, report_text)
-        found.append(
-            {
-                "review_id": review_id,
-                "rec_ref": str(n),
-                "reference": ref.name,
-                "action_plan_text": plan_text,
-                "reference_text": report_text,
-                "difference": difference,
-                "action_plan_lines": plan.line_range if plan else "",
-                "reference_line": str(report[1]) if report else "",
-            }
-        )
-    return found

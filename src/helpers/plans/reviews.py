@@ -1,4 +1,4 @@
-"""Review metadata: one YAML file per review in data/reviews/, checked against a schema."""
+"""Review metadata: one YAML file per review in data/reviews/, checked against a schema (`review_schema`)."""
 
 from __future__ import annotations
 
@@ -10,178 +10,7 @@ from typing import Any
 
 from helpers.base import config
 from helpers.base.errors import InputError
-
-# What a column of an action-plan table may hold. `ignore` may repeat.
-TABLE_ROLES = [
-    "rec_ref",
-    "recommendation",
-    "response",
-    "action",
-    "lead",
-    "accountable",
-    "responsible",
-    "target",
-    "status",
-    "progress",
-    "ignore",
-]
-LEAD_ROLES = ("lead", "accountable", "responsible")
-
-_DATE = {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
-# A month alone ("2022-09") where the documents give no day: shown as the month, never as an exact day.
-_MONTH = {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"}
-UNKNOWN = "unknown"
-_DATE_OR_UNKNOWN = {"oneOf": [_DATE, {"const": UNKNOWN}]}
-_DATE_MONTH_OR_UNKNOWN = {"oneOf": [_DATE, _MONTH, {"const": UNKNOWN}]}
-
-REVIEW_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": [
-        "id",
-        "title",
-        "council",
-        "kind",
-        "visit",
-        "action_plan",
-        "source_date",
-        "recommendations_expected",
-        "documents",
-    ],
-    "additionalProperties": False,
-    "properties": {
-        "id": {"type": "string", "pattern": "^[0-9]{4}-[a-z0-9-]+$"},
-        "title": {"type": "string", "minLength": 1},
-        "council": {"type": "string", "minLength": 1},
-        "kind": {
-            "enum": [
-                "corporate peer challenge",
-                "finance peer challenge",
-                "progress review",
-                "planning peer challenge",
-                "other peer review",
-            ]
-        },
-        "visit": {
-            "type": "object",
-            "required": ["start", "end"],
-            "additionalProperties": False,
-            "properties": {
-                "start": _DATE_MONTH_OR_UNKNOWN,
-                "end": _DATE_MONTH_OR_UNKNOWN,
-                "note": {"type": "string"},
-            },
-        },
-        "action_plan": {
-            "type": "object",
-            "required": ["approved_on", "approved_by"],
-            "additionalProperties": False,
-            "properties": {
-                "approved_on": _DATE_OR_UNKNOWN,
-                "approved_by": {"type": "string"},
-                "monitored_by": {"type": "string"},
-                "note": {"type": "string"},
-                "not_obtained": {"type": "string", "minLength": 1},
-            },
-        },
-        "tracked_from": _DATE,
-        "source_date": _DATE_OR_UNKNOWN,
-        "source_date_note": {"type": "string", "minLength": 1},
-        "recommendations_expected": {"oneOf": [{"type": "integer", "minimum": 1}, {"const": UNKNOWN}]},
-        "recommendations_note": {"type": "string", "minLength": 1},
-        "documents": {
-            "type": "array",
-            "minItems": 1,
-            "items": {
-                "type": "object",
-                "required": ["file"],
-                "additionalProperties": False,
-                "properties": {"file": {"type": "string"}, "describes": {"type": "string"}},
-            },
-        },
-        "recorded_themes": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["as_recorded", "theme"],
-                "additionalProperties": False,
-                "properties": {
-                    "as_recorded": {"type": "string"},
-                    "theme": {"type": "string"},
-                    "source": {"type": "string"},
-                },
-            },
-        },
-        "milestones": {
-            "type": "object",
-            "additionalProperties": False,
-            "properties": {
-                "action_plan_published": _DATE_MONTH_OR_UNKNOWN,
-                "progress_review_visit": _DATE_MONTH_OR_UNKNOWN,
-                "progress_review_report": _DATE_MONTH_OR_UNKNOWN,
-                "note": {"type": "string"},
-            },
-        },
-        "action_plan_table": {
-            "type": "object",
-            "required": ["file", "header", "columns"],
-            "additionalProperties": False,
-            "properties": {
-                "file": {"type": "string"},
-                "header": {"type": "string", "minLength": 1},
-                "columns": {
-                    "type": "array",
-                    "minItems": 2,
-                    "items": {"enum": [*TABLE_ROLES, "rec_no"]},
-                    "contains": {"const": "recommendation"},
-                },
-                "sections": {
-                    "oneOf": [
-                        {"const": "header_rows"},
-                        {
-                            "type": "object",
-                            "required": ["summary_headings"],
-                            "additionalProperties": False,
-                            "properties": {
-                                "summary_headings": {
-                                    "type": "object",
-                                    "required": ["start", "end"],
-                                    "additionalProperties": False,
-                                    "properties": {"start": {"type": "string"}, "end": {"type": "string"}},
-                                }
-                            },
-                        },
-                    ]
-                },
-            },
-        },
-        "transcription": {
-            "type": "object",
-            "required": ["file", "document"],
-            "additionalProperties": False,
-            "properties": {
-                "file": {"type": "string", "pattern": "^[A-Za-z0-9._/-]+[.]csv$"},
-                "document": {"type": "string"},
-                "note": {"type": "string"},
-            },
-        },
-        "reference_lists": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["name", "file", "start", "end", "first_rec_no"],
-                "additionalProperties": False,
-                "properties": {
-                    "name": {"type": "string"},
-                    "file": {"type": "string"},
-                    "start": {"type": "string"},
-                    "end": {"type": "string"},
-                    "skip": {"type": "array", "items": {"type": "string"}},
-                    "first_rec_no": {"type": "integer", "minimum": 1},
-                },
-            },
-        },
-    },
-}
+from helpers.plans.review_schema import UNKNOWN, check_schema
 
 
 @dataclass(frozen=True)
@@ -281,38 +110,16 @@ class _Dates:
 
 def load_review(path: Path) -> Review:
     """Read and validate one review metadata file."""
-    import sys
-
-    # jsonschema's format module imports rfc3987_syntax when installed (JupyterLab pulls it in), which builds a
-    # grammar taking ~2.3 s. We check no URI formats, so keep it out: a missing module is what jsonschema expects.
-    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
-    import jsonschema
-
-    from helpers.base.readers import read_yaml
+    from helpers.base.yaml_reader import read_yaml
 
     raw, lines = read_yaml(path)
     if not isinstance(raw, dict):
         raise InputError("expected a mapping of review fields", path, 1)
-    plain = _dates_to_str(raw)
-    checker = jsonschema.Draft202012Validator(REVIEW_SCHEMA)
-    errors = sorted(checker.iter_errors(plain), key=lambda e: list(e.absolute_path))
-    if errors:
-        err = errors[0]
-        where = ".".join(str(p) for p in err.absolute_path) or "(top level)"
-        message = err.message
-        if err.validator == "oneOf" and err.absolute_path and err.absolute_path[-1] == "recommendations_expected":
-            message = f"{err.instance!r} is not a whole number of recommendations or '{UNKNOWN}'"
-        elif err.validator == "oneOf" and isinstance(err.instance, str):
-            month = _MONTH in err.schema.get("oneOf", [])
-            message = (
-                f"{err.instance!r} is not a date (YYYY-MM-DD){', a month (YYYY-MM)' if month else ''} or 'unknown'"
-            )
-        raise InputError(f"{where}: {message}", path, lines.line_of(list(err.absolute_path)))
+    check_schema(raw, path, lines)
     if raw["id"] != path.stem:
         raise InputError(f"id '{raw['id']}' does not match the file name '{path.stem}'", path, lines.line_of(["id"]))
     date = _Dates(path, lines)
-    visit, plan = raw["visit"], raw["action_plan"]
-    approved_on = date(plan["approved_on"], ["action_plan", "approved_on"])
+    approved_on = date(raw["action_plan"]["approved_on"], ["action_plan", "approved_on"])
     tracked_from = date(raw.get("tracked_from"), ["tracked_from"])
     if approved_on is None and tracked_from is None:
         raise InputError(
@@ -322,7 +129,13 @@ def load_review(path: Path) -> Review:
             lines.line_of(["action_plan", "approved_on"]),
         )
     _need_notes(raw, path, lines)
-    table, transcription = raw.get("action_plan_table"), raw.get("transcription")
+    _check_plan_source(raw, path, lines)
+    return _review(raw, path, date, approved_on, approved_on or tracked_from)  # type: ignore[arg-type]
+
+
+def _check_plan_source(raw: dict, path: Path, lines: Any) -> None:
+    """The plan comes from a table or a transcription (not both), and from neither if it is not held."""
+    plan, table, transcription = raw["action_plan"], raw.get("action_plan_table"), raw.get("transcription")
     if table and transcription:
         raise InputError(
             "give either action_plan_table or transcription, not both", path, lines.line_of(["transcription"])
@@ -335,8 +148,13 @@ def load_review(path: Path) -> Review:
             path,
             lines.line_of(["action_plan", "not_obtained"]),
         )
+
+
+def _review(raw: dict, path: Path, date: _Dates, approved_on: dt.date | None, tracked: dt.date) -> Review:
+    """The checked metadata as a Review (its visit, source date and milestones read as dates on the way)."""
+    visit, plan = raw["visit"], raw["action_plan"]
+    table, transcription = raw.get("action_plan_table"), raw.get("transcription")
     expected = raw["recommendations_expected"]
-    tracked = approved_on or tracked_from
     return Review(
         id=raw["id"],
         title=raw["title"],
@@ -434,16 +252,6 @@ def _check_columns(table: dict, path: Path, lines: Any) -> None:
         path,
         lines.line_of(["action_plan_table", "columns"]),
     )
-
-
-def _dates_to_str(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _dates_to_str(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_dates_to_str(v) for v in value]
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
 
 
 def _check_distinct(reviews: list[Review]) -> None:

@@ -66,25 +66,7 @@ def read_transcription(review: Review) -> PlanRows:
                 path,
                 row_no,
             )
-        text, response, section = (clean_text(cells[k]) for k in ("recommendation", "response", "section"))
-        first = recommendation.get(rec_ref)
-        if first is None:
-            if not text:
-                raise InputError(f"the first row of recommendation {rec_ref} needs its text", path, row_no)
-            recommendation[rec_ref] = (text, response, section, row_no)
-        else:
-            for name, value, kept in (
-                ("recommendation", text, first[0]),
-                ("response", response, first[1]),
-                ("section", section, first[2]),
-            ):
-                if value and value != kept:
-                    raise InputError(
-                        f"recommendation {rec_ref}: {name} differs from row {first[3]} (leave it blank "
-                        "on later actions of the same recommendation)",
-                        path,
-                        row_no,
-                    )
+        _remember_recommendation(cells, rec_ref, recommendation, path, row_no)
         incomplete = clean_text(cells["incomplete"])
         action = clean_text(cells["action"])
         if not action and not incomplete:
@@ -95,30 +77,64 @@ def read_transcription(review: Review) -> PlanRows:
                 row_no,
             )
         counts[rec_ref] = counts.get(rec_ref, 0) + 1
-        row = TableRow(
-            rec_ref=rec_ref,
-            first_line=row_no,
-            last_line=row_no,
-            section=recommendation[rec_ref][2],
-            cells={
-                "recommendation": recommendation[rec_ref][0],
-                "response": recommendation[rec_ref][1],
-                "action": action,
-                **{
-                    k: clean_text(cells[k])
-                    for k in ("lead", "accountable", "responsible", "target", "status", "progress")
-                },
-            },
-            action_ref=normalise_ref(cells["action_ref"]),
-            source=cells["source"],
-            incomplete=incomplete,
-            where=path,
-            ref_generated=generated,
-        )
-        rows.append(row)
+        rows.append(_row(cells, rec_ref, recommendation[rec_ref], action, incomplete, path, generated))
     _number_actions(rows, counts, path)
     last = int(frame["_row"].iloc[-1])
     return PlanRows(rows, path, last, f"its last row ({last})")
+
+
+def _remember_recommendation(
+    cells: dict, rec_ref: str, recommendation: dict[str, tuple[str, str, str, int]], path: Path, row_no: int
+) -> None:
+    """Keep a recommendation's text, response and section from its first row; a later row may only repeat them."""
+    text, response, section = (clean_text(cells[k]) for k in ("recommendation", "response", "section"))
+    first = recommendation.get(rec_ref)
+    if first is None:
+        if not text:
+            raise InputError(f"the first row of recommendation {rec_ref} needs its text", path, row_no)
+        recommendation[rec_ref] = (text, response, section, row_no)
+        return
+    for name, value, kept in (
+        ("recommendation", text, first[0]),
+        ("response", response, first[1]),
+        ("section", section, first[2]),
+    ):
+        if value and value != kept:
+            raise InputError(
+                f"recommendation {rec_ref}: {name} differs from row {first[3]} (leave it blank "
+                "on later actions of the same recommendation)",
+                path,
+                row_no,
+            )
+
+
+def _row(
+    cells: dict,
+    rec_ref: str,
+    first: tuple[str, str, str, int],
+    action: str,
+    incomplete: str,
+    path: Path,
+    generated: bool,
+) -> TableRow:
+    """One transcribed action as the tab-table reader gives it, with its recommendation's first-row text."""
+    return TableRow(
+        rec_ref=rec_ref,
+        first_line=int(cells["_row"]),
+        last_line=int(cells["_row"]),
+        section=first[2],
+        cells={
+            "recommendation": first[0],
+            "response": first[1],
+            "action": action,
+            **{k: clean_text(cells[k]) for k in ("lead", "accountable", "responsible", "target", "status", "progress")},
+        },
+        action_ref=normalise_ref(cells["action_ref"]),
+        source=cells["source"],
+        incomplete=incomplete,
+        where=path,
+        ref_generated=generated,
+    )
 
 
 def _rec_ref(cells: dict, generated: bool, known: dict, path: Path, row_no: int) -> str:

@@ -79,7 +79,7 @@ def _load(path: Path) -> tuple[dict, Any]:
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]  # see reviews.load_review
     import jsonschema
 
-    from helpers.base.readers import read_yaml
+    from helpers.base.yaml_reader import read_yaml
 
     data, lines = read_yaml(path)
     if not isinstance(data, dict):

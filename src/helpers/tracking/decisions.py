@@ -150,8 +150,7 @@ def closing_statuses() -> list[str]:
 
 def read_decision_file(path: Path, updates: pd.DataFrame, actions: pd.DataFrame) -> pd.DataFrame:
     """One quarter's decisions, checked; each must answer a request in the update log (errors name file and row)."""
-    from helpers.base.readers import check_date, read_csv
-    from helpers.base.targets import DATED, UnreadableTarget, parse_target
+    from helpers.base.readers import read_csv
 
     match = _FILE_NAME.match(path.name)
     if not match:
@@ -160,80 +159,100 @@ def read_decision_file(path: Path, updates: pd.DataFrame, actions: pd.DataFrame)
     frame = read_csv(path, required=FILE_COLUMNS, optional=OPTIONAL_COLUMNS, what="decision file")
     known = set(zip(actions["review_id"], actions["action_ref"], strict=True))
     asked = updates[updates["origin"] != "plan"]
-    revisions = set(_request_key(asked[asked["revised_target"] != ""], "updated_on"))
-    closures = set(_request_key(asked[asked["status"].isin(closing_statuses())], "updated_on"))
-    rows = []
-    for row in frame.to_dict("records"):
-        n = row["_row"]
-        ref = row["action_ref"].rstrip(".")
-        if (row["review_id"], ref) not in known:
-            raise InputError(f"{row['review_id']} has no action {row['action_ref']!r}", path, n)
-        kind = row["kind"].casefold().strip()
-        if kind not in KINDS:
-            raise InputError(f"unknown kind {row['kind']!r}; use one of {', '.join(KINDS)}", path, n)
-        decision = row["decision"].casefold().strip()
-        if decision not in OUTCOMES[kind]:
-            raise InputError(
-                f"decision {row['decision']!r} is not one for a {kind}; use one of {', '.join(OUTCOMES[kind])}",
-                path,
-                n,
-            )
-        decided = check_date(row["decided_on"], path, n, "decided_on")
-        requested = None
-        if kind != ESCALATION:
-            requested = check_date(row["requested_on"], path, n, "requested_on")
-            key = (row["review_id"], ref, pd.Timestamp(requested), row["lead"])
-            if key not in (revisions if kind == REVISION else closures):
-                what = "revised target" if kind == REVISION else "completion"
-                by = f" by {row['lead']}" if row["lead"] else " with no lead named"
-                raise InputError(
-                    f"no {what} was reported{by} on {requested.isoformat()} for {row['review_id']} action "
-                    f"{ref} in data/updates; requested_on and lead must name the update the decision answers",
-                    path,
-                    n,
-                )
-            if decided < requested:
-                raise InputError(
-                    f"decided_on {decided.isoformat()} is before the request ({requested.isoformat()})", path, n
-                )
-        elif row["requested_on"]:
-            requested = check_date(row["requested_on"], path, n, "requested_on")
-        if requested is not None and requested > quarters.end(quarter):
-            raise InputError(
-                f"requested_on {requested.isoformat()} is after {quarters.label(quarter)}, the report this file "
-                "records decisions on",
-                path,
-                n,
-            )
-        amended = row["amended_target"]
-        if amended:
-            if kind != REVISION or decision != AGREED:
-                raise InputError("amended_target is only for an agreed revision (the date the committee set)", path, n)
-            try:
-                target = parse_target(amended, decided)
-            except UnreadableTarget as err:
-                raise InputError(f"amended_target: {err}", path, n) from None
-            if target.kind not in DATED or target.date is None:
-                raise InputError(f"amended_target {amended!r} is not a date", path, n)
-        rows.append(
-            {
-                "review_id": row["review_id"],
-                "action_ref": ref,
-                "kind": kind,
-                "requested_on": pd.Timestamp(requested) if requested else pd.NaT,
-                "lead": row["lead"],
-                "decision": decision,
-                "decided_on": pd.Timestamp(decided),
-                "decided_by": row["decided_by"],
-                "minute": row["minute"],
-                "amended_target": amended,
-                "note": row["note"],
-                "source": row["source"] or f"{config.relative(path)}:{n}",
-                "_row": n,
-                "_file": path,
-            }
-        )
+    requests = {
+        REVISION: set(_request_key(asked[asked["revised_target"] != ""], "updated_on")),
+        CLOSURE: set(_request_key(asked[asked["status"].isin(closing_statuses())], "updated_on")),
+    }
+    rows = [_decision(row, path, quarter, known, requests) for row in frame.to_dict("records")]
     return pd.DataFrame(rows, columns=[*COLUMNS, "_row", "_file"])
+
+
+def _decision(row: dict, path: Path, quarter: pd.Period, known: set, requests: dict[str, set]) -> dict[str, object]:
+    """One row of a decision file, checked, in the decision log's columns."""
+    from helpers.base.readers import check_date
+
+    n = row["_row"]
+    ref = row["action_ref"].rstrip(".")
+    if (row["review_id"], ref) not in known:
+        raise InputError(f"{row['review_id']} has no action {row['action_ref']!r}", path, n)
+    kind = row["kind"].casefold().strip()
+    if kind not in KINDS:
+        raise InputError(f"unknown kind {row['kind']!r}; use one of {', '.join(KINDS)}", path, n)
+    decision = row["decision"].casefold().strip()
+    if decision not in OUTCOMES[kind]:
+        raise InputError(
+            f"decision {row['decision']!r} is not one for a {kind}; use one of {', '.join(OUTCOMES[kind])}",
+            path,
+            n,
+        )
+    decided = check_date(row["decided_on"], path, n, "decided_on")
+    requested = _requested_on(row, ref, kind, decided, path, requests)
+    if requested is not None and requested > quarters.end(quarter):
+        raise InputError(
+            f"requested_on {requested.isoformat()} is after {quarters.label(quarter)}, the report this file "
+            "records decisions on",
+            path,
+            n,
+        )
+    amended = row["amended_target"]
+    if amended:
+        _check_amended_target(amended, kind, decision, decided, path, n)
+    return {
+        "review_id": row["review_id"],
+        "action_ref": ref,
+        "kind": kind,
+        "requested_on": pd.Timestamp(requested) if requested else pd.NaT,
+        "lead": row["lead"],
+        "decision": decision,
+        "decided_on": pd.Timestamp(decided),
+        "decided_by": row["decided_by"],
+        "minute": row["minute"],
+        "amended_target": amended,
+        "note": row["note"],
+        "source": row["source"] or f"{config.relative(path)}:{n}",
+        "_row": n,
+        "_file": path,
+    }
+
+
+def _requested_on(
+    row: dict, ref: str, kind: str, decided: dt.date, path: Path, requests: dict[str, set]
+) -> dt.date | None:
+    """The day of the request a decision answers: a revision or a closure must name one in the update log, reported
+    by its lead, and be decided on or after it; an escalation may give one."""
+    from helpers.base.readers import check_date
+
+    n = row["_row"]
+    if kind == ESCALATION:
+        return check_date(row["requested_on"], path, n, "requested_on") if row["requested_on"] else None
+    requested = check_date(row["requested_on"], path, n, "requested_on")
+    key = (row["review_id"], ref, pd.Timestamp(requested), row["lead"])
+    if key not in requests[REVISION if kind == REVISION else CLOSURE]:
+        what = "revised target" if kind == REVISION else "completion"
+        by = f" by {row['lead']}" if row["lead"] else " with no lead named"
+        raise InputError(
+            f"no {what} was reported{by} on {requested.isoformat()} for {row['review_id']} action "
+            f"{ref} in data/updates; requested_on and lead must name the update the decision answers",
+            path,
+            n,
+        )
+    if decided < requested:
+        raise InputError(f"decided_on {decided.isoformat()} is before the request ({requested.isoformat()})", path, n)
+    return requested
+
+
+def _check_amended_target(amended: str, kind: str, decision: str, decided: dt.date, path: Path, n: int) -> None:
+    """An amended target is only for an agreed revision, and must read as a date."""
+    from helpers.base.targets import DATED, UnreadableTarget, parse_target
+
+    if kind != REVISION or decision != AGREED:
+        raise InputError("amended_target is only for an agreed revision (the date the committee set)", path, n)
+    try:
+        target = parse_target(amended, decided)
+    except UnreadableTarget as err:
+        raise InputError(f"amended_target: {err}", path, n) from None
+    if target.kind not in DATED or target.date is None:
+        raise InputError(f"amended_target {amended!r} is not a date", path, n)
 
 
 def _from_update_files(updates: pd.DataFrame) -> pd.DataFrame:

@@ -78,7 +78,6 @@ def _dates(text: pd.Series) -> pd.Series:
 def read_update_file(path: Path, known: pd.MultiIndex) -> pd.DataFrame:
     """One quarter's update file, checked (vectorised); errors name the file and row."""
     from helpers.base.readers import read_csv
-    from helpers.base.targets import UnreadableTarget, parse_target
 
     match = _FILE_NAME.match(path.name)
     if not match:
@@ -86,7 +85,23 @@ def read_update_file(path: Path, known: pd.MultiIndex) -> pd.DataFrame:
     quarter = quarters.parse_quarter(f"{match.group(1)}/{match.group(2)} Q{match.group(3)}")
     frame = read_csv(path, required=FILE_COLUMNS, optional=OPTIONAL_COLUMNS, what="update file")
     rows = frame["_row"].to_numpy()
+    _check_actions_known(frame, known, path, rows)
+    status = _statuses(frame, path, rows)
+    comment = frame["comment"].map(tidy_text)  # line breaks are kept: a lead's paragraphs reach the report
+    if (row := _first_bad((status.isna()) & (comment == "") & (frame["revised_target"] == ""))) is not None:
+        raise InputError("an update needs a status, a comment or a revised target", path, rows[row])
+    day = _days_in_quarter(frame, quarter, path, rows)
+    approved = _revisions(frame, day, path, rows)
+    out = _log_rows(frame, path, status, comment, day, approved)
+    # Two leads reporting the same words on the same day are two reports; one lead saying it twice is a repeat.
+    duplicate = out.duplicated(["review_id", "action_ref", "status", "comment", "updated_on", "revised_target", "lead"])
+    if (row := _first_bad(duplicate)) is not None:
+        raise InputError("this update repeats an earlier row of the same file", path, rows[row])
+    return out
 
+
+def _check_actions_known(frame: pd.DataFrame, known: pd.MultiIndex, path: Path, rows: np.ndarray) -> None:
+    """Every row names an action of a known review ("7." reads as "7"); an unknown review is told apart."""
     unknown = ~pd.MultiIndex.from_arrays([frame["review_id"], frame["action_ref"].str.rstrip(".")]).isin(known)
     if (row := _first_bad(unknown)) is not None:
         review_id, ref = frame["review_id"].iloc[row], frame["action_ref"].iloc[row]
@@ -97,6 +112,9 @@ def read_update_file(path: Path, known: pd.MultiIndex) -> pd.DataFrame:
         )
         raise InputError(what, path, rows[row])
 
+
+def _statuses(frame: pd.DataFrame, path: Path, rows: np.ndarray) -> pd.Series:
+    """Each row's status as the vocabulary names it, in any case and spacing; NaN where the row gives none."""
     status = frame["status"].str.casefold().str.split().str.join(" ").map(update_status_spellings())
     if (row := _first_bad((frame["status"] != "") & status.isna())) is not None:
         raise InputError(
@@ -105,10 +123,11 @@ def read_update_file(path: Path, known: pd.MultiIndex) -> pd.DataFrame:
             path,
             rows[row],
         )
-    comment = frame["comment"].map(tidy_text)  # line breaks are kept: a lead's paragraphs reach the report
-    if (row := _first_bad((status.isna()) & (comment == "") & (frame["revised_target"] == ""))) is not None:
-        raise InputError("an update needs a status, a comment or a revised target", path, rows[row])
+    return status
 
+
+def _days_in_quarter(frame: pd.DataFrame, quarter: pd.Period, path: Path, rows: np.ndarray) -> pd.Series:
+    """Each row's updated_on, which must read as a date within the file's quarter (its first and last days in)."""
     day = _dates(frame["updated_on"])
     if (row := _first_bad(day.isna())) is not None:
         raise InputError(
@@ -121,6 +140,12 @@ def read_update_file(path: Path, known: pd.MultiIndex) -> pd.DataFrame:
             path,
             rows[row],
         )
+    return day
+
+
+def _revisions(frame: pd.DataFrame, day: pd.Series, path: Path, rows: np.ndarray) -> pd.Series:
+    """Check each revised target (a date, with a reason) and its approval; returns the approval dates (NaT: none)."""
+    from helpers.base.targets import UnreadableTarget, parse_target
 
     revised = frame["revised_target"]
     if (row := _first_bad((revised != "") & (frame["revision_reason"] == ""))) is not None:
@@ -139,11 +164,17 @@ def read_update_file(path: Path, known: pd.MultiIndex) -> pd.DataFrame:
         )
     if (row := _first_bad((frame["revision_approved_on"] != "") & (revised == ""))) is not None:
         raise InputError("revision_approved_on is given but there is no revised_target", path, rows[row])
+    return approved
 
+
+def _log_rows(
+    frame: pd.DataFrame, path: Path, status: pd.Series, comment: pd.Series, day: pd.Series, approved: pd.Series
+) -> pd.DataFrame:
+    """The checked rows in the update log's columns, each citing its file and row unless it gives a source."""
     source = frame["source"].where(
         frame["source"] != "", pd.Series([f"{config.relative(path)}:{n}" for n in frame["_row"]], index=frame.index)
     )
-    out = pd.DataFrame(
+    return pd.DataFrame(
         {
             "review_id": frame["review_id"],
             "action_ref": frame["action_ref"].str.rstrip("."),
@@ -152,7 +183,7 @@ def read_update_file(path: Path, known: pd.MultiIndex) -> pd.DataFrame:
             "updated_on": day,
             "date_approximate": False,
             "origin": UPDATE,
-            "revised_target": revised,
+            "revised_target": frame["revised_target"],
             "revision_reason": frame["revision_reason"],
             "revision_approved_by": frame["revision_approved_by"],
             "revision_approved_on": approved,
@@ -161,11 +192,6 @@ def read_update_file(path: Path, known: pd.MultiIndex) -> pd.DataFrame:
             "source": source,
         }
     )
-    # Two leads reporting the same words on the same day are two reports; one lead saying it twice is a repeat.
-    duplicate = out.duplicated(["review_id", "action_ref", "status", "comment", "updated_on", "revised_target", "lead"])
-    if (row := _first_bad(duplicate)) is not None:
-        raise InputError("this update repeats an earlier row of the same file", path, rows[row])
-    return out
 
 
 def plan_updates(actions: pd.DataFrame, reviews: pd.DataFrame) -> pd.DataFrame:

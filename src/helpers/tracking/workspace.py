@@ -14,7 +14,8 @@ from helpers.plans import tables
 from helpers.plans.leads import WorkloadCounter
 from helpers.tracking import changes, requests
 from helpers.tracking.decisions import apply_decisions, load_decisions
-from helpers.tracking.status import StatusTracker, counts_from_codes
+from helpers.tracking.status import StatusTracker
+from helpers.tracking.status_counts import counts_from_codes
 from helpers.tracking.updates import load_updates
 
 
