@@ -29,7 +29,7 @@ override MODULES      := $(value MODULES)
 export QUARTER COUNCIL REVIEWS MEETING_DATE REPLACE ARGS ALLOW_ROOT MODULES
 
 .DEFAULT_GOAL := help
-.PHONY: FORCE help venv lock lock-upgrade extract report report-all report-scheduled index forms collect decisions record-decisions notebooks test lint lab bench bench-reliability mutants clean
+.PHONY: FORCE help venv lock lock-upgrade extract report report-all report-scheduled index forms collect decisions record-decisions notebooks test check lint lab bench bench-reliability mutants clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -94,8 +94,13 @@ notebooks: $(STAMP) ## Re-execute notebooks/*.ipynb in place so their stored out
 	$(PY) -m helpers.publishing.notebooks
 	$(VENV)/bin/nbstripout $(NBSTRIPOUT_ARGS) notebooks/*.ipynb
 
-test: $(STAMP) ## Run the unit tests, back-tests, nbval over the notebooks and the browser test
-	$(PY) -m pytest --nbval-lax --nbval-current-env
+# In parallel, one worker per core (pytest-xdist). --dist loadfile keeps a file's tests in one worker: a notebook's
+# cells run in order in one kernel, and a module's shared fixtures are made once.
+test: $(STAMP) ## Run the whole suite in parallel: unit tests, back-tests, nbval over the notebooks, browser, PDF, slow ones
+	$(PY) -m pytest -n auto --dist loadfile --nbval-lax --nbval-current-env
+
+check: $(STAMP) ## Run the tests not marked slow, in parallel (a couple of minutes; `make test` runs them all)
+	$(PY) -m pytest -n auto --dist loadfile --nbval-lax --nbval-current-env -m "not slow"
 
 # Runs all three checks, then fails if any of them did.
 lint: $(STAMP) ## Check code style (ruff check, ruff format --check) and notebook metadata (nbstripout --verify)

@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from benchmarks import synthetic
 from conftest import run_module
 from helpers.publishing.pdf import CHROMIUM
+
+pytestmark = pytest.mark.slow  # the benchmarks: `make check` leaves it out, `make test` runs it
 
 
 def test_benchmark_smoke_run_writes_a_complete_result_file(tmp_path):

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from benchmarks import bench_return
+
+pytestmark = pytest.mark.slow  # the benchmarks: `make check` leaves it out, `make test` runs it
 
 
 def test_the_big_return_benchmark_collects_a_filled_return_and_reports_time_and_memory():

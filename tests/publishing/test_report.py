@@ -22,6 +22,7 @@ from made_up_reviews import expected_audiences, folder_part
 CHROMIUM = Path("/usr/bin/chromium")
 
 
+@pytest.mark.slow  # a whole report
 def test_text_from_documents_and_updates_is_shown_inert(hostile_report: Path):
     page = hostile_report.read_text(encoding="utf-8")
     assert "<script" not in page.lower()  # no script element at all, ours or injected
@@ -42,6 +43,7 @@ def _reviews_csv() -> dict[str, dict[str, str]]:
         return {row["review_id"]: row for row in csv.DictReader(f)}
 
 
+@pytest.mark.slow  # a whole report
 def test_report_is_self_contained_with_title_and_as_at_date(hostile_report: Path):
     page = hostile_report.read_text(encoding="utf-8")
     council = council_of("2021-finance")
@@ -218,6 +220,7 @@ def test_index_counts_actions_and_keeps_untranscribed_recommendations_apart(tmp_
 # --- What the HTML leaves out, and what it adds -------------------------------------------------
 
 
+@pytest.mark.slow  # a whole report
 def test_parameter_cells_leave_no_trace_and_nothing_is_a_needless_tab_stop(hostile_report: Path):
     page = hostile_report.read_text(encoding="utf-8")
     assert "QUARTER" not in page and "REVIEWS" not in page and "COUNCIL" not in page and "# Parameters" not in page
@@ -230,6 +233,7 @@ def test_parameter_cells_leave_no_trace_and_nothing_is_a_needless_tab_stop(hosti
     assert empty_outputs == []
 
 
+@pytest.mark.slow  # a whole report
 def test_contents_list_links_every_h2_after_the_title(hostile_report: Path):
     from bs4 import BeautifulSoup
 
@@ -250,6 +254,7 @@ def test_contents_list_links_every_h2_after_the_title(hostile_report: Path):
 # --- Kernel reuse: a quarter's report does not depend on what ran before it -------------------
 
 
+@pytest.mark.slow  # a whole report
 def test_a_quarter_is_byte_identical_alone_after_others_in_a_reused_kernel_or_in_another_job(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
@@ -295,6 +300,7 @@ def test_each_job_gets_at_least_four_reports_within_the_cores_and_what_was_asked
 # --- PDFs: printed only for a page that changed, never left beside a newer page -----------------------
 
 
+@pytest.mark.slow  # a whole report
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium not installed (`apt-get install chromium`)")
 def test_a_backfill_prints_only_the_pdfs_whose_page_changed(tmp_path: Path):
     out = tmp_path / "reports"
@@ -311,6 +317,7 @@ def test_a_backfill_prints_only_the_pdfs_whose_page_changed(tmp_path: Path):
     assert (chosen[0].folder / "report.pdf").read_bytes().startswith(b"%PDF")
 
 
+@pytest.mark.slow  # a whole report
 def test_a_page_made_without_a_pdf_never_sits_beside_the_pdf_of_an_older_page(tmp_path: Path):
     out = tmp_path / "reports"
     [run] = runs("2023/24 Q4", False, None, out, council=council_of("2021-finance"))
@@ -328,6 +335,7 @@ def test_a_page_made_without_a_pdf_never_sits_beside_the_pdf_of_an_older_page(tm
 # --- The executed notebook, kept beside the report ------------------------------------------------
 
 
+@pytest.mark.slow  # a whole report
 def test_the_executed_notebook_is_kept_beside_the_report_with_its_parameters(hostile_report: Path):
     import nbformat
 
@@ -348,6 +356,7 @@ def test_the_executed_notebook_is_kept_beside_the_report_with_its_parameters(hos
 # --- Summary for the index, and MEETING_DATE only for notebooks that declare it -----------------
 
 
+@pytest.mark.slow  # a whole report
 def test_summary_json_feeds_the_index_and_the_meeting_date_reaches_the_report(tmp_path: Path):
     out = tmp_path / "reports"
     council = council_of("2021-finance")
@@ -425,6 +434,7 @@ def test_reports_folder_that_cannot_be_written_gives_one_line(tmp_path: Path, mo
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow  # a whole report
 def test_from_env_reads_quarter_council_and_reviews(tmp_path: Path, monkeypatch):
     monkeypatch.setenv("PEER_REVIEW_REPORTS", str(tmp_path / "reports"))
     monkeypatch.setenv("QUARTER", "2023/24 Q5")
@@ -570,6 +580,7 @@ def test_each_report_counts_only_its_own_councils_forms_and_updates(data_copy: P
     )
 
 
+@pytest.mark.slow  # a whole report
 def test_a_scheduled_run_says_in_its_log_when_no_returns_are_collected(data_copy: Path, tmp_path: Path, monkeypatch):
     from helpers.base import quarters
     from helpers.cycle.quarterly import return_by
