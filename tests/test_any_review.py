@@ -4,7 +4,9 @@
   from data/reviews/, so a new review is covered without editing this file).
 - Adding reviews of new shapes to a copy of the whole workspace, then
   `make extract`, `make notebooks` and a report on a new review alone, leaves
-  the test suite green with no test edited.
+  the test suite green with no test edited: every test file that reads review
+  data, all but its slow tests (a browser, PDFs, whole reports) unless marked
+  follows_data, and nbval over the notebooks.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ NOTEBOOKS = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
 INNER = "PEER_REVIEW_INNER_RUN"  # set inside the copy, so the copy does not copy itself again
 
 
+@pytest.mark.follows_data
 @pytest.mark.parametrize("review_id", REVIEW_IDS)
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
 def test_every_notebook_runs_for_a_single_review(tmp_path: Path, notebook: Path, review_id: str):
@@ -99,7 +102,6 @@ NOT_DATA = {
     "test_interrupts.py",
     "test_reliability.py",
     "test_bench.py",
-    "test_bench_return.py",
     "test_lab.py",
     "test_layout.py",
     "test_docstrings.py",
@@ -158,7 +160,9 @@ def test_adding_two_councils_of_new_shapes_needs_no_test_edits(tmp_path: Path):
     assert {COUNCIL, SECOND} <= set(headings) and len(headings) == len(set(headings))
 
     # Every test file (but those that read no review data), and nbval over the notebooks, in the copy: in parallel,
-    # a file's tests in one worker (as `make test` runs them); the notebooks for the shipped reviews ran outside.
+    # a file's tests in one worker (as `make test` runs them). Of the slow tests, those marked follows_data: every
+    # notebook for each new review (those for the shipped reviews ran outside). The whole reports of the copy are
+    # checked above.
     checks = sorted(str(p.relative_to(copy)) for p in (copy / "tests").rglob("test_*.py") if p.name not in NOT_DATA)
     suite = _run(
         [
@@ -172,6 +176,8 @@ def test_adding_two_councils_of_new_shapes_needs_no_test_edits(tmp_path: Path):
             "auto",
             "--dist",
             "loadfile",
+            "-m",
+            "not slow or follows_data",
             "--nbval-lax",
             "--nbval-current-env",
             *checks,
