@@ -29,18 +29,29 @@ override MODULES      := $(value MODULES)
 export QUARTER COUNCIL REVIEWS MEETING_DATE REPLACE ARGS ALLOW_ROOT MODULES
 
 .DEFAULT_GOAL := help
-.PHONY: help venv lock lock-upgrade extract report report-all report-scheduled index forms collect decisions record-decisions notebooks test lint lab bench bench-reliability mutants clean
+.PHONY: FORCE help venv lock lock-upgrade extract report report-all report-scheduled index forms collect decisions record-decisions notebooks test check lint lab bench bench-reliability mutants clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
+# The stamp records the folder .venv was made for and its Python. A venv names its folder in absolute paths
+# (the editable install of src/, each script's first line), so a copied or moved project would run, and write
+# into, the original's: when the stamp names another folder (or none), .venv is made afresh.
+VENV_FOR   := project: $(CURDIR) python: $(abspath $(PY))
+ifneq ($(strip $(file <$(STAMP))),$(strip $(VENV_FOR)))
+VENV_STALE := 1
+endif
+
 # The lock is for Python 3.11 on Linux; another Python may still work, so warn only.
-$(STAMP): $(LOCK) pyproject.toml
+$(STAMP): $(LOCK) pyproject.toml $(if $(VENV_STALE),FORCE)
 	@$(PYTHON) -c 'import sys; sys.version_info[:2] == (3, 11) or print("warning: requirements/lock.txt is for Python 3.11, this is " + sys.version.split()[0], file=sys.stderr)'
+	$(if $(VENV_STALE),rm -rf $(VENV))
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
-	touch $(STAMP)
+	$(PY) -c 'import os, sys; print("project:", os.getcwd()); print("python:", sys.executable)' > $(STAMP)
+
+FORCE:
 
 venv: $(STAMP) ## Create .venv and install the locked versions (requirements/lock.txt) and the project
 
@@ -83,8 +94,13 @@ notebooks: $(STAMP) ## Re-execute notebooks/*.ipynb in place so their stored out
 	$(PY) -m helpers.publishing.notebooks
 	$(VENV)/bin/nbstripout $(NBSTRIPOUT_ARGS) notebooks/*.ipynb
 
-test: $(STAMP) ## Run the unit tests, back-tests, nbval over the notebooks and the browser test
-	$(PY) -m pytest --nbval-lax --nbval-current-env
+# In parallel, one worker per core (pytest-xdist). --dist loadfile keeps a file's tests in one worker: a notebook's
+# cells run in order in one kernel, and a module's shared fixtures are made once.
+test: $(STAMP) ## Run the whole suite in parallel: unit tests, back-tests, nbval over the notebooks, browser, PDF, slow ones
+	$(PY) -m pytest -n auto --dist loadfile --nbval-lax --nbval-current-env
+
+check: $(STAMP) ## Run the tests not marked slow, in parallel (a couple of minutes; `make test` runs them all)
+	$(PY) -m pytest -n auto --dist loadfile --nbval-lax --nbval-current-env -m "not slow"
 
 # Runs all three checks, then fails if any of them did.
 lint: $(STAMP) ## Check code style (ruff check, ruff format --check) and notebook metadata (nbstripout --verify)

@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -59,12 +60,34 @@ HOSTILE_REC = '<script>window.__pwned = "rec"</script><img src=x onerror="window
 HOSTILE_COMMENT = '<script>window.__pwned = "comment"</script> Survey <b>designed</b>.'
 
 
+def made_once(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], Path]) -> Path:
+    """make(folder) once per test run, even with parallel workers (pytest-xdist): the first worker to ask makes it
+    in a folder of the run's shared temporary root while holding a file lock; the others wait, then read its result.
+    `make` returns a path inside the folder."""
+    from filelock import FileLock
+
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # each worker's basetemp sits in the run's root
+    folder, done = base / f"made-once-{name}", base / f"made-once-{name}.txt"
+    with FileLock(str(base / f"made-once-{name}.lock")):
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # a worker that failed part way left it
+            folder.mkdir()
+            done.write_text(str(make(folder).relative_to(folder)), encoding="utf-8")
+    return folder / done.read_text(encoding="utf-8")
+
+
 @pytest.fixture(scope="session")
 def hostile_report(tmp_path_factory) -> Path:
     """A real report for 2023/24 Q4 whose data carries script and onerror payloads (made once per run)."""
+    return made_once(tmp_path_factory, "hostile", _make_hostile_report)
+
+
+def _make_hostile_report(root: Path) -> Path:
+    """The hostile report, made under root: data/ with the payloads, then reports/."""
     from helpers.publishing.report import run_quarter
 
-    root = tmp_path_factory.mktemp("hostile")
     data = root / "data"
     shutil.copytree(PROJECT / "data", data)
     edit_file(

@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from benchmarks import synthetic
 from conftest import run_module
 from helpers.publishing.pdf import CHROMIUM
+
+pytestmark = pytest.mark.slow  # the benchmarks: `make check` leaves it out, `make test` runs it
 
 
 def test_benchmark_smoke_run_writes_a_complete_result_file(tmp_path):
@@ -45,6 +49,13 @@ def test_benchmark_smoke_run_writes_a_complete_result_file(tmp_path):
         assert "PDF: what it adds to the command / a bare print" in measures
     assert all(isinstance(v["met"], bool) for v in data["verdicts"])
     assert "report / floor" in result.stdout  # the printed table
+    # The big-return benchmark at its smallest size (its targets live in `make bench`).
+    big_return = data["big_return"]
+    assert 0.5 <= big_return["return_mb"] <= 3  # about SMOKE_MEGABYTES
+    assert big_return["rows_filled"] > 0  # run() checks collect reported exactly these rows as new
+    assert big_return["big_return_collect_s"] > 0 and big_return["big_return_collect_mib"] > 0
+    assert [v["unit"] for v in big_return["verdicts"]] == ["s", "MiB"]
+    assert all(isinstance(v["met"], bool) for v in big_return["verdicts"])
 
 
 def test_synthetic_corpus_is_deterministic_and_valid():

@@ -21,7 +21,10 @@ from conftest import PROJECT
 from helpers.cycle.form_layout import FIRST_ROW, column_letter
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+pytestmark = [
+    pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed"),
+    pytest.mark.slow,  # LibreOffice: `make check` leaves it out, `make test` runs it
+]
 QUARTER = "2024/25 Q1"
 SLUG = "2024-25-Q1"
 US_ENGLISH = (

@@ -30,6 +30,8 @@ from bs4 import BeautifulSoup
 from conftest import PROJECT, run_module
 from made_up_reviews import add_document, expected_audiences, folder_part
 
+pytestmark = pytest.mark.slow  # whole reports: `make check` leaves it out, `make test` runs it
+
 FENLAND = "Fenland Marsh Borough Council"  # made up
 FENLAND_COMMITTEE = "Scrutiny & Audit Panel"
 FENLAND_ID = "2019-fenland-cpc"

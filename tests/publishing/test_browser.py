@@ -11,6 +11,8 @@ import pytest
 from conftest import council_of
 from helpers.publishing.pdf import CHROMIUM_ARGS
 
+pytestmark = pytest.mark.slow  # a browser: `make check` leaves it out, `make test` runs it
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import PROJECT, council_of
 from helpers.base import config
 
@@ -35,6 +37,7 @@ def test_the_engine_module_can_be_imported_before_papermill():
     subprocess.run([sys.executable, "-c", code], check=True, cwd=PROJECT)
 
 
+@pytest.mark.slow  # a whole report
 def test_papermill_and_nbconvert_from_the_command_line_give_the_report_commands_page(tmp_path: Path):
     env = dict(os.environ, PEER_REVIEW_REPORTS=str(tmp_path / "reports"))
     council = council_of("2021-finance")

@@ -15,6 +15,8 @@ import pytest
 
 from conftest import PROJECT
 
+pytestmark = pytest.mark.slow  # interrupted report runs: `make check` leaves it out, `make test` runs it
+
 STOPPED = "interrupted: reports finished so far are kept and listed in the index"
 
 

@@ -48,6 +48,7 @@ def test_report_failure_keeps_the_notebook_names_the_cell_and_leaves_earlier_rep
 # --- The executed notebook, kept beside the report ------------------------------------------------
 
 
+@pytest.mark.slow  # a whole report
 def test_the_executed_notebook_is_kept_beside_the_report_with_its_parameters(hostile_report: Path):
     import nbformat
 

@@ -40,6 +40,8 @@ from conftest import PROJECT
 from helpers.publishing import print_layout
 from helpers.publishing.pdf import CHROMIUM, pdf_path
 
+pytestmark = pytest.mark.slow  # PDF printing: `make check` leaves it out, `make test` runs it
+
 POPPLER = ("pdfinfo", "pdftohtml", "pdftotext")
 ACTIONS_PER_MB = 56  # "at most 1 MB for a quarter of this size": 2023/24 Q4 tracks 56 actions
 MIN_TEXT_PT = 9.0

@@ -16,6 +16,7 @@ from helpers.publishing.runner import run_reports
 CHROMIUM = Path("/usr/bin/chromium")
 
 
+@pytest.mark.slow  # a whole report
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium not installed (`apt-get install chromium`)")
 def test_a_backfill_prints_only_the_pdfs_whose_page_changed(tmp_path: Path):
     out = tmp_path / "reports"
@@ -32,6 +33,7 @@ def test_a_backfill_prints_only_the_pdfs_whose_page_changed(tmp_path: Path):
     assert (chosen[0].folder / "report.pdf").read_bytes().startswith(b"%PDF")
 
 
+@pytest.mark.slow  # a whole report
 def test_a_page_made_without_a_pdf_never_sits_beside_the_pdf_of_an_older_page(tmp_path: Path):
     out = tmp_path / "reports"
     [run] = runs("2023/24 Q4", False, None, out, council=council_of("2021-finance"))

@@ -19,6 +19,7 @@ from made_up_reviews import expected_audiences, folder_part
 CHROMIUM = Path("/usr/bin/chromium")
 
 
+@pytest.mark.slow  # a whole report
 def test_text_from_documents_and_updates_is_shown_inert(hostile_report: Path):
     page = hostile_report.read_text(encoding="utf-8")
     assert "<script" not in page.lower()  # no script element at all, ours or injected
@@ -39,6 +40,7 @@ def _reviews_csv() -> dict[str, dict[str, str]]:
         return {row["review_id"]: row for row in csv.DictReader(f)}
 
 
+@pytest.mark.slow  # a whole report
 def test_report_is_self_contained_with_title_and_as_at_date(hostile_report: Path):
     page = hostile_report.read_text(encoding="utf-8")
     council = council_of("2021-finance")
@@ -183,6 +185,7 @@ def test_index_counts_actions_and_keeps_untranscribed_recommendations_apart(tmp_
 # --- What the HTML leaves out, and what it adds -------------------------------------------------
 
 
+@pytest.mark.slow  # a whole report
 def test_parameter_cells_leave_no_trace_and_nothing_is_a_needless_tab_stop(hostile_report: Path):
     page = hostile_report.read_text(encoding="utf-8")
     assert "QUARTER" not in page and "REVIEWS" not in page and "COUNCIL" not in page and "# Parameters" not in page
@@ -195,6 +198,7 @@ def test_parameter_cells_leave_no_trace_and_nothing_is_a_needless_tab_stop(hosti
     assert empty_outputs == []
 
 
+@pytest.mark.slow  # a whole report
 def test_contents_list_links_every_h2_after_the_title(hostile_report: Path):
     from bs4 import BeautifulSoup
 
@@ -215,6 +219,7 @@ def test_contents_list_links_every_h2_after_the_title(hostile_report: Path):
 # --- Summary for the index, and MEETING_DATE only for notebooks that declare it -----------------
 
 
+@pytest.mark.slow  # a whole report
 def test_summary_json_feeds_the_index_and_the_meeting_date_reaches_the_report(tmp_path: Path):
     out = tmp_path / "reports"
     council = council_of("2021-finance")
@@ -292,6 +297,7 @@ def test_reports_folder_that_cannot_be_written_gives_one_line(tmp_path: Path, mo
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow  # a whole report
 def test_from_env_reads_quarter_council_and_reviews(tmp_path: Path, monkeypatch):
     monkeypatch.setenv("PEER_REVIEW_REPORTS", str(tmp_path / "reports"))
     monkeypatch.setenv("QUARTER", "2023/24 Q5")
@@ -438,6 +444,7 @@ def test_each_report_counts_only_its_own_councils_forms_and_updates(data_copy: P
     )
 
 
+@pytest.mark.slow  # a whole report
 def test_a_scheduled_run_says_in_its_log_when_no_returns_are_collected(data_copy: Path, tmp_path: Path, monkeypatch):
     from helpers.base import quarters
     from helpers.cycle.quarter_returns import return_by

@@ -17,6 +17,7 @@ from helpers.publishing.runner import run_reports
 # --- Kernel reuse: a quarter's report does not depend on what ran before it -------------------
 
 
+@pytest.mark.slow  # a whole report
 def test_a_quarter_is_byte_identical_alone_after_others_in_a_reused_kernel_or_in_another_job(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):

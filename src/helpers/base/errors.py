@@ -65,13 +65,28 @@ def write_error_message(err: OSError) -> str | None:
     return f"cannot write{where}: {reason} \u2014 check the folder is writable"
 
 
+def _say_which_project() -> None:
+    """One line on stderr naming the project a command writes to, when the current folder is outside it."""
+    from helpers.base.config import PROJECT_ROOT
+
+    # A copied project run with the original's .venv would otherwise write into the original's reports/ unnoticed.
+    try:
+        here = Path.cwd().resolve()
+    except OSError:  # the current folder was removed: nothing to compare
+        return
+    if not here.is_relative_to(PROJECT_ROOT):
+        print(f"writing to the project at {PROJECT_ROOT} (not the current folder)", file=sys.stderr)
+
+
 def run_cli(main: Callable[[], int | None]) -> None:
     """Run a command-line entry point: expected errors print one line and exit 1.
 
     InputError (bad input), and a file the disk will not let us write (read-only
     reports/ or data/processed/, a full disk) give one line on stderr and exit 1.
-    Any other exception is a bug and keeps its traceback.
+    Any other exception is a bug and keeps its traceback. Run from outside the project folder, the command first
+    says which project it writes to.
     """
+    _say_which_project()
     try:
         code = main()
     except InputError as err:
