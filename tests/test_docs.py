@@ -21,8 +21,6 @@ DOCS = ROOT / "docs"
 SRC = ROOT / "src"
 README_MAX_LINES = 200
 STAGES = ["base", "plans", "tracking", "cycle", "committee", "publishing"]
-# Targets the docs may show before the Makefile has them (another branch adds `make check`); empty once merged.
-PENDING_TARGETS = {"check"}
 
 INLINE_LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)\)")
 FENCE = re.compile(r"^```.*?^```", re.M | re.S)
@@ -116,14 +114,9 @@ def test_every_make_target_the_readme_and_docs_show_is_in_the_makefile():
     for page in pages():
         for number, code in _code(page.read_text(encoding="utf-8")):
             for target in re.findall(r"(?:^|[\s(&])make (?:-s )?([a-z][a-z-]*)", code):
-                if target not in targets | PENDING_TARGETS:
+                if target not in targets:
                     unknown.append(f"{page.name}:{number}: make {target}")
     assert unknown == []
-
-
-def test_pending_targets_are_still_pending():
-    # Once the Makefile has a pending target, it is checked like any other: empty PENDING_TARGETS.
-    assert PENDING_TARGETS.isdisjoint(_makefile_targets())
 
 
 def _module_file(dotted: str) -> Path | None:
