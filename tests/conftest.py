@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from helpers.base import config
+from helpers.base.errors import InputError
 
 PROJECT = config.PROJECT_ROOT
 
@@ -122,3 +123,23 @@ def council_of(review_id: str) -> str:
 
     with (config.processed_dir() / "reviews.csv").open(encoding="utf-8", newline="") as f:
         return next(row["council"] for row in csv.DictReader(f) if row["review_id"] == review_id)
+
+
+def write(folder: Path, name: str, content: str | bytes) -> Path:
+    """folder/name with exactly this content (text as UTF-8, line endings as given), its folders made."""
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8", newline="")
+    return path
+
+
+def error(call: Callable, *args, **kwargs) -> InputError:
+    """The InputError call(*args, **kwargs) raises, checked to be one line."""
+    with pytest.raises(InputError) as info:
+        call(*args, **kwargs)
+    err = info.value
+    assert "\n" not in str(err)
+    return err

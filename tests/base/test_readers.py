@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import edit_file
+from conftest import edit_file, error, write
 from helpers.base.errors import InputError
 from helpers.base.readers import (
     MB,
@@ -41,24 +41,6 @@ LEADS_ROWS = (
     "Senior Leadership Team (SLT),Senior Leadership Team,\n"
 )
 LEADS_COLUMNS = ["lead", "alias"]
-
-
-def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
-    path = tmp_path / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8", newline="")
-    return path
-
-
-def error(call, *args, **kwargs) -> InputError:
-    with pytest.raises(InputError) as info:
-        call(*args, **kwargs)
-    err = info.value
-    assert "\n" not in str(err)
-    return err
 
 
 # ---------------------------------------------------------------- read_text

@@ -9,18 +9,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from conftest import write
 from helpers.base.errors import InputError
 from helpers.base.workbook_reader import read_workbook
-
-
-def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
-    path = tmp_path / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8", newline="")
-    return path
 
 
 def fails(call, *args, **kwargs) -> tuple[object, object, str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import edit_file
+from conftest import edit_file, error, write
 from helpers.base.errors import InputError
 from helpers.base.readers import MB, check_date
 from helpers.base.yaml_reader import YamlLines, read_yaml
@@ -33,24 +33,6 @@ REVIEW = textwrap.dedent("""\
       - file: 2021-10-05-cabinet-finance-peer-challenge-action-plan.txt
         describes: Cabinet report with the action plan
     """)
-
-
-def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
-    path = tmp_path / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8", newline="")
-    return path
-
-
-def error(call, *args, **kwargs) -> InputError:
-    with pytest.raises(InputError) as info:
-        call(*args, **kwargs)
-    err = info.value
-    assert "\n" not in str(err)
-    return err
 
 
 def fails(call, *args, **kwargs) -> tuple[object, object, str]:
