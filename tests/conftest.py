@@ -16,6 +16,14 @@ from helpers.base.errors import InputError
 
 PROJECT = config.PROJECT_ROOT
 
+# The support modules beside the tests (shared builders, not tests) are imported through pytest's assertion
+# rewriting like the test files: their asserts say what they compared, and mutmut's test tracing (which walks the
+# stack up to pytest's frames) meets no import machinery when one calls our code at import time.
+SUPPORT_MODULES = sorted(
+    p.stem for p in Path(__file__).parent.rglob("*.py") if not p.name.startswith("test_") and p.name != "conftest.py"
+)
+pytest.register_assert_rewrite(*SUPPORT_MODULES)
+
 
 @pytest.fixture
 def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
