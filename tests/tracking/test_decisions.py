@@ -441,3 +441,67 @@ def test_the_recommendation_reads_right_for_one_and_for_many():
     many = covering._counted(3)
     assert (one["actions"], one["dates"], one["are"]) == ("the action", "the revised target date", "is")
     assert (many["actions"], many["dates"], many["are"]) == ("the 3 actions", "the 3 revised target dates", "are")
+
+
+def test_each_escalation_says_why_in_words_the_rules_state():
+    # At 2024/25 Q1 (default rules: two whole silent quarters, more than two revisions):
+    # - "plan": target Oct 2023, nothing ever reported -> 2 silent quarters, nothing since the plan;
+    # - "lapsed": last reported 15 Jun 2023, target Oct 2023 -> silent since the later, the target: 2 quarters;
+    # - "both": as "lapsed", and its target moved 3 times.
+    frame = pd.DataFrame(
+        [
+            _status_row(action_ref="plan", current_target_date=pd.Timestamp("2023-10-31")),
+            _status_row(
+                action_ref="lapsed",
+                current_target_date=pd.Timestamp("2023-10-31"),
+                last_reported_on=pd.Timestamp("2023-06-15"),
+            ),
+            _status_row(
+                action_ref="both",
+                current_target_date=pd.Timestamp("2023-10-31"),
+                last_reported_on=pd.Timestamp("2023-06-15"),
+                target_revisions=3,
+            ),
+        ]
+    )
+    found = requests.escalations(frame, parse_quarter("2024/25 Q1"), decisions.DecisionRules())
+    assert dict(zip(found["action_ref"], found["escalation_reason"], strict=True)) == {
+        "plan": "nothing reported since the plan; past target for 2 whole quarters",
+        "lapsed": "nothing reported for 2 whole quarters since 15 Jun 2023",
+        "both": "nothing reported for 2 whole quarters since 15 Jun 2023; target moved 3 times",
+    }
+
+
+def test_an_agreed_revision_records_who_agreed_it_and_keeps_the_log_s_name_where_the_decision_names_none():
+    # Two revisions asked on 20 May 2024, both agreed on 12 Sep 2024: the first decision names who decided, the
+    # second does not, so its update row keeps the approver already recorded there.
+    asked_on = pd.Timestamp("2024-05-20")
+    log = pd.DataFrame(
+        {
+            "review_id": ["2021-finance", "2021-finance"],
+            "action_ref": ["31", "32"],
+            "origin": ["return", "return"],
+            "status": ["In progress", "In progress"],
+            "updated_on": [asked_on, asked_on],
+            "lead": ["Finance Team", "Finance Team"],
+            "revised_target": ["March 2025", "June 2025"],
+            "revision_approved_on": [pd.NaT, pd.NaT],
+            "revision_approved_by": ["", "Head of Finance"],
+        }
+    )
+    made = pd.DataFrame(
+        {
+            "review_id": ["2021-finance", "2021-finance"],
+            "action_ref": ["31", "32"],
+            "kind": [decisions.REVISION, decisions.REVISION],
+            "requested_on": [asked_on, asked_on],
+            "lead": ["Finance Team", "Finance Team"],
+            "decision": [decisions.AGREED, decisions.AGREED],
+            "decided_on": [pd.Timestamp("2024-09-12")] * 2,
+            "decided_by": ["Audit and Governance Committee", ""],
+            "amended_target": ["", ""],
+        }
+    )
+    applied = decisions.apply_decisions(log, made)
+    assert list(applied["revision_approved_by"]) == ["Audit and Governance Committee", "Head of Finance"]
+    assert list(applied["revision_approved_on"]) == [pd.Timestamp("2024-09-12")] * 2
