@@ -30,7 +30,7 @@ from helpers.cycle.decision_sheet_layout import (
     sheets_out_dir,
 )
 from helpers.cycle.form_layout import check
-from helpers.cycle.workbook_cells import put
+from helpers.cycle.workbook_cells import put, write_about
 from helpers.tracking.decisions import CLOSURE, ESCALATION, KIND_LABELS, OUTCOMES, REVISION
 
 GREY, YELLOW = "EDEDED", "FFF7D6"  # request cells, and the cells the analyst fills in
@@ -209,15 +209,7 @@ def _write_about(about, quarter: pd.Period, meeting: Meeting, checks: list[list[
         "council": meeting.council,
         "committee": meeting.committee,
     }
-    for r, key in enumerate(ABOUT_KEYS, start=1):
-        put(about.cell(row=r, column=1), key)
-        put(about.cell(row=r, column=2), pairs[key])
-    first = len(ABOUT_KEYS) + 2
-    for n, header in enumerate(ROW_TABLE_HEADER, start=1):
-        put(about.cell(row=first, column=n), header)
-    for r, values in enumerate(checks, start=first + 1):
-        for n, value in enumerate(values, start=1):
-            put(about.cell(row=r, column=n), str(value))
+    write_about(about, 1, {key: pairs[key] for key in ABOUT_KEYS}, ROW_TABLE_HEADER, checks)
     about.protection.sheet = True
     about.sheet_state = "hidden"
 

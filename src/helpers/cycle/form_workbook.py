@@ -38,7 +38,7 @@ from helpers.cycle.form_layout import (
     column_letter,
 )
 from helpers.cycle.form_rows import Lead
-from helpers.cycle.workbook_cells import print_setup, put, storable
+from helpers.cycle.workbook_cells import print_setup, put, storable, write_about
 
 DECISION_COLUMN = [key for key, _, _ in REFERENCE].index(DECISION[0]) + 1  # 1-based: the committee's decision
 PRINT_SCALE = 68  # percent: the Updates sheet's columns A-K (and A-C with L-R) fit an A4 landscape page
@@ -250,15 +250,7 @@ def _write_about(about, path: Path, lead: Lead, quarter: pd.Period, due: dt.date
         "return_by": due.isoformat(),
         "file": path.name,
     }
-    for r, key in enumerate(ABOUT_KEYS, start=2):
-        put(about.cell(row=r, column=1), key)
-        put(about.cell(row=r, column=2), pairs[key])
-    first = len(ABOUT_KEYS) + 3
-    for n, header in enumerate(ROW_TABLE_HEADER, start=1):
-        put(about.cell(row=first, column=n), header)
-    for r, values in enumerate(checks, start=first + 1):
-        for n, value in enumerate(values, start=1):
-            put(about.cell(row=r, column=n), str(value))
+    write_about(about, 2, {key: pairs[key] for key in ABOUT_KEYS}, ROW_TABLE_HEADER, checks)
     about.column_dimensions["A"].width = 14
     about.column_dimensions["B"].width = 40
     about.column_dimensions["E"].width = 130

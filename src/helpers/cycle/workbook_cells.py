@@ -29,3 +29,17 @@ def print_setup(sheet, landscape: bool, title_rows: str | None = None) -> None:
     sheet.page_margins.top = sheet.page_margins.bottom = 0.5
     if title_rows:
         sheet.print_title_rows = title_rows
+
+
+def write_about(sheet, first_row: int, pairs: dict[str, str], header: list[str], checks: list[list[object]]) -> None:
+    """The About sheet's two tables, from `first_row`: each key and its value, one per row, then after a blank row
+    the row table (`header`, then one row per sheet row with its check), every cell text."""
+    for r, (key, value) in enumerate(pairs.items(), start=first_row):
+        put(sheet.cell(row=r, column=1), key)
+        put(sheet.cell(row=r, column=2), value)
+    first = first_row + len(pairs) + 1
+    for n, name in enumerate(header, start=1):
+        put(sheet.cell(row=first, column=n), name)
+    for r, values in enumerate(checks, start=first + 1):
+        for n, value in enumerate(values, start=1):
+            put(sheet.cell(row=r, column=n), str(value))
