@@ -34,11 +34,15 @@ def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return target
 
 
-def run_module(module: str, *args: str, data: Path | None = None, timeout: int = 600) -> subprocess.CompletedProcess:
+def run_module(
+    module: str, *args: str, data: Path | None = None, reports: Path | None = None, timeout: int = 600
+) -> subprocess.CompletedProcess:
     """Run `python -m <module>` (e.g. helpers.plans.extract) as a user would, optionally on another data folder."""
     env = dict(os.environ)
     if data is not None:
         env["PEER_REVIEW_DATA"] = str(data)
+    if reports is not None:
+        env["PEER_REVIEW_REPORTS"] = str(reports)
     return subprocess.run(
         [sys.executable, "-m", module, *args],
         capture_output=True,
@@ -151,3 +155,8 @@ def error(call: Callable, *args, **kwargs) -> InputError:
     err = info.value
     assert "\n" not in str(err)
     return err
+
+
+def run_on(root: Path, module: str, *args: str) -> subprocess.CompletedProcess:
+    """`python -m <module>` as a user runs it, on the workspace at root (its data/ and reports/)."""
+    return run_module(module, *args, data=root / "data", reports=root / "reports")

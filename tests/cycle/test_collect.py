@@ -42,6 +42,7 @@ from real_forms import (
 from real_forms import send_back as returned
 
 from conftest import PROJECT
+from conftest import run_on as run
 from helpers.base import quarters
 from helpers.base.errors import InputError
 from helpers.base.readers import read_csv
@@ -64,19 +65,6 @@ def made(tmp_path_factory) -> Path:
 def space(made: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """This test's own copy of data/ and reports/ (forms made), used by in-process helpers too."""
     return own_copy(made, tmp_path, monkeypatch)
-
-
-def run(root: Path, module: str, *args: str) -> subprocess.CompletedProcess:
-    """`python -m <module>` as a user runs it, on this workspace (as conftest.run_module)."""
-    env = {**os.environ, "PEER_REVIEW_DATA": str(root / "data"), "PEER_REVIEW_REPORTS": str(root / "reports")}
-    return subprocess.run(
-        [sys.executable, "-m", module, *args],
-        capture_output=True,
-        text=True,
-        cwd=PROJECT,
-        env=env,
-        timeout=300,
-    )
 
 
 def test_round_trip_forms_returns_log_status_and_report(space: Path):

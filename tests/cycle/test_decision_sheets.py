@@ -18,10 +18,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
@@ -30,6 +27,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import PROJECT
+from conftest import run_on as run
 from helpers.cycle.form_layout import column_letter
 
 Q1, Q2 = "2024/25 Q1", "2024/25 Q2"
@@ -71,18 +69,6 @@ FILL = {
         "",
     ),
 }
-
-
-def run(root: Path, module: str, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PEER_REVIEW_DATA": str(root / "data"), "PEER_REVIEW_REPORTS": str(root / "reports")}
-    return subprocess.run(
-        [sys.executable, "-m", module, *args],
-        capture_output=True,
-        text=True,
-        cwd=PROJECT,
-        env=env,
-        timeout=600,
-    )
 
 
 def _about(book) -> dict[str, str]:
