@@ -129,7 +129,8 @@ def collect(quarter: pd.Period, replace: bool = False, today: dt.date | None = N
 
     collected = [row for item in returns for row in item.rows]
     layouts = {row["source"]: item.layout for item in returns for row in item.rows}
-    frame, counts = merge(_existing(log), collected, replace, log, quarter, layouts)
+    blank_dates = {source for item in returns for source in item.blank_dates}
+    frame, counts = merge(_existing(log), collected, replace, log, quarter, layouts, blank_dates)
     actions = read_table("actions")
     known = pd.MultiIndex.from_arrays([actions["review_id"], actions["action_ref"]])
     text = check_written(frame, log, known)

@@ -57,11 +57,13 @@ def merge(
     log: Path,
     quarter: pd.Period,
     layouts: dict[str, Layout] | None = None,
+    blank_dates: set[str] | None = None,
 ) -> tuple[pd.DataFrame, dict[str, int]]:
     """Hand-typed rows as they are, then collected rows (kept as first collected where unchanged).
 
     `layouts` ({source: layout}) names the form version each collected row was read with (default: the current
-    one), so a conflict names the cell where that form has it."""
+    one), so a conflict names the cell where that form has it. `blank_dates` names the collected rows whose
+    "Date of update" was blank: one already in the file is read as of the day it was first collected."""
     collected_mask = is_collected(existing["source"])
     hand = existing[~collected_mask]
     before = {row["source"]: row for row in existing[collected_mask].to_dict("records")}
@@ -70,7 +72,7 @@ def merge(
     counts = {"new": 0, "unchanged": 0, "replaced": 0, "dropped": 0}
     for new in collected:
         old = before.pop(new["source"], None)
-        if old is not None and new.get("_blank_date"):
+        if old is not None and new["source"] in (blank_dates or set()):
             new = _as_first_collected(new, old, quarter)
         if old is None:
             rows.append(new)

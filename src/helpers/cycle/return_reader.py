@@ -43,6 +43,7 @@ class Return:
     rows: list[dict[str, str]] = field(default_factory=list)
     filled_rows: int = 0
     layout: Layout = CURRENT
+    blank_dates: set[str] = field(default_factory=set)  # sources of rows whose "Date of update" was left blank
 
 
 def read_return(path: Path, quarter: pd.Period, open_actions: set[tuple[str, str, str, str]], today: dt.date) -> Return:
@@ -103,6 +104,8 @@ def _read_form(
         errors.extend(row_errors)
         if not row_errors:
             source = f"{source_prefix(quarter)}{path.name}:{UPDATES_SHEET}!{row.number}"
+            if not fill_text[[key for key, _, _ in layout.fill].index("updated_on")]:
+                out.blank_dates.add(source)
             out.rows.append(
                 {"review_id": entry["review_id"], "action_ref": entry["action_ref"], **update}
                 | {"lead": lead.lead, "source": source, "collected_on": today.isoformat(), "_row": row.number}
@@ -149,7 +152,6 @@ def _read_update(
         "revision_approved_by": "",
         "revision_approved_on": "",
         "evidence": tidy_text(text["evidence"]),
-        "_blank_date": not text["updated_on"],  # merge_returns reads it as the day first collected
     }
     return update, errors
 
