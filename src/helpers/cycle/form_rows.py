@@ -5,6 +5,11 @@ A lead is (council, lead). Every lead named for an open action, in any role
 open as at the quarter end *before this quarter's returns*: updates collected
 from this quarter's workbooks are left out, so making the forms again, or
 checking a return, gives the same rows whatever has been collected since.
+
+What the committee decided is told per lead: each form shows the decisions on the lead's actions recorded since
+that lead's previous form (the forms record, helpers.cycle.forms_sent), up to the day the form is made, so a
+decision reaches every lead once whether forms go out before or after the quarter ends and whenever the
+committee meets (`decision_window`, `decisions_since_last_form`).
 """
 
 from __future__ import annotations
@@ -66,17 +71,18 @@ def _current_target(row: dict) -> str:
 @dataclass(frozen=True)
 class DecisionWindow:
     """Which of the committee's decisions a lead's form tells: those recorded after `after`, up to and including
-    `until` (the day the form is made). `previous_form` is the day the lead's previous form was sent (None: the
-    record has none, and the window starts after the previous quarter's end)."""
+    `until` (the day the form is made). `since` says where `after` comes from: "your last form" (the lead's
+    previous form was sent that day), "the last forms" (the lead had none, but the council's previous forms went
+    out that day) or "" (no earlier forms recorded: the previous quarter's end)."""
 
     after: dt.date
     until: dt.date
-    previous_form: dt.date | None = None
+    since: str = ""
 
     def describe(self) -> str:
         """How a form names the window: "since your last form (sent on 7 December 2026)"."""
-        if self.previous_form is not None:
-            return f"since your last form (sent on {quarters.long_date(self.previous_form)})"
+        if self.since:
+            return f"since {self.since} (sent on {quarters.long_date(self.after)})"
         first = quarters.long_date(self.after + dt.timedelta(days=1))
         return f"between {first} and {quarters.long_date(self.until)}"
 
@@ -84,16 +90,20 @@ class DecisionWindow:
 def decision_window(
     quarter: pd.Period, lead: Lead, record: pd.DataFrame, until: dt.date | None = None
 ) -> DecisionWindow:
-    """The window of a lead's form for `quarter`: from the day their previous form was sent (the forms record,
-    helpers.cycle.forms_sent), or where the record has none from the previous quarter's end, up to `until` (default:
-    the day the record says this form was sent, else today)."""
-    from helpers.cycle.forms_sent import previous_form, sent_on
+    """The window of a lead's form for `quarter`, up to `until` (default: the day the record says this form was
+    sent, else today). It starts on the day the lead's previous form was sent (the forms record,
+    helpers.cycle.forms_sent); for a lead with no earlier form, on the day the council's previous forms were sent;
+    with no earlier forms recorded at all, at the previous quarter's end."""
+    from helpers.cycle.forms_sent import previous_form, previous_round, sent_on
 
     until = until or sent_on(record, quarter, lead.council, lead.lead) or dt.date.today()
     previous = previous_form(record, quarter, lead.council, lead.lead)
-    if previous is None:
-        return DecisionWindow(quarters.end(quarter - 1), until)
-    return DecisionWindow(previous["sent_on"], until, previous["sent_on"])
+    if previous is not None:
+        return DecisionWindow(previous["sent_on"], until, "your last form")
+    council_round = previous_round(record, quarter, lead.council)
+    if council_round is not None:
+        return DecisionWindow(council_round, until, "the last forms")
+    return DecisionWindow(quarters.end(quarter - 1), until)
 
 
 def decisions_since_last_form(
@@ -115,8 +125,8 @@ def decisions_since_last_form(
     leads = ws.action_leads
     mine = leads[(leads["council"] == lead.council) & (leads["lead"] == lead.lead)]
     keys = set(zip(mine["review_id"], mine["action_ref"], strict=True))
-    on_mine = [key in keys for key in zip(made["review_id"], made["action_ref"], strict=True)]
-    return made[on_mine].reset_index(drop=True)
+    on_mine = pd.Series([key in keys for key in zip(made["review_id"], made["action_ref"], strict=True)], dtype=bool)
+    return made[on_mine.to_numpy()].reset_index(drop=True)
 
 
 def target_text(typed: str, on: dt.date) -> str:

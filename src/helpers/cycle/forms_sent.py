@@ -95,6 +95,17 @@ def previous_form(record: pd.DataFrame, quarter: pd.Period, council: str, lead: 
     return earlier[earlier["quarter"] == latest].iloc[0].to_dict()
 
 
+def previous_round(record: pd.DataFrame, quarter: pd.Period, council: str) -> dt.date | None:
+    """The day the council's forms for the latest quarter before `quarter` were sent (the last of them, where they
+    went out over several days), or None if the record has none."""
+    mine = record[record["council"] == council]
+    earlier = mine[[q < quarter for q in mine["quarter"]]]
+    if earlier.empty:
+        return None
+    latest = max(earlier["quarter"])
+    return max(earlier[earlier["quarter"] == latest]["sent_on"])
+
+
 def sent_on(record: pd.DataFrame, quarter: pd.Period, council: str, lead: str) -> dt.date | None:
     """The day the lead's form for `quarter` was sent, or None if the record has none."""
     mine = record[(record["quarter"] == quarter) & (record["council"] == council) & (record["lead"] == lead)]
