@@ -112,11 +112,11 @@ def decisions_since_last_form(
     """The committee's decisions on the lead's actions (any role) recorded since the lead's previous form, up to
     `until` (default: the day this form was sent, by the record, else today): see `decision_window`.
 
-    A decision counts from the day it was recorded (helpers.tracking.decisions.recorded_between), so one made or
+    A decision counts from the day it was recorded (helpers.cycle.forms_sent.recorded_between), so one made or
     recorded while forms were out is on the lead's next form, whenever the meetings and the forms fall; each
     decision is on exactly one of a lead's forms made in quarter order. Decision log columns, oldest first."""
+    from helpers.cycle.forms_sent import recorded_between
     from helpers.tracking.decisions import COLUMNS as DECISION_COLUMNS
-    from helpers.tracking.decisions import recorded_between
 
     if ws.decisions is None or ws.decisions.empty:
         return pd.DataFrame(columns=DECISION_COLUMNS)

@@ -112,6 +112,20 @@ def sent_on(record: pd.DataFrame, quarter: pd.Period, council: str, lead: str) -
     return None if mine.empty else mine["sent_on"].iloc[0]
 
 
+def recorded_between(decisions: pd.DataFrame, after: dt.date | None, until: dt.date) -> pd.DataFrame:
+    """Decisions recorded after `after` (None: from the start) up to and including `until`.
+
+    A decision counts as recorded on its `recorded_on` day (the day `make record-decisions` first read it; a row
+    typed by hand without one, or an approval in an update file, on the day it was decided), and never before the
+    meeting that made it. This is what a lead's form can have known (helpers.cycle.form_rows).
+    """
+    known = decisions[["decided_on", "recorded_on"]].max(axis=1)
+    mask = known <= pd.Timestamp(until)
+    if after is not None:
+        mask &= known > pd.Timestamp(after)
+    return decisions[mask].reset_index(drop=True)
+
+
 def date_from_args(given: str | None, from_env: bool, variable: str, option: str) -> dt.date:
     """The day a command counts as today: `option`'s value, or `variable` with --from-env; blank: today.
 

@@ -388,17 +388,3 @@ def made_between(decisions: pd.DataFrame, after: dt.date | None, until: dt.date)
     if after is not None:
         mask &= decisions["decided_on"] > pd.Timestamp(after)
     return decisions[mask].reset_index(drop=True)
-
-
-def recorded_between(decisions: pd.DataFrame, after: dt.date | None, until: dt.date) -> pd.DataFrame:
-    """Decisions recorded after `after` (None: from the start) up to and including `until`.
-
-    A decision counts as recorded on its `recorded_on` day (the day `make record-decisions` first read it; a row
-    typed by hand without one, or an approval in an update file, on the day it was decided), and never before the
-    meeting that made it. This is what a lead's form can have known: see helpers.cycle.form_rows.
-    """
-    known = decisions[["decided_on", "recorded_on"]].max(axis=1)
-    mask = known <= pd.Timestamp(until)
-    if after is not None:
-        mask &= known > pd.Timestamp(after)
-    return decisions[mask].reset_index(drop=True)
