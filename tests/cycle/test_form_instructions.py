@@ -34,7 +34,8 @@ def test_the_instructions_sheet(book):
     ]
     assert (
         "Date of update: the date your update is as at, between 1 April 2024 and 30 June 2024. Leave it blank to "
-        "mean 30 June 2024. Write the month as a word (30 June 2024)" in lines[7]
+        "mean the day your return is collected (at the latest 30 June 2024). Write the month as a word (30 June 2024)"
+        in lines[7]
     )
     assert lines.index("What each status means") + 6 == lines.index("How to return this form")
     assert lines.index("What the committee decided") + 2 == lines.index("What each status means")

@@ -39,7 +39,7 @@ def test_two_leads_whose_names_make_the_same_file_name_get_two_files(monkeypatch
             reference_row(3, lead="head of policy"),
         ]
     )
-    monkeypatch.setattr(form_rows, "form_rows", lambda ws, quarter: rows)
+    monkeypatch.setattr(form_rows, "form_rows", lambda ws, quarter, **_: rows)
     monkeypatch.setattr(form_rows, "unled_open_actions", lambda ws, quarter: pd.DataFrame())
     _, made, _ = form_rows.lead_forms(Q, ws=object())
     names = {lead.lead: (name, len(group)) for lead, (name, group) in made.items()}
@@ -107,8 +107,9 @@ def test_the_header_and_instructions_explain_the_column(decided: Path):
     book = openpyxl.load_workbook(forms_by_lead(decided, Q2)["Senior Leadership Team (SLT)"])
     assert book["Updates"][f"{DECISION}{HEADER_ROW}"].value == "Committee's decision since the last form"
     text = " ".join(str(c.value) for c in book["Instructions"]["A"] if c.value)
+    # Sent on 1 October 2024 with no earlier form recorded: from the day after the Q1 end to the day it was made.
     assert (
-        "says what the committee decided between 1 July 2024 and 30 September 2024 on requests about each action"
+        "says what the committee decided between 1 July 2024 and 1 October 2024 on requests about each action"
     ) in text
     assert "It is blank where nothing was decided." in text
 

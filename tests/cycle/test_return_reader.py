@@ -120,6 +120,47 @@ def test_dates_that_read_both_ways_are_sent_back(space: Path, capsys: pytest.Cap
     )
 
 
+def test_a_date_whose_one_reading_is_in_the_quarter_is_taken(space: Path, capsys: pytest.CaptureFixture):
+    """2024/25 Q1 is April-June 2024: "10/05/2024" is 10 May (in it) or 5 October (not), so 10 May; "06/04/2024"
+    is 6 April or 4 June, both in it, so it is still sent back."""
+    book = form(space, SLT)
+    sheet = book["Updates"]
+    fill(sheet, {"status": "In progress"})
+    text_cell(sheet[f"{L['updated_on']}{FIRST_ROW}"], "10/05/2024")
+    send_back(space, book, SLT)
+    from helpers.cycle import collect
+
+    assert collect.main(["--quarter", QUARTER]) == 0, capsys.readouterr().err
+    assert [r["updated_on"] for r in read_log(space)] == ["2024-05-10"]
+    text_cell(sheet[f"{L['updated_on']}{FIRST_ROW}"], "06/04/2024")
+    send_back(space, book, SLT)
+    errors = collect_errors(capsys, "--replace")
+    assert len(errors) == 1 and "'06/04/2024' could be 6 April 2024 or 4 June 2024" in errors[0]
+
+
+def test_a_blank_date_of_update_is_the_day_collected_never_later(space: Path, capsys: pytest.CaptureFixture):
+    """Collected early, on 20 June 2024 (COLLECT_DATE), a blank date of update is 20 June, not the quarter end
+    (30 June); collecting again on 25 June keeps 20 June (the day first collected). Collected after the quarter
+    end, it is the quarter end. Collected before the quarter begins, it is sent back."""
+    from helpers.cycle import collect
+
+    book = form(space, SLT)
+    fill(book["Updates"], {"status": "In progress"})
+    send_back(space, book, SLT)
+    assert collect.main(["--quarter", QUARTER, "--collected-on", "2024-06-20"]) == 0, capsys.readouterr().err
+    assert [(r["updated_on"], r["collected_on"]) for r in read_log(space)] == [("2024-06-20", "2024-06-20")]
+    capsys.readouterr()
+    assert collect.main(["--quarter", QUARTER, "--collected-on", "2024-06-25"]) == 0, capsys.readouterr().err
+    assert "unchanged" in capsys.readouterr().out
+    assert [r["updated_on"] for r in read_log(space)] == ["2024-06-20"]
+    (space / "data" / "updates" / f"{SLUG}.csv").unlink()
+    assert collect.main(["--quarter", QUARTER, "--collected-on", "2024-07-03"]) == 0, capsys.readouterr().err
+    assert [r["updated_on"] for r in read_log(space)] == ["2024-06-30"]
+    (space / "data" / "updates" / f"{SLUG}.csv").unlink()
+    errors = collect_errors(capsys, "--collected-on", "2024-03-28")
+    assert len(errors) == 1 and "collected on 28 March 2024, before 2024/25 Q1 begins" in errors[0]
+
+
 @pytest.fixture
 def root(made: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """This test's own copy of data/ and reports/ (forms made): `space`, by the name the returns tests use."""

@@ -67,3 +67,35 @@ def test_a_revised_target_is_kept_as_typed(value, number_format, kept):
     from helpers.cycle.typed_values import typed_target
 
     assert typed_target(value, number_format) == kept
+
+
+Q3_2026 = (dt.date(2026, 10, 1), dt.date(2026, 12, 31))  # 2026/27 Q3, October-December
+
+
+@pytest.mark.parametrize(
+    "typed, day",
+    [
+        ("06/12/2026", dt.date(2026, 12, 6)),  # 6 December is in Q3; 12 June is not
+        ("12/06/2026", dt.date(2026, 12, 6)),  # 12 June is not in Q3; the month-first reading, 6 December, is
+        ("1/10/26", dt.date(2026, 10, 1)),  # 1 October; 10 January is not
+    ],
+)
+def test_a_date_that_reads_both_ways_is_taken_where_only_one_reading_is_in_the_span(typed, day):
+    from helpers.cycle.typed_values import typed_date
+
+    assert typed_date(typed, within=Q3_2026) == day
+
+
+@pytest.mark.parametrize(
+    "typed, within",
+    [
+        ("10/11/2026", Q3_2026),  # 10 November and 11 October are both in Q3
+        ("06/05/2026", Q3_2026),  # 6 May and 5 June: neither is
+        ("06/05/2024", (dt.date(2024, 4, 1), dt.date(2024, 6, 30))),  # both in 2024/25 Q1
+    ],
+)
+def test_a_date_that_reads_both_ways_is_still_refused_where_both_or_neither_reading_is_in_the_span(typed, within):
+    from helpers.cycle.typed_values import TypedDateError, typed_date
+
+    with pytest.raises(TypedDateError, match="could be"):
+        typed_date(typed, within=within)

@@ -99,3 +99,8 @@ def check_reportable(
             "use --forecast to run it as a forecast"
         )
     return quarter
+
+
+def has_ended(quarter: pd.Period, today: dt.date) -> bool:
+    """True once the quarter's last day is past on `today` (2026/27 Q3 has ended on 1 January 2027, not before)."""
+    return today > end(quarter)

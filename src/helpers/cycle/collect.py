@@ -3,6 +3,7 @@
     python -m helpers.cycle.collect --quarter "2024/25 Q1"
     python -m helpers.cycle.collect --from-env             # QUARTER (and REPLACE) from the environment (make collect)
     python -m helpers.cycle.collect --quarter "2024/25 Q1" --replace   # take changed returns over collected rows
+    python -m helpers.cycle.collect --quarter "2026/27 Q3" --collected-on 2026-12-09  # COLLECT_DATE with --from-env
     make collect QUARTER="2024/25 Q1" REPLACE=1                  # the same, through make
 
 Reads every workbook in data/updates/returns/<2024-25-Q1>/ (made by
@@ -11,6 +12,9 @@ atomically. Each collected row names its cell (source
 "returns/2024-25-Q1/<file>.xlsx:Updates!7", relative to data/updates/), its lead,
 and the day it was first collected (collected_on). Rows typed by hand into the
 same file (whose source names no workbook) are kept as they are.
+
+A blank "Date of update" is read as the day the return is first collected (today, or --collected-on /
+COLLECT_DATE), or the quarter end where that is earlier: never a later day than the collection.
 
 Any problem (an unknown status, a date outside the quarter or one that reads
 both ways, a revised target without a reason or that is not a date, a row that
@@ -54,6 +58,7 @@ from helpers.base import config, quarters
 from helpers.base.errors import ArgumentParser, InputError, run_cli
 from helpers.cycle.form_layout import ABOUT_SHEET
 from helpers.cycle.form_rows import Lead, form_rows, lead_forms
+from helpers.cycle.forms_sent import date_from_args
 from helpers.cycle.merge_returns import CSV_COLUMNS, check_written, merge
 from helpers.cycle.problems import Problems
 from helpers.cycle.quarter_returns import (
@@ -124,7 +129,8 @@ def collect(quarter: pd.Period, replace: bool = False, today: dt.date | None = N
 
     collected = [row for item in returns for row in item.rows]
     layouts = {row["source"]: item.layout for item in returns for row in item.rows}
-    frame, counts = merge(_existing(log), collected, replace, log, quarter, layouts)
+    blank_dates = {source for item in returns for source in item.blank_dates}
+    frame, counts = merge(_existing(log), collected, replace, log, quarter, layouts, blank_dates)
     actions = read_table("actions")
     known = pd.MultiIndex.from_arrays([actions["review_id"], actions["action_ref"]])
     text = check_written(frame, log, known)
@@ -195,7 +201,13 @@ def main(argv: list[str] | None = None) -> int:
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--quarter", help='the quarter the returns are for, e.g. "2024/25 Q1"')
     which.add_argument(
-        "--from-env", action="store_true", help="read the quarter from QUARTER, and REPLACE=1 as --replace"
+        "--from-env",
+        action="store_true",
+        help="read the quarter from QUARTER, REPLACE=1 as --replace, and the day from COLLECT_DATE",
+    )
+    parser.add_argument(
+        "--collected-on",
+        help="the day the returns are collected (YYYY-MM-DD): a blank date of update means this day; default: today",
     )
     parser.add_argument(
         "--replace",
@@ -205,8 +217,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     quarter = quarter_from_args(args)
     replace = args.replace or (args.from_env and replace_from_env())
+    today = date_from_args(args.collected_on, args.from_env, "COLLECT_DATE", "--collected-on")
     try:
-        result = collect(quarter, replace=replace)
+        result = collect(quarter, replace=replace, today=today)
     except Problems as bad:
         _print_problems(bad)
         return 1

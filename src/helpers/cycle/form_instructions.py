@@ -10,7 +10,7 @@ import pandas as pd
 from helpers.base import quarters
 from helpers.base.vocabulary import update_statuses, vocabulary
 from helpers.cycle.form_layout import DECISION
-from helpers.cycle.form_rows import Lead
+from helpers.cycle.form_rows import DecisionWindow, Lead
 from helpers.cycle.workbook_cells import print_setup, put
 
 
@@ -26,15 +26,23 @@ def status_meanings() -> dict[str, str]:
     }
 
 
-def write_instructions(sheet, lead: Lead, quarter: pd.Period, n_actions: int, n_closed: int, due: dt.date) -> None:
-    """The Instructions sheet: what to fill in, what the committee's decision column says, each status, how to
-    return the form."""
+def write_instructions(
+    sheet,
+    lead: Lead,
+    quarter: pd.Period,
+    n_actions: int,
+    n_closed: int,
+    due: dt.date,
+    window: DecisionWindow | None = None,
+) -> None:
+    """The Instructions sheet: what to fill in, what the committee's decision column says (for the decisions in
+    `window`; default: after the previous quarter's end, up to this one's), each status, how to return the form."""
     from openpyxl.styles import Alignment, Font
 
     lines = [
         *_opening(lead, quarter, n_actions, n_closed, due),
         *_what_to_fill_in(quarter),
-        *_what_the_committee_decided(quarter),
+        *_what_the_committee_decided(window or DecisionWindow(quarters.end(quarter - 1), quarters.end(quarter))),
         *_statuses_and_how_to_return(),
     ]
     sheet.column_dimensions["A"].width = 75  # fits A4 portrait at full size (LibreOffice does not shrink it)
@@ -93,9 +101,10 @@ def _what_to_fill_in(quarter: pd.Period) -> list[tuple[str, str]]:
         (
             "",
             f"Date of update: the date your update is as at, between {quarters.long_date(start)} and "
-            f"{quarters.long_date(end)}. Leave it blank to mean {quarters.long_date(end)}. Write the month as a "
+            f"{quarters.long_date(end)}. Leave it blank to mean the day your return is collected (at the latest "
+            f"{quarters.long_date(end)}). Write the month as a "
             f"word ({quarters.long_date(end)}): a date in figures such as 06/05/2024 reads as 6 May in the UK but "
-            "5 June in the US, so one that could be either is sent back to you.",
+            "5 June in the US, so one that could be either day of the quarter is sent back to you.",
         ),
         (
             "",
@@ -111,16 +120,14 @@ def _what_to_fill_in(quarter: pd.Period) -> list[tuple[str, str]]:
     ]
 
 
-def _what_the_committee_decided(quarter: pd.Period) -> list[tuple[str, str]]:
-    """What the committee's decision column says, and for which days."""
-    end, previous_end = quarters.end(quarter), quarters.end(quarter - 1)
+def _what_the_committee_decided(window: DecisionWindow) -> list[tuple[str, str]]:
+    """What the committee's decision column says, and for which days (the decisions recorded in `window`)."""
     return [
         ("head", "What the committee decided"),
         (
             "",
-            f'The column "{DECISION[1]}" says what the committee decided between '
-            f"{quarters.long_date(previous_end + dt.timedelta(days=1))} and {quarters.long_date(end)} on requests "
-            "about each action (a revised target asked for, a closure on evidence, an escalation): the meeting, its "
+            f'The column "{DECISION[1]}" says what the committee decided {window.describe()} on requests about '
+            "each action (a revised target asked for, a closure on evidence, an escalation): the meeting, its "
             "minute, and whether the request was agreed, refused or deferred to a later meeting, with any note. "
             '"Asked by" names the lead who asked when it was not you. It is blank where nothing was decided. An '
             "agreed revised target is already the current target; a deferred request goes back to the committee "

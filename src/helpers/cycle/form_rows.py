@@ -5,6 +5,11 @@ A lead is (council, lead). Every lead named for an open action, in any role
 open as at the quarter end *before this quarter's returns*: updates collected
 from this quarter's workbooks are left out, so making the forms again, or
 checking a return, gives the same rows whatever has been collected since.
+
+What the committee decided is told per lead: each form shows the decisions on the lead's actions recorded since
+that lead's previous form (the forms record, helpers.cycle.forms_sent), up to the day the form is made, so a
+decision reaches every lead once whether forms go out before or after the quarter ends and whenever the
+committee meets (`decision_window`, `decisions_since_last_form`).
 """
 
 from __future__ import annotations
@@ -63,17 +68,65 @@ def _current_target(row: dict) -> str:
 # --- What the committee decided, as a lead reads it ---------------------------------------------
 
 
-def decisions_since_last_form(ws: Workspace, quarter: pd.Period) -> pd.DataFrame:
-    """The committee's decisions made since the last form: after the previous quarter's end, up to this one's.
+@dataclass(frozen=True)
+class DecisionWindow:
+    """Which of the committee's decisions a lead's form tells: those recorded after `after`, up to and including
+    `until` (the day the form is made). `since` says where `after` comes from: "your last form" (the lead's
+    previous form was sent that day), "the last forms" (the lead had none, but the council's previous forms went
+    out that day) or "" (no earlier forms recorded: the previous quarter's end)."""
 
-    Each form is as at its quarter end, so each decision is on exactly one form, the first made after it.
-    """
+    after: dt.date
+    until: dt.date
+    since: str = ""
+
+    def describe(self) -> str:
+        """How a form names the window: "since your last form (sent on 7 December 2026)"."""
+        if self.since:
+            return f"since {self.since} (sent on {quarters.long_date(self.after)})"
+        first = quarters.long_date(self.after + dt.timedelta(days=1))
+        return f"between {first} and {quarters.long_date(self.until)}"
+
+
+def decision_window(
+    quarter: pd.Period, lead: Lead, record: pd.DataFrame, until: dt.date | None = None
+) -> DecisionWindow:
+    """The window of a lead's form for `quarter`, up to `until` (default: the day the record says this form was
+    sent, else today). It starts on the day the lead's previous form was sent (the forms record,
+    helpers.cycle.forms_sent); for a lead with no earlier form, on the day the council's previous forms were sent;
+    with no earlier forms recorded at all, at the previous quarter's end."""
+    from helpers.cycle.forms_sent import previous_form, previous_round, sent_on
+
+    until = until or sent_on(record, quarter, lead.council, lead.lead) or dt.date.today()
+    previous = previous_form(record, quarter, lead.council, lead.lead)
+    if previous is not None:
+        return DecisionWindow(previous["sent_on"], until, "your last form")
+    council_round = previous_round(record, quarter, lead.council)
+    if council_round is not None:
+        return DecisionWindow(council_round, until, "the last forms")
+    return DecisionWindow(quarters.end(quarter - 1), until)
+
+
+def decisions_since_last_form(
+    ws: Workspace, quarter: pd.Period, lead: Lead, record: pd.DataFrame, until: dt.date | None = None
+) -> pd.DataFrame:
+    """The committee's decisions on the lead's actions (any role) recorded since the lead's previous form, up to
+    `until` (default: the day this form was sent, by the record, else today): see `decision_window`.
+
+    A decision counts from the day it was recorded (helpers.cycle.forms_sent.recorded_between), so one made or
+    recorded while forms were out is on the lead's next form, whenever the meetings and the forms fall; each
+    decision is on exactly one of a lead's forms made in quarter order. Decision log columns, oldest first."""
+    from helpers.cycle.forms_sent import recorded_between
     from helpers.tracking.decisions import COLUMNS as DECISION_COLUMNS
-    from helpers.tracking.decisions import made_between
 
     if ws.decisions is None or ws.decisions.empty:
         return pd.DataFrame(columns=DECISION_COLUMNS)
-    return made_between(ws.decisions, quarters.end(quarter - 1), quarters.end(quarter))
+    window = decision_window(quarter, lead, record, until)
+    made = recorded_between(ws.decisions, window.after, window.until)
+    leads = ws.action_leads
+    mine = leads[(leads["council"] == lead.council) & (leads["lead"] == lead.lead)]
+    keys = set(zip(mine["review_id"], mine["action_ref"], strict=True))
+    on_mine = pd.Series([key in keys for key in zip(made["review_id"], made["action_ref"], strict=True)], dtype=bool)
+    return made[on_mine.to_numpy()].reset_index(drop=True)
 
 
 def target_text(typed: str, on: dt.date) -> str:
@@ -124,13 +177,10 @@ def decision_text(decision: dict, asked_for: str, reader: str) -> str:
     return f"{head}: {what}{by}" + (f". {note[:1].upper()}{note[1:]}" if note else "")
 
 
-def _decisions_by_action(ws: Workspace, quarter: pd.Period) -> dict[tuple[str, str], list[tuple[dict, str]]]:
-    """{(review, action): [(decision, revised target it answers)]} for the decisions since the last form."""
-    made = decisions_since_last_form(ws, quarter)
-    if made.empty:
-        return {}
+def _asked_targets(ws: Workspace) -> dict[tuple, str]:
+    """{(review, action, day, lead): revised target asked for} for every revision request in the update log."""
     asked = ws.updates[ws.updates["revised_target"] != ""]
-    targets = {
+    return {
         (r, a, pd.Timestamp(on).normalize(), lead): text
         for r, a, on, lead, text in zip(
             asked["review_id"],
@@ -141,31 +191,51 @@ def _decisions_by_action(ws: Workspace, quarter: pd.Period) -> dict[tuple[str, s
             strict=True,
         )
     }
-    found: dict[tuple[str, str], list[tuple[dict, str]]] = {}
-    for row in made.to_dict("records"):
-        on = pd.Timestamp(row["requested_on"]).normalize() if pd.notna(row["requested_on"]) else None
-        lead = row["lead"] if isinstance(row["lead"], str) else ""
-        asked_for = targets.get((row["review_id"], row["action_ref"], on, lead), "")
-        found.setdefault((row["review_id"], row["action_ref"]), []).append((row, asked_for))
+
+
+def _decisions_by_lead(
+    ws: Workspace, quarter: pd.Period, record: pd.DataFrame, until: dt.date | None
+) -> dict[tuple[str, str], dict[tuple[str, str], list[tuple[dict, str]]]]:
+    """{(council, lead): {(review, action): [(decision, revised target it answers)]}} since each lead's last form."""
+    if ws.decisions is None or ws.decisions.empty:
+        return {}
+    targets = _asked_targets(ws)
+    found: dict[tuple[str, str], dict[tuple[str, str], list[tuple[dict, str]]]] = {}
+    for council, name in ws.action_leads[["council", "lead"]].drop_duplicates().itertuples(index=False):
+        made = decisions_since_last_form(ws, quarter, Lead(council, name), record, until)
+        for row in made.to_dict("records"):
+            on = pd.Timestamp(row["requested_on"]).normalize() if pd.notna(row["requested_on"]) else None
+            asker = row["lead"] if isinstance(row["lead"], str) else ""
+            asked_for = targets.get((row["review_id"], row["action_ref"], on, asker), "")
+            by_action = found.setdefault((council, name), {})
+            by_action.setdefault((row["review_id"], row["action_ref"]), []).append((row, asked_for))
     return found
 
 
 # --- The rows of each lead's form ----------------------------------------------------------------
 
 
-def form_rows(ws: Workspace, quarter: pd.Period) -> pd.DataFrame:
+def form_rows(
+    ws: Workspace, quarter: pd.Period, record: pd.DataFrame | None = None, until: dt.date | None = None
+) -> pd.DataFrame:
     """One row per (lead, action) for the quarter's forms, with the form's reference cells.
 
     A lead gets every action they are named for (any role) that is open at the quarter end, and every other
-    action of theirs the committee decided something on since the last form (a closure agreed, say), so the form
-    tells them; `open` says which rows take an update. Columns: council, lead, review_id, action_ref, the
-    REFERENCE keys and open; ordered by council, lead, then the review's and the action's own order.
+    action of theirs the committee decided something on since their last form (a closure agreed, say), so the
+    form tells them; `open` says which rows take an update. `record` is the forms record (default: read from
+    data/updates/forms/sent.csv) and `until` the day the forms are made (see `decision_window`). Columns:
+    council, lead, review_id, action_ref, the REFERENCE keys and open; ordered by council, lead, then the
+    review's and the action's own order.
     """
+    from helpers.cycle.forms_sent import load_forms_sent
+
+    record = load_forms_sent() if record is None else record
     status = baseline(ws, quarter).status(quarter)
-    decided = _decisions_by_action(ws, quarter)
+    decided = _decisions_by_lead(ws, quarter, record, until)
+    any_lead = {key for by_action in decided.values() for key in by_action}
     is_open = status["status"].isin(OPEN)
     has_decision = pd.Series(
-        [key in decided for key in zip(status["review_id"], status["action_ref"], strict=True)], index=status.index
+        [key in any_lead for key in zip(status["review_id"], status["action_ref"], strict=True)], index=status.index
     )
     shown = status[is_open | has_decision].assign(_open=is_open[is_open | has_decision])
     key = ["review_id", "action_ref"]
@@ -179,6 +249,7 @@ def form_rows(ws: Workspace, quarter: pd.Period) -> pd.DataFrame:
         for item in _roles(leads, key).to_dict("records")
     ]
     frame = pd.DataFrame(rows).sort_values(["council", "lead", "_review_order", "_action_order"], kind="stable")
+    frame = frame[frame["open"] | (frame["committee_decision"] != "")]  # a closed row only for this lead's news
     return frame.drop(columns=["_review_order", "_action_order"]).reset_index(drop=True)
 
 
@@ -197,7 +268,7 @@ def _form_row(
     item: dict,
     act: dict,
     ws: Workspace,
-    decided: dict[tuple[str, str], list[tuple[dict, str]]],
+    decided: dict[tuple[str, str], dict[tuple[str, str], list[tuple[dict, str]]]],
     review_order: dict[str, int],
 ) -> dict[str, object]:
     """One lead's row for one action: the reference cells, whether it takes an update, and its sort keys."""
@@ -205,7 +276,7 @@ def _form_row(
     if pd.notna(act["latest_update_on"]):
         day = pd.Timestamp(act["latest_update_on"])
         comment_on = f"about {day:%B %Y}" if act["latest_date_approximate"] else _long(day)
-    told = decided.get((item["review_id"], item["action_ref"]), [])
+    told = decided.get((item["council"], item["lead"]), {}).get((item["review_id"], item["action_ref"]), [])
     return {
         "council": item["council"],
         "lead": item["lead"],
@@ -236,13 +307,14 @@ def unled_open_actions(ws: Workspace, quarter: pd.Period) -> pd.DataFrame:
 
 
 def lead_forms(
-    quarter: pd.Period, ws: Workspace | None = None
+    quarter: pd.Period, ws: Workspace | None = None, record: pd.DataFrame | None = None, until: dt.date | None = None
 ) -> tuple[pd.DataFrame, dict[Lead, tuple[str, pd.DataFrame]], pd.DataFrame]:
-    """(all form rows, {lead: (file name, rows)}, open actions with no lead) for the quarter."""
+    """(all form rows, {lead: (file name, rows)}, open actions with no lead) for the quarter; `record` and
+    `until` as for `form_rows`."""
     from helpers.tracking.workspace import load_workspace
 
     ws = ws or load_workspace()
-    rows = form_rows(ws, quarter)
+    rows = form_rows(ws, quarter, record=record, until=until)
     forms: dict[Lead, tuple[str, pd.DataFrame]] = {}
     used: set[str] = set()
     for (council, lead), group in rows.groupby(["council", "lead"], sort=True):

@@ -37,7 +37,7 @@ from helpers.cycle.form_layout import (
     check,
     column_letter,
 )
-from helpers.cycle.form_rows import Lead
+from helpers.cycle.form_rows import DecisionWindow, Lead
 from helpers.cycle.workbook_cells import print_setup, put, storable, write_about
 
 DECISION_COLUMN = [key for key, _, _ in REFERENCE].index(DECISION[0]) + 1  # 1-based: the committee's decision
@@ -70,9 +70,12 @@ def _statuses_formula(names: list[str]) -> str:
     return formula
 
 
-def write_form(path: Path, lead: Lead, quarter: pd.Period, rows: pd.DataFrame, due: dt.date) -> None:
+def write_form(
+    path: Path, lead: Lead, quarter: pd.Period, rows: pd.DataFrame, due: dt.date, window: DecisionWindow | None = None
+) -> None:
     """One lead's workbook: Updates (a title row with the return-by date, then one row per action), Instructions,
-    and the hidden About sheet that collect checks the return against."""
+    and the hidden About sheet that collect checks the return against. `window` is which decisions the form tells
+    (form_rows.decision_window; default: those after the previous quarter's end, up to this one's)."""
     from openpyxl import Workbook
     from openpyxl.workbook.protection import WorkbookProtection
 
@@ -89,7 +92,10 @@ def write_form(path: Path, lead: Lead, quarter: pd.Period, rows: pd.DataFrame, d
     _protect(sheet)
 
     n_open = int(rows["open"].sum()) if "open" in rows else len(rows)
-    write_instructions(book.create_sheet(INSTRUCTIONS_SHEET), lead, quarter, n_open, len(rows) - n_open, due)
+    window = window or DecisionWindow(quarters.end(quarter - 1), quarters.end(quarter))
+    write_instructions(
+        book.create_sheet(INSTRUCTIONS_SHEET), lead, quarter, n_open, len(rows) - n_open, due, window=window
+    )
     _write_about(book.create_sheet(ABOUT_SHEET), path, lead, quarter, due, checks)
 
     book.active = 0

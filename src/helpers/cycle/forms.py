@@ -4,6 +4,7 @@
     python -m helpers.cycle.forms --from-env              # QUARTER from the environment (make forms QUARTER=...)
     python -m helpers.cycle.forms --quarter "2024/25 Q1" --chase-list   # refresh the chase list only
     python -m helpers.cycle.forms --quarter "2024/25 Q1" --return-by 2024-07-19
+    python -m helpers.cycle.forms --quarter "2026/27 Q3" --sent-on 2026-12-07   # FORMS_DATE with --from-env
 
 Writes reports/<2024-25-Q1>/forms/<Lead>--<Council>--<2024-25-Q1>.xlsx (the
 folder is replaced as a whole), plus chase-list.csv and README.md there: every
@@ -15,6 +16,11 @@ Each workbook has three sheets: "Updates" (reference cells locked, fill-in
 cells unlocked, the sheet protected without a password), "Instructions", and a
 hidden "About" sheet that `helpers.cycle.collect` uses to check the return. Text is
 always written as text: a comment beginning "=HYPERLINK(" is never a formula.
+
+Each run records the forms sent (quarter, lead, the day: today, or --sent-on / FORMS_DATE) in
+data/updates/forms/sent.csv (helpers.cycle.forms_sent), replacing that quarter's rows: each lead's form tells
+the committee's decisions recorded since that lead's previous form. Forms may be made before the quarter ends;
+the command says so in one line.
 
 This module is the command; the workbook is written by helpers.cycle.form_workbook
 (and form_instructions), its rows come from helpers.cycle.form_rows, and the chase
@@ -34,25 +40,34 @@ import pandas as pd
 from helpers.base import config, quarters
 from helpers.base.errors import ArgumentParser, InputError, run_cli
 from helpers.cycle.chase_list import due_from_forms, write_chase_list
-from helpers.cycle.form_rows import lead_forms
+from helpers.cycle.form_rows import decision_window, lead_forms
 from helpers.cycle.form_workbook import write_form
+from helpers.cycle.forms_sent import date_from_args, load_forms_sent, record_file, record_text, with_quarter
 from helpers.cycle.quarter_returns import forms_dir, quarter_from_args, return_by
+from helpers.plans.tables import write_atomically
 
 
-def make_forms(quarter: pd.Period, due: dt.date | None = None) -> tuple[Path, pd.DataFrame]:
-    """Write every lead's form and the chase list; the forms folder is replaced as a whole."""
+def make_forms(
+    quarter: pd.Period, due: dt.date | None = None, sent_on: dt.date | None = None
+) -> tuple[Path, pd.DataFrame]:
+    """Write every lead's form and the chase list, and record them as sent on `sent_on` (default: today); the
+    forms folder is replaced as a whole."""
+    sent_on = sent_on or dt.date.today()
     due = due or return_by(quarter)
-    _, forms, unled = lead_forms(quarter)
+    record = load_forms_sent()  # checked before anything is written
+    _, forms, unled = lead_forms(quarter, record=record, until=sent_on)
     target = forms_dir(quarter)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".forms-", dir=target.parent))
     try:
         for lead, (name, rows) in forms.items():
-            write_form(staging / name, lead, quarter, rows, due)
+            write_form(staging / name, lead, quarter, rows, due, decision_window(quarter, lead, record, sent_on))
         for path in staging.iterdir():
             os.chmod(path, 0o644)
         chase = write_chase_list(quarter, forms, unled, due, staging)
         os.chmod(staging, 0o755)  # noqa: S103 - mkdtemp makes it private; forms are for everyone to read
+        sent = {(lead.council, lead.lead): name for lead, (name, _) in forms.items()}
+        write_atomically({record_file(): record_text(with_quarter(record, quarter, sent, sent_on))})
         old = None
         if target.exists():
             old = Path(tempfile.mkdtemp(prefix=".forms-old-", dir=target.parent))
@@ -71,9 +86,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = ArgumentParser(prog="python -m helpers.cycle.forms", description=__doc__.split("\n")[0])
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--quarter", help='the quarter the updates are for, e.g. "2024/25 Q1"')
-    which.add_argument("--from-env", action="store_true", help="read the quarter from the QUARTER variable")
+    which.add_argument(
+        "--from-env", action="store_true", help="read the quarter from QUARTER, and the day from FORMS_DATE"
+    )
     parser.add_argument(
         "--return-by", help=f"the date returns are due (YYYY-MM-DD); default: the quarter end plus {10} working days"
+    )
+    parser.add_argument(
+        "--sent-on", help="the day the forms are sent (YYYY-MM-DD), as the forms record keeps it; default: today"
     )
     parser.add_argument(
         "--chase-list",
@@ -102,7 +122,13 @@ def main(argv: list[str] | None = None) -> int:
             f"({config.relative(folder / 'README.md')})"
         )
         return 0
-    folder, chase = make_forms(quarter, due)
+    sent_on = date_from_args(args.sent_on, args.from_env, "FORMS_DATE", "--sent-on")
+    if not quarters.has_ended(quarter, sent_on):
+        print(
+            f"{quarters.label(quarter)} has not ended (ends {quarters.long_date(quarters.end(quarter))}): "
+            f"forms made early, on {quarters.long_date(sent_on)}"
+        )
+    folder, chase = make_forms(quarter, due, sent_on)
     print(
         f"Wrote {len(chase)} form(s) for {quarters.label(quarter)} to {config.relative(folder)}/ "
         f"({int(chase['open_actions'].sum())} action rows); chase list: {config.relative(folder / 'README.md')}"

@@ -2,11 +2,14 @@
 
 Rows typed by hand into the file (whose source names no workbook) are kept as they are, first; collected rows
 follow in file and row order, each kept as first collected where unchanged. A return that changes a row already
-collected is a conflict unless REPLACE=1 (--replace) is given; so is a collected row whose return has gone.
+collected is a conflict unless REPLACE=1 (--replace) is given; so is a collected row whose return has gone. A blank
+"Date of update" is read as the day the row was first collected (return_reader.blank_update_day), so collecting
+again on a later day changes nothing.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from pathlib import Path
 
@@ -17,6 +20,7 @@ from helpers.base.errors import InputError
 from helpers.cycle.form_layout import CURRENT, Layout, updates_cell
 from helpers.cycle.problems import Problems
 from helpers.cycle.quarter_returns import is_collected
+from helpers.cycle.return_reader import blank_update_day
 from helpers.plans.tables import to_csv_text
 from helpers.tracking.updates import FILE_COLUMNS, OPTIONAL_COLUMNS, read_update_file
 
@@ -53,11 +57,13 @@ def merge(
     log: Path,
     quarter: pd.Period,
     layouts: dict[str, Layout] | None = None,
+    blank_dates: set[str] | None = None,
 ) -> tuple[pd.DataFrame, dict[str, int]]:
     """Hand-typed rows as they are, then collected rows (kept as first collected where unchanged).
 
     `layouts` ({source: layout}) names the form version each collected row was read with (default: the current
-    one), so a conflict names the cell where that form has it."""
+    one), so a conflict names the cell where that form has it. `blank_dates` names the collected rows whose
+    "Date of update" was blank: one already in the file is read as of the day it was first collected."""
     collected_mask = is_collected(existing["source"])
     hand = existing[~collected_mask]
     before = {row["source"]: row for row in existing[collected_mask].to_dict("records")}
@@ -66,6 +72,8 @@ def merge(
     counts = {"new": 0, "unchanged": 0, "replaced": 0, "dropped": 0}
     for new in collected:
         old = before.pop(new["source"], None)
+        if old is not None and new["source"] in (blank_dates or set()):
+            new = _as_first_collected(new, old, quarter)
         if old is None:
             rows.append(new)
             counts["new"] += 1
@@ -88,6 +96,17 @@ def merge(
     rows.sort(key=_order)
     frame = pd.concat([hand[CSV_COLUMNS], pd.DataFrame(rows, columns=CSV_COLUMNS)], ignore_index=True)
     return frame.fillna(""), counts
+
+
+def _as_first_collected(new: dict[str, str], old: dict, quarter: pd.Period) -> dict[str, str]:
+    """A row whose "Date of update" is blank, read as of the day it was first collected (the row already in the
+    file), not the day of this later run: collecting again changes nothing."""
+    try:
+        first = dt.date.fromisoformat(str(old["collected_on"]))
+    except ValueError:
+        return new  # collected before collected_on was kept: read as of this run
+    day = blank_update_day(quarter, first)
+    return new if day is None else {**new, "updated_on": day.isoformat()}
 
 
 def _replacing(old: dict, new: dict[str, str]) -> dict[str, str]:

@@ -43,6 +43,7 @@ class Return:
     rows: list[dict[str, str]] = field(default_factory=list)
     filled_rows: int = 0
     layout: Layout = CURRENT
+    blank_dates: set[str] = field(default_factory=set)  # sources of rows whose "Date of update" was left blank
 
 
 def read_return(path: Path, quarter: pd.Period, open_actions: set[tuple[str, str, str, str]], today: dt.date) -> Return:
@@ -99,10 +100,12 @@ def _read_form(
                 )
             )
             continue
-        update, row_errors = _read_update(row, sheet, quarter, path, layout)
+        update, row_errors = _read_update(row, sheet, quarter, path, layout, today)
         errors.extend(row_errors)
         if not row_errors:
             source = f"{source_prefix(quarter)}{path.name}:{UPDATES_SHEET}!{row.number}"
+            if not fill_text[[key for key, _, _ in layout.fill].index("updated_on")]:
+                out.blank_dates.add(source)
             out.rows.append(
                 {"review_id": entry["review_id"], "action_ref": entry["action_ref"], **update}
                 | {"lead": lead.lead, "source": source, "collected_on": today.isoformat(), "_row": row.number}
@@ -113,7 +116,7 @@ def _read_form(
 
 
 def _read_update(
-    row: SheetRow, sheet, quarter: pd.Period, path: Path, layout: Layout
+    row: SheetRow, sheet, quarter: pd.Period, path: Path, layout: Layout, today: dt.date
 ) -> tuple[dict[str, str], list[InputError]]:
     """The update a filled row gives (status, comment, date, revised target, reason, evidence), or its problems."""
     keys = [key for key, _, _ in layout.fill]
@@ -127,7 +130,7 @@ def _read_update(
 
     status = _read_status(text["status"], bad)
     comment = tidy_text(text["comment"])
-    day = _read_update_day(fill["updated_on"], text["updated_on"], quarter, bad)
+    day = _read_update_day(fill["updated_on"], text["updated_on"], quarter, today, bad)
     revised = _read_revised_target(row, sheet, layout, fill["revised_target"], day, bad)
     if revised:
         if not text["revision_reason"]:
@@ -164,24 +167,44 @@ def _read_status(typed: str, bad: Callable[[str, str], None]) -> str | None:
     return status
 
 
-def _read_update_day(value: object, typed: str, quarter: pd.Period, bad: Callable[[str, str], None]) -> dt.date:
-    """The date of update: as typed where it is within the quarter, else (blank or a problem) the quarter end."""
+def blank_update_day(quarter: pd.Period, collected_on: dt.date) -> dt.date | None:
+    """What a blank "Date of update" means: the day the return was (first) collected, or the quarter end if that
+    is earlier; never a later day than the collection. None where the return was collected before the quarter
+    began (there is then no day in the quarter the update can be as at)."""
+    if collected_on < quarters.start(quarter):
+        return None
+    return min(collected_on, quarters.end(quarter))
+
+
+def _read_update_day(
+    value: object, typed: str, quarter: pd.Period, today: dt.date, bad: Callable[[str, str], None]
+) -> dt.date:
+    """The date of update: as typed where it is within the quarter; blank: `blank_update_day` for a return
+    collected `today`. (After a problem, the quarter end, only so the row's other cells are checked.)"""
     start, end = quarters.start(quarter), quarters.end(quarter)
     day = end
-    if typed:
-        try:
-            read = typed_date(value)
-        except TypedDateError as err:
-            bad("updated_on", f"date of update: {err}")
+    if not typed:
+        blank = blank_update_day(quarter, today)
+        if blank is None:
+            bad(
+                "updated_on",
+                f"date of update is blank, and this return is collected on {quarters.long_date(today)}, before "
+                f"{quarters.label(quarter)} begins: type the date the update is as at",
+            )
+        return blank or day
+    try:
+        read = typed_date(value, within=(start, end))
+    except TypedDateError as err:
+        bad("updated_on", f"date of update: {err}")
+    else:
+        if start <= read <= end:
+            day = read
         else:
-            if start <= read <= end:
-                day = read
-            else:
-                bad(
-                    "updated_on",
-                    f"date of update {read.isoformat()} is outside {quarters.label(quarter)} "
-                    f"({start.isoformat()} to {end.isoformat()})",
-                )
+            bad(
+                "updated_on",
+                f"date of update {read.isoformat()} is outside {quarters.label(quarter)} "
+                f"({start.isoformat()} to {end.isoformat()})",
+            )
     return day
 
 

@@ -1,7 +1,9 @@
 """What a lead or an analyst types into a workbook, read by one rule: a cell's text, a date, a revised target.
 
 A date typed in figures whose day and month could be either way round ("06/05/2024") is refused, never
-guessed; forms, collect and the decision sheets all read typed dates here, so they cannot drift apart.
+guessed, unless the cell may only hold days of a known span (a return's date of update: its quarter) and exactly
+one of the two readings falls in it; forms, collect and the decision sheets all read typed dates here, so they
+cannot drift apart.
 """
 
 from __future__ import annotations
@@ -73,10 +75,22 @@ def swapped_reading(text: str) -> str | None:
     )
 
 
-def typed_date(value: object) -> dt.date:
+def _one_reading_within(text: str, within: tuple[dt.date, dt.date] | None) -> dt.date | None:
+    """For a date in figures that reads both ways: the one reading inside `within` (first, last day), where exactly
+    one is ("06/12/2026" in October-December 2026 is 6 December); None where both or neither are, or no span."""
+    match = _NUMERIC_DATE.fullmatch(text)
+    if within is None or not match:
+        return None
+    first, second, year = int(match.group(1)), int(match.group(3)), _year(match.group(4))
+    inside = [d for d in (dt.date(year, second, first), dt.date(year, first, second)) if within[0] <= d <= within[1]]
+    return inside[0] if len(inside) == 1 else None
+
+
+def typed_date(value: object, within: tuple[dt.date, dt.date] | None = None) -> dt.date:
     """The date in a form cell: a spreadsheet date, or text written day first ("6 May 2024", "14/06/2024",
-    "2024-06-14"). A date in figures that reads both ways ("06/05/2024") is refused, never guessed:
-    TypedDateError says how to write it."""
+    "2024-06-14"). A date in figures that reads both ways ("06/05/2024") is refused, never guessed
+    (TypedDateError says how to write it), unless `within` (first, last day the cell may hold) holds exactly one
+    of its readings: then that one."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -86,6 +100,8 @@ def typed_date(value: object) -> dt.date:
     if match := _ISO_DATE.fullmatch(folded):
         return _real_date(int(match.group(1)), int(match.group(2)), int(match.group(3)), text)
     if message := swapped_reading(folded):
+        if (only := _one_reading_within(folded, within)) is not None:
+            return only
         raise TypedDateError(message)
     if match := _NUMERIC_DATE.fullmatch(folded):
         return _real_date(_year(match.group(4)), int(match.group(3)), int(match.group(1)), text)

@@ -82,6 +82,7 @@ COLUMNS = [
     "amended_target",
     "note",
     "source",
+    "recorded_on",
 ]
 # The update-log columns this module adds (read by helpers.tracking.status): each request's state by date.
 LOG_COLUMNS = ["agreed_target", "revision_refused_on", "closure_agreed_on", "closure_refused_on"]
@@ -186,6 +187,7 @@ def _decision(row: dict, path: Path, quarter: pd.Period, known: set, requests: d
             n,
         )
     decided = check_date(row["decided_on"], path, n, "decided_on")
+    recorded = check_date(row["recorded_on"], path, n, "recorded_on") if row["recorded_on"] else decided
     requested = _requested_on(row, ref, kind, decided, path, requests)
     if requested is not None and requested > quarters.end(quarter):
         raise InputError(
@@ -210,6 +212,7 @@ def _decision(row: dict, path: Path, quarter: pd.Period, known: set, requests: d
         "amended_target": amended,
         "note": row["note"],
         "source": row["source"] or f"{config.relative(path)}:{n}",
+        "recorded_on": pd.Timestamp(recorded),
         "_row": n,
         "_file": path,
     }
@@ -272,6 +275,7 @@ def _from_update_files(updates: pd.DataFrame) -> pd.DataFrame:
             "amended_target": "",
             "note": "approval recorded in the update file",
             "source": approved["source"],
+            "recorded_on": approved["revision_approved_on"],
             "_row": None,
             "_file": None,
         }
@@ -291,6 +295,7 @@ def load_decisions(updates: pd.DataFrame, actions: pd.DataFrame, folder: Path | 
     frame = pd.concat(parts, ignore_index=True)
     frame["requested_on"] = pd.to_datetime(frame["requested_on"]).astype("datetime64[ns]")
     frame["decided_on"] = pd.to_datetime(frame["decided_on"]).astype("datetime64[ns]")
+    frame["recorded_on"] = pd.to_datetime(frame["recorded_on"]).astype("datetime64[ns]")
     frame = frame.sort_values(["decided_on", "review_id", "action_ref"], kind="stable", ignore_index=True)
     _check_sequence(frame)
     return frame[COLUMNS].reset_index(drop=True)
