@@ -232,7 +232,11 @@ def past_and_escalated(ws: Workspace, quarter: pd.Period, asked: asked_of_commit
     table = asked_of_committee.table_letters(asked).get(decisions.ESCALATION, "")
     n = len(past)
     text = f"{n} action{'s are' if n != 1 else ' is'} past {'their' if n != 1 else 'its'} target"
-    text += f"; {both} of them {'are' if both != 1 else 'is'} escalated in {table}" if both else "; none of them is escalated"
+    text += (
+        f"; {both} of them {'are' if both != 1 else 'is'} escalated in {table}"
+        if both
+        else "; none of them is escalated"
+    )
     rules = asked.rules
     left = asked_of_committee.past_target_not_escalated(status, quarter, rules)
     why = {
@@ -243,9 +247,7 @@ def past_and_escalated(ws: Workspace, quarter: pd.Period, asked: asked_of_commit
         asked_of_committee.FOLLOWS_ANOTHER: "with no target of its own, pointing to another recommendation's action",
         asked_of_committee.NO_DATE_TO_COUNT_FROM: "with no date to count the quarters from",
     }
-    reasons = [
-        f"{len(group)} {why[kind]} ({_refs(ws, group)})" for kind, group in left.groupby("why", sort=False)
-    ]
+    reasons = [f"{len(group)} {why[kind]} ({_refs(ws, group)})" for kind, group in left.groupby("why", sort=False)]
     if reasons:
         text += f". Not escalated: {_join(reasons)}"
     moved = len(escalated - set(zip(past["review_id"], past["action_ref"], strict=True)))

@@ -99,7 +99,9 @@ def grouped_table_html(
         for column, value in zip(frame.columns, values, strict=True):
             text = html.escape("" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value))
             href = links[column].iloc[n] if column in links else ""
-            cells.append(f'<td{cell}><a href="{html.escape(href)}">{text}</a></td>' if href else f"<td{cell}>{text}</td>")
+            cells.append(
+                f'<td{cell}><a href="{html.escape(href)}">{text}</a></td>' if href else f"<td{cell}>{text}</td>"
+            )
         rows.append("<tr>" + "".join(cells) + "</tr>")
     named = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     aria = "" if caption else f' aria-label="{html.escape(label)}"'
