@@ -253,8 +253,8 @@ def past_and_escalated(ws: Workspace, quarter: pd.Period, asked: asked_of_commit
     moved = len(escalated - set(zip(past["review_id"], past["action_ref"], strict=True)))
     if moved:
         text += (
-            f". {moved} more action{'s' if moved != 1 else ''} {'are' if moved != 1 else 'is'} escalated: not past target, but moved more than "
-            f"{rules.escalate_after_revisions} times"
+            f". {moved} more action{'s are' if moved != 1 else ' is'} escalated: not past target, but moved "
+            f"more than {rules.escalate_after_revisions} times"
         )
     return text + "."
 
