@@ -347,5 +347,5 @@ def test_grouped_actions_keep_the_recommendations_in_the_order_given(reported):
     rows = reported.status(Q4).iloc[:3].copy()
     rows["rec_ref"] = ["A", "B", "B"]  # a recommendation with one action, then one with two
     page = action_tables.grouped_actions(reported, rows, "All", "None.").data
-    first_cells = re.findall(r"<tr>\s*<td[^>]*>([^<]*)</td>", page)
+    first_cells = re.findall(r"<tr[^>]*>\s*<td[^>]*>([^<]*)</td>", page)
     assert first_cells == rows["action_ref"].tolist()

@@ -197,3 +197,37 @@ def test_the_decision_tables_are_lettered_and_titled(asked):
     assert "<h3 id='decisions-revisions'>Table A: Revised target dates requested</h3>" in page
     assert "<h3 id='decisions-closures'>Table B: Actions reported complete, with their evidence</h3>" in page
     assert "<h3 id='decisions-escalations'>Table C: Actions escalated</h3>" in page
+
+
+def test_one_sentence_reconciles_the_actions_past_target_with_those_escalated():
+    """Quarter 2023/24 Q4 (ends 31 March 2024); escalate after 2 whole quarters silent or 2 moves. A: target
+    31 Oct 2021, nothing reported, 9 quarters: escalated. B: target 31 Oct 2023, 1 quarter: too soon. C: no
+    target, takes A's status: no date to count from. D: ongoing, moved 3 times: escalated, not past target."""
+    from types import SimpleNamespace
+
+    from helpers.tracking.decisions import DecisionRules
+
+    q4 = parse_quarter("2023/24 Q4")
+    status = pd.DataFrame(
+        {
+            "review_id": ["r"] * 4,
+            "action_ref": ["A", "B", "C", "D"],
+            "status": ["not-reported", "overdue", "not-reported", "ongoing"],
+            "current_target_date": pd.to_datetime(["2021-10-31", "2023-10-31", None, "2024-09-30"]),
+            "last_reported_on": pd.to_datetime([None, "2023-06-30", None, "2024-03-01"]),
+            "as_recommendation": ["", "", "A", ""],
+            "target_revisions": [0, 0, 0, 3],
+            "days_overdue": [882, 152, 0, 0],
+            "action_order": [1, 2, 3, 4],
+        }
+    )
+    rules = DecisionRules(close_on_evidence=False, escalate_after_quarters=2, escalate_after_revisions=2)
+    empty = status.iloc[:0]
+    asked = requests.Requests(empty, empty, requests.escalations(status, q4, rules), rules)
+    ws = SimpleNamespace(status=lambda q: status, titles={"r": "Review R"})
+    assert decision_tables.past_and_escalated(ws, q4, asked) == (
+        "3 actions are past their target; 1 of them is escalated in Table A. Not escalated: 1 past target, or "
+        "last reported, fewer than the 2 whole quarters the escalation rule waits (Review R: B) and 1 with no "
+        "target of its own, pointing to another recommendation's action (Review R: C (as A)). 1 more action is "
+        "escalated: not past target, but moved more than 2 times."
+    )

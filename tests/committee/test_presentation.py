@@ -248,3 +248,17 @@ def test_the_page_moves_the_cells_inline_style_to_a_stylesheet_rule_with_the_sam
     inline = dict(d.split(":", 1) for d in presentation.CELL_STYLE.split(";"))
     # Each declaration the notebook's cells carry inline, as important as an inline style is.
     assert declared == {name: f"{value} !important" for name, value in inline.items()}
+
+
+def test_a_grouped_table_names_each_group_once_escapes_text_and_links_cells():
+    grouped_table_html = presentation.grouped_table_html
+    frame = pd.DataFrame({"Ref": ["1", "2", "3"], "Action": ["<b>one</b>", "two", "three"]})
+    groups = pd.Series(["Review A", "Review A", "Review <B>"])
+    links = {"Ref": pd.Series(["#a-1", "#a-2", ""])}
+    page = grouped_table_html(frame, groups, "Past target", links=links)
+    assert page.count('class="group"') == 2  # one row per review, not per action
+    assert "Review &lt;B&gt;" in page and "&lt;b&gt;one&lt;/b&gt;" in page and "<b>" not in page
+    assert '<a href="#a-1">1</a>' in page and '<a href="#a-2">2</a>' in page and "<td" in page
+    assert ">3</td>" in page  # no link where none is given
+    assert 'aria-label="Past target"' in page and "<caption>" not in page  # the heading above names it
+    assert grouped_table_html(frame.iloc[:0], groups.iloc[:0], "x", empty="None & done.") == "<p>None &amp; done.</p>"

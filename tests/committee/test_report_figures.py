@@ -186,7 +186,8 @@ def refs_listed(soup: BeautifulSoup) -> list[str]:
     for table in soup.find_all("table"):
         heads = [th.get_text(" ", strip=True) for th in table.thead.find_all("th")]
         at = heads.index("Ref")
-        refs += [tr.find_all(["td", "th"])[at].get_text(" ", strip=True) for tr in table.tbody.find_all("tr")]
+        rows = [tr for tr in table.tbody.find_all("tr") if "group" not in tr.get("class", [])]  # a review's name
+        refs += [tr.find_all(["td", "th"])[at].get_text(" ", strip=True) for tr in rows]
     return refs
 
 

@@ -87,6 +87,30 @@ def test_a_milestone_is_met_missed_or_not_known(done, verdict):
     assert summary._judge(VISIT, done, 5, "action plan") == verdict
 
 
+@pytest.mark.parametrize(
+    "done, verdict",
+    [
+        # Visit ended 28 January 2020; expected within 3 months (28 April), at most 5 (28 June).
+        ("2020-04-28", "met (28 Apr 2020, 3 months after the visit)"),
+        (
+            "2020-04-29",
+            "later than the 3 months expected, within the 5-month limit (29 Apr 2020, 3 months and 1 day "
+            "after the visit)",
+        ),
+        ("2020-06-29", "missed (29 Jun 2020, 5 months and 1 day after the visit)"),
+        # April: 1 April is within 3 months, 30 April is not: only the 5-month limit is settled, so "met" alone.
+        ("2020-04", "met (April 2020, about 3 months after the visit)"),
+        # May: 1 May is already past 3 months (3 months and 3 days), 31 May within 5.
+        (
+            "2020-05",
+            "later than the 3 months expected, within the 5-month limit (May 2020, about 4 months after the visit)",
+        ),
+    ],
+)
+def test_a_milestone_within_its_limit_but_surely_later_than_expected_says_so(done, verdict):
+    assert summary._judge(VISIT, done, 5, "action plan", expected=3) == verdict
+
+
 def test_a_milestone_without_a_visit_date_or_with_the_visits_month_only():
     assert summary._judge(None, "2020-06-28", 5, "action plan") == "not known (visit date unknown)"
     month = (dt.date(2020, 1, 1), dt.date(2020, 1, 31), "January 2020")
@@ -179,7 +203,7 @@ def test_each_milestone_names_its_own_missing_date():
     )
     verdicts = list(summary.milestones(review).values())
     assert verdicts == [
-        "met (28 Jun 2020, 5 months after the visit)",
+        "later than the 3 months expected, within the 5-month limit (28 Jun 2020, 5 months after the visit)",
         "not known (progress review date not recorded)",
         "not known (progress review report date not recorded)",
     ]

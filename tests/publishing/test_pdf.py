@@ -507,3 +507,59 @@ def test_hatch_lines_draw_the_same_picture_as_the_patterns(monkeypatch):
             difference = ImageChops.difference(*images).histogram()
             assert sum(difference[64:]) < 0.005 * sum(difference)
         browser.close()
+
+
+# --- a paper a member can find their way in (issue 27) --------------------------------------------
+
+NEAR_EMPTY = 0.25  # a page with content on less than a quarter of it is near-empty, whatever section it ends
+
+
+def test_no_page_but_the_last_is_near_empty(report, request):
+    """Not even a section's last page: sections flow on, and landscape is kept to where a table needs it."""
+    if request.node.callspec.params["report"].startswith("2024/25"):
+        # Known, not yet fixed (issue 27): the summary's last portrait page before the landscape decision
+        # tables (revised targets, closures) is left nearly empty.
+        request.applymarker(pytest.mark.xfail(reason="portrait page before the landscape decision tables"))
+    page, pdf = report
+    title = _soup(page).title.get_text(strip=True)
+    pages, _ = _layout(pdf)
+    sparse = [
+        (n, round(_fullness(p, title), 2)) for n, p in enumerate(pages[:-1], 1) if _fullness(p, title) < NEAR_EMPTY
+    ]
+    assert sparse == [], f"near-empty pages (number, how full): {sparse}"
+
+
+def test_the_contents_gives_each_sections_page_and_the_heading_is_on_it(report):
+    page, pdf = report
+    entries = [a.get_text(" ", strip=True) for a in _soup(page).select("nav.contents li > a")]
+    pages_total = int(re.search(r"Pages:\s+(\d+)", _run("pdfinfo", str(pdf))).group(1))
+    texts = [_run("pdftotext", "-layout", "-f", str(n), "-l", str(n), str(pdf), "-") for n in range(1, pages_total + 1)]
+    contents = next(t for t in texts if "Contents" in t)
+    lines = [_flat(line) for line in contents.splitlines()]
+    for entry in entries:
+        found = [m for line in lines if (m := re.fullmatch(rf"\d+\.{re.escape(_flat(entry))}(\d+)", line))]
+        assert found, f"no page number for {entry!r} in the Contents"
+        number = int(found[0].group(1))
+        assert 1 <= number <= pages_total
+        assert _flat(entry) in _flat(texts[number - 1]), f"{entry!r} is not on page {number}, as the Contents says"
+
+
+def test_each_action_is_shown_in_full_once_and_every_ref_links_to_it(report):
+    """The lists before the appendix link each ref to the action's row in the appendix, which holds it in full."""
+    soup = _soup(report[0])
+    links = [a["href"] for a in soup.select("table a[href^='#action-']")]
+    rows = {tr["id"] for tr in soup.select("tr[id^='action-']")}
+    assert links, "the lists before the appendix link to it"
+    assert {href[1:] for href in links} <= rows
+    assert len(rows) == len(soup.select("tr[id^='action-']"))  # each action once in the appendix
+
+
+def test_a_table_is_named_once(report):
+    """A caption never repeats the heading just above its table."""
+    soup = _soup(report[0])
+    for table in soup.find_all("table"):
+        caption = table.find("caption")
+        heading = table.find_previous(["h2", "h3"])
+        if caption is not None and heading is not None:
+            words = _flat(heading.get_text(" ", strip=True)).removeprefix("Table ")
+            assert words != _flat(caption.get_text(" ", strip=True)).removeprefix("Table "), words

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 
 import pandas as pd
 from IPython.display import HTML
@@ -17,7 +18,7 @@ from helpers.base.dates import show_date
 from helpers.base.targets import COMPLETE as COMPLETE_TARGET
 from helpers.base.targets import ONGOING as ONGOING_TARGET
 from helpers.base.vocabulary import COMPLETE, NOT_REPORTED, NOT_YET_DUE, OVERDUE
-from helpers.committee.presentation import table_html
+from helpers.committee.presentation import grouped_table_html, table_html
 from helpers.tracking import council_settings, decisions
 from helpers.tracking.durations import Span, finished_late
 from helpers.tracking.history import reported_by
@@ -243,13 +244,81 @@ def grouped_actions(ws: Workspace, status: pd.DataFrame, caption: str, empty: st
         rank = pd.Series(range(len(group)), index=group.index).where(first).groupby(group["rec_ref"]).transform("max")
         group = group.assign(_rank=rank).sort_values("_rank", kind="stable").drop(columns="_rank")
         notes = action_notes(ws, group) if ws is not None else None
-        parts.append(table_html(action_table(group, short, notes), caption=f"{caption}: {title}"))
+        ids = [action_anchor(r, a) for r, a in zip(group["review_id"], group["action_ref"], strict=True)]
+        frame = action_table(group, short, notes)
+        parts.append(table_html(frame if short else _fewer_columns(frame), caption=f"{caption}: {title}", row_ids=ids))
         if "ref_generated" in group and group["ref_generated"].any():
             parts.append(
                 f"<p class='note'>References marked &ldquo;{GENERATED_REF}&rdquo; are numbered in the order of the "
                 "document, which numbers none.</p>"
             )
     return HTML("".join(parts))
+
+
+def _fewer_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """The full table with both targets in one column and the update's date with its text: two columns fewer,
+    so the widest texts (action, recommendation) get the width and rows are shorter."""
+    target = [
+        current if original in ("", "none given") or original == current else f"{current} (the plan: {original})"
+        for original, current in zip(frame["Original target"], frame["Current target"], strict=True)
+    ]
+    update = [
+        f"{dated}: {text}" if dated and text else text
+        for dated, text in zip(frame["Dated"], frame["Latest update"], strict=True)
+    ]
+    shown = frame.drop(columns=["Original target", "Current target", "Dated"]).assign(Target=target)
+    shown["Latest update"] = update
+    return shown[["Ref", "Recommendation", "Action", "Lead", "Target", "Status", "Latest update"]]
+
+
+def action_anchor(review_id: str, action_ref: str) -> str:
+    """The id of an action's row in the appendix ("every action"), which the shorter lists link to."""
+    return "action-" + re.sub(r"[^\w-]+", "-", f"{review_id}-{action_ref}").strip("-")
+
+
+TITLE_LIMIT = 90  # characters of an action's text in the lists that point to the appendix
+
+
+def short_title(row: dict) -> str:
+    """An action's text cut short; where the plan gives no action, the recommendation's, marked as such (the
+    appendix shows both in full)."""
+    if str(row.get("action") or "").strip():
+        return short_text(row["action"], TITLE_LIMIT)
+    return f"(no action given) Recommendation: {short_text(row['recommendation'], TITLE_LIMIT)}"
+
+
+def ref_links(frame: pd.DataFrame) -> pd.Series:
+    """Each row's link to its action in the appendix."""
+    return pd.Series([f"#{action_anchor(r, a)}" for r, a in zip(frame["review_id"], frame["action_ref"], strict=True)])
+
+
+def review_groups(ws: Workspace, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """The rows in the order given, each review's rows brought together (reviews in their first row's order),
+    and each row's review title, for presentation.grouped_table_html."""
+    order = {rid: n for n, rid in enumerate(dict.fromkeys(frame["review_id"]))}
+    frame = frame.assign(_g=frame["review_id"].map(order)).sort_values("_g", kind="stable").drop(columns="_g")
+    frame = frame.reset_index(drop=True)
+    return frame, frame["review_id"].map(lambda rid: ws.titles.get(rid, rid))
+
+
+def short_list(ws: Workspace, status: pd.DataFrame, label: str, empty: str) -> HTML:
+    """Actions in one table, grouped by review (named once): each action's ref (a link to the appendix, where
+    it is shown in full), a short title, lead, current target and status, in the order given."""
+    if status.empty:
+        return HTML(f"<p>{html.escape(empty)}</p>")
+    status, groups = review_groups(ws, status)
+    notes = action_notes(ws, status) if ws is not None else None
+    full = action_table(status, short=True, notes=notes)
+    frame = pd.DataFrame(
+        {
+            "Ref": full["Ref"],
+            "Action": [short_title(r) for r in status.to_dict("records")],
+            "Lead": full["Lead"],
+            "Current target": full["Current target"],
+            "Status": full["Status"],
+        }
+    )
+    return HTML(grouped_table_html(frame, groups, label, links={"Ref": ref_links(status)}))
 
 
 def overdue(status: pd.DataFrame) -> pd.DataFrame:

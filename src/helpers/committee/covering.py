@@ -119,7 +119,10 @@ def covering_html(settings: dict, documents: pd.Series) -> str:
                 "Assessment": [str(v) for v in implications.values()],
             }
         )
-        parts.append("<h2 id='implications'>Implications</h2>" + table_html(frame, caption="Implications"))
+        parts.append(
+            "<h2 id='implications'>Implications</h2>"
+            + table_html(frame).replace("<table", "<table aria-labelledby='implications'", 1)
+        )
     papers = background_papers(documents)
     parts.append(
         "<h2 id='background-papers'>Background papers</h2>"

@@ -13,8 +13,15 @@ from IPython.display import HTML
 from helpers.base import quarters
 from helpers.base.dates import show_date
 from helpers.committee import covering
-from helpers.committee.action_tables import _requested_date, _target, short_text
-from helpers.committee.presentation import table_html
+from helpers.committee.action_tables import (
+    _requested_date,
+    _target,
+    overdue,
+    ref_links,
+    review_groups,
+    short_title,
+)
+from helpers.committee.presentation import grouped_table_html
 from helpers.committee.summary import _join
 from helpers.tracking import decisions
 from helpers.tracking import requests as asked_of_committee
@@ -61,7 +68,7 @@ def revision_table(ws: Workspace, frame: pd.DataFrame, quarter: pd.Period) -> pd
         {
             "Review": frame["review_id"].map(ws.titles),
             "Ref": frame["action_ref"],
-            "Action": frame["action"].map(short_text),
+            "Action": [short_title(r) for r in frame.to_dict("records")],
             "Asked by": [
                 f"{who}, {show_date(d)}"
                 for who, d in zip(reported_by(ws, frame, "requested_by"), frame["updated_on"], strict=True)
@@ -86,7 +93,7 @@ def closure_table(ws: Workspace, frame: pd.DataFrame, quarter: pd.Period) -> pd.
         {
             "Review": frame["review_id"].map(ws.titles),
             "Ref": frame["action_ref"],
-            "Action": frame["action"].map(short_text),
+            "Action": [short_title(r) for r in frame.to_dict("records")],
             "Reported complete by": [
                 f"{who}, {show_date(d)}"
                 for who, d in zip(reported_by(ws, frame, "requested_by"), frame["updated_on"], strict=True)
@@ -108,7 +115,7 @@ def escalation_table(ws: Workspace, frame: pd.DataFrame) -> pd.DataFrame:
         {
             "Review": frame["review_id"].map(ws.titles),
             "Ref": frame["action_ref"],
-            "Action": frame["action"].map(short_text),
+            "Action": [short_title(r) for r in frame.to_dict("records")],
             "Lead": frame["lead"].replace("", "none named"),
             "Current target": [show_date(d) or "none" for d in frame["current_target_date"]],
             "Why it is escalated": frame["escalation_reason"],
@@ -159,6 +166,7 @@ def decisions_html(ws: Workspace, quarter: pd.Period) -> HTML:
     else:
         asked_for = [f"{counts[k]} {decisions.KIND_LABELS[k].lower()}{'s' if counts[k] != 1 else ''}" for k in letters]
         parts.append(f"<p>The committee is asked to decide on {html.escape(_join(asked_for))}.</p>")
+    parts.append(f"<p>{html.escape(past_and_escalated(ws, quarter, asked))}</p>")
     tables = {
         decisions.REVISION: (
             "Revised target dates requested",
@@ -185,20 +193,90 @@ def decisions_html(ws: Workspace, quarter: pd.Period) -> HTML:
         title, explain, build, frame = tables[kind]
         parts.append(
             f"<h3 id='{covering.TABLE_IDS[kind]}'>{html.escape(letter)}: {html.escape(title)}</h3>"
-            f"<p>{html.escape(explain)}</p>" + table_html(build(frame), caption=f"{letter}: {title}")
+            f"<p>{html.escape(explain)}</p>" + _by_review(ws, frame, build, f"{letter}: {title}")
         )
     made = decisions_made(ws, quarter)
     parts.append(
         f"<h3 id='decisions-made'>Decisions recorded in {html.escape(quarters.label(quarter))} ({len(made)})</h3>"
     )
     parts.append(
-        table_html(
-            decisions_made_table(ws, made),
-            caption=f"Decisions recorded in {quarters.label(quarter)}",
+        _by_review(
+            ws,
+            made,
+            lambda f: compact(decisions_made_table(ws, f)),
+            f"Decisions recorded in {quarters.label(quarter)}",
             empty=f"No decision on these actions is recorded with a date in {quarters.label(quarter)}.",
         )
     )
     return HTML("".join(parts))
+
+
+def _refs(ws: Workspace, frame: pd.DataFrame) -> str:
+    """ "Progress review 2022: 5, 7; Finance peer challenge 2021: 43 (as 41)": refs, each review named once."""
+    by_review: dict[str, list[str]] = {}
+    for row in frame.to_dict("records"):
+        ref = row["action_ref"] + (f" (as {row['as_recommendation']})" if row.get("as_recommendation") else "")
+        by_review.setdefault(ws.titles.get(row["review_id"], row["review_id"]), []).append(ref)
+    return "; ".join(f"{title}: {', '.join(refs)}" for title, refs in by_review.items())
+
+
+def past_and_escalated(ws: Workspace, quarter: pd.Period, asked: asked_of_committee.Requests) -> str:
+    """One sentence reconciling the actions past their target with those escalated, and why any differ
+    (from the escalation rules: helpers.tracking.requests); "" when neither has any."""
+    status = ws.status(quarter)
+    past = overdue(status)
+    escalated = set(zip(asked.escalations["review_id"], asked.escalations["action_ref"], strict=True))
+    if past.empty and not escalated:
+        return ""
+    both = sum(key in escalated for key in zip(past["review_id"], past["action_ref"], strict=True))
+    table = asked_of_committee.table_letters(asked).get(decisions.ESCALATION, "")
+    n = len(past)
+    text = f"{n} action{'s are' if n != 1 else ' is'} past {'their' if n != 1 else 'its'} target"
+    text += (
+        f"; {both} of them {'are' if both != 1 else 'is'} escalated in {table}"
+        if both
+        else "; none of them is escalated"
+    )
+    rules = asked.rules
+    left = asked_of_committee.past_target_not_escalated(status, quarter, rules)
+    why = {
+        asked_of_committee.NOT_YET_SILENT_LONG_ENOUGH: (
+            f"past target, or last reported, fewer than the {rules.escalate_after_quarters} whole quarters "
+            "the escalation rule waits"
+        ),
+        asked_of_committee.FOLLOWS_ANOTHER: "with no target of its own, pointing to another recommendation's action",
+        asked_of_committee.NO_DATE_TO_COUNT_FROM: "with no date to count the quarters from",
+    }
+    reasons = [f"{len(group)} {why[kind]} ({_refs(ws, group)})" for kind, group in left.groupby("why", sort=False)]
+    if reasons:
+        text += f". Not escalated: {_join(reasons)}"
+    moved = len(escalated - set(zip(past["review_id"], past["action_ref"], strict=True)))
+    if moved:
+        text += (
+            f". {moved} more action{'s are' if moved != 1 else ' is'} escalated: not past target, but moved "
+            f"more than {rules.escalate_after_revisions} times"
+        )
+    return text + "."
+
+
+def _by_review(ws: Workspace, frame: pd.DataFrame, build, label: str, empty: str = "None.") -> str:
+    """One table of `build(frame)`'s rows, each review named once above its rows (not on every row), each
+    action's ref a link to its full entry in the appendix; named by `label` (the heading above shows it)."""
+    frame, groups = review_groups(ws, frame)
+    shown = build(frame).drop(columns="Review")
+    return grouped_table_html(shown, groups, label, links={"Ref": ref_links(frame)}, empty=empty)
+
+
+def compact(table: pd.DataFrame) -> pd.DataFrame:
+    """A decisions table (decisions_made_table) with when, by whom and the minute in one column: short enough
+    for a portrait page."""
+    when = [
+        ", ".join(p for p in (show_date(d), by, f"minute {m}" if m else "") if p)
+        for d, by, m in zip(table["Decided on"], table["By"], table["Minute"], strict=True)
+    ]
+    return table.drop(columns=["Decided on", "By", "Minute"]).assign(Decided=when)[
+        ["Review", "Ref", "Request", "Decision", "Decided", "Note"]
+    ]
 
 
 def decision_history(ws: Workspace, quarter: pd.Period) -> pd.DataFrame:
@@ -215,9 +293,11 @@ def decision_history_html(ws: Workspace, quarter: pd.Period) -> HTML:
     """The committee's decisions to date, action by action."""
     made = decision_history(ws, quarter)
     return HTML(
-        table_html(
-            decisions_made_table(ws, made),
-            caption=f"Decisions recorded up to {quarters.long_date(quarters.end(quarter))}",
+        _by_review(
+            ws,
+            made,
+            lambda f: compact(decisions_made_table(ws, f)),
+            f"Decisions recorded up to {quarters.long_date(quarters.end(quarter))}",
             empty="No decision of the committee on these actions is recorded yet.",
         )
     )

@@ -30,8 +30,11 @@ def bullets(items: list[str]) -> HTML:
     return HTML("<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>")
 
 
-def table_html(frame: pd.DataFrame, caption: str = "", empty: str = "None.", index: bool = False) -> str:
-    """A frame as an escaped, left-aligned HTML table with a caption; a sentence when it is empty."""
+def table_html(
+    frame: pd.DataFrame, caption: str = "", empty: str = "None.", index: bool = False, row_ids: list[str] | None = None
+) -> str:
+    """A frame as an escaped, left-aligned HTML table with a caption; a sentence when it is empty. `row_ids`
+    gives each body row an id (one per row of `frame`), so other tables can link to it."""
     if frame.empty:
         return f"<p>{html.escape(empty)}</p>"
     shown = frame.copy()
@@ -44,6 +47,10 @@ def table_html(frame: pd.DataFrame, caption: str = "", empty: str = "None.", ind
     body = shown.to_html(index=index, escape=True, na_rep="", border=0, classes=classes)
     body = re.sub(r"<t([dh])([ >])", lambda m: f'<t{m.group(1)} style="{CELL_STYLE}"{m.group(2)}', body)
     body = body.replace(' style="text-align: right;"', "")
+    if row_ids is not None:
+        head, _, rest = body.partition("<tbody>")
+        ids = iter(row_ids)
+        body = head + "<tbody>" + re.sub(r"<tr>", lambda m: f'<tr id="{html.escape(next(ids))}">', rest)
     if caption:
         body = re.sub(
             r"(<table[^>]*>)", lambda m: f"{m.group(1)}<caption>{html.escape(caption)}</caption>", body, count=1
@@ -54,3 +61,51 @@ def table_html(frame: pd.DataFrame, caption: str = "", empty: str = "None.", ind
 def table(frame: pd.DataFrame, caption: str = "", empty: str = "None.", index: bool = False) -> HTML:
     """A frame as an HTML table (escaped, left-aligned, captioned), or a sentence when it is empty."""
     return HTML(table_html(frame, caption, empty, index))
+
+
+# A row that names the group (a review) of the rows under it; helpers.publishing.print_layout skips it when
+# it balances a table's column widths.
+GROUP_ROW_CLASS = "group"
+
+
+def grouped_table_html(
+    frame: pd.DataFrame,
+    groups: pd.Series,
+    label: str,
+    links: dict[str, pd.Series] | None = None,
+    caption: str = "",
+    empty: str = "None.",
+) -> str:
+    """A table whose rows come in groups, each group named once in a row of its own (`groups`, one value per
+    row of `frame`, rows of a group together). `links` makes a column's cells links ({column: hrefs}).
+
+    Without `caption` the table is named by `label` for screen readers only: the heading above it names it
+    for everyone, and a caption would say the same words twice.
+    """
+    if frame.empty:
+        return f"<p>{html.escape(empty)}</p>"
+    links = links or {}
+    cell = f' style="{CELL_STYLE}"'
+    head = "".join(f'<th scope="col"{cell}>{html.escape(str(c))}</th>' for c in frame.columns)
+    rows, current = [], None
+    for n, (group, values) in enumerate(zip(groups, frame.itertuples(index=False), strict=True)):
+        if group != current:
+            current = group
+            rows.append(
+                f'<tr class="{GROUP_ROW_CLASS}"><th colspan="{len(frame.columns)}" scope="colgroup"{cell}>'
+                f"{html.escape(str(group))}</th></tr>"
+            )
+        cells = []
+        for column, value in zip(frame.columns, values, strict=True):
+            text = html.escape("" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value))
+            href = links[column].iloc[n] if column in links else ""
+            cells.append(
+                f'<td{cell}><a href="{html.escape(href)}">{text}</a></td>' if href else f"<td{cell}>{text}</td>"
+            )
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    named = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    aria = "" if caption else f' aria-label="{html.escape(label)}"'
+    return (
+        f'<table class="report-table grouped"{aria}>{named}<thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )

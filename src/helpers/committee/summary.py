@@ -99,8 +99,12 @@ def _interval(value: object, month_only: bool = False) -> tuple[dt.date, dt.date
     return day, day, show_date(pd.Timestamp(day))
 
 
-def _judge(visit: tuple[dt.date, dt.date, str] | None, done: object, limit: int, what: str) -> str:
-    """Met, missed or not known: `done` within `limit` calendar months of the visit's end, from known dates only."""
+def _judge(
+    visit: tuple[dt.date, dt.date, str] | None, done: object, limit: int, what: str, expected: int | None = None
+) -> str:
+    """Met, missed or not known: `done` within `limit` calendar months of the visit's end, from known dates only.
+    With `expected` (a shorter time the guidance expects), a date within the limit but surely later than
+    expected says so rather than "met"."""
     if visit is None:
         return "not known (visit date unknown)"
     when = _interval(done)
@@ -111,6 +115,8 @@ def _judge(visit: tuple[dt.date, dt.date, str] | None, done: object, limit: int,
     exact = visit[0] == visit[1] and when[0] == when[1]
     if shortest > Span(limit, 0) or longest <= Span(limit, 0):
         verdict = "met" if longest <= Span(limit, 0) else "missed"
+        if verdict == "met" and expected is not None and shortest > Span(expected, 0):
+            verdict = f"later than the {expected} months expected, within the {limit}-month limit"
         if exact:
             return f"{verdict} ({when[2]}, {longest} after the visit)"
         months = (when[1].year - visit[1].year) * 12 + when[1].month - visit[1].month
@@ -142,12 +148,12 @@ def milestones(review: pd.Series) -> dict[str, str]:
     if review["kind"] == "progress review":
         not_applicable = "not applicable: this review is itself a progress review"
         return {
-            plan_label: _judge(visit, plan, ACTION_PLAN_AT_MOST, "action plan"),
+            plan_label: _judge(visit, plan, ACTION_PLAN_AT_MOST, "action plan", ACTION_PLAN_WITHIN),
             visit_label: not_applicable,
             report_label: not_applicable,
         }
     return {
-        plan_label: _judge(visit, plan, ACTION_PLAN_AT_MOST, "action plan"),
+        plan_label: _judge(visit, plan, ACTION_PLAN_AT_MOST, "action plan", ACTION_PLAN_WITHIN),
         visit_label: _judge(visit, review["progress_review_visit"], PROGRESS_REVIEW_ABOUT + 2, "progress review"),
         report_label: _judge(visit, review["progress_review_report"], PROGRESS_REPORT_WITHIN, "progress review report"),
     }

@@ -6,6 +6,7 @@ report as its HTML is written: A4, the report's title as a running header and
 (the template's `@page wide`, marked by helpers.publishing.print_layout). The PDF is tagged
 (headings, lists, tables with their header cells, charts' alt text, the page's
 `lang`), so screen readers can read it, and has bookmarks made from the headings.
+Its Contents gives each section's page (helpers.publishing.contents_pages: printed twice).
 The PDF goes to a temporary file beside the HTML and is renamed into place when
 complete; a PDF that cannot be printed is removed, never left beside a newer HTML.
 Without Chromium the HTML is still written and one line says the PDF was skipped.
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from helpers.base import config
+from helpers.publishing import contents_pages
 
 PDF_FILE = "report.pdf"
 CHROMIUM = "/usr/bin/chromium"
@@ -45,6 +47,21 @@ _FOOTER = (
     'Page <span class="pageNumber"></span> of <span class="totalPages"></span></div>'
 )
 _MARGINS = {"top": "18mm", "bottom": "18mm", "left": "14mm", "right": "14mm"}
+
+
+def _options() -> dict:
+    """How Chromium prints a report (Playwright's page.pdf arguments)."""
+    return {
+        "format": "A4",
+        "print_background": True,
+        "prefer_css_page_size": True,
+        "display_header_footer": True,
+        "header_template": _HEADER,
+        "footer_template": _FOOTER,
+        "margin": _MARGINS,
+        "tagged": True,  # structure for screen readers: headings, tables, lists, alt text; /Lang
+        "outline": True,  # bookmarks from the headings (Chromium builds them from the tags); the Contents' numbers
+    }
 
 
 def pdf_path(html_path: Path) -> Path:
@@ -106,17 +123,7 @@ class Printer:
             await page.goto(html_path.as_uri())
             # The bytes, not `path=`: Playwright would write the file from a thread of its own, which could
             # still be writing after an interrupted job has cleaned up.
-            data = await page.pdf(
-                format="A4",
-                print_background=True,
-                prefer_css_page_size=True,
-                display_header_footer=True,
-                header_template=_HEADER,
-                footer_template=_FOOTER,
-                margin=_MARGINS,
-                tagged=True,  # structure for screen readers: headings, tables, lists, alt text; /Lang
-                outline=True,  # bookmarks from the headings (Chromium builds them from the tags)
-            )
+            data = await contents_pages.numbered(page, lambda: page.pdf(**_options()))
         except Exception as err:
             target.unlink(missing_ok=True)  # never leave a PDF of an older report beside a new HTML
             if not self.closing:

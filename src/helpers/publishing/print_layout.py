@@ -30,6 +30,8 @@ from typing import Any
 import numpy as np
 from bs4 import Comment
 
+from helpers.committee.presentation import GROUP_ROW_CLASS
+
 _SPACES = re.compile(r"\s+")
 WIDE_TABLE_COLUMNS = 7  # at 9 pt, six columns fit a portrait page's 182 mm; seven do not
 LANDSCAPE_CLASS = "print-landscape"
@@ -263,6 +265,7 @@ def _balance(soup: Any, table: Any) -> None:
             for _ in range(int(cell.get("colspan", 1) or 1))
         ]
         for tr in table.find("tbody").find_all("tr")
+        if GROUP_ROW_CLASS not in tr.get("class", [])  # a review's name across the table sets no column's width
     ]
     widths = column_widths(header, rows)
     group = soup.new_tag("colgroup")

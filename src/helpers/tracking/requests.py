@@ -96,6 +96,27 @@ def escalations(status: pd.DataFrame, quarter: pd.Period, rules: DecisionRules) 
     return frame.reset_index(drop=True)
 
 
+# Why an action past its target is not escalated (past_target_not_escalated's `why`).
+NOT_YET_SILENT_LONG_ENOUGH, FOLLOWS_ANOTHER, NO_DATE_TO_COUNT_FROM = "too soon", "follows another", "no date"
+
+
+def past_target_not_escalated(status: pd.DataFrame, quarter: pd.Period, rules: DecisionRules) -> pd.DataFrame:
+    """Actions past their target that `escalations` leaves out, with `why`: silent for fewer whole quarters
+    than the rule waits; or no date to count the quarters from, because the action only takes another
+    recommendation's status (`as_recommendation`) or has no target date at all."""
+    from helpers.base.vocabulary import NOT_REPORTED, OVERDUE
+
+    silent = quarters_silent(status, quarter)
+    past = status["status"].isin((OVERDUE, NOT_REPORTED))
+    left_out = past & ~(silent >= rules.escalate_after_quarters)
+    frame = status[left_out].copy()
+    follows = frame["as_recommendation"].fillna("").astype(bool) if "as_recommendation" in frame else False
+    frame["why"] = np.where(
+        silent[left_out].notna(), NOT_YET_SILENT_LONG_ENOUGH, np.where(follows, FOLLOWS_ANOTHER, NO_DATE_TO_COUNT_FROM)
+    )
+    return frame.reset_index(drop=True)
+
+
 @dataclass
 class Requests:
     """What one report asks its committee to decide."""
