@@ -31,7 +31,6 @@ class Row:
     row: int
     page: int | None = None
     sheet: str = ""
-    first_on_page: bool = False  # the first row of a table's part on a new page (PDF)
 
     def where(self, column: int | None = None) -> str:
         """Where the row (or one of its cells) is: "p. 3, table 1, row 4, cell 2", or "sheet Plan, B4"."""

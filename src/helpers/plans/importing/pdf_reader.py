@@ -62,10 +62,7 @@ def _join_pages(parts: list) -> list[Table]:
             tables.append(Table(len(tables) + 1, [], f"table {len(tables) + 1}, p. {page}"))
         table = tables[-1]
         start = len(table.rows)
-        table.rows += [
-            Row(c, table=table.number, row=start + n, page=page, first_on_page=(n == 1))
-            for n, c in enumerate(cells, start=1)
-        ]
+        table.rows += [Row(c, table=table.number, row=start + n, page=page) for n, c in enumerate(cells, start=1)]
         if continues:
             first = table.label.split("p. ")[1].split("-")[0]
             table.label = f"table {table.number}, p. {first}-{page}"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from helpers.plans.importing.cells import Row, Table
+from helpers.plans.importing.cells import Row, Table, tidy_lines
 from helpers.plans.importing.headers import IGNORE, fold
 
 KEYS = ("rec_ref", "recommendation")
@@ -52,16 +52,16 @@ def shape(table: Table, at: int, fields: list[str | None], notes: list[str]) -> 
             shaped.count("blank rows")
         elif [fold(t) for t in texts] == [fold(t) for t in header.texts()]:
             shaped.count("repeated headers")
-        elif len(set(filled)) == 1 and len(filled[0]) <= 100 and not _placed(texts, fields):
-            text = row.texts()[texts.index(filled[0])]
-            if any(fold(filled[0]).startswith(w) for w in notes if w):
-                shaped.not_placed.append(f"{row.where()}: {_short(filled[0])} (a totals or notes row)")
-            else:
-                pending = text.strip()  # a section heading, once an action follows it
         elif _continues_page(row, shaped):
             _join(shaped.actions[-1], row, fields)
             last = shaped.actions[-1].rows[-2]
             shaped.joined.append(f"p. {row.page} row {row.row} joined to p. {last.page} row {last.row}")
+        elif len(set(filled)) == 1 and len(filled[0]) <= 100 and not _placed(texts, fields):
+            text = row.texts()[texts.index(filled[0])]
+            if any(f"{fold(filled[0])} ".startswith(f"{w} ") for w in notes if w):
+                shaped.not_placed.append(f"{row.where()}: {_short(filled[0])} (a totals or notes row)")
+            else:
+                pending = text.strip()  # a section heading, once an action follows it
         else:
             if pending:
                 section, pending = pending, ""
@@ -77,12 +77,13 @@ def _placed(texts: list[str], fields: list[str | None]) -> bool:
 
 
 def _continues_page(row: Row, shaped: Shaped) -> bool:
-    """A page's first row whose key cells are blank and which lacks a cell the row before it has: the rest of
+    """A page's first action row whose key cells are blank and which lacks a cell the row before it has: the rest of
     that row, split by the page break."""
-    if not (row.first_on_page and shaped.actions):
+    if not shaped.actions or row.page is None or row.page == shaped.actions[-1].rows[-1].page:
         return False
     by_field = _by_field(row, shaped.fields)
-    if any(by_field.get(k) for k in KEYS):
+    # The reference where the plan has one (a wrapped recommendation may run on), else the recommendation.
+    if by_field.get("rec_ref" if "rec_ref" in shaped.fields else "recommendation"):
         return False
     before = shaped.actions[-1].cells
     return any(before.get(f) and not by_field.get(f) for f in shaped.fields if f and f != IGNORE)
@@ -114,7 +115,7 @@ def _join(action: Action, row: Row, fields: list[str | None]) -> None:
     """Add the rest of a split row to the action it belongs to, cell by cell."""
     for n, (text, f) in enumerate(zip(row.texts(), fields, strict=False)):
         if f and f != IGNORE and text.strip():
-            action.cells[f] = "\n".join(filter(None, [action.cells.get(f, ""), text.strip()]))
+            action.cells[f] = tidy_lines(action.cells.get(f, "") + "\n" + text.strip(), wrapped=True)
             action.where.setdefault(f, []).append(row.where(n))
     action.rows.append(row)
 
