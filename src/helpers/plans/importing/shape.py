@@ -86,7 +86,7 @@ def _continues_page(row: Row, shaped: Shaped) -> bool:
     if by_field.get("rec_ref" if "rec_ref" in shaped.fields else "recommendation"):
         return False
     before = shaped.actions[-1].cells
-    return any(before.get(f) and not by_field.get(f) for f in shaped.fields if f and f != IGNORE)
+    return any(before.get(f) and not by_field.get(f) for f in shaped.fields if f not in (None, IGNORE, *KEYS))
 
 
 def _by_field(row: Row, fields: list[str | None]) -> dict[str, str]:
