@@ -26,10 +26,13 @@ override REPLACE      := $(value REPLACE)
 override ARGS         := $(value ARGS)
 override ALLOW_ROOT   := $(value ALLOW_ROOT)
 override MODULES      := $(value MODULES)
-export QUARTER COUNCIL REVIEWS MEETING_DATE REPLACE ARGS ALLOW_ROOT MODULES
+override FILE         := $(value FILE)
+override REVIEW       := $(value REVIEW)
+override TABLE        := $(value TABLE)
+export QUARTER COUNCIL REVIEWS MEETING_DATE REPLACE ARGS ALLOW_ROOT MODULES FILE REVIEW TABLE
 
 .DEFAULT_GOAL := help
-.PHONY: FORCE help venv lock lock-upgrade extract report report-all report-scheduled index forms collect decisions record-decisions notebooks test check lint lab bench bench-reliability mutants clean
+.PHONY: FORCE help venv lock lock-upgrade import-plan extract report report-all report-scheduled index forms collect decisions record-decisions notebooks test check lint lab bench bench-reliability mutants clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -62,6 +65,9 @@ lock: $(STAMP) ## Update requirements/lock.txt after editing pyproject.toml (kee
 lock-upgrade: $(STAMP) ## Regenerate requirements/lock.txt with the newest versions the ranges allow
 	@$(PY) -c 'import sys; assert sys.version_info[:2] == (3, 11) and sys.platform == "linux", "make lock needs Python 3.11 on Linux"'
 	$(PY) -m piptools compile --upgrade pyproject.toml
+
+import-plan: $(STAMP) ## Import a plan from the published .docx/.pdf/.xlsx/.ods/.html (FILE=plan.pdf REVIEW=2025-example-cpc; TABLE=n of several)
+	$(PY) -m helpers.plans.import_plan --from-env
 
 extract: $(STAMP) ## Read the raw documents into data/processed tables
 	$(PY) -m helpers.plans.extract

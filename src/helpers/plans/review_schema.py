@@ -159,8 +159,11 @@ REVIEW_SCHEMA: dict[str, Any] = {
                 "file": {"type": "string", "pattern": "^[A-Za-z0-9._/-]+[.]csv$"},
                 "document": {"type": "string"},
                 "note": {"type": "string"},
+                "imported": {"type": "boolean"},
             },
         },
+        # make import-plan: a column heading of the published plan the vocabulary does not know, and its field.
+        "import_columns": {"type": "object", "additionalProperties": {"enum": TABLE_ROLES}},
         "reference_lists": {
             "type": "array",
             "items": {

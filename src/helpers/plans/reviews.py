@@ -34,6 +34,7 @@ class Transcription:
     file: str
     document: str
     note: str = ""
+    imported: bool = False  # written by make import-plan from the document's own table (its blank cells are blank)
 
 
 @dataclass(frozen=True)

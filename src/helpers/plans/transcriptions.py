@@ -32,7 +32,10 @@ OPTIONAL = [
     "note",
 ]
 _REF = re.compile(rf"^{REF}$")
-_SOURCE = re.compile(r"^(?:p\.? ?\d+(?:-\d+)?|lines? \d+(?:-\d+)?|\d+(?:-\d+)?)(?:, ?.+)?$", re.IGNORECASE)
+# A citation: a page, lines, or (an imported plan) a table of a document or a sheet of a workbook.
+_SOURCE = re.compile(
+    r"^(?:p\.? ?\d+(?:-\d+)?|lines? \d+(?:-\d+)?|\d+(?:-\d+)?|table \d+|sheet [^,]+)(?:, ?.+)?$", re.IGNORECASE
+)
 
 
 def transcription_path(review: Review) -> Path:
@@ -69,7 +72,8 @@ def read_transcription(review: Review) -> PlanRows:
         _remember_recommendation(cells, rec_ref, recommendation, path, row_no)
         incomplete = clean_text(cells["incomplete"])
         action = clean_text(cells["action"])
-        if not action and not incomplete:
+        # An imported plan's blank cell is blank in the document; a hand transcription must say why.
+        if not action and not incomplete and not review.transcription.imported:  # type: ignore[union-attr]
             raise InputError(
                 f"recommendation {rec_ref}: action is blank; if the source row is cut off or "
                 "illegible, say so in the 'incomplete' column",

@@ -1,0 +1,97 @@
+"""The review's metadata after an import: a draft data/reviews/<id>.yaml with what the document states (every
+other value `unknown` with a note saying what to check), or an existing one pointed at the imported plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+
+import yaml
+
+_COUNCIL = re.compile(r"\b((?:[A-Z][a-z]+ ){1,3}(?:Borough |District |County |City |Metropolitan )?Council)\b")
+_DATE = re.compile(
+    r"\b(\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|November|December) \d{4})\b"
+)
+_MEETING = re.compile(r"\b(Cabinet|Council|(?:[A-Z][a-z]+ (?:and )?){1,4}Committee)\b")
+_PLAN_KEYS = ("action_plan_table:", "transcription:")
+
+
+def stated(text: str) -> dict[str, str]:
+    """What the document's own text names: the council it names most, the first dates and meetings it gives."""
+    councils = Counter(c for c in _COUNCIL.findall(text) if not c.startswith(("The ", "Town ", "Parish ")))
+    dates = list(dict.fromkeys(_DATE.findall(text)))[:3]
+    meetings = list(dict.fromkeys(m for m in _MEETING.findall(text) if m != "Council"))[:3]
+    return {
+        "council": councils.most_common(1)[0][0] if councils else "",
+        "dates": ", ".join(dates),
+        "meetings": ", ".join(meetings),
+    }
+
+
+def plan_block(transcription: str, document: str) -> dict:
+    """The metadata block that points extraction at the imported plan."""
+    return {"transcription": {"file": transcription, "document": document, "imported": True}}
+
+
+def draft(review_id: str, document: str, original: str, transcription: str, found: dict[str, str], recs: int) -> str:
+    """A draft metadata file: what the document states, and `unknown` with a note for the analyst elsewhere."""
+    said = f"The document names {found['meetings'] or 'no meeting'} and gives {found['dates'] or 'no full date'}"
+    check = f"{said}: check which meeting approved the plan, and when, and give approved_on (or tracked_from)."
+    meta = {
+        "id": review_id,
+        "title": f"Peer review {review_id[:4]} (draft: give the review's title)",
+        "council": found["council"] or "unknown",
+        "kind": "other peer review",
+        "visit": {
+            "start": "unknown",
+            "end": "unknown",
+            "note": "Check the feedback report for the dates of the visit.",
+        },
+        "action_plan": {"approved_on": "unknown", "approved_by": "unknown", "note": check},
+        "source_date": "unknown",
+        "source_date_note": "Check the date the plan's statements (its progress and status cells) speak as of.",
+        "recommendations_expected": "unknown",
+        "recommendations_note": f"The plan's table has {recs} recommendations: check the feedback report's count.",
+        "documents": [{"file": document, "describes": f"Action plan, imported from {original}"}],
+        **plan_block(transcription, document),
+    }
+    head = (
+        f"# Draft written by make import-plan on {dt.date.today().isoformat()} from {original}.\n"
+        "# Check every `unknown` and note against the documents (council: the one the document names most),\n"
+        "# set kind, then delete these lines. A heading the import listed as unmatched is mapped by a line\n"
+        '# under import_columns, e.g.  import_columns: {"Sponsor": lead}\n'
+    )
+    return head + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=110)
+
+
+def pointed(text: str, transcription: str, document: str) -> str:
+    """An existing metadata file's text, its plan read from the imported transcription: its action_plan_table
+    or transcription block and any action_plan.not_obtained replaced, the document added to `documents`."""
+    lines, out, skipping = text.split("\n"), [], False
+    for line in lines:
+        if line.startswith(_PLAN_KEYS):
+            skipping = True
+            continue
+        if skipping and (not line.strip() or line[0] in " \t-"):
+            continue
+        skipping = False
+        if re.match(r"^\s+not_obtained:", line):
+            continue
+        out.append(line)
+    body = "\n".join(out).rstrip("\n") + "\n"
+    if f"file: {document}" not in body:
+        body = re.sub(
+            r"^(documents:\n(?:[ \t-].*\n)*)",
+            lambda m: m.group(1) + f"  - file: {document}\n    describes: Action plan, imported by make import-plan\n",
+            body,
+            count=1,
+            flags=re.MULTILINE,
+        )
+    return body + yaml.safe_dump(plan_block(transcription, document), sort_keys=False, allow_unicode=True)
+
+
+def import_columns(text: str) -> dict[str, str]:
+    """The analyst's mapping of headings to fields in an existing metadata file ({} if none)."""
+    found = (yaml.safe_load(text) or {}).get("import_columns") or {}
+    return {str(k): str(v) for k, v in found.items()}
