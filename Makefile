@@ -26,10 +26,14 @@ override REPLACE      := $(value REPLACE)
 override ARGS         := $(value ARGS)
 override ALLOW_ROOT   := $(value ALLOW_ROOT)
 override MODULES      := $(value MODULES)
+override KIND         := $(value KIND)
+override SEND         := $(value SEND)
+override EMAIL_DATE   := $(value EMAIL_DATE)
 export QUARTER COUNCIL REVIEWS MEETING_DATE REPLACE ARGS ALLOW_ROOT MODULES
+export KIND SEND EMAIL_DATE
 
 .DEFAULT_GOAL := help
-.PHONY: FORCE help venv lock lock-upgrade extract report report-all report-scheduled index forms collect decisions record-decisions notebooks test check lint lab bench bench-reliability mutants clean
+.PHONY: FORCE help venv lock lock-upgrade extract report report-all report-scheduled index forms collect decisions record-decisions emails send-emails notebooks test check lint lab bench bench-reliability mutants clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -89,6 +93,12 @@ decisions: $(STAMP) ## Write the committee's decision sheet for a quarter's repo
 
 record-decisions: $(STAMP) ## Read the filled decision sheets into data/decisions (QUARTER="2024/25 Q1"; REPLACE=1 to take changes)
 	$(PY) -m helpers.cycle.decision_sheets --from-env --record
+
+emails: $(STAMP) ## Write an e-mail draft (.eml) per lead (QUARTER="2024/25 Q1", KIND=forms|reminder|decisions, EMAIL_DATE=2024-07-15)
+	$(PY) -m helpers.cycle.emails --from-env
+
+send-emails: $(STAMP) ## Send the drafts through the council's relay (QUARTER=..., KIND=...; a dry run unless SEND=1)
+	$(PY) -m helpers.cycle.emails --from-env --send
 
 notebooks: $(STAMP) ## Re-execute notebooks/*.ipynb in place so their stored outputs match the data
 	$(PY) -m helpers.publishing.notebooks

@@ -27,6 +27,7 @@ LOCK = ROOT / "requirements" / "lock.txt"
 MAKEFILE = ROOT / "Makefile"
 STAMP = ".venv/.installed-stamp"
 USER_VALUES = ("QUARTER", "COUNCIL", "REVIEWS", "MEETING_DATE", "REPLACE", "ARGS", "ALLOW_ROOT", "MODULES")
+USER_VALUES += ("KIND", "SEND", "EMAIL_DATE")  # make emails / send-emails
 # A reference to a user's value in make ($(QUARTER), ${REVIEWS}, $(QUARTER:x=y)).
 MAKE_REFERENCE = re.compile(r"\$[({](?:" + "|".join(USER_VALUES) + r")\b")
 
