@@ -104,8 +104,9 @@ def smtp_server(inbox: Inbox) -> Iterator[int]:
 
 
 def bodies(msg: EmailMessage) -> tuple[str, str]:
-    """(plain text, HTML) of a message."""
-    return msg.get_body(("plain",)).get_content(), msg.get_body(("html",)).get_content()
+    """(plain text, HTML) of a message, line ends as "\n" (on the wire, and in an .eml, they are CRLF)."""
+    parts = (msg.get_body(("plain",)).get_content(), msg.get_body(("html",)).get_content())
+    return tuple(part.replace("\r\n", "\n") for part in parts)
 
 
 def attachments(msg: EmailMessage) -> dict[str, bytes]:
