@@ -223,7 +223,12 @@ def test_make_dry_run_does_not_paste_a_hostile_quarter(tmp_path):
 @needs_make
 @pytest.mark.parametrize(
     "target, module",
-    [("report", "helpers.publishing.report"), ("forms", "helpers.cycle.forms"), ("collect", "helpers.cycle.collect")],
+    [
+        ("report", "helpers.publishing.report"),
+        ("forms", "helpers.cycle.forms"),
+        ("collect", "helpers.cycle.collect"),
+        ("emails", "helpers.cycle.emails"),
+    ],
 )
 def test_make_hands_the_values_to_python_verbatim(tmp_path, target, module):
     fake_python = tmp_path / "python"
@@ -246,6 +251,9 @@ def test_make_hands_the_values_to_python_verbatim(tmp_path, target, module):
         "ARGS": f"--port 8890 $(touch {tmp_path}/pwned-args)",
         "ALLOW_ROOT": "1 && touch {tmp_path}/pwned-root",
         "MODULES": f"quarters | touch {tmp_path}/pwned-modules",
+        "KIND": f"forms; touch {tmp_path}/pwned-kind",
+        "SEND": f"1 $(shell touch {tmp_path}/pwned-send)",
+        "EMAIL_DATE": f"2024-07-15`touch {tmp_path}/pwned-date`",
     }
     assert set(values) == set(USER_VALUES)  # every value a user types is tried
     env = _make_env()

@@ -35,6 +35,16 @@ XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 DRAFT_HEADER = "X-Unsent"
 
 
+DRAFT_COLUMNS = ["council", "lead", "to", "kind", "quarter", "file", "message_id", "subject", "attachment"]
+
+
+def drafts_dir(quarter, kind: str) -> Path:
+    """reports/2024-25-Q1/emails/forms/: where a quarter's drafts of one kind are written (drafts.csv lists them)."""
+    from helpers.base import config, quarters
+
+    return config.reports_dir() / quarters.slug(quarter) / "emails" / kind
+
+
 @dataclass(frozen=True)
 class Notice:
     """What one lead is told: who they are, where to write, and what the message says about their actions."""

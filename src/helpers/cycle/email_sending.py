@@ -25,7 +25,7 @@ import pandas as pd
 
 from helpers.base import config, quarters
 from helpers.base.errors import InputError
-from helpers.cycle.email_messages import DRAFT_HEADER, read_draft
+from helpers.cycle.email_messages import DRAFT_COLUMNS, DRAFT_HEADER, drafts_dir, read_draft
 
 LOG_COLUMNS = ["sent_at", "council", "quarter", "kind", "lead", "to", "message_id"]
 
@@ -64,7 +64,6 @@ def _log_sent(row: dict[str, str], path: Path | None = None) -> None:
 def _drafts(quarter: pd.Period, kind: str, council: str | None) -> list[dict[str, str]]:
     """The drafts listed in drafts.csv, each checked against its .eml file and the lead's address now."""
     from helpers.base.readers import read_csv
-    from helpers.cycle.emails import DRAFT_COLUMNS, drafts_dir
     from helpers.plans.leads import lead_address
 
     listing = drafts_dir(quarter, kind) / "drafts.csv"

@@ -25,17 +25,18 @@ import pandas as pd
 
 from helpers.base import config, quarters
 from helpers.base.errors import ArgumentParser, InputError, run_cli
-from helpers.cycle.email_messages import DECISIONS, KINDS, build_message, draft_bytes, subject
+from helpers.cycle.email_messages import (
+    DECISIONS,
+    DRAFT_COLUMNS,
+    KINDS,
+    build_message,
+    draft_bytes,
+    drafts_dir,
+    subject,
+)
 from helpers.cycle.email_notices import Recipients, notices
 from helpers.cycle.form_layout import form_file_name
 from helpers.cycle.quarter_returns import quarter_from_args
-
-DRAFT_COLUMNS = ["council", "lead", "to", "kind", "quarter", "file", "message_id", "subject", "attachment"]
-
-
-def drafts_dir(quarter: pd.Period, kind: str) -> Path:
-    """reports/2024-25-Q1/emails/forms/: where a quarter's drafts of one kind are written."""
-    return config.reports_dir() / quarters.slug(quarter) / "emails" / kind
 
 
 def make_drafts(
