@@ -267,3 +267,47 @@ def test_no_message_for_the_leads_of_another_council(space: Path, monkeypatch: p
     made = emails(monkeypatch, space, "forms")
     assert made.returncode == 0 and "Wrote 0 forms draft(s)" in made.stdout
     assert list((space / f"reports/{SLUG}/emails/forms").glob("*.eml")) == []
+
+
+class RefusesOne(Inbox):
+    """A relay that refuses one recipient at RCPT time (550), as for a mailbox that does not exist."""
+
+    def __init__(self, refused: str):
+        super().__init__()
+        self.refused = refused
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:  # aiosmtpd's hook name
+        """Refuse `refused`; take any other recipient."""
+        if address == self.refused:
+            return "550 5.1.1 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def test_a_refused_recipient_is_one_line_naming_the_lead_and_the_others_are_sent(
+    space: Path, monkeypatch: pytest.MonkeyPatch
+):
+    book = addresses(space)
+    inbox = RefusesOne(book["Finance Team"])
+    with smtp_server(inbox) as port:
+        point_at(space / "data", port)
+        assert emails(monkeypatch, space, "forms").returncode == 0
+        sent = emails(monkeypatch, space, "forms", send=True, real=True)
+    assert sent.returncode == 1
+    assert [line for line in sent.stderr.splitlines() if line.startswith("error: ")] == [
+        f"error: Finance Team <{book['Finance Team']}> ({COUNCIL}): refused by the server: 550 5.1.1 No such mailbox here"
+    ]
+    others = {lead for lead in forms_by_lead(space) if lead not in NO_ADDRESS} - {"Finance Team"}
+    assert sorted(inbox.recipients()) == sorted(book[lead] for lead in others)
+    assert {row["lead"] for row in sent_log(space / "data")} == others
+
+
+def test_the_password_comes_only_from_the_variable_settings_name(space: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv("PEER_REVIEW_TEST_SMTP_PASSWORD", raising=False)
+    point_at(space / "data", 25, password_env="PEER_REVIEW_TEST_SMTP_PASSWORD")  # noqa: S106 - a variable name
+    assert emails(monkeypatch, space, "forms").returncode == 0
+    sent = emails(monkeypatch, space, "forms", send=True, real=True)
+    assert sent.returncode == 1
+    [line] = sent.stderr.strip().splitlines()
+    assert line == "error: the environment variable PEER_REVIEW_TEST_SMTP_PASSWORD (email.password_env) is not set"
+    assert sent_log(space / "data") == []
