@@ -29,12 +29,13 @@ from helpers.cycle.email_messages import (
     DECISIONS,
     DRAFT_COLUMNS,
     KINDS,
+    REMINDER,
     build_message,
     draft_bytes,
     drafts_dir,
     subject,
 )
-from helpers.cycle.email_notices import Recipients, notices
+from helpers.cycle.email_notices import Recipients, due_date, notices
 from helpers.cycle.form_layout import form_file_name
 from helpers.cycle.quarter_returns import quarter_from_args
 
@@ -174,6 +175,9 @@ def main(argv: list[str] | None = None) -> int:
 
         return send_drafts(quarter, args.kind, for_real=args.for_real, council=args.council or None)
     on = _day(args.on)
+    if args.kind == REMINDER and on <= due_date(quarter):  # earlier drafts are left as they are
+        print(f"Returns are due by {quarters.long_date(due_date(quarter))}: no reminders until the day after.")
+        return 0
     folder, table, picked = make_drafts(quarter, args.kind, on, args.council or None)
     if picked.note:
         print(picked.note)
