@@ -29,10 +29,16 @@ override MODULES      := $(value MODULES)
 override FILE         := $(value FILE)
 override REVIEW       := $(value REVIEW)
 override TABLE        := $(value TABLE)
-export QUARTER COUNCIL REVIEWS MEETING_DATE REPLACE ARGS ALLOW_ROOT MODULES FILE REVIEW TABLE
+override KIND         := $(value KIND)
+override SEND         := $(value SEND)
+override EMAIL_DATE   := $(value EMAIL_DATE)
+override FORMS_DATE   := $(value FORMS_DATE)
+override COLLECT_DATE := $(value COLLECT_DATE)
+export QUARTER COUNCIL REVIEWS MEETING_DATE REPLACE ARGS ALLOW_ROOT MODULES
+export FILE REVIEW TABLE KIND SEND EMAIL_DATE FORMS_DATE COLLECT_DATE
 
 .DEFAULT_GOAL := help
-.PHONY: FORCE help venv lock lock-upgrade import-plan extract report report-all report-scheduled index forms collect decisions record-decisions notebooks test check lint lab bench bench-reliability mutants clean
+.PHONY: FORCE help venv lock lock-upgrade import-plan extract report report-all report-scheduled index forms collect decisions record-decisions emails send-emails notebooks test check lint lab bench bench-reliability mutants clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -95,6 +101,12 @@ decisions: $(STAMP) ## Write the committee's decision sheet for a quarter's repo
 
 record-decisions: $(STAMP) ## Read the filled decision sheets into data/decisions (QUARTER="2024/25 Q1"; REPLACE=1 to take changes)
 	$(PY) -m helpers.cycle.decision_sheets --from-env --record
+
+emails: $(STAMP) ## Write an e-mail draft (.eml) per lead (QUARTER="2024/25 Q1", KIND=forms|reminder|decisions, EMAIL_DATE=2024-07-15)
+	$(PY) -m helpers.cycle.emails --from-env
+
+send-emails: $(STAMP) ## Send the drafts through the council's relay (QUARTER=..., KIND=...; a dry run unless SEND=1)
+	$(PY) -m helpers.cycle.emails --from-env --send
 
 notebooks: $(STAMP) ## Re-execute notebooks/*.ipynb in place so their stored outputs match the data
 	$(PY) -m helpers.publishing.notebooks

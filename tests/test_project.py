@@ -26,7 +26,9 @@ RAW = ROOT / "data" / "raw"
 LOCK = ROOT / "requirements" / "lock.txt"
 MAKEFILE = ROOT / "Makefile"
 STAMP = ".venv/.installed-stamp"
-USER_VALUES = ("QUARTER", "COUNCIL", "REVIEWS", "MEETING_DATE", "REPLACE", "ARGS", "ALLOW_ROOT", "MODULES")
+# Every value a user may type, as the Makefile takes it verbatim (`override X := $(value X)`): a value added
+# there is tried by the tests below without editing them.
+USER_VALUES = tuple(re.findall(r"^override (\w+)\s*:= \$\(value \1\)$", MAKEFILE.read_text(encoding="utf-8"), re.M))
 # A reference to a user's value in make ($(QUARTER), ${REVIEWS}, $(QUARTER:x=y)).
 MAKE_REFERENCE = re.compile(r"\$[({](?:" + "|".join(USER_VALUES) + r")\b")
 
@@ -222,7 +224,12 @@ def test_make_dry_run_does_not_paste_a_hostile_quarter(tmp_path):
 @needs_make
 @pytest.mark.parametrize(
     "target, module",
-    [("report", "helpers.publishing.report"), ("forms", "helpers.cycle.forms"), ("collect", "helpers.cycle.collect")],
+    [
+        ("report", "helpers.publishing.report"),
+        ("forms", "helpers.cycle.forms"),
+        ("collect", "helpers.cycle.collect"),
+        ("emails", "helpers.cycle.emails"),
+    ],
 )
 def test_make_hands_the_values_to_python_verbatim(tmp_path, target, module):
     fake_python = tmp_path / "python"
@@ -245,8 +252,14 @@ def test_make_hands_the_values_to_python_verbatim(tmp_path, target, module):
         "ARGS": f"--port 8890 $(touch {tmp_path}/pwned-args)",
         "ALLOW_ROOT": "1 && touch {tmp_path}/pwned-root",
         "MODULES": f"quarters | touch {tmp_path}/pwned-modules",
+        "KIND": f"forms; touch {tmp_path}/pwned-kind",
+        "SEND": f"1 $(shell touch {tmp_path}/pwned-send)",
+        "EMAIL_DATE": f"2024-07-15`touch {tmp_path}/pwned-date`",
     }
-    assert set(values) == set(USER_VALUES)  # every value a user types is tried
+    for name in set(USER_VALUES) - set(values):  # every value a user types is tried
+        values[name] = (
+            f"x; touch {tmp_path}/pwned-{name} $(shell touch {tmp_path}/pwned-make-{name}) `touch {tmp_path}/pwned-tick-{name}`"
+        )
     env = _make_env()
     as_arguments = [f"{k}={v}" for k, v in values.items()]
     for how in ("command line", "environment"):  # `make report QUARTER=...`, or a workflow's `env:`
@@ -263,6 +276,12 @@ def test_make_hands_the_values_to_python_verbatim(tmp_path, target, module):
         assert seen["argv"] == ["-m", module, "--from-env"], how
         assert seen["env"] == values, how
         assert not list(tmp_path.glob("pwned*")), how
+
+
+def test_every_value_taken_verbatim_is_exported_and_no_other():
+    exported = re.findall(r"^export (.+)$", MAKEFILE.read_text(encoding="utf-8"), re.M)
+    assert len(USER_VALUES) >= 8  # the pattern still finds the Makefile's list
+    assert sorted(" ".join(exported).split()) == sorted(USER_VALUES)
 
 
 def test_pre_commit_runs_local_tools_and_strips_notebooks_as_the_makefile_does():

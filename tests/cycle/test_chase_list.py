@@ -214,6 +214,7 @@ def test_returned_files_and_rows_collected(bare):
             "return_file": "one.xlsx",
             "rows_collected": 2,
             "note": "",
+            "email": "",  # data/leads.csv gives this lead no address
         }
     ]
     other = Lead(LEAD.council, "Cabinet")

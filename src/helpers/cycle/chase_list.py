@@ -114,7 +114,14 @@ def chase_list(
                 "note": note,
             }
         )
-    return pd.DataFrame(records, columns=CHASE_COLUMNS)
+    return _with_addresses(pd.DataFrame(records, columns=CHASE_COLUMNS))
+
+
+def _with_addresses(chase: pd.DataFrame) -> pd.DataFrame:
+    """The chase list with each lead's e-mail address from data/leads.csv (column `email`, "" for none)."""
+    from helpers.plans.leads import lead_address
+
+    return chase.assign(email=[lead_address(c, lead) for c, lead in zip(chase["council"], chase["lead"], strict=True)])
 
 
 def chase_readme(
@@ -147,6 +154,15 @@ def chase_readme(
             f"| {_md(row['lead'])} | {_md(row['council'])} | {row['open_actions']} | {_md(row['form'])} | {back} | "
             f"{row['rows_collected']} |"
         )
+    if "email" in chase and (chase["email"] == "").any():
+        missing = chase[chase["email"] == ""]
+        lines += [
+            "",
+            f"No e-mail address in data/leads.csv for {len(missing)} lead(s), so `make emails` writes them no "
+            "message: "
+            + ", ".join(f"{_md(lead)} ({_md(c)})" for c, lead in zip(missing["council"], missing["lead"], strict=True))
+            + ".",
+        ]
     if len(unclaimed):
         lines += [
             "",

@@ -46,7 +46,9 @@ def _sent_forms(quarter, councils: set[str] | None):
     if not path.is_file():
         return None
     needed = ["council", "lead", "form"]
-    frame = read_csv(path, required=needed, optional=[c for c in CHASE_COLUMNS if c not in needed], what="chase list")
+    optional = [c for c in CHASE_COLUMNS if c not in needed]
+    # allow_extra: the chase list also gives each lead's e-mail address (chase_list._with_addresses)
+    frame = read_csv(path, required=needed, optional=optional, allow_extra=True, what="chase list")
     if "returned" in frame:  # a form that only tells a lead the committee's decisions asks for nothing back
         frame = frame[frame["returned"] != "not needed"]
     return frame if councils is None else frame[frame["council"].isin(councils)]

@@ -31,7 +31,7 @@ def _key(name: str) -> str:
 def _aliases(path: Path) -> dict[tuple[str, str], str]:
     from helpers.base.readers import read_csv
 
-    frame = read_csv(path, required=["council", "lead", "alias"], optional=["note"], what="lead alias file")
+    frame = read_csv(path, required=["council", "lead", "alias"], optional=["note", "email"], what="lead alias file")
     table: dict[tuple[str, str], str] = {}
     for row in map(_Row, frame.to_dict("records")):
         if not row.council:
@@ -168,3 +168,57 @@ def lead_names(table: pd.DataFrame) -> list[str]:
     councils = table.index.get_level_values("council")
     several = len(set(councils)) > 1
     return [f"{lead} ({council})" if several else lead for council, lead in table.index]
+
+
+# --- E-mail addresses ------------------------------------------------------------------------------
+
+# A plain address as councils' mail systems use them: ASCII letters, digits and . _ % + - before one @, then a
+# domain of two or more labels (letters, digits, inner hyphens). Stricter than RFC 5322 on purpose: no quoted
+# local parts, comments, display names or non-ASCII, so what is written is what is sent.
+_ADDRESS = re.compile(
+    r"[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+"
+)
+
+
+def address_problem(address: str) -> str | None:
+    """Why `address` is not a plain e-mail address (None if it is one): see `_ADDRESS` for the rule."""
+    from email.utils import parseaddr
+
+    if any(ch in address for ch in "\r\n"):
+        return f"{address!r} has a line break in it"
+    if "=?" in address:
+        return f"{address!r} looks like an encoded word (=?...?=), not an address"
+    if not _ADDRESS.fullmatch(address) or parseaddr(address) != ("", address):
+        return f"{address!r} is not an e-mail address like name@example.gov.uk"
+    return None
+
+
+@lru_cache(maxsize=4)
+def _addresses(path: Path) -> dict[tuple[str, str], str]:
+    """{(folded council, canonical lead): address} from the `email` column, checked row by row."""
+    from helpers.base.readers import read_csv
+
+    frame = read_csv(path, required=["council", "lead", "alias"], optional=["note", "email"], what="lead alias file")
+    found: dict[tuple[str, str], tuple[str, int]] = {}
+    for row in map(_Row, frame.to_dict("records")):
+        if not row.email:
+            continue
+        problem = address_problem(row.email)
+        if problem:
+            raise InputError(f"email: {problem}", path, row._row)
+        key = (_key(row.council), row.lead)
+        known = found.get(key)
+        if known and known[0].casefold() != row.email.casefold():
+            raise InputError(
+                f"{row.lead} at {row.council} already has the address {known[0]} (row {known[1]}); give one only",
+                path,
+                row._row,
+            )
+        found.setdefault(key, (row.email, row._row))
+    return {key: address for key, (address, _) in found.items()}
+
+
+def lead_address(council: str, lead: str) -> str:
+    """The lead's e-mail address at `council` from data/leads.csv ("" where none is given)."""
+    return _addresses(config.rules_file("leads.csv")).get((_key(council), lead), "")

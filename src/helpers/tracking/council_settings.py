@@ -71,6 +71,25 @@ SCHEMA = {
 }
 REQUIRED_WORDING = ("notes", "revisions", "closures", "escalations")
 
+# E-mail to leads (helpers.cycle.emails): the council's SMTP relay and addresses, at the top level and per council
+# (not per committee: leads hear from the council). The password is never here: `password_env` names the
+# environment variable that holds it.
+EMAIL_SETTINGS = {
+    "type": "object",
+    "properties": {
+        "from": _TEXT,
+        "reply_to": _TEXT,
+        "host": _TEXT,
+        "port": {"type": "integer", "minimum": 1, "maximum": 65535},
+        "starttls": {"type": "boolean"},
+        "username": _TEXT,
+        "password_env": {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$"},
+    },
+    "additionalProperties": False,
+}
+_COUNCIL["properties"]["email"] = EMAIL_SETTINGS
+SCHEMA["properties"]["email"] = EMAIL_SETTINGS
+
 
 @lru_cache(maxsize=4)
 def _load(path: Path) -> tuple[dict, Any]:
@@ -202,3 +221,21 @@ def scope(ws: Workspace, quarter: pd.Period) -> tuple[str | None, str | None]:
     councils = list(dict.fromkeys(ws.counted_reviews(quarter)["council"]))
     named = committees(ws, quarter)
     return (councils[0] if len(councils) == 1 else None, named[0] if len(named) == 1 else None)
+
+
+def email_settings(council: str) -> dict:
+    """A council's `email` block (the top-level one merged with the council's own), its addresses checked."""
+    from helpers.plans.leads import address_problem
+
+    data, lines = _load(settings_file())
+    block = settings(council).get("email") or {}
+    for key in ("from", "reply_to"):
+        if block.get(key) and (problem := address_problem(block[key])):
+            at = ["councils", council, "email", key] if key in _council_email(data, council) else ["email", key]
+            raise InputError(f"{'.'.join(at)}: {problem}", settings_file(), lines.line_of(at))
+    return block
+
+
+def _council_email(data: dict, council: str) -> dict:
+    """The council's own `email` block as written ({} where it has none)."""
+    return ((data.get("councils") or {}).get(council) or {}).get("email") or {}
