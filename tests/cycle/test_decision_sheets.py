@@ -135,15 +135,21 @@ def _html(root: Path, slug: str) -> BeautifulSoup:
 
 
 def _table(page: BeautifulSoup, caption_start: str) -> list[dict[str, str]]:
-    """The rows of the table whose caption starts with `caption_start`, as {header: cell text}."""
+    """The rows of the table whose name (its caption, or its aria-label under a heading) starts with
+    `caption_start`, as {header: cell text}; in a table grouped by review, each row's "Review" is its group's."""
     for table in page.find_all("table"):
         caption = table.find("caption")
-        if caption and caption.get_text(" ", strip=True).startswith(caption_start):
+        name = caption.get_text(" ", strip=True) if caption else table.get("aria-label", "")
+        if name.startswith(caption_start):
             headers = [th.get_text(" ", strip=True) for th in table.find("thead").find_all("th")]
-            return [
-                dict(zip(headers, [td.get_text(" ", strip=True) for td in tr.find_all(["td", "th"])], strict=False))
-                for tr in table.find("tbody").find_all("tr")
-            ]
+            rows, group = [], {}
+            for tr in table.find("tbody").find_all("tr"):
+                if "group" in (tr.get("class") or []):
+                    group = {"Review": tr.get_text(" ", strip=True)}
+                    continue
+                cells = [td.get_text(" ", strip=True) for td in tr.find_all(["td", "th"])]
+                rows.append(group | dict(zip(headers, cells, strict=False)))
+            return rows
     raise AssertionError(f"no table captioned {caption_start!r}")
 
 
@@ -236,7 +242,7 @@ def test_the_first_reports_appendix_shows_each_lead_the_request_and_the_disagree
     assert "Children's Accountancy Team (lead), 30 Jun 2024: In progress. Waiting on the DfE" in shared["Latest update"]
     assert "leads disagree" in shared["Status"] and not shared["Status"].startswith("Complete")
     survey = appendix["31"]
-    assert survey["Current target"] == (
+    assert survey["Target"].startswith(  # the current target (and the plan's, where it differs)
         "31 Mar 2022; revision to 31 Mar 2025 (as written: March 2025) requested by Corporate Services Leadership "
         "Team (lead) on 20 Jun 2024 (reason: Fieldwork delayed by the restructure.), not yet agreed"
     )
@@ -319,7 +325,7 @@ def test_the_second_report_shows_what_the_committee_decided(decided: Path):
     assert by_ref[("33", "Closure on evidence")]["Decision"] == "Agreed"
     noted = decided.joinpath("noted.txt").read_text(encoding="utf-8")
     assert by_ref[(noted, "Escalation")]["Decision"] == "Noted"
-    assert all(r["Decided on"] == "12 Sep 2024" for r in history)
+    assert {r["Decided"].split(",")[0] for r in history} == {"12 Sep 2024"}  # then the committee and minute
     # Nothing left to agree: 31 and 41 decided, 33's closure agreed.
     assert not any(t.get_text().startswith("Table A: Revised") for t in page.find_all("caption"))
     appendix = _table(page, "Every action: Finance peer challenge 2021")
