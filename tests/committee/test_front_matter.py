@@ -77,3 +77,85 @@ def test_the_councils_own_settings_give_the_reason_and_the_wording(reported, dat
         assert "notes our own wording for 2023/24 Q4" in front_matter.recommendation(reported, Q4)
     finally:
         report_settings._load.cache_clear()
+
+
+# --- Each council its own settings -------------------------------------------------------------------------
+
+NOTHING_COUNCIL = "Kennet Down Borough Council"  # made up
+NOTHING_DOC = "2023-02-01-kennet-down-cabinet-peer-challenge-progress.txt"
+NOTHING_META = f"""id: 2022-kennet-down-cpc
+title: Corporate peer challenge 2022
+council: {NOTHING_COUNCIL}
+kind: corporate peer challenge
+visit: {{start: 2022-10, end: 2022-10, note: The report gives the month of the visit only.}}
+action_plan:
+  approved_on: unknown
+  approved_by: Cabinet
+  monitored_by: Cabinet
+  note: Cabinet approved the plan in December 2022; the day is not given.
+  not_obtained: Annex 1 of the Cabinet report, not in the published text
+tracked_from: 2022-12-31
+source_date: 2023-02-01
+recommendations_expected: 6
+documents:
+  - file: {NOTHING_DOC}
+"""
+
+
+@pytest.fixture
+def nothing_transcribed(data_copy):
+    """A made-up council's review whose plan is not held (nothing transcribed), monitored by its Cabinet, and no
+    settings of its own in data/report.yaml; extracted as a user would."""
+    from conftest import run_module
+    from made_up_reviews import add_document
+
+    from helpers.tracking import council_settings, workspace
+
+    add_document(data_copy, NOTHING_DOC, "Kennet Down Borough Council\nCabinet, 1 February 2023: progress.\n")
+    (data_copy / "reviews" / "2022-kennet-down-cpc.yaml").write_text(NOTHING_META, encoding="utf-8")
+    done = run_module("helpers.plans.extract", data=data_copy)
+    assert done.returncode == 0, done.stderr
+    council_settings._load.cache_clear()
+    yield workspace.load_workspace(councils=[NOTHING_COUNCIL])
+    council_settings._load.cache_clear()
+
+
+def test_with_nothing_transcribed_the_recommendation_says_so_and_the_reason_names_its_cabinet(nothing_transcribed):
+    import html
+
+    text = front_matter.recommendation(nothing_transcribed, Q4)
+    assert text == (
+        "That the Cabinet notes that no action from the council's LGA peer reviews is transcribed yet, so this report "
+        "can show no progress on them as at 31 March 2024 (2023/24 Q4)."
+    )
+    page = html.unescape(front_matter.front_matter(nothing_transcribed, Q4).data)
+    assert "notes the progress made" not in page
+    assert "<h2 id='reason'>Reason for the recommendation</h2><p>The Cabinet monitors the council's" in page
+    assert "The committee monitors" not in page
+
+
+def test_a_council_without_settings_of_its_own_is_reported_in_neutral_words_and_says_so(nothing_transcribed):
+    import html
+
+    page = html.unescape(front_matter.front_matter(nothing_transcribed, Q4).data)
+    assert "<th scope='row'>Report of</th><td>Not set (give the council's author_role in data/report.yaml)</td>" in page
+    assert (
+        "<th scope='row'>Report settings</th><td>This council has no settings of its own in data/report.yaml: "
+        "defaults used</td>" in page
+    )
+    covering = html.unescape(front_matter.covering_html(nothing_transcribed, Q4).data)
+    # No implications are assessed for it: the section says so rather than borrowing another council's.
+    assert "<h2 id='implications'>Implications</h2><p>Not assessed: give the council's covering.implications" in covering
+    assert "<h2 id='options'>Options considered</h2><p>The Cabinet may agree, refuse or defer" in covering
+
+
+def test_a_council_with_settings_of_its_own_is_reported_in_its_own_words(reported, data_copy):
+    import html
+
+    import yaml
+
+    council = reported.counted_reviews(Q4)["council"].iloc[0]
+    own = yaml.safe_load((data_copy / "report.yaml").read_text(encoding="utf-8"))["councils"][council]
+    page = html.unescape(front_matter.front_matter(reported, Q4).data)
+    assert f"<th scope='row'>Report of</th><td>{own['author_role']}</td>" in page
+    assert "Report settings" not in page
