@@ -81,38 +81,16 @@ def test_the_councils_own_settings_give_the_reason_and_the_wording(reported, dat
 
 # --- Each council its own settings -------------------------------------------------------------------------
 
-NOTHING_COUNCIL = "Kennet Down Borough Council"  # made up
-NOTHING_DOC = "2023-02-01-kennet-down-cabinet-peer-challenge-progress.txt"
-NOTHING_META = f"""id: 2022-kennet-down-cpc
-title: Corporate peer challenge 2022
-council: {NOTHING_COUNCIL}
-kind: corporate peer challenge
-visit: {{start: 2022-10, end: 2022-10, note: The report gives the month of the visit only.}}
-action_plan:
-  approved_on: unknown
-  approved_by: Cabinet
-  monitored_by: Cabinet
-  note: Cabinet approved the plan in December 2022; the day is not given.
-  not_obtained: Annex 1 of the Cabinet report, not in the published text
-tracked_from: 2022-12-31
-source_date: 2023-02-01
-recommendations_expected: 6
-documents:
-  - file: {NOTHING_DOC}
-"""
-
-
 @pytest.fixture
 def nothing_transcribed(data_copy):
     """A made-up council's review whose plan is not held (nothing transcribed), monitored by its Cabinet, and no
     settings of its own in data/report.yaml; extracted as a user would."""
     from conftest import run_module
-    from made_up_reviews import add_document
+    from made_up_reviews import NOTHING_COUNCIL, add_review_with_nothing_transcribed
 
     from helpers.tracking import council_settings, workspace
 
-    add_document(data_copy, NOTHING_DOC, "Kennet Down Borough Council\nCabinet, 1 February 2023: progress.\n")
-    (data_copy / "reviews" / "2022-kennet-down-cpc.yaml").write_text(NOTHING_META, encoding="utf-8")
+    add_review_with_nothing_transcribed(data_copy)
     done = run_module("helpers.plans.extract", data=data_copy)
     assert done.returncode == 0, done.stderr
     council_settings._load.cache_clear()
