@@ -81,14 +81,14 @@ def test_the_councils_own_settings_give_the_reason_and_the_wording(reported, dat
 
 # --- Each council its own settings -------------------------------------------------------------------------
 
+
 @pytest.fixture
 def nothing_transcribed(data_copy):
     """A made-up council's review whose plan is not held (nothing transcribed), monitored by its Cabinet, and no
     settings of its own in data/report.yaml; extracted as a user would."""
     from conftest import run_module
-    from made_up_reviews import NOTHING_COUNCIL, add_review_with_nothing_transcribed
-
     from helpers.tracking import council_settings, workspace
+    from made_up_reviews import NOTHING_COUNCIL, add_review_with_nothing_transcribed
 
     add_review_with_nothing_transcribed(data_copy)
     done = run_module("helpers.plans.extract", data=data_copy)
@@ -123,7 +123,9 @@ def test_a_council_without_settings_of_its_own_is_reported_in_neutral_words_and_
     )
     covering = html.unescape(front_matter.covering_html(nothing_transcribed, Q4).data)
     # No implications are assessed for it: the section says so rather than borrowing another council's.
-    assert "<h2 id='implications'>Implications</h2><p>Not assessed: give the council's covering.implications" in covering
+    assert (
+        "<h2 id='implications'>Implications</h2><p>Not assessed: give the council's covering.implications" in covering
+    )
     assert "<h2 id='options'>Options considered</h2><p>The Cabinet may agree, refuse or defer" in covering
 
 

@@ -104,9 +104,8 @@ def test_the_instructions_tell_the_lead_what_to_fill_in(tmp_path, monkeypatch):
 def test_the_instructions_follow_the_councils_closure_rule(tmp_path, monkeypatch):
     """A council that closes actions only on evidence its committee agrees (decisions.close_on_evidence: true)
     tells its leads so; its "Complete" never reads as closing the action outright."""
-    from made_up_reviews import add_both_reviews
-
     from helpers.tracking import council_settings
+    from made_up_reviews import add_both_reviews
 
     data = tmp_path / "data"
     shutil.copytree(PROJECT / "data", data)

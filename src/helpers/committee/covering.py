@@ -43,9 +43,7 @@ def _counted(n: int) -> dict[str, str]:
     return {"actions": f"the {n} actions", "dates": f"the {n} revised target dates", "are": "are"}
 
 
-def recommendation_parts(
-    settings: dict, requests: Requests, quarter: pd.Period, transcribed: bool = True
-) -> list[str]:
+def recommendation_parts(settings: dict, requests: Requests, quarter: pd.Period, transcribed: bool = True) -> list[str]:
     """The parts of the recommendation for decision: one per kind of decision asked for, then `notes` (or
     `nothing_transcribed` where the reviews covered have no action transcribed, so no progress to note)."""
     wording = settings["recommendation"]

@@ -13,7 +13,6 @@ from helpers.cycle.form_layout import DECISION
 from helpers.cycle.form_rows import Lead
 from helpers.cycle.workbook_cells import print_setup, put
 
-
 # What a status that closes an action does, under each closure rule (data/report.yaml, decisions.close_on_evidence).
 CLOSES = {
     False: "this closes it in the reports",
