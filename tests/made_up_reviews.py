@@ -217,3 +217,31 @@ def extract_refuses(data: Path, breaks, where: str, what: str) -> None:
     assert where in message and what in message, message
     after = {p.name: p.read_bytes() for p in (data / "processed").glob("*")}
     assert after == before  # nothing half-written, no temporary files left behind
+
+
+# A council whose only review's plan is not held: nothing transcribed, monitored by its Cabinet.
+NOTHING_COUNCIL = "Kennet Down Borough Council"  # made up
+NOTHING_DOC = "2023-02-01-kennet-down-cabinet-peer-challenge-progress.txt"
+NOTHING_META = f"""id: 2022-kennet-down-cpc
+title: Corporate peer challenge 2022
+council: {NOTHING_COUNCIL}
+kind: corporate peer challenge
+visit: {{start: 2022-10, end: 2022-10, note: The report gives the month of the visit only.}}
+action_plan:
+  approved_on: unknown
+  approved_by: Cabinet
+  monitored_by: Cabinet
+  note: Cabinet approved the plan in December 2022; the day is not given.
+  not_obtained: Annex 1 of the Cabinet report, not in the published text
+tracked_from: 2022-12-31
+source_date: 2023-02-01
+recommendations_expected: 6
+documents:
+  - file: {NOTHING_DOC}
+"""
+
+
+def add_review_with_nothing_transcribed(data: Path) -> None:
+    """NOTHING_COUNCIL's review, as data files only (its metadata and the document it cites)."""
+    add_document(data, NOTHING_DOC, f"{NOTHING_COUNCIL}\nCabinet, 1 February 2023: progress on the action plan.\n")
+    (data / "reviews" / "2022-kennet-down-cpc.yaml").write_text(NOTHING_META, encoding="utf-8")

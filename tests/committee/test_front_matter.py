@@ -77,3 +77,65 @@ def test_the_councils_own_settings_give_the_reason_and_the_wording(reported, dat
         assert "notes our own wording for 2023/24 Q4" in front_matter.recommendation(reported, Q4)
     finally:
         report_settings._load.cache_clear()
+
+
+# --- Each council its own settings -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def nothing_transcribed(data_copy):
+    """A made-up council's review whose plan is not held (nothing transcribed), monitored by its Cabinet, and no
+    settings of its own in data/report.yaml; extracted as a user would."""
+    from conftest import run_module
+    from helpers.tracking import council_settings, workspace
+    from made_up_reviews import NOTHING_COUNCIL, add_review_with_nothing_transcribed
+
+    add_review_with_nothing_transcribed(data_copy)
+    done = run_module("helpers.plans.extract", data=data_copy)
+    assert done.returncode == 0, done.stderr
+    council_settings._load.cache_clear()
+    yield workspace.load_workspace(councils=[NOTHING_COUNCIL])
+    council_settings._load.cache_clear()
+
+
+def test_with_nothing_transcribed_the_recommendation_says_so_and_the_reason_names_its_cabinet(nothing_transcribed):
+    import html
+
+    text = front_matter.recommendation(nothing_transcribed, Q4)
+    assert text == (
+        "That the Cabinet notes that no action from the council's LGA peer reviews is transcribed yet, so this report "
+        "can show no progress on them as at 31 March 2024 (2023/24 Q4)."
+    )
+    page = html.unescape(front_matter.front_matter(nothing_transcribed, Q4).data)
+    assert "notes the progress made" not in page
+    assert "<h2 id='reason'>Reason for the recommendation</h2><p>The Cabinet monitors the council's" in page
+    assert "The committee monitors" not in page
+
+
+def test_a_council_without_settings_of_its_own_is_reported_in_neutral_words_and_says_so(nothing_transcribed):
+    import html
+
+    page = html.unescape(front_matter.front_matter(nothing_transcribed, Q4).data)
+    assert "<th scope='row'>Report of</th><td>Not set (give the council's author_role in data/report.yaml)</td>" in page
+    assert (
+        "<th scope='row'>Report settings</th><td>This council has no settings of its own in data/report.yaml: "
+        "defaults used</td>" in page
+    )
+    covering = html.unescape(front_matter.covering_html(nothing_transcribed, Q4).data)
+    # No implications are assessed for it: the section says so rather than borrowing another council's.
+    assert (
+        "<h2 id='implications'>Implications</h2><p>Not assessed: give the council's covering.implications" in covering
+    )
+    assert "<h2 id='options'>Options considered</h2><p>The Cabinet may agree, refuse or defer" in covering
+
+
+def test_a_council_with_settings_of_its_own_is_reported_in_its_own_words(reported, data_copy):
+    import html
+
+    import yaml
+
+    council = reported.counted_reviews(Q4)["council"].iloc[0]
+    own = yaml.safe_load((data_copy / "report.yaml").read_text(encoding="utf-8"))["councils"][council]
+    page = html.unescape(front_matter.front_matter(reported, Q4).data)
+    assert f"<th scope='row'>Report of</th><td>{own['author_role']}</td>" in page
+    assert "Report settings" not in page

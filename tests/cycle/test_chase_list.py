@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
+import re
 import shutil
 from pathlib import Path
 
@@ -123,9 +125,22 @@ def test_the_chase_readme_word_for_word():
 
 def test_markdown_cells_show_their_text():
     assert chase_list._md("a|b *c* _d_ `e` [f](g) ~h~ \\ <i> & j\nk") == (
-        r"a\|b \*c\* \_d\_ \`e\` \[f\](g) \~h\~ \\ &lt;i&gt; &amp; j k"
+        r"a\|b \*c\* \_d\_ \`e\` \[f\](g) \~h\~ \\ &lt;i&gt; & j k"
     )
     assert chase_list._md(3) == "3"
+    # A lead's "&" reads as "&" in the file too; only an "&" that would start an entity is escaped.
+    assert chase_list._md("Finance & Commercial") == "Finance & Commercial"
+    assert chase_list._md("R&D &amp; &#38;") == r"R&D \&amp; \&#38;"
+
+
+def test_markdown_cells_render_as_their_text():
+    from markdown_it import MarkdownIt
+
+    texts = ["Finance & Commercial", "a|b *c* _d_ `e` [f](g) ~h~ \\ <i> & j", "R&D &amp; &#38; &lt;"]
+    table = "| x |\n|---|\n" + "".join(f"| {chase_list._md(text)} |\n" for text in texts)
+    page = MarkdownIt("commonmark").enable("table").render(table)
+    cells = re.findall(r"<td>(.*?)</td>", page)
+    assert [html.unescape(cell) for cell in cells] == texts
 
 
 @pytest.fixture

@@ -39,6 +39,7 @@ def test_the_instructions_sheet(book):
     )
     assert lines.index("What each status means") + 6 == lines.index("How to return this form")
     assert lines.index("What the committee decided") + 2 == lines.index("What each status means")
+    # The made-up council has no settings of its own: the default rule, a lead's "Complete" closes the action.
     assert "Complete: the action is finished; this closes it in the reports." in lines
     assert (
         lines[-1]
@@ -76,15 +77,12 @@ def test_status_meanings_fall_back_to_whether_a_status_closes(tmp_path, monkeypa
     shutil.copytree(PROJECT / "data", data)
     vocabulary = data / "vocabulary.yaml"
     text = vocabulary.read_text(encoding="utf-8")
-    for meaning in (
-        "the action is finished; this closes it in the reports",
-        "work has started and is on course for the current target",
-    ):
+    for meaning in ("the action is finished", "work has started and is on course for the current target"):
         text = text.replace(f"    meaning: {meaning}\n", "")
     vocabulary.write_text(text, encoding="utf-8")
     monkeypatch.setenv("PEER_REVIEW_DATA", str(data))
     meanings = form_instructions.status_meanings()
-    assert meanings["Complete"] == "the action is finished (this closes it)"
+    assert meanings["Complete"] == "the action is finished; this closes it in the reports"
     assert meanings["In progress"] == "the action is still open"
     assert meanings["On hold"] == "work has been paused on purpose (say why in the comment)"
 
@@ -102,3 +100,30 @@ def test_the_instructions_tell_the_lead_what_to_fill_in(tmp_path, monkeypatch):
     ) in text.split("\n")
     assert "until then reports keep the current target and show your request." in text
     assert "Do not rename, add or remove sheets or columns, do not change the grey cells, and do not add rows" in text
+
+
+def test_the_instructions_follow_the_councils_closure_rule(tmp_path, monkeypatch):
+    """A council that closes actions only on evidence its committee agrees (decisions.close_on_evidence: true)
+    tells its leads so; its "Complete" never reads as closing the action outright."""
+    from helpers.tracking import council_settings
+    from made_up_reviews import add_both_reviews
+
+    data = tmp_path / "data"
+    shutil.copytree(PROJECT / "data", data)
+    add_both_reviews(data)  # the form's council, known to the review metadata
+    with (data / "report.yaml").open("a", encoding="utf-8") as f:
+        f.write(f"  {LEAD.council}:\n    decisions:\n      close_on_evidence: true\n")
+    monkeypatch.setenv("PEER_REVIEW_DATA", str(data))
+    council_settings._load.cache_clear()
+    try:
+        form_workbook.write_form(tmp_path / "form.xlsx", LEAD, Q, ROWS, DUE)
+    finally:
+        council_settings._load.cache_clear()
+    lines = [c.value for c in openpyxl.load_workbook(tmp_path / "form.xlsx")["Instructions"]["A"]]
+    complete = next(line for line in lines if line and line.startswith("Complete: "))
+    assert complete == (
+        "Complete: the action is finished; this asks the committee to agree the closure on your evidence (give it in "
+        "the Evidence column); until it decides, the reports show the action as reported complete, awaiting its "
+        "agreement, and a closure it refuses reopens the action."
+    )
+    assert "closes it in the reports" not in " ".join(str(line) for line in lines)

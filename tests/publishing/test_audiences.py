@@ -183,6 +183,38 @@ def test_every_council_gets_its_own_report_naming_only_its_council_and_committee
         assert [o for o in others if o in page] == []  # no other council's name anywhere in it
 
 
+def _leaves(value) -> list[str]:
+    """Every text in a block of settings, however deep."""
+    if isinstance(value, dict):
+        return [text for inner in value.values() for text in _leaves(inner)]
+    return [" ".join(str(value).split())] if isinstance(value, str) and value.strip() else []
+
+
+def test_a_council_without_settings_of_its_own_has_neutral_words_and_no_other_councils(workspace_of_three, made):
+    """Neither made-up council has settings in data/report.yaml: each report says so, names no author, and holds
+    no text any other council's block gives (its author, its reason, its implications, its committee)."""
+    import yaml
+
+    settings = yaml.safe_load((workspace_of_three / "report.yaml").read_text(encoding="utf-8"))
+    assert FENLAND not in settings["councils"] and WHARF not in settings["councils"]
+    defaults = set(_leaves({k: v for k, v in settings.items() if k != "councils"}))
+    others = {text for block in settings["councils"].values() for text in _leaves(block)} - defaults
+    assert others  # some council has words of its own to leak
+    for folder in (
+        f"{folder_part(FENLAND)}--{folder_part(FENLAND_COMMITTEE)}",
+        f"{folder_part(WHARF)}--committee-not-named",
+    ):
+        page = (made / SLUG / folder / "report.html").read_text(encoding="utf-8")
+        about = _about(page)
+        assert about["Report of"].startswith("Not set")
+        assert about["Report settings"] == "This council has no settings of its own in data/report.yaml: defaults used"
+        text = " ".join(BeautifulSoup(page, "html.parser").get_text(" ").split())
+        assert [words for words in others if words in text] == []
+    fenland = (made / SLUG / f"{folder_part(FENLAND)}--{folder_part(FENLAND_COMMITTEE)}" / "report.html").read_text()
+    reason = BeautifulSoup(fenland, "html.parser").find(id="reason").find_next("p").get_text()
+    assert reason.startswith(f"The {FENLAND_COMMITTEE} monitors the council's response")  # its own body, by name
+
+
 def test_the_made_up_councils_figures_are_its_own(made):
     # Fenland's plan: September 2020 and December 2023 have passed by 31 March 2024 with nothing reported since
     # the plan; March 2025 has not. Three actions, none transcribed apart.

@@ -364,11 +364,14 @@ def test_the_workflow_keeps_its_schedule_enabled_and_reports_a_failure():
 # --- When returns were collected: in the report, and in a scheduled run's log ----------------------------
 
 
-def test_the_report_says_whether_the_quarters_returns_are_collected(data_copy: Path):
+def test_the_report_says_whether_the_quarters_returns_are_collected(data_copy: Path, tmp_path: Path, monkeypatch):
     from helpers.cycle.collection_status import collection_warning, sentence
 
+    monkeypatch.setenv("PEER_REVIEW_REPORTS", str(tmp_path / "reports"))  # no forms made for any quarter
+
     # 2024/25 Q1 ends on Sunday 30 June 2024: its forms are due back ten working days later, Friday 12 July.
-    assert sentence("2024/25 Q1") == "Update forms: none have come back for 2024/25 Q1 (due back by 12 July 2024)."
+    # No forms made for the quarter (no chase list) and none back: nothing was asked of any lead, and it says so.
+    assert sentence("2024/25 Q1") == "Update forms: none were made for 2024/25 Q1, so no returns are expected."
     assert "no returns collected" in collection_warning("2024/25 Q1")
     returns = data_copy / "updates" / "returns" / "2024-25-Q1"
     returns.mkdir(parents=True)
@@ -461,7 +464,8 @@ def test_a_scheduled_run_says_in_its_log_when_no_returns_are_collected(data_copy
     pages = list((tmp_path / "reports" / quarters.slug(latest)).glob("*/report.html"))
     assert pages  # one for each council and committee whose reviews count by then
     for page in pages:  # and each report says so
-        assert f"Update forms: none have come back for {quarters.label(latest)}" in page.read_text(encoding="utf-8")
+        # no forms were made for the quarter here, so none is said to be missing
+        assert f"Update forms: none were made for {quarters.label(latest)}" in page.read_text(encoding="utf-8")
 
 
 def test_a_meeting_date_is_for_one_committees_report_on_one_quarter(tmp_path: Path):

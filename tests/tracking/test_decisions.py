@@ -348,35 +348,39 @@ def test_closures_are_not_asked_for_where_the_council_does_not_close_on_evidence
 
 
 def test_council_and_committee_settings_override_the_defaults(data_copy: Path):
+    from made_up_reviews import COUNCIL, add_both_reviews
+
+    add_both_reviews(data_copy)  # a council the review metadata knows, its CPC monitored by Overview and Scrutiny
     path = data_copy / "report.yaml"
     path.write_text(
-        path.read_text(encoding="utf-8") + "  Example Borough Council:\n"
+        path.read_text(encoding="utf-8") + f"  {COUNCIL}:\n"
         "    author_role: Head of Strategy\n"
         "    decisions:\n"
-        "      close_on_evidence: false\n"
+        "      close_on_evidence: true\n"
         "    covering:\n"
         "      implications:\n"
         "        legal: Checked by the monitoring officer.\n"
         "    committees:\n"
-        "      Scrutiny Committee:\n"
+        "      Overview and Scrutiny Committee:\n"
         "        contact: scrutiny@example.gov.uk\n",
         encoding="utf-8",
     )
     report_settings._load.cache_clear()
     base = report_settings.settings()
-    council = report_settings.settings("Example Borough Council", "Cabinet")
-    committee_level = report_settings.settings("Example Borough Council", "Scrutiny Committee")
-    assert council["author_role"] == "Head of Strategy" and council["decisions"]["close_on_evidence"] is False
-    # A mapping merges key by key: the other implications keep their defaults.
-    assert council["covering"]["implications"]["legal"] == "Checked by the monitoring officer."
-    assert council["covering"]["implications"]["financial"] == base["covering"]["implications"]["financial"]
+    council = report_settings.settings(COUNCIL, "Cabinet")
+    committee_level = report_settings.settings(COUNCIL, "Overview and Scrutiny Committee")
+    assert council["author_role"] == "Head of Strategy" and council["decisions"]["close_on_evidence"] is True
+    assert base["decisions"]["close_on_evidence"] is False  # the documented default
+    # A mapping merges key by key: the other decision rules keep their defaults.
+    assert council["covering"]["implications"] == {"legal": "Checked by the monitoring officer."}
+    assert council["decisions"]["escalate_after_quarters"] == base["decisions"]["escalate_after_quarters"]
     assert committee_level["contact"] == "scrutiny@example.gov.uk" and council["contact"] == base["contact"]
-    assert not report_settings.decision_rules("Example Borough Council").close_on_evidence
+    assert report_settings.decision_rules(COUNCIL).close_on_evidence
 
 
 def test_an_unknown_setting_names_its_line(data_copy: Path):
     path = data_copy / "report.yaml"
-    text = path.read_text(encoding="utf-8").replace("  escalate_after_revisions: 2", "  escalate_after_revisons: 2")
+    text = path.read_text(encoding="utf-8").replace("  escalate_after_revisions: 2", "  escalate_after_revisons: 2", 1)
     path.write_text(text, encoding="utf-8")
     report_settings._load.cache_clear()
     with pytest.raises(InputError) as caught:

@@ -37,11 +37,14 @@ def _not_a_workbook(data: bytes) -> str | None:
     return None
 
 
-def read_workbook(path: Path | str, what: str = "workbook", max_bytes: int = WORKBOOK_MAX_BYTES) -> Any:
+def read_workbook(
+    path: Path | str, what: str = "workbook", max_bytes: int = WORKBOOK_MAX_BYTES, read_only: bool = True
+) -> Any:
     """An .xlsx workbook opened read-only by openpyxl (formulas as their text, never run); close it when done.
 
     Read-only mode streams each sheet as it is read, so a large return costs the
-    sheets it reads, not the whole file. Refused with one line saying what the
+    sheets it reads, not the whole file (`read_only=False` loads it whole, for a
+    small workbook read cell by cell). Refused with one line saying what the
     file is: missing, too large, password-protected, an .xls or .ods saved under
     an .xlsx name, or damaged (cut short, or not a workbook at all).
     """
@@ -64,7 +67,7 @@ def read_workbook(path: Path | str, what: str = "workbook", max_bytes: int = WOR
     if problem:
         raise InputError(problem, path)
     try:
-        return load_workbook(path, read_only=True)  # formulas are read as their text (data_only is off)
+        return load_workbook(path, read_only=read_only)  # formulas are read as their text (data_only is off)
     except Exception:  # zipfile, XML and openpyxl's own errors: all mean the file cannot be read as a workbook
         raise InputError(
             f"the workbook is damaged (cut short, or its parts are not a workbook's) and cannot be read; "

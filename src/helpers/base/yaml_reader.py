@@ -79,6 +79,21 @@ class YamlLines:
             node = match[0]
         return node.start_mark.line + 1
 
+    def key_line(self, path_parts: Sequence[str]) -> int | None:
+        """1-based line of the last key of `path_parts` itself (where a mapping's value starts on the next line,
+        the line naming it); else line_of's nearest line."""
+        node = self.root
+        for n, part in enumerate(path_parts):
+            if not isinstance(node, yaml.MappingNode):
+                break
+            pairs = [(k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == part]
+            if not pairs:
+                break
+            if n == len(path_parts) - 1:
+                return pairs[0][0].start_mark.line + 1
+            node = pairs[0][1]
+        return self.line_of(path_parts)
+
 
 def read_yaml(path: Path | str, max_bytes: int = MB, what: str = "file") -> tuple[Any, YamlLines]:
     """(data, lines) of a YAML file: safe types only, dates as strings, never empty.

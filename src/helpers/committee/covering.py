@@ -43,8 +43,9 @@ def _counted(n: int) -> dict[str, str]:
     return {"actions": f"the {n} actions", "dates": f"the {n} revised target dates", "are": "are"}
 
 
-def recommendation_parts(settings: dict, requests: Requests, quarter: pd.Period) -> list[str]:
-    """The parts of the recommendation for decision: one per kind of decision asked for, then `notes`."""
+def recommendation_parts(settings: dict, requests: Requests, quarter: pd.Period, transcribed: bool = True) -> list[str]:
+    """The parts of the recommendation for decision: one per kind of decision asked for, then `notes` (or
+    `nothing_transcribed` where the reviews covered have no action transcribed, so no progress to note)."""
     wording = settings["recommendation"]
     letters = table_letters(requests)
     counts = requests.counts()
@@ -60,7 +61,8 @@ def recommendation_parts(settings: dict, requests: Requests, quarter: pd.Period)
         for kind in TABLE_ORDER
         if counts[kind]
     ]
-    parts.append(str(wording["notes"]).format(as_at=as_at, quarter=quarters.label(quarter), count=0, table=""))
+    last = wording["notes" if transcribed else "nothing_transcribed"]
+    parts.append(str(last).format(as_at=as_at, quarter=quarters.label(quarter), count=0, table=""))
     return parts
 
 
@@ -86,7 +88,7 @@ def recommendation_html(committee: str | None, parts: list[str]) -> str:
 
 
 def author_text(settings: dict) -> str:
-    """ "Jane Smith, Corporate Policy and Performance Manager (jane.smith@...)" from what is set."""
+    """ "Jane Smith, Corporate Policy and Performance Manager (jane.smith@...)" from what is set ("" if nothing)."""
     name, role, contact = (str(settings.get(k) or "").strip() for k in ("author_name", "author_role", "contact"))
     text = ", ".join(p for p in (name, role) if p)
     return f"{text} ({contact})" if contact else text
@@ -103,14 +105,26 @@ def background_papers(documents: pd.Series) -> pd.DataFrame:
     return pd.DataFrame(rows).drop_duplicates(ignore_index=True) if rows else pd.DataFrame(rows)
 
 
-def covering_html(settings: dict, documents: pd.Series) -> str:
+# What the covering report says where data/report.yaml gives no implications for the council.
+IMPLICATIONS_NOT_SET = "Not assessed: give the council's covering.implications in data/report.yaml."
+
+
+def covering_text(settings: dict, key: str, committee: str | None) -> str:
+    """The covering report's `reason` or `options` with {committee} filled in: the body the report goes to
+    ("Cabinet"), or "committee" where none is named; "" where the settings give none."""
+    text = str((settings.get("covering") or {}).get(key) or "").strip()
+    return text.format(committee=committee or "committee")
+
+
+def covering_html(settings: dict, documents: pd.Series, committee: str | None = None) -> str:
     """Options considered, implications and background papers: the covering report's closing sections."""
     from helpers.committee.presentation import table_html
 
     covering = settings.get("covering") or {}
     parts = []
-    if covering.get("options"):
-        parts.append(f"<h2 id='options'>Options considered</h2><p>{html.escape(str(covering['options']))}</p>")
+    options = covering_text(settings, "options", committee)
+    if options:
+        parts.append(f"<h2 id='options'>Options considered</h2><p>{html.escape(options)}</p>")
     implications = covering.get("implications") or {}
     if implications:
         frame = pd.DataFrame(
@@ -123,6 +137,8 @@ def covering_html(settings: dict, documents: pd.Series) -> str:
             "<h2 id='implications'>Implications</h2>"
             + table_html(frame).replace("<table", "<table aria-labelledby='implications'", 1)
         )
+    else:  # no assessment is made up for a council whose settings give none
+        parts.append(f"<h2 id='implications'>Implications</h2><p>{html.escape(IMPLICATIONS_NOT_SET)}</p>")
     papers = background_papers(documents)
     parts.append(
         "<h2 id='background-papers'>Background papers</h2>"

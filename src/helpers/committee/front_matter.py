@@ -32,6 +32,24 @@ COMMITTEE_NOT_NAMED = (
     "Not named in the review metadata (name it in the review's action_plan.monitored_by in data/reviews/, "
     "or as the council's committee in data/report.yaml)"
 )
+# What the front matter says where data/report.yaml names no author for this council.
+AUTHOR_NOT_SET = "Not set (give the council's author_role in data/report.yaml)"
+
+
+def defaults_note(ws: Workspace, quarter: pd.Period) -> str:
+    """Why this report uses data/report.yaml's defaults ("" where its council has settings of its own)."""
+    councils = list(dict.fromkeys(ws.counted_reviews(quarter)["council"]))
+    if len(councils) > 1:
+        return "This report covers several councils, so data/report.yaml's defaults are used"
+    if councils and not council_settings.own_settings(councils[0]):
+        return "This council has no settings of its own in data/report.yaml: defaults used"
+    return ""
+
+
+def transcribed(ws: Workspace, quarter: pd.Period) -> bool:
+    """False only where the report covers reviews and none of them has an action transcribed (no progress to note)."""
+    counted = ws.counted_reviews(quarter)["review_id"]
+    return counted.empty or bool(ws.actions["review_id"].isin(counted).any())
 
 
 def report_title(
@@ -58,13 +76,16 @@ def front_matter(ws: Workspace, quarter: pd.Period, meeting_date: str | None = N
         ("Council", councils),
         ("Committee", named or COMMITTEE_NOT_NAMED),
         ("Meeting date", meeting),
-        ("Report of", covering.author_text(chosen)),
+        ("Report of", covering.author_text(chosen) or AUTHOR_NOT_SET),
         ("Progress as at", as_at),
         ("Reviews covered", "; ".join(counted["title"]) or "none yet"),
     ]
+    if defaults_note(ws, quarter):
+        rows.append(("Report settings", defaults_note(ws, quarter)))
     facts = "".join(f"<tr><th scope='row'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in rows)
-    parts = covering.recommendation_parts(chosen, asked_of_committee.for_quarter(ws, quarter), quarter)
-    reason = str((chosen.get("covering") or {}).get("reason") or "").strip()
+    asked = asked_of_committee.for_quarter(ws, quarter)
+    parts = covering.recommendation_parts(chosen, asked, quarter, transcribed(ws, quarter))
+    reason = covering.covering_text(chosen, "reason", named)
     return HTML(
         f"<h1>{html.escape(report_title(quarter, chosen['title'], council, committee))}</h1>"
         f"<table class='front-matter'><caption>About this report</caption>{facts}</table>"
@@ -75,10 +96,12 @@ def front_matter(ws: Workspace, quarter: pd.Period, meeting_date: str | None = N
 
 def recommendation(ws: Workspace, quarter: pd.Period) -> str:
     """The recommendation for decision as one plain sentence (for the index, notebooks and tests)."""
-    parts = covering.recommendation_parts(settings(ws, quarter), asked_of_committee.for_quarter(ws, quarter), quarter)
+    asked = asked_of_committee.for_quarter(ws, quarter)
+    parts = covering.recommendation_parts(settings(ws, quarter), asked, quarter, transcribed(ws, quarter))
     return covering.recommendation_text(", ".join(council_settings.committees(ws, quarter)) or None, parts)
 
 
 def covering_html(ws: Workspace, quarter: pd.Period) -> HTML:
     """Options considered, implications and background papers for this report's council and committee."""
-    return HTML(covering.covering_html(settings(ws, quarter), ws.counted_reviews(quarter)["documents"]))
+    named = ", ".join(council_settings.committees(ws, quarter))
+    return HTML(covering.covering_html(settings(ws, quarter), ws.counted_reviews(quarter)["documents"], named))

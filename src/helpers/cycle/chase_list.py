@@ -8,7 +8,6 @@ in its About sheet). `make forms` writes them with the forms; `make collect` ref
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 from pathlib import Path
 
@@ -179,15 +178,17 @@ def chase_readme(
     return "\n".join(lines) + "\n"
 
 
-# Markdown that would change what a cell shows: emphasis, code, links and images, tables, strikethrough.
-_MARKDOWN = re.compile(r"([\\`*_\[\]|~])")
+# Markdown that would change what a cell shows: emphasis, code, links and images, tables, strikethrough, and an "&"
+# that starts an entity ("&amp;"). A plain "&" is left as it is, so the file reads the same as text and rendered.
+_MARKDOWN = re.compile(r"([\\`*_\[\]|~]|&(?=#?\w+;))")
 
 
 def _md(text: object) -> str:
-    """Text from data as one Markdown table cell that shows exactly that text: line breaks made spaces,
-    Markdown punctuation backslash-escaped, and <, > and & as HTML entities (GitHub renders raw HTML)."""
+    """Text from data as one Markdown table cell that shows exactly that text: line breaks made spaces, Markdown
+    punctuation and an "&" that would start an entity backslash-escaped, < and > as HTML entities (GitHub renders
+    raw HTML)."""
     flat = " ".join(str(text).split())
-    return html.escape(_MARKDOWN.sub(r"\\\1", flat), quote=False)
+    return _MARKDOWN.sub(r"\\\1", flat).replace("<", "&lt;").replace(">", "&gt;")
 
 
 def write_chase_list(

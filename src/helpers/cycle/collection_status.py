@@ -101,7 +101,8 @@ def _plural(n: int, word: str) -> str:
 
 def sentence(quarter_label: str, ws: Workspace | None = None) -> str:
     """One sentence for the report: how many of the leads sent a form returned it, what was collected from the
-    returns and when. With a workspace, only its reviews' updates and its councils' leads count."""
+    returns and when; where no forms were made for the quarter (no chase list) and none came back, that none were
+    made. With a workspace, only its reviews' updates and its councils' leads count."""
     if ws is None:
         c = collection(quarter_label)
     else:
@@ -138,7 +139,9 @@ def sentence(quarter_label: str, ws: Workspace | None = None) -> str:
             f"{'is' if c.returned == 1 else 'are'} not collected yet, so this report has none of "
             f"{'its' if c.returned == 1 else 'their'} updates ({due}).{typed}"
         )
-    return f"Update forms: none have come back for {c.quarter} ({due}).{typed}"
+    # No forms were made for the quarter here and none came back: nothing was asked of any lead, so "none have
+    # come back" would read as leads failing to reply.
+    return f"Update forms: none were made for {c.quarter}, so no returns are expected.{typed}"
 
 
 def collection_warning(quarter_label: str) -> str | None:

@@ -30,6 +30,7 @@ from helpers.cycle.decision_sheet_layout import (
 )
 from helpers.cycle.form_layout import check
 from helpers.cycle.problems import Problems
+from helpers.cycle.return_checks import SheetRow, layout_problems
 from helpers.cycle.typed_values import TypedDateError, cell_text, typed_date
 from helpers.tracking.decisions import OUTCOMES, REVISION
 
@@ -66,6 +67,11 @@ def read_sheet(path: Path, quarter: pd.Period, today: dt.date) -> list[dict[str,
     """One filled decision sheet, checked: a decision row per filled request row. Raises Problems."""
     sheet, table = _open_sheet(path, quarter)
     expected = {int(entry["sheet_row"]): entry for entry in table}
+    moved = layout_problems(
+        table, _request_rows(sheet), path, DECISIONS_SHEET, "the sheet as made", "fill in the sheet as made"
+    )
+    if moved:  # one line for a row added, deleted or moved, not one for every row below it
+        raise Problems(moved)
     errors: list[InputError] = []
     out: list[dict[str, str]] = []
     try:
@@ -102,18 +108,30 @@ def read_sheet(path: Path, quarter: pd.Period, today: dt.date) -> list[dict[str,
     return out
 
 
+def _request_rows(sheet) -> list[SheetRow]:
+    """The Decisions sheet's rows below the header, as read, up to the last one holding anything."""
+    width = len(COLUMNS_OUT)
+    rows = [
+        SheetRow(r, [], [cell_text(sheet.cell(row=r, column=n).value) for n in range(1, width + 1)], len(REFERENCE))
+        for r in range(HEADER_ROW + 1, sheet.max_row + 1)
+    ]
+    while rows and not any(rows[-1].texts):
+        rows.pop()
+    return rows
+
+
 def _open_sheet(path: Path, quarter: pd.Period) -> tuple[object, list[dict[str, str]]]:
     """The Decisions sheet and the About sheet's row table, once the workbook reads as a decision sheet of this
     version and quarter with its headers in place. Raises Problems."""
-    from openpyxl import load_workbook
+    from helpers.base.workbook_reader import read_workbook
 
     def fail(message: str) -> Problems:
         return Problems([InputError(message, path)])
 
-    try:
-        book = load_workbook(path, data_only=False)
-    except Exception:
-        raise fail("not a readable Excel workbook (.xlsx): save the filled decision sheet as .xlsx") from None
+    try:  # the forms' checked loader: a password-protected, .xls, .ods or damaged file is named for what it is
+        book = read_workbook(path, "decision sheet", read_only=False)
+    except InputError as err:
+        raise Problems([err]) from None
     for name in (DECISIONS_SHEET, ABOUT_SHEET):
         if name not in book.sheetnames:
             raise fail(f"{name}: sheet missing; this is not a decision sheet made by `make decisions`")

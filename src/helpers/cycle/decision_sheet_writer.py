@@ -215,7 +215,8 @@ def _write_about(about, quarter: pd.Period, meeting: Meeting, checks: list[list[
 
 
 def make_sheets(quarter: pd.Period) -> list[tuple[Path, int]]:
-    """Write one decision sheet per meeting (the folder replaced as a whole); [(path, requests)]."""
+    """Write one decision sheet per meeting with something to decide (the folder replaced as a whole);
+    [(path, requests)], where 0 requests means the meeting has nothing to decide and no sheet was written."""
     import shutil
 
     target = sheets_out_dir(quarter)
@@ -226,6 +227,9 @@ def make_sheets(quarter: pd.Period) -> list[tuple[Path, int]]:
         for meeting in meetings(quarter):
             rows = sheet_rows(quarter, meeting)
             name = sheet_name(meeting.council, meeting.committee, quarter)
+            if rows.empty:  # an empty sheet would ask the clerk to record decisions nobody is asked to make
+                written.append((target / name, 0))
+                continue
             write_sheet(staging / name, quarter, meeting, rows)
             os.chmod(staging / name, 0o644)
             written.append((target / name, len(rows)))

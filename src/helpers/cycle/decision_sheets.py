@@ -156,11 +156,15 @@ def main(argv: list[str] | None = None) -> int:
     if not args.record:
         written = make_sheets(quarter)
         for path, n in written:
-            print(f"{config.relative(path)}: {n} request(s) for the committee to decide")
-        print(
-            f"after the meeting, save the filled sheet(s) in {config.relative(sheets_in_dir(quarter))}/ and run "
-            f'make record-decisions QUARTER="{quarters.label(quarter)}"'
-        )
+            if n:
+                print(f"{config.relative(path)}: {n} request(s) for the committee to decide")
+            else:
+                print(f"{config.relative(path)}: not made, as there is nothing for the committee to decide")
+        if any(n for _, n in written):
+            print(
+                f"after the meeting, save the filled sheet(s) in {config.relative(sheets_in_dir(quarter))}/ and run "
+                f'make record-decisions QUARTER="{quarters.label(quarter)}"'
+            )
         return 0
     try:
         result = record(quarter, replace=replace)

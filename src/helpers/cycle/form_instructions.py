@@ -13,14 +13,26 @@ from helpers.cycle.form_layout import DECISION
 from helpers.cycle.form_rows import DecisionWindow, Lead
 from helpers.cycle.workbook_cells import print_setup, put
 
+# What a status that closes an action does, under each closure rule (data/report.yaml, decisions.close_on_evidence).
+CLOSES = {
+    False: "this closes it in the reports",
+    True: (
+        "this asks the committee to agree the closure on your evidence (give it in the Evidence column); until it "
+        "decides, the reports show the action as reported complete, awaiting its agreement, and a closure it refuses "
+        "reopens the action"
+    ),
+}
 
-def status_meanings() -> dict[str, str]:
-    """{update status: what it means}: the vocabulary's `meaning`, else whether it closes the action."""
+
+def status_meanings(close_on_evidence: bool = False) -> dict[str, str]:
+    """{update status: what it means}: the vocabulary's `meaning` (else whether it closes the action), and for a
+    status that closes, what closing means under the council's closure rule."""
     specs = vocabulary()["update_statuses"]
     return {
-        name: str(
-            (specs[name] or {}).get("meaning")
-            or ("the action is finished (this closes it)" if closes else "the action is still open")
+        name: (
+            f"{(specs[name] or {}).get('meaning') or 'the action is finished'}; {CLOSES[close_on_evidence]}"
+            if closes
+            else str((specs[name] or {}).get("meaning") or "the action is still open")
         )
         for name, closes in update_statuses().items()
     }
@@ -43,7 +55,7 @@ def write_instructions(
         *_opening(lead, quarter, n_actions, n_closed, due),
         *_what_to_fill_in(quarter),
         *_what_the_committee_decided(window or DecisionWindow(quarters.end(quarter - 1), quarters.end(quarter))),
-        *_statuses_and_how_to_return(),
+        *_statuses_and_how_to_return(lead.council),
     ]
     sheet.column_dimensions["A"].width = 75  # fits A4 portrait at full size (LibreOffice does not shrink it)
     print_setup(sheet, landscape=False)
@@ -136,9 +148,11 @@ def _what_the_committee_decided(window: DecisionWindow) -> list[tuple[str, str]]
     ]
 
 
-def _statuses_and_how_to_return() -> list[tuple[str, str]]:
-    """What each update status means, and how to send the form back."""
-    statuses = status_meanings()
+def _statuses_and_how_to_return(council: str) -> list[tuple[str, str]]:
+    """What each update status means (closing by the council's rule), and how to send the form back."""
+    from helpers.tracking.council_settings import decision_rules
+
+    statuses = status_meanings(decision_rules(council).close_on_evidence)
     return [
         ("head", "What each status means"),
         *[("", f"{name}: {meaning}.") for name, meaning in statuses.items()],

@@ -80,12 +80,20 @@ def _span(first: int, last: int) -> str:
     return f"row {first}" if first == last else f"rows {first} to {last}"
 
 
-def layout_problems(expected: list[dict[str, str]], data: list[SheetRow], path: Path) -> list[InputError]:
+def layout_problems(
+    expected: list[dict[str, str]],
+    data: list[SheetRow],
+    path: Path,
+    sheet: str = UPDATES_SHEET,
+    original: str = "the form as sent",
+    redo: str = "ask the lead to fill in the form as sent",
+) -> list[InputError]:
     """Rows deleted, added or moved since the form was sent: one line for each run of them.
 
     The form's rows are matched to the sheet's by their locked cells (the About sheet keeps a hash of each), so
     one deleted row is one line saying so, not a "locked cell changed" line for every row below it. A row whose
-    locked cells changed in place is left to the caller's cell-by-cell check.
+    locked cells changed in place is left to the caller's cell-by-cell check. A decision sheet is checked by the
+    same rule (its `sheet`, what it was made as, `original`, and what to do instead, `redo`).
     """
     import difflib
 
@@ -98,9 +106,9 @@ def layout_problems(expected: list[dict[str, str]], data: list[SheetRow], path: 
             holds = expected[sent.index(now[moved[0]])]
             return [
                 InputError(
-                    f"{UPDATES_SHEET}!A{row.number}: the rows were sorted or moved (row {row.number} now holds "
+                    f"{sheet}!A{row.number}: the rows were sorted or moved (row {row.number} now holds "
                     f"{_describe([holds])}, sent in row {holds['sheet_row']}); put them back in the order they "
-                    "were sent (undo the sort), or ask the lead to fill in the form as sent",
+                    f"were sent (undo the sort), or {redo}",
                     path,
                 )
             ]
@@ -112,9 +120,9 @@ def layout_problems(expected: list[dict[str, str]], data: list[SheetRow], path: 
             where = data[j2].number if j2 < len(data) else (data[-1].number + 1 if data else FIRST_ROW)
             problems.append(
                 InputError(
-                    f"{UPDATES_SHEET}!A{where}: {_span(int(gone[0]['sheet_row']), int(gone[-1]['sheet_row']))} "
-                    f"of the form as sent ({_describe(gone)}) {'was' if len(gone) == 1 else 'were'} deleted; rows "
-                    "must not be deleted: ask the lead to fill in the form as sent",
+                    f"{sheet}!A{where}: {_span(int(gone[0]['sheet_row']), int(gone[-1]['sheet_row']))} "
+                    f"of {original} ({_describe(gone)}) {'was' if len(gone) == 1 else 'were'} deleted; rows "
+                    f"must not be deleted: {redo}",
                     path,
                 )
             )
@@ -124,9 +132,9 @@ def layout_problems(expected: list[dict[str, str]], data: list[SheetRow], path: 
             column = next((n for n, t in enumerate(first.texts) if t), 0)
             problems.append(
                 InputError(
-                    f"{UPDATES_SHEET}!{get_column_letter(column + 1)}{first.number}: "
+                    f"{sheet}!{get_column_letter(column + 1)}{first.number}: "
                     f"{_span(added[0].number, added[-1].number)} {'was' if len(added) == 1 else 'were'} added (not in "
-                    "the form as sent); rows must not be added or moved",
+                    f"{original}); rows must not be added or moved",
                     path,
                 )
             )

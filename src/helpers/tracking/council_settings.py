@@ -1,10 +1,13 @@
 """The committee report's settings (data/report.yaml): wording, author, decision rules, covering-report sections.
 
-Top-level values are the defaults. `councils: {<council>: {...}}` overrides any of
-them for one council, and a council's `committees: {<committee>: {...}}` for one
-committee (the committee named in a review's `action_plan.monitored_by`). A
-mapping (such as `implications`) is merged key by key; anything else replaces
-the default. Nothing about any council is written in code: it is all here.
+Top-level values are the neutral defaults. `councils: {<council>: {...}}` gives one
+council its own (author, closure rule, escalation thresholds, committee, wording),
+and a council's `committees: {<committee>: {...}}` one committee its own (the
+committee named in a review's `action_plan.monitored_by`). A mapping (such as
+`implications`) is merged key by key; anything else replaces the default. A
+council or committee named here must be one the review metadata knows: a stale
+name is one line naming its line, never silently ignored. Nothing about any
+council is written in code: it is all here.
 """
 
 from __future__ import annotations
@@ -31,7 +34,13 @@ _SECTION_PROPERTIES: dict[str, Any] = {
     "contact": _TEXT,
     "recommendation": {
         "type": "object",
-        "properties": {"notes": _TEXT, "revisions": _TEXT, "closures": _TEXT, "escalations": _TEXT},
+        "properties": {
+            "notes": _TEXT,
+            "nothing_transcribed": _TEXT,
+            "revisions": _TEXT,
+            "closures": _TEXT,
+            "escalations": _TEXT,
+        },
         "additionalProperties": False,
     },
     "decisions": {
@@ -66,10 +75,10 @@ _COUNCIL = {
 SCHEMA = {
     "type": "object",
     "properties": {**_SECTION_PROPERTIES, "councils": {"type": "object", "additionalProperties": _COUNCIL}},
-    "required": ["title", "author_role", "recommendation"],
+    "required": ["title", "recommendation"],
     "additionalProperties": False,
 }
-REQUIRED_WORDING = ("notes", "revisions", "closures", "escalations")
+REQUIRED_WORDING = ("notes", "nothing_transcribed", "revisions", "closures", "escalations")
 
 # E-mail to leads (helpers.cycle.emails): the council's SMTP relay and addresses, at the top level and per council
 # (not per committee: leads hear from the council). The password is never here: `password_env` names the
@@ -102,7 +111,7 @@ def _load(path: Path) -> tuple[dict, Any]:
 
     data, lines = read_yaml(path)
     if not isinstance(data, dict):
-        raise InputError("expected a mapping of report settings (title, author_role, recommendation, ...)", path, 1)
+        raise InputError("expected a mapping of report settings (title, recommendation, councils, ...)", path, 1)
     errors = sorted(jsonschema.Draft202012Validator(SCHEMA).iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         err = errors[0]
@@ -122,14 +131,60 @@ def _load(path: Path) -> tuple[dict, Any]:
             path,
             lines.line_of(["recommendation"]),
         )
-    _check_wording(data["recommendation"], path, lines, ["recommendation"])
-    for name, council in (data.get("councils") or {}).items():
-        if isinstance(council, dict) and isinstance(council.get("recommendation"), dict):
-            _check_wording(council["recommendation"], path, lines, ["councils", name, "recommendation"])
-    for key in ("title", "author_role"):
-        if not data[key].strip():
-            raise InputError(f"{key}: must not be blank", path, lines.line_of([key]))
+    for at, block in _blocks(data):
+        _check_wording(block.get("recommendation") or {}, path, lines, [*at, "recommendation"])
+        _check_wording(_covering_text(block), path, lines, [*at, "covering"], COVERING_FIELDS)
+    if not data["title"].strip():
+        raise InputError("title: must not be blank", path, lines.line_of(["title"]))
+    _check_names(data, path, lines)
     return data, lines
+
+
+def _check_names(data: dict, path: Path, lines) -> None:
+    """Each council and committee named under `councils:` is one the review metadata knows (data/reviews/): a
+    stale or misspelt name would otherwise be ignored without a word and its reviews reported as unnamed."""
+    from helpers.plans.reviews import load_reviews
+
+    councils = data.get("councils") or {}
+    if not councils:
+        return
+    reported: dict[str, set[str]] = {}  # council: the committees its reviews report to (committee_for's rule)
+    for review in load_reviews().values():
+        default = str((councils.get(review.council) or {}).get("committee") or "")
+        reported.setdefault(review.council, set()).add(review.monitored_by or default)
+    for name, council in councils.items():
+        if name not in reported:
+            raise InputError(
+                f"councils: {name!r} is not a council in the review metadata (data/reviews/); "
+                f"known: {', '.join(sorted(reported))}",
+                path,
+                lines.key_line(["councils", name]),
+            )
+        for committee in council.get("committees") or {}:
+            if committee not in reported[name]:
+                known = ", ".join(sorted(c for c in reported[name] if c)) or "none named"
+                raise InputError(
+                    f"councils.{name}.committees: {committee!r} is not a committee {name}'s reviews are reported to "
+                    f"(action_plan.monitored_by in data/reviews/, else the council's `committee`); known: {known}",
+                    path,
+                    lines.key_line(["councils", name, "committees", committee]),
+                )
+
+
+def _blocks(data: dict) -> list[tuple[list[str], dict]]:
+    """Every block of settings with where it is: the defaults, each council's, each of its committees'."""
+    found: list[tuple[list[str], dict]] = [([], data)]
+    for name, council in (data.get("councils") or {}).items():
+        found.append((["councils", name], council))
+        for committee, block in (council.get("committees") or {}).items():
+            found.append((["councils", name, "committees", committee], block))
+    return found
+
+
+def _covering_text(block: dict) -> dict:
+    """The covering report's sentences a block sets ({committee} filled in): reason and options."""
+    covering = block.get("covering") or {}
+    return {key: covering[key] for key in ("reason", "options") if key in covering}
 
 
 # What the recommendation's wording may fill in (covering.recommendation_parts).
@@ -144,14 +199,19 @@ WORDING_FIELDS = {
 }
 
 
-def _check_wording(wording: dict, path: Path, lines, at: list) -> None:
+# What the covering report's reason and options may fill in: the body the report goes to.
+COVERING_FIELDS = {"committee": "Audit and Governance Committee"}
+
+
+def _check_wording(wording: dict, path: Path, lines, at: list, known: dict | None = None) -> None:
     """Each wording fills in only the known {fields}: a typo is one line, not a failed report."""
+    known = WORDING_FIELDS if known is None else known
     for key, text in wording.items():
         try:
-            str(text).format(**WORDING_FIELDS)
+            str(text).format(**known)
         except (KeyError, IndexError, ValueError) as err:
             shown = f"{{{err.args[0]}}}" if isinstance(err, KeyError) else "a { or } that is not a {field}"
-            fields = ", ".join("{" + f + "}" for f in WORDING_FIELDS)
+            fields = ", ".join("{" + f + "}" for f in known)
             raise InputError(
                 f"{'.'.join(str(p) for p in [*at, key])}: {shown} is not something the wording can fill in; "
                 f"use {fields}",
@@ -186,6 +246,12 @@ def _merge(base: dict, extra: dict) -> dict:
     for key, value in extra.items():
         out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
     return out
+
+
+def own_settings(council: str | None) -> bool:
+    """True when data/report.yaml gives this council settings of its own (else the report uses the defaults)."""
+    data, _ = _load(settings_file())
+    return bool(council) and council in (data.get("councils") or {})
 
 
 def decision_rules(council: str | None = None, committee: str | None = None) -> DecisionRules:
