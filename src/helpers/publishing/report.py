@@ -55,7 +55,7 @@ def runs(
     run_all: bool,
     review_ids: list[str] | str | None,
     out_root: Path,
-    forecast: bool = False,
+    interim: bool = False,
     today: dt.date | None = None,
     council: str | None = None,
 ) -> list[Run]:
@@ -63,7 +63,8 @@ def runs(
 
     The quarter is the latest completed one unless given; `run_all` is every quarter from the first
     with an action plan. With no selection, every council and committee gets a report for each quarter
-    by whose end one of its reviews counts; `council` keeps one council's; `review_ids` (within one council
+    by whose end one of its reviews counts; `interim` allows a quarter not ended by `today` (default: today),
+    reported as the progress known that day; `council` keeps one council's; `review_ids` (within one council
     and committee, else refused) make one selected report per quarter. Checked with the notebooks' own
     rules (helpers.committee.parameters, helpers.committee.report_audiences), so a refusal reads the same here and
     in a notebook.
@@ -85,14 +86,15 @@ def runs(
         ]
     else:
         wanted = quarter if quarter is not None else quarters.label(quarters.latest_completed(today))
-        labels = [parameters.quarter(wanted, chosen, forecast, today)]
+        labels = [parameters.quarter(wanted, chosen, interim, today)]
+    known_on = (today or dt.date.today()).isoformat() if interim else None
     if whole is not None:
         kept = tuple(r for r in whole.reviews if not selected or r in selected)  # in reviews.csv order
         reports_for = [report_audiences.Audience(whole.council, whole.committee, kept)]
     else:
         reports_for = report_audiences.audiences(chosen)
     planned = [
-        _run(label, audience, bool(selected), out_root)
+        _run(label, audience, bool(selected), out_root, known_on if not run_all else None)
         for label in labels
         for audience in reports_for
         if report_audiences.counted_by(audience, quarters.end(quarters.parse_quarter(label)))
@@ -101,12 +103,13 @@ def runs(
     return planned
 
 
-def _run(label: str, audience, selection: bool, out_root: Path) -> Run:
+def _run(label: str, audience, selection: bool, out_root: Path, known_on: str | None = None) -> Run:
     from helpers.publishing.report_folder import report_folder
 
     reviews = audience.reviews
-    folder = report_folder(out_root, label, audience.council, audience.committee, reviews if selection else None)
-    return Run(label, audience.council, audience.committee, reviews, folder, selection)
+    chosen = reviews if selection else None
+    folder = report_folder(out_root, label, audience.council, audience.committee, chosen, known_on is not None)
+    return Run(label, audience.council, audience.committee, reviews, folder, selection, known_on)
 
 
 def _check_distinct_folders(planned: list[Run]) -> None:
@@ -254,9 +257,12 @@ def _parser() -> ArgumentParser:
     )
     parser.add_argument("--no-pdf", action="store_true", help="write the HTML only, not report.pdf")
     parser.add_argument(
-        "--forecast",
+        "--interim",
+        "--forecast",  # its earlier name
+        dest="interim",
         action="store_true",
-        help="allow a quarter that has not ended yet (the report is a forecast, not progress)",
+        help="report a quarter that has not ended yet, as an interim report of the progress known today "
+        "(REPORT_DATE=YYYY-MM-DD in the environment sets the day)",
     )
     return parser
 
@@ -269,7 +275,8 @@ def _add_which_quarters(parser: ArgumentParser) -> None:
     which.add_argument(
         "--from-env",
         action="store_true",
-        help="read QUARTER, COUNCIL, REVIEWS (space- or comma-separated ids) and MEETING_DATE from the environment",
+        help="read QUARTER, COUNCIL, REVIEWS (space- or comma-separated ids), MEETING_DATE and INTERIM (1 for an "
+        "interim report) from the environment",
     )
     which.add_argument(
         "--scheduled",
@@ -291,6 +298,26 @@ def _read_environment(args: argparse.Namespace) -> None:
     args.council = os.environ.get("COUNCIL", "").strip() or None
     args.reviews = [r for r in re.split(r"[\s,]+", os.environ.get("REVIEWS", "")) if r] or None
     args.meeting_date = os.environ.get("MEETING_DATE")
+    args.interim = args.interim or flag("INTERIM")
+
+
+def flag(name: str) -> bool:
+    """An on/off environment variable (INTERIM=1, REQUIRE_PDF=0): 1/yes/true on, 0/no/false or unset off;
+    anything else refused in one line."""
+    value = os.environ.get(name, "").strip().casefold()
+    if value in {"1", "yes", "true", "on"}:
+        return True
+    if value in {"", "0", "no", "false", "off"}:
+        return False
+    raise InputError(f"{name}={os.environ[name].strip()!r} is not 1 or 0 (for example `make report {name}=1`)")
+
+
+def report_date() -> dt.date | None:
+    """REPORT_DATE from the environment: the day the report is taken to be made (None: today)."""
+    from helpers.committee import parameters
+
+    value = os.environ.get("REPORT_DATE", "").strip()
+    return dt.date.fromisoformat(parameters.report_date(value)) if value else None
 
 
 def one_meeting(chosen: list[Run]) -> None:
@@ -315,16 +342,18 @@ def main(argv: list[str] | None = None) -> int:
 
     args = _arguments(argv)
     meeting_date = parameters.meeting_date(args.meeting_date)
+    today = report_date()
     out_root = config.reports_dir()
     _check_writable(out_root)
-    settings = Settings(config.REPORT_NOTEBOOK, out_root, meeting_date, args.forecast, pdf=not args.no_pdf)
+    require_pdf = not args.no_pdf and os.environ.get("REQUIRE_PDF", "").strip() != "0"
+    settings = Settings(config.REPORT_NOTEBOOK, out_root, meeting_date, not args.no_pdf, require_pdf)
     planned: list[Run] = []
 
     def plan() -> list[Run]:
         """Every parameter and input file checked before any notebook starts; runs while the first kernel boots."""
         if args.scheduled:
-            args.quarter = check_scheduled()
-        chosen = runs(args.quarter, args.all, args.reviews, out_root, args.forecast, council=args.council)
+            args.quarter = check_scheduled(today)
+        chosen = runs(args.quarter, args.all, args.reviews, out_root, args.interim, today, args.council)
         if meeting_date:
             one_meeting(chosen)
         check_inputs(sorted({r for run in chosen for r in run.reviews}) or None)
