@@ -26,7 +26,19 @@ RAW = ROOT / "data" / "raw"
 LOCK = ROOT / "requirements" / "lock.txt"
 MAKEFILE = ROOT / "Makefile"
 STAMP = ".venv/.installed-stamp"
-USER_VALUES = ("QUARTER", "COUNCIL", "REVIEWS", "MEETING_DATE", "REPLACE", "ARGS", "ALLOW_ROOT", "MODULES")
+USER_VALUES = (
+    "QUARTER",
+    "COUNCIL",
+    "REVIEWS",
+    "MEETING_DATE",
+    "REPLACE",
+    "ARGS",
+    "ALLOW_ROOT",
+    "MODULES",
+    "INTERIM",
+    "REPORT_DATE",
+    "REQUIRE_PDF",
+)
 # A reference to a user's value in make ($(QUARTER), ${REVIEWS}, $(QUARTER:x=y)).
 MAKE_REFERENCE = re.compile(r"\$[({](?:" + "|".join(USER_VALUES) + r")\b")
 
@@ -222,7 +234,12 @@ def test_make_dry_run_does_not_paste_a_hostile_quarter(tmp_path):
 @needs_make
 @pytest.mark.parametrize(
     "target, module",
-    [("report", "helpers.publishing.report"), ("forms", "helpers.cycle.forms"), ("collect", "helpers.cycle.collect")],
+    [
+        ("report", "helpers.publishing.report"),
+        ("issue", "helpers.publishing.issue"),
+        ("forms", "helpers.cycle.forms"),
+        ("collect", "helpers.cycle.collect"),
+    ],
 )
 def test_make_hands_the_values_to_python_verbatim(tmp_path, target, module):
     fake_python = tmp_path / "python"
@@ -245,6 +262,9 @@ def test_make_hands_the_values_to_python_verbatim(tmp_path, target, module):
         "ARGS": f"--port 8890 $(touch {tmp_path}/pwned-args)",
         "ALLOW_ROOT": "1 && touch {tmp_path}/pwned-root",
         "MODULES": f"quarters | touch {tmp_path}/pwned-modules",
+        "INTERIM": f"1 $(shell touch {tmp_path}/pwned-interim)",
+        "REPORT_DATE": f"2026-12-07; touch {tmp_path}/pwned-date",
+        "REQUIRE_PDF": f"0 `touch {tmp_path}/pwned-pdf`",
     }
     assert set(values) == set(USER_VALUES)  # every value a user types is tried
     env = _make_env()
