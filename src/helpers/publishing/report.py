@@ -370,7 +370,7 @@ def main(argv: list[str] | None = None) -> int:
                 plan, settings, args.jobs, lambda o: bar.update(), lambda n: bar.reset(total=n), _warn
             )
             bar.close()
-            return _finish(out_root, planned, outcomes, scheduled=args.scheduled)
+            return _finish(out_root, planned, outcomes, args.scheduled, settings.require_pdf)
         except KeyboardInterrupt as stop:
             bar.close()
             _finish(out_root, planned, [])
@@ -382,18 +382,40 @@ def main(argv: list[str] | None = None) -> int:
             return 1
 
 
-def _finish(out_root: Path, planned: list[Run], outcomes: list[Outcome], scheduled: bool = False) -> int:
-    """Write the index (when the input was good enough to run anything) and say what happened."""
+def _with_pdf(outcome: Outcome, require_pdf: bool) -> Outcome:
+    """A report written without its PDF, when PDFs are required, is a failure (its page stays, and says so)."""
+    from helpers.publishing.pdf import pdf_path
+
+    if not require_pdf or outcome.error or outcome.path is None or pdf_path(outcome.path).exists():
+        return outcome
+    return Outcome(
+        outcome.run,
+        outcome.path,
+        f"report for {outcome.run.name}: its PDF was not printed (see above); run it again, or REQUIRE_PDF=0 to "
+        "accept a report without its PDF",
+    )
+
+
+def _finish(
+    out_root: Path, planned: list[Run], outcomes: list[Outcome], scheduled: bool = False, require_pdf: bool = False
+) -> int:
+    """Write the index (when the input was good enough to run anything) and say what happened (each report's
+    page and PDF)."""
     if not planned:
         return 1 if outcomes else 0
     from helpers.publishing.index import write_index
+    from helpers.publishing.pdf import pdf_path
 
     index = write_index(out_root)
     if not outcomes:
         return 0
+    outcomes = [_with_pdf(o, require_pdf) for o in outcomes]
     for outcome in outcomes:
         if outcome.path:
             print(f"{outcome.run.name}: {config.relative(outcome.path)}")
+            pdf = pdf_path(outcome.path)
+            if pdf.exists():
+                print(f"{outcome.run.name}: {config.relative(pdf)}")
     failures = [o for o in outcomes if o.error]
     for outcome in failures:
         print(f"error: {outcome.error}", file=sys.stderr)
