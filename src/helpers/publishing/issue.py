@@ -142,7 +142,7 @@ def issue(run: Run, meeting_date: str | None, today: dt.date) -> Path:
 def main(argv: list[str] | None = None) -> int:
     """`make issue`: keep the chosen report, as issued to its committee, in reports/issued/."""
     from helpers.committee import parameters
-    from helpers.publishing.report import flag, report_date
+    from helpers.publishing.report_options import flag, report_date
 
     parser = ArgumentParser(prog="python -m helpers.publishing.issue", description=__doc__)
     parser.add_argument("--from-env", action="store_true", required=True, help="read the values from the environment")
