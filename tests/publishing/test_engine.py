@@ -197,9 +197,9 @@ def test_a_kept_kernel_gives_each_later_notebook_our_modules_afresh(tmp_path: Pa
 def test_the_papermill_command_says_our_one_line_before_its_traceback(tmp_path: Path, engine: list[str]):
     # A quarter that does not read stops notebook 04 at its check: the analyst sees our line before papermill's
     # traceback (which papermill prints after the engine has run: the line cannot come after nothing at all).
+    out = str(tmp_path / "out.ipynb")
     result = subprocess.run(
-        [str(BIN / "papermill"), *engine, str(config.REPORT_NOTEBOOK), str(tmp_path / "out.ipynb")]
-        + ["-p", "QUARTER", "garbage"],
+        [str(BIN / "papermill"), *engine, str(config.REPORT_NOTEBOOK), out, "-p", "QUARTER", "garbage"],
         capture_output=True,
         text=True,
         cwd=tmp_path,

@@ -223,7 +223,7 @@ def issued_paper(quarter: pd.Period, meeting: Meeting) -> str:
 
     papers = issued_to(quarters.label(quarter), meeting.council, meeting.committee)
     if not papers:
-        return f"none issued yet (make issue QUARTER=\"{quarters.label(quarter)}\" COUNCIL=\"{meeting.council}\")"
+        return f'none issued yet (make issue QUARTER="{quarters.label(quarter)}" COUNCIL="{meeting.council}")'
     return max(papers, key=lambda p: p.issued_on).describe()
 
 

@@ -232,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
     """The report command (`make report`): check the inputs, write each report folder and the index."""
     from helpers.committee import parameters
 
-    args = arguments(argv)
+    args = arguments(argv, __doc__ or "")
     meeting_date = parameters.meeting_date(args.meeting_date)
     today = report_date()
     out_root = config.reports_dir()

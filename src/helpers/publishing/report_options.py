@@ -14,10 +14,10 @@ from helpers.base.errors import ArgumentParser, InputError
 MAX_JOBS = 32
 
 
-def arguments(argv: list[str] | None) -> argparse.Namespace:
+def arguments(argv: list[str] | None, description: str = "") -> argparse.Namespace:
     """The command's arguments, checked; with --from-env, the quarter, council, reviews and meeting date are read
     from the environment."""
-    args = _parser().parse_args(argv)
+    args = _parser(description).parse_args(argv)
     if not 1 <= args.jobs <= MAX_JOBS:
         raise InputError(f"--jobs must be between 1 and {MAX_JOBS}")
     if args.from_env:
@@ -25,12 +25,12 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def _parser() -> ArgumentParser:
+def _parser(description: str) -> ArgumentParser:
     """The command's options: which quarters (one of --quarter, --all, --from-env, --scheduled), then whose
     reports and how they are made."""
     parser = ArgumentParser(
         prog="python -m helpers.publishing.report",
-        description=_description(),
+        description=description,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_which_quarters(parser)
@@ -120,10 +120,3 @@ def report_date() -> dt.date | None:
 
     value = os.environ.get("REPORT_DATE", "").strip()
     return dt.date.fromisoformat(parameters.report_date(value)) if value else None
-
-
-def _description() -> str:
-    """The report command's own description (its module's docstring)."""
-    from helpers.publishing import report
-
-    return report.__doc__ or ""
