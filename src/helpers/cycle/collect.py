@@ -205,6 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     quarter = quarter_from_args(args)
     replace = args.replace or (args.from_env and replace_from_env())
+    say_not_ended(quarter)
     try:
         result = collect(quarter, replace=replace)
     except Problems as bad:
@@ -222,6 +223,16 @@ def main(argv: list[str] | None = None) -> int:
     if forms_dir(quarter).is_dir():
         _refresh_chase_list(quarter, result)
     return 0
+
+
+def say_not_ended(quarter, today: dt.date | None = None) -> None:
+    """One line when the quarter has not ended (helpers.base.quarters.has_ended): collecting early is allowed."""
+    if not quarters.has_ended(quarter, today or dt.date.today()):
+        print(
+            f"note: {quarters.label(quarter)} has not ended (it ends on {quarters.long_date(quarters.end(quarter))}): "
+            "these returns are the progress known today; collect again after it ends to take later ones",
+            file=sys.stderr,
+        )
 
 
 def _print_problems(bad: Problems) -> None:
