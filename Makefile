@@ -1,6 +1,6 @@
 # Run `make help` for the list of targets.
 #
-# Shell safety: the values people pass (QUARTER, COUNCIL, REVIEWS, MEETING_DATE) are
+# Shell safety: the values people pass (QUARTER, COUNCIL, REVIEWS, MEETING_DATE, INTERIM, ...) are
 # never pasted into a recipe line. They reach Python as environment variables
 # (`export` below) and the commands have a fixed argument vector
 # (`python -m helpers.publishing.report --from-env`), so a quote, `;` or `$(...)` in a
@@ -34,11 +34,15 @@ override SEND         := $(value SEND)
 override EMAIL_DATE   := $(value EMAIL_DATE)
 override FORMS_DATE   := $(value FORMS_DATE)
 override COLLECT_DATE := $(value COLLECT_DATE)
+override INTERIM      := $(value INTERIM)
+override REPORT_DATE  := $(value REPORT_DATE)
+override REQUIRE_PDF  := $(value REQUIRE_PDF)
 export QUARTER COUNCIL REVIEWS MEETING_DATE REPLACE ARGS ALLOW_ROOT MODULES
 export FILE REVIEW TABLE KIND SEND EMAIL_DATE FORMS_DATE COLLECT_DATE
+export INTERIM REPORT_DATE REQUIRE_PDF
 
 .DEFAULT_GOAL := help
-.PHONY: FORCE help venv lock lock-upgrade import-plan extract report report-all report-scheduled index forms collect decisions record-decisions emails send-emails notebooks test check lint lab bench bench-reliability mutants clean
+.PHONY: FORCE help venv lock lock-upgrade import-plan extract report report-all report-scheduled index issue forms collect decisions record-decisions emails send-emails notebooks test check lint lab bench bench-reliability mutants clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -78,8 +82,11 @@ import-plan: $(STAMP) ## Import a plan from the published .docx/.pdf/.xlsx/.ods/
 extract: $(STAMP) ## Read the raw documents into data/processed tables
 	$(PY) -m helpers.plans.extract
 
-report: $(STAMP) ## Write the quarter's reports, one per council and committee (QUARTER="2023/24 Q4", COUNCIL="Dorset Council", REVIEWS="2021-finance 2022-progress", MEETING_DATE=2024-05-14; default: latest completed quarter, every council)
+report: $(STAMP) ## Write the quarter's reports, one per council and committee (QUARTER="2023/24 Q4", COUNCIL="Dorset Council", REVIEWS="2021-finance 2022-progress", MEETING_DATE=2024-05-14; default: latest completed quarter, every council; INTERIM=1 for a quarter not yet ended; REQUIRE_PDF=0 without Chromium)
 	$(PY) -m helpers.publishing.report --from-env
+
+issue: $(STAMP) ## Keep the report issued to a committee in reports/issued/, never overwritten (QUARTER=... COUNCIL=... MEETING_DATE=...; INTERIM=1 for an interim report)
+	$(PY) -m helpers.publishing.issue --from-env
 
 report-all: $(STAMP) ## Backfill every council's reports for every quarter since the first action plan
 	$(PY) -m helpers.publishing.report --all

@@ -229,6 +229,7 @@ def test_make_dry_run_does_not_paste_a_hostile_quarter(tmp_path):
         ("forms", "helpers.cycle.forms"),
         ("collect", "helpers.cycle.collect"),
         ("emails", "helpers.cycle.emails"),
+        ("issue", "helpers.publishing.issue"),
     ],
 )
 def test_make_hands_the_values_to_python_verbatim(tmp_path, target, module):
@@ -255,6 +256,9 @@ def test_make_hands_the_values_to_python_verbatim(tmp_path, target, module):
         "KIND": f"forms; touch {tmp_path}/pwned-kind",
         "SEND": f"1 $(shell touch {tmp_path}/pwned-send)",
         "EMAIL_DATE": f"2024-07-15`touch {tmp_path}/pwned-date`",
+        "INTERIM": f"1 $(shell touch {tmp_path}/pwned-interim)",
+        "REPORT_DATE": f"2026-12-07; touch {tmp_path}/pwned-date",
+        "REQUIRE_PDF": f"0 `touch {tmp_path}/pwned-pdf`",
     }
     for name in set(USER_VALUES) - set(values):  # every value a user types is tried
         values[name] = (

@@ -98,16 +98,30 @@ def test_check_reportable_accepts_completed_quarters():
     )
 
 
-def test_check_reportable_refuses_a_quarter_not_yet_ended_unless_forecast():
+def test_check_reportable_refuses_a_quarter_not_yet_ended_unless_interim():
     with pytest.raises(quarters.BadQuarter) as info:
         quarters.check_reportable("2099/00 Q1", FIRST, TODAY)
     assert str(info.value) == (
         "2099/00 Q1 has not ended yet: the latest completed quarter is 2026/27 Q2; "
-        "use --forecast to run it as a forecast"
+        'run it as an interim report: make report QUARTER="2099/00 Q1" INTERIM=1'
     )
     with pytest.raises(quarters.BadQuarter, match="2023/24 Q4 has not ended yet"):
         quarters.check_reportable("2023/24 Q4", FIRST, dt.date(2024, 3, 31))
-    assert quarters.label(quarters.check_reportable("2026/27 Q3", FIRST, TODAY, forecast=True)) == "2026/27 Q3"
+    assert quarters.label(quarters.check_reportable("2026/27 Q3", FIRST, TODAY, interim=True)) == "2026/27 Q3"
+
+
+def test_a_quarter_has_ended_the_day_after_its_last_day():
+    # 2026/27 Q3 runs October-December 2026: on 7 December and on 31 December it has not ended; on 1 January it has.
+    assert not quarters.has_ended("2026/27 Q3", dt.date(2026, 12, 7))
+    assert not quarters.has_ended("2026/27 Q3", dt.date(2026, 12, 31))
+    assert quarters.has_ended("2026/27 Q3", dt.date(2027, 1, 1))
+    assert quarters.has_ended(quarters.parse_quarter("2023/24 Q4"), dt.date(2024, 4, 1))
+
+
+def test_the_first_reportable_quarter_is_that_of_the_earliest_plan():
+    # Plans tracked from 28 January 2020 (Q4 of 2019/20: January-March) and 31 October 2018 (Q3 of 2018/19).
+    assert quarters.label(quarters.first_reportable([dt.date(2020, 1, 28)])) == "2019/20 Q4"
+    assert quarters.label(quarters.first_reportable([dt.date(2020, 1, 28), dt.date(2018, 10, 31)])) == "2018/19 Q3"
 
 
 def test_check_reportable_refuses_a_quarter_before_the_first_plan():
@@ -115,7 +129,7 @@ def test_check_reportable_refuses_a_quarter_before_the_first_plan():
         quarters.check_reportable("2019/20 Q4", FIRST, TODAY)
     assert str(info.value) == "2019/20 Q4: no action plan is tracked before 2020/21 Q1 (the first quarter with a plan)"
     with pytest.raises(quarters.BadQuarter, match="before 2020/21 Q1"):
-        quarters.check_reportable("2019/20 Q1", FIRST, TODAY, forecast=True)
+        quarters.check_reportable("2019/20 Q1", FIRST, TODAY, interim=True)
     assert issubclass(quarters.BadQuarter, ValueError)
 
 

@@ -97,11 +97,14 @@ def test_a_quarter_must_have_ended_and_come_after_the_first_plan():
         parameters.quarter("2024/25 Q1", today=today)
     assert str(err.value) == (
         f"QUARTER '2024/25 Q1' has not ended yet; allowed: a quarter like '2023/24 Q4' from {quarter_of_first} "
-        "to 2023/24 Q4 (a later one only as a forecast: --forecast, or FORECAST = True in a notebook)"
+        'to 2023/24 Q4, or this one as an interim report: make report QUARTER="2024/25 Q1" INTERIM=1 '
+        "(INTERIM = True in a notebook)"
     )
-    assert parameters.quarter("2024/25 Q1", allow_forecast=True, today=today) == "2024/25 Q1"
+    assert parameters.quarter("2024/25 Q1", allow_interim=True, today=today) == "2024/25 Q1"
+    with pytest.raises(ParameterError, match="QUARTER '2023/24 Q4' has ended: report it without INTERIM"):
+        parameters.quarter("2023/24 Q4", allow_interim=True, today=today)  # ended on 31 March 2024
     with pytest.raises(ParameterError, match=f"is before {quarter_of_first}, the first quarter with an action plan"):
-        parameters.quarter(f"{year - 1}/{year % 100:02d} Q1", allow_forecast=True, today=today)
+        parameters.quarter(f"{year - 1}/{year % 100:02d} Q1", today=today)
     with pytest.raises(ParameterError, match="QUARTER '2023/24 Q5' is not like '2023/24 Q4'"):
         parameters.quarter("2023/24 Q5", today=today)
 
@@ -115,8 +118,30 @@ def test_meeting_dates_similarity_and_forecast():
     for bad in (1.5, -0.1, "0.3", True):
         with pytest.raises(ParameterError, match=r"SIMILARITY .* is not a number from 0 to 1"):
             parameters.similarity(bad)
+    with pytest.raises(ParameterError, match="INTERIM 'yes' is not True or False"):
+        parameters.interim("yes")
     with pytest.raises(ParameterError, match="FORECAST 'yes' is not True or False"):
-        parameters.forecast("yes")
+        parameters.interim("yes", "FORECAST")
+    assert parameters.report_date("2026-12-07") == "2026-12-07" and parameters.report_date(None) == str(dt.date.today())
+    with pytest.raises(ParameterError, match="REPORT_DATE '7/12/2026' is not a date like 2026-12-07"):
+        parameters.report_date("7/12/2026")
+
+
+def test_the_report_notebook_and_command_start_at_the_same_first_quarter():
+    # With nothing chosen, the notebook's range starts where the command's does: the quarter of the earliest plan
+    # of any review (the notebook then shows whichever council's reviews count), not that of its default council.
+    first = min(dt.date.fromisoformat(d) for d in _reviews().values())
+    year = first.year if first.month >= 4 else first.year - 1
+    quarter_of_first = f"{year}/{(year + 1) % 100:02d} Q{(first.month - 4) % 12 // 3 + 1}"
+    namespace = {"__annotations__": {"QUARTER": str, "COUNCIL": str, "REVIEWS": list}, "QUARTER": "1999/00 Q1"}
+    namespace.update(COUNCIL=None, REVIEWS=None)
+    with pytest.raises(ParameterError, match=f"from {quarter_of_first} to "):
+        parameters.check(dict(namespace), one_audience=True)
+    with pytest.raises(ParameterError, match=f"from {quarter_of_first} to "):
+        parameters.quarter("1999/00 Q1", parameters.reviews(None))  # the report command's check
+    namespace["QUARTER"] = quarter_of_first
+    parameters.check(namespace, one_audience=True)  # accepted: some council's plan counts by its end
+    assert namespace["QUARTER"] == quarter_of_first
 
 
 def test_a_council_is_named_as_in_its_metadata_in_any_capitalisation():

@@ -617,3 +617,18 @@ def test_a_collected_row_that_repeats_a_hand_typed_one_is_named_by_its_cell(root
     assert (err.value.file, err.value.line) == (path, None)
     assert err.value.message == f"Updates!{FIRST_ROW}: this update repeats an earlier row of the same file"
     assert log.read_text(encoding="utf-8").count("Same words.") == 1  # nothing written
+
+
+def test_collecting_before_the_quarter_ends_says_so_in_one_line(capsys):
+    from helpers.base import quarters
+    from helpers.cycle.collect import say_not_ended
+
+    # 2026/27 Q3 runs October-December 2026: on 7 December it has not ended, on 1 January 2027 it has.
+    say_not_ended(quarters.parse_quarter("2026/27 Q3"), dt.date(2026, 12, 7))
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines == [
+        "note: 2026/27 Q3 has not ended (it ends on 31 December 2026): these returns are the progress known today; "
+        "collect again after it ends to take later ones"
+    ]
+    say_not_ended(quarters.parse_quarter("2026/27 Q3"), dt.date(2027, 1, 1))
+    assert capsys.readouterr().err == ""

@@ -191,3 +191,24 @@ def test_a_kept_kernel_gives_each_later_notebook_our_modules_afresh(tmp_path: Pa
     finally:
         kernel.shutdown()
     assert said == ["fresh", "fresh", "fresh"]
+
+
+@pytest.mark.parametrize("engine", [[], ["--engine", "reuse-kernel"]], ids=["papermill's default", "ours"])
+def test_the_papermill_command_says_our_one_line_before_its_traceback(tmp_path: Path, engine: list[str]):
+    # A quarter that does not read stops notebook 04 at its check: the analyst sees our line before papermill's
+    # traceback (which papermill prints after the engine has run: the line cannot come after nothing at all).
+    out = str(tmp_path / "out.ipynb")
+    result = subprocess.run(
+        [str(BIN / "papermill"), *engine, str(config.REPORT_NOTEBOOK), out, "-p", "QUARTER", "garbage"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+    )
+    assert result.returncode != 0
+    ours = "error: QUARTER 'garbage' is not like '2023/24 Q4' (financial year, then Q1-Q4)"
+    lines = result.stderr.splitlines()
+    first = next(i for i, line in enumerate(lines) if ours in line)
+    assert lines[first].startswith(ours)
+    assert all("Traceback" not in line for line in lines[:first])
+    assert any("Traceback" in line for line in lines[first:])  # papermill's own, after ours

@@ -46,3 +46,49 @@ def test_a_page_made_without_a_pdf_never_sits_beside_the_pdf_of_an_older_page(tm
     (run.folder / "report.pdf").write_bytes(b"%PDF of this page")  # as printed from the page now there
     assert [o.error for o in run_reports([run], settings)] == [None]
     assert (run.folder / "report.pdf").read_bytes() == b"%PDF of this page"  # the page did not change
+
+
+def _broken_chromium(tmp_path: Path) -> Path:
+    """A `chromium` that exits at once, as one that cannot start does."""
+    fake = tmp_path / "chromium"
+    fake.write_text("#!/bin/sh\necho 'cannot start' >&2\nexit 1\n", encoding="utf-8")
+    fake.chmod(0o755)
+    return fake
+
+
+def test_a_browser_that_cannot_start_fails_required_pdfs_and_skips_others_with_a_warning(tmp_path, monkeypatch):
+    from helpers.publishing import pdf
+    from helpers.publishing.printing import Printing
+
+    monkeypatch.setattr(pdf, "CHROMIUM", str(_broken_chromium(tmp_path)))
+    warned: list[str] = []
+    required = Printing(tmp_path / "a", warned.append, pdf=True, required=True)
+    required.start()
+    failure = required.failure()
+    required.close()
+    assert failure.startswith("no PDF can be printed: Chromium did not start")
+    assert failure.endswith("or REQUIRE_PDF=0 to write reports without PDFs") and warned == []
+    skipped = Printing(tmp_path / "b", warned.append, pdf=True, required=False)
+    skipped.start()
+    assert skipped.failure() is None
+    skipped.wait()
+    skipped.close()
+    assert len(warned) == 1 and warned[0].startswith("PDF skipped: Chromium did not start")
+
+
+@pytest.mark.slow  # a whole report
+def test_make_report_writes_no_pack_without_its_pdf_unless_require_pdf_is_0(tmp_path: Path, monkeypatch, capsys):
+    from helpers.publishing import pdf, report
+
+    monkeypatch.setattr(pdf, "CHROMIUM", str(_broken_chromium(tmp_path)))
+    out = tmp_path / "reports"
+    monkeypatch.setenv("PEER_REVIEW_REPORTS", str(out))
+    monkeypatch.delenv("REQUIRE_PDF", raising=False)
+    argv = ["--quarter", "2023/24 Q4", "--council", council_of("2021-finance"), "--jobs", "1"]
+    assert report.main(argv) == 1
+    assert "no PDF can be printed: Chromium did not start" in capsys.readouterr().err
+    assert not list(out.glob("2023-24-Q4/*/report.html"))  # no agenda pack without its PDF
+    monkeypatch.setenv("REQUIRE_PDF", "0")
+    assert report.main(argv) == 0
+    assert len(list(out.glob("2023-24-Q4/*/report.html"))) == 1
+    assert "PDF skipped: Chromium did not start" in capsys.readouterr().err

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 
 import pandas as pd
 
@@ -78,13 +79,28 @@ def long_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+def has_ended(quarter: pd.Period | str, today: dt.date) -> bool:
+    """Whether the quarter's last day is before `today`: 2026/27 Q3 (to 31 December 2026) has ended on
+    1 January 2027, not on 31 December. The one rule for a quarter not yet ended, wherever it matters
+    (forms, collect, report, notebooks, the index)."""
+    return end(as_quarter(quarter)) < today
+
+
+def first_reportable(tracked_from: Iterable[dt.date]) -> pd.Period:
+    """The first quarter a report can cover: the one in which the earliest of the reviews' plans is tracked
+    from (its approval). Given every review a run may report on: with none chosen, the workspace's (the
+    report command writes, and notebook 04 shows, whichever council's reviews count by a quarter end);
+    with a council or reviews chosen, theirs."""
+    return quarter_of(min(tracked_from))
+
+
 def check_reportable(
-    quarter: pd.Period | str, first: pd.Period, today: dt.date | None = None, forecast: bool = False
+    quarter: pd.Period | str, first: pd.Period, today: dt.date | None = None, interim: bool = False
 ) -> pd.Period:
     """The quarter, if a report can be run for it; BadQuarter if not.
 
     Refused: a quarter before `first` (the first quarter with an action plan),
-    and one that has not ended by `today` (default: today) unless `forecast`.
+    and one that has not ended by `today` (default: today) unless `interim`.
     """
     if not isinstance(quarter, pd.Period):
         quarter = parse_quarter(quarter)
@@ -92,15 +108,9 @@ def check_reportable(
         raise BadQuarter(
             f"{label(quarter)}: no action plan is tracked before {label(first)} (the first quarter with a plan)"
         )
-    latest = latest_completed(today)
-    if quarter > latest and not forecast:
+    if not has_ended(quarter, today or dt.date.today()) and not interim:
         raise BadQuarter(
-            f"{label(quarter)} has not ended yet: the latest completed quarter is {label(latest)}; "
-            "use --forecast to run it as a forecast"
+            f"{label(quarter)} has not ended yet: the latest completed quarter is {label(latest_completed(today))}; "
+            f'run it as an interim report: make report QUARTER="{label(quarter)}" INTERIM=1'
         )
     return quarter
-
-
-def has_ended(quarter: pd.Period, today: dt.date) -> bool:
-    """True once the quarter's last day is past on `today` (2026/27 Q3 has ended on 1 January 2027, not before)."""
-    return today > end(quarter)

@@ -7,6 +7,7 @@ helpers.committee.presentation).
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 
 import pandas as pd
@@ -53,31 +54,47 @@ def transcribed(ws: Workspace, quarter: pd.Period) -> bool:
 
 
 def report_title(
-    quarter: pd.Period, title: str | None = None, council: str | None = None, committee: str | None = None
+    quarter: pd.Period,
+    title: str | None = None,
+    council: str | None = None,
+    committee: str | None = None,
+    interim: bool = False,
 ) -> str:
     """ "Peer review recommendations: progress report 2023/24 Q4 – Vale District Council, Audit and Governance
-    Committee": the report's heading and page title, naming who it is for (the council alone where no committee
-    is named)."""
-    text = f"{title or settings()['title']}: progress report {quarters.label(quarter)}"
+    Committee": the report's heading and page title (so the PDF's running header), naming who it is for (the
+    council alone where no committee is named); "interim progress report" for a quarter not yet ended."""
+    text = f"{title or settings()['title']}: {'interim ' if interim else ''}progress report {quarters.label(quarter)}"
     who = ", ".join(part for part in (council, committee) if part)
     return f"{text} \u2013 {who}" if council else text
 
 
-def front_matter(ws: Workspace, quarter: pd.Period, meeting_date: str | None = None) -> HTML:
-    """Title, council, committee, meeting date, author, as-at date, the recommendation and its reason."""
+def as_at_row(quarter: pd.Period, known_on: str | None = None) -> tuple[str, str]:
+    """("Progress as at", "31 December 2026"), or for an interim report made on 7 December 2026
+    ("Progress known on", "7 December 2026 (interim report: the quarter ends on 31 December 2026)")."""
+    as_at = quarters.long_date(quarters.end(quarter))
+    if not known_on:
+        return "Progress as at", as_at
+    made = quarters.long_date(dt.date.fromisoformat(known_on))
+    return "Progress known on", f"{made} (interim report: the quarter ends on {as_at})"
+
+
+def front_matter(
+    ws: Workspace, quarter: pd.Period, meeting_date: str | None = None, known_on: str | None = None
+) -> HTML:
+    """Title, council, committee, meeting date, author, as-at date, the recommendation and its reason. An interim
+    report (`known_on`: the day it is made, before the quarter ends) says so in its title and gives that day."""
     counted = ws.counted_reviews(quarter)
     councils = ", ".join(dict.fromkeys(counted["council"])) or "No review counts yet"
     named = ", ".join(council_settings.committees(ws, quarter))
     chosen = settings(ws, quarter)
     meeting = show_date(pd.Timestamp(meeting_date)) if meeting_date else "to be set"
-    as_at = quarters.long_date(quarters.end(quarter))
     council, committee = council_settings.scope(ws, quarter)
     rows = [
         ("Council", councils),
         ("Committee", named or COMMITTEE_NOT_NAMED),
         ("Meeting date", meeting),
         ("Report of", covering.author_text(chosen) or AUTHOR_NOT_SET),
-        ("Progress as at", as_at),
+        as_at_row(quarter, known_on),
         ("Reviews covered", "; ".join(counted["title"]) or "none yet"),
     ]
     if defaults_note(ws, quarter):
@@ -87,7 +104,7 @@ def front_matter(ws: Workspace, quarter: pd.Period, meeting_date: str | None = N
     parts = covering.recommendation_parts(chosen, asked, quarter, transcribed(ws, quarter))
     reason = covering.covering_text(chosen, "reason", named)
     return HTML(
-        f"<h1>{html.escape(report_title(quarter, chosen['title'], council, committee))}</h1>"
+        f"<h1>{html.escape(report_title(quarter, chosen['title'], council, committee, bool(known_on)))}</h1>"
         f"<table class='front-matter'><caption>About this report</caption>{facts}</table>"
         f"<h2 id='recommendation'>Recommendation</h2>{covering.recommendation_html(named or None, parts)}"
         + (f"<h2 id='reason'>Reason for the recommendation</h2><p>{html.escape(reason)}</p>" if reason else "")

@@ -125,36 +125,53 @@ def council_list(value: object) -> list[str] | None:
 
 
 def first_quarter(review_ids: list[str] | None = None):
-    """The quarter in which the first (chosen) action plan was approved: the first a report can cover."""
+    """The first quarter a report on these reviews (None: every review) can cover
+    (helpers.base.quarters.first_reportable)."""
     from helpers.base import quarters
 
     dates = tracked_from()
     chosen = [d for r, d in dates.items() if not review_ids or r in review_ids]
     if not chosen:
         raise InputError("lists no review; run `make extract`", config.processed_dir() / "reviews.csv")
-    return quarters.quarter_of(min(chosen))
+    return quarters.first_reportable(chosen)
 
 
-def forecast(value: object) -> bool:
-    """FORECAST: True allows a quarter that has not ended yet (the report is then a forecast, not progress)."""
+def interim(value: object, name: str = "INTERIM") -> bool:
+    """INTERIM (FORECAST, its earlier name): True reports a quarter that has not ended yet, as an interim
+    report of the progress known on REPORT_DATE."""
     if not isinstance(value, bool):
-        raise _refuse("FORECAST", value, "is not True or False", "True or False")
+        raise _refuse(name, value, "is not True or False", "True or False")
     return value
 
 
+def report_date(value: object) -> str:
+    """REPORT_DATE: the day the report is made, "2026-12-07" (None: today); a quarter has ended, or not, by it."""
+    if _blank(value):
+        return dt.date.today().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    try:
+        return dt.date.fromisoformat(str(value).strip()).isoformat()
+    except ValueError:
+        allowed = "a date like 2026-12-07, or None"
+        raise _refuse("REPORT_DATE", value, "is not a date like 2026-12-07", allowed) from None
+
+
 def quarter(
-    value: object, review_ids: list[str] | None = None, allow_forecast: bool = False, today: dt.date | None = None
+    value: object, review_ids: list[str] | None = None, allow_interim: bool = False, today: dt.date | None = None
 ) -> str:
-    """QUARTER: a completed financial-year quarter from the first with an action plan, as "2023/24 Q4"."""
+    """QUARTER: a completed financial-year quarter from the first with an action plan, as "2023/24 Q4"; with
+    `allow_interim`, a quarter not ended by `today` (default: today) only."""
     from helpers.base import quarters  # pandas: imported only when a quarter is checked
 
+    today = today or dt.date.today()
     first, latest = first_quarter(review_ids), quarters.latest_completed(today)
     span = f"{quarters.label(first)} to {quarters.label(latest)}" if first <= latest else quarters.label(first)
-    allowed = f"a quarter like '2023/24 Q4' from {span}"
-    allowed += (
-        ", or a later one as a forecast"
-        if allow_forecast
-        else " (a later one only as a forecast: --forecast, or FORECAST = True in a notebook)"
+    allowed = (
+        f"a quarter like '2023/24 Q4' not ended by {today.isoformat()}, from {quarters.label(first)} "
+        "(INTERIM is for a quarter not yet ended)"
+        if allow_interim
+        else f"a quarter like '2023/24 Q4' from {span}"
     )
     if not isinstance(value, str):
         raise _refuse("QUARTER", value, "is not a quarter", allowed)
@@ -162,15 +179,19 @@ def quarter(
         chosen = quarters.parse_quarter(value)
     except quarters.BadQuarter:
         raise _refuse("QUARTER", value, "is not like '2023/24 Q4' (financial year, then Q1-Q4)", allowed) from None
+    if allow_interim and quarters.has_ended(chosen, today):
+        raise _refuse("QUARTER", value, "has ended: report it without INTERIM", allowed)
     try:
-        quarters.check_reportable(chosen, first, today, allow_forecast)  # the rule; the wording is ours
+        quarters.check_reportable(chosen, first, today, allow_interim)  # the rule; the wording is ours
     except quarters.BadQuarter:
-        problem = (
-            f"is before {quarters.label(first)}, the first quarter with an action plan"
-            if chosen < first
-            else "has not ended yet"
-        )
-        raise _refuse("QUARTER", value, problem, allowed) from None
+        if chosen < first:
+            raise _refuse(
+                "QUARTER", value, f"is before {quarters.label(first)}, the first quarter with an action plan", allowed
+            ) from None
+        raise ParameterError(
+            f"QUARTER {_shown(value)} has not ended yet; allowed: {allowed}, or this one as an interim report: "
+            f'make report QUARTER="{quarters.label(chosen)}" INTERIM=1 (INTERIM = True in a notebook)'
+        ) from None
     return quarters.label(chosen)
 
 
@@ -194,18 +215,26 @@ def similarity(value: object) -> float:
     return float(value)
 
 
-# Every parameter a notebook may declare, checked in this order (REVIEWS needs COUNCIL, QUARTER needs REVIEWS and
-# FORECAST first). Each function takes the value and the parameters already checked, and returns the value in its
-# usual form.
+# Every parameter a notebook may declare, checked in this order (REVIEWS needs COUNCIL; QUARTER needs REVIEWS,
+# INTERIM and REPORT_DATE first). Each function takes the value and the parameters already checked, and returns
+# the value in its usual form. QUARTER's first quarter is of the reviews chosen (FIRST_FROM, kept by `check`).
 PARAMETERS: dict[str, Callable[[Any, dict[str, Any]], Any]] = {
     "COUNCIL": lambda value, checked: council(value),
     "REVIEWS": lambda value, checked: reviews(value, checked.get("COUNCIL")),
-    "FORECAST": lambda value, checked: forecast(value),
-    "QUARTER": lambda value, checked: quarter(value, checked.get("REVIEWS"), checked.get("FORECAST", False)),
+    "FORECAST": lambda value, checked: interim(value, "FORECAST"),
+    "INTERIM": lambda value, checked: interim(value),
+    "REPORT_DATE": lambda value, checked: report_date(value),
+    "QUARTER": lambda value, checked: quarter(
+        value,
+        checked.get(_FIRST_FROM, checked.get("REVIEWS")),
+        checked.get("INTERIM", False) or checked.get("FORECAST", False),
+        dt.date.fromisoformat(checked["REPORT_DATE"]) if "REPORT_DATE" in checked else None,
+    ),
     "MEETING_DATE": lambda value, checked: meeting_date(value),
     "SIMILARITY": lambda value, checked: similarity(value),
     "COUNCILS": lambda value, checked: council_list(value),
 }
+_FIRST_FROM = "_first_from"  # the reviews chosen, before `check` narrows them to one audience's
 
 
 def _assigned(source: str) -> list[str]:
@@ -272,7 +301,11 @@ def check(namespace: MutableMapping[str, Any], one_audience: bool = False) -> No
         if name in declared and name in namespace:
             checked[name] = rule(namespace[name], checked)
         if name == "REVIEWS" and one_audience:
+            # The first quarter is the chosen reviews' (all, with none chosen), as for the report command: the
+            # audience shown depends on the quarter, so its own reviews would start the range too late.
+            checked[_FIRST_FROM] = checked.get("REVIEWS")
             given = None if _blank(namespace.get("REVIEWS")) else checked.get("REVIEWS")
             chosen = audience(checked.get("COUNCIL"), given, _quarter_end(namespace.get("QUARTER")))
             checked["COUNCIL"], checked["REVIEWS"] = chosen.council, list(chosen.reviews)
+    checked.pop(_FIRST_FROM, None)
     namespace.update(checked)

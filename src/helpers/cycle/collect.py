@@ -218,6 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     quarter = quarter_from_args(args)
     replace = args.replace or (args.from_env and replace_from_env())
     today = date_from_args(args.collected_on, args.from_env, "COLLECT_DATE", "--collected-on")
+    say_not_ended(quarter, today)
     try:
         result = collect(quarter, replace=replace, today=today)
     except Problems as bad:
@@ -235,6 +236,16 @@ def main(argv: list[str] | None = None) -> int:
     if forms_dir(quarter).is_dir():
         _refresh_chase_list(quarter, result)
     return 0
+
+
+def say_not_ended(quarter, today: dt.date | None = None) -> None:
+    """One line when the quarter has not ended (helpers.base.quarters.has_ended): collecting early is allowed."""
+    if not quarters.has_ended(quarter, today or dt.date.today()):
+        print(
+            f"note: {quarters.label(quarter)} has not ended (it ends on {quarters.long_date(quarters.end(quarter))}): "
+            "these returns are the progress known today; collect again after it ends to take later ones",
+            file=sys.stderr,
+        )
 
 
 def _print_problems(bad: Problems) -> None:

@@ -38,7 +38,7 @@ FILL = [
 ]
 COLUMNS_OUT = REFERENCE + FILL
 HEADERS = [header for _, header, _ in COLUMNS_OUT]
-ABOUT_KEYS = ["sheet_version", "quarter", "council", "committee"]
+ABOUT_KEYS = ["sheet_version", "quarter", "council", "committee", "issued_paper"]
 ROW_TABLE_HEADER = ["sheet_row", "review_id", "action_ref", "kind", "requested_on", "lead", "check"]
 SOURCE_PREFIX = "sheets/"
 

@@ -104,6 +104,7 @@ def write_sheet(path: Path, quarter: pd.Period, meeting: Meeting, rows: pd.DataF
     sheet = book.active
     sheet.title = DECISIONS_SHEET
     _write_meeting_cells(sheet, quarter, meeting)
+    put(sheet["A2"], f"Records decisions on the paper: {issued_paper(quarter, meeting)}")
     _write_headers(sheet)
     checks = _write_request_rows(sheet, rows)
     _print_and_protect(sheet)
@@ -208,10 +209,22 @@ def _write_about(about, quarter: pd.Period, meeting: Meeting, checks: list[list[
         "quarter": quarters.label(quarter),
         "council": meeting.council,
         "committee": meeting.committee,
+        "issued_paper": issued_paper(quarter, meeting),
     }
     write_about(about, 1, {key: pairs[key] for key in ABOUT_KEYS}, ROW_TABLE_HEADER, checks)
     about.protection.sheet = True
     about.sheet_state = "hidden"
+
+
+def issued_paper(quarter: pd.Period, meeting: Meeting) -> str:
+    """The paper the committee's decisions are on (helpers.tracking.issued_papers), or why none is named: a paper
+    issued later is not this sheet's (an interim and a final one: the latest issued)."""
+    from helpers.tracking.issued_papers import issued_to
+
+    papers = issued_to(quarters.label(quarter), meeting.council, meeting.committee)
+    if not papers:
+        return f'none issued yet (make issue QUARTER="{quarters.label(quarter)}" COUNCIL="{meeting.council}")'
+    return max(papers, key=lambda p: p.issued_on).describe()
 
 
 def make_sheets(quarter: pd.Period) -> list[tuple[Path, int]]:

@@ -32,7 +32,7 @@ import asyncio
 import contextlib
 from collections.abc import Callable
 
-from papermill.engines import Engine
+from papermill.engines import Engine, NBClientEngine, papermill_engines
 
 from helpers.publishing.kernel import START_TIMEOUT, Kernel
 
@@ -85,12 +85,46 @@ class ReusedKernelEngine(Engine):
             client.reset_execution_trackers()
             client.papermill_execute_cells()  # papermill's cell loop: metadata, errors kept in the notebook
             nb_man.nb.metadata["language_info"] = kernel.language_info
+            if own:
+                say_refusal(nb_man.nb)
         finally:
             if own:
                 kernel.shutdown()
                 shutil.rmtree(kernel.workdir, ignore_errors=True)
         return nb_man.nb
 
+
+# Our errors that say all there is to say in one line (helpers.base.errors.InputError and its kinds).
+_ONE_LINE_ERRORS = {"InputError", "ParameterError", "BadQuarter"}
+
+
+def say_refusal(nb) -> None:
+    """Print our one-line message to stderr when a notebook stopped on bad input (a parameter refused, say):
+    the papermill command then shows it before its own traceback, instead of only at its end."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error" and output.get("ename") in _ONE_LINE_ERRORS:
+                # On a line of its own: papermill's progress bar may have left the cursor at the end of its line.
+                print(f"\nerror: {output.get('evalue')}", file=sys.stderr, flush=True)
+                return
+
+
+class ClearErrorsEngine(NBClientEngine):
+    """papermill's own engine, as the `papermill` command runs it (no --engine), saying our one-line message
+    first when the notebook stops on bad input."""
+
+    @classmethod
+    def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
+        """Run the notebook as papermill does, then say our message if it stopped on bad input."""
+        try:
+            return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+        finally:
+            say_refusal(nb_man.nb)
+
+
+# The `papermill` command's default engine (papermill loads this module through its entry point, and the default
+# is looked up by name when a notebook runs): papermill's own, with our message first.
+papermill_engines.register(None, ClearErrorsEngine)
 
 _PARAMETER_TAGS = {"parameters", "injected-parameters"}
 

@@ -9,11 +9,15 @@ its committee and the reviews it covers, and gives its counts in the report's ow
 units: actions by status, with recommendations not yet transcribed as a data gap
 beside them, never added in. A report whose data has changed since it was written
 (helpers.publishing.report_inputs: the digest in its summary.json against the data now) is
-marked, naming what changed and the command that brings it up to date.
+marked, naming what changed and the command that brings it up to date (with INTERIM=1 while its quarter
+has not ended: the index never suggests a command that refuses). An interim report says so, and the day it was
+made. A paper issued to its committee (`make issue`, reports/issued/) is listed with the report made since:
+"Issued to <committee> for its meeting on <date>", and the current one as refreshed since.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 import shlex
@@ -38,6 +42,7 @@ _STYLE = """body{font-family:sans-serif;max-width:50rem;margin:2rem auto;padding
 li{margin-bottom:.9rem} .counts,.reviews,.gaps{color:#333;font-size:.95rem} a{color:#0b5394}
 nav ul{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1.25rem}
 .stale{margin:.3rem 0 0;padding:.3rem .6rem;border-left:.3rem solid #8a5300;background:#fff4e0;color:#1a1a1a}
+.issued{display:inline-block;margin-top:.2rem}
 .note{padding:.3rem .6rem;border-left:.3rem solid #8a5300;background:#fff4e0}
 code{font-size:.9rem;word-break:break-word}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}"""
@@ -54,6 +59,7 @@ class Entry:
     summary: dict
     selection: list[str] = field(default_factory=list)
     changed: list[str] | None = None  # inputs changed since it was written; None: not known
+    issued: list = field(default_factory=list)  # the papers issued from this report folder (IssuedPaper)
 
     @property
     def committee_text(self) -> str:
@@ -70,6 +76,21 @@ def _entry(quarter: str, folder: Path) -> Entry:
     selection = summary.get("selection")
     chosen = [r for r in selection if isinstance(r, str)] if isinstance(selection, list) else []
     return Entry(quarter, folder, council, committee, summary, chosen)
+
+
+def _add_issued(entries: list[Entry], out_root: Path) -> None:
+    """Attach each issued paper to its report's entry; a paper whose report folder is gone gets an entry of its
+    own (its issued copy)."""
+    from helpers.tracking.issued_papers import issued_papers
+
+    by_folder = {(e.folder.parent.name, e.folder.name): e for e in entries}
+    for paper in issued_papers(out_root=out_root):
+        entry = by_folder.get((paper.folder.parent.name, paper.folder.name))
+        if entry is None:
+            entry = _entry(paper.quarter, paper.folder)
+            entries.append(entry)
+            by_folder[(paper.folder.parent.name, paper.folder.name)] = entry
+        entry.issued.append(paper)
 
 
 def _check_data(entries: list[Entry]) -> str | None:
@@ -94,12 +115,43 @@ def _shell(value: str) -> str:
     return f'"{value}"' if not re.search(r'["$`\\!]', value) else shlex.quote(value)
 
 
-def refresh_command(entry: Entry) -> str:
-    """`make report QUARTER="2024/25 Q1" COUNCIL="Vale District Council"` (and REVIEWS for a selection)."""
+def refresh_command(entry: Entry, today: dt.date | None = None) -> str:
+    """`make report QUARTER="2024/25 Q1" COUNCIL="Vale District Council"` (and REVIEWS for a selection; INTERIM=1
+    while the quarter has not ended by `today`, default today: without it the command would refuse)."""
+    from helpers.base import quarters
+
     command = f"make report QUARTER={_shell(entry.quarter)} COUNCIL={_shell(entry.council)}"
     if entry.selection:
         command += f" REVIEWS={_shell(' '.join(entry.selection))}"
+    if not quarters.has_ended(entry.quarter, today or dt.date.today()):
+        command += " INTERIM=1"
     return command
+
+
+def _issued_html(entry: Entry) -> str:
+    """Each paper issued from this report, linked, and whether the report beside it was refreshed since."""
+    if not entry.issued:
+        return ""
+    items = []
+    for paper in entry.issued:
+        base = "/".join(html.escape(p) for p in paper.folder.relative_to(paper.folder.parents[2]).parts)
+        who = html.escape(paper.committee or "the committee")
+        when = f"for its meeting on {paper.considered_on}" if paper.meeting_date else f"on {paper.considered_on}"
+        items.append(
+            f'<strong>Issued to {who} {html.escape(when)}</strong>: <a href="{base}/{REPORT_FILE}">the paper the '
+            f'committee considered</a> (<a href="{base}/{PDF_FILE}">PDF</a>)'
+        )
+    same = _same_page(entry)
+    now = "the report above is that paper" if same else "the report above was refreshed since, from later data"
+    return f'<br><span class="issued">{"; ".join(items)}; {now}.</span>'
+
+
+def _same_page(entry: Entry) -> bool:
+    """Whether the report folder's page is still the one last issued (byte for byte)."""
+    try:
+        return (entry.folder / REPORT_FILE).read_bytes() == (entry.issued[-1].folder / REPORT_FILE).read_bytes()
+    except OSError:
+        return False
 
 
 def _counts_html(summary: dict) -> str:
@@ -145,17 +197,23 @@ def _stale_html(entry: Entry) -> str:
 
 def _entry_html(entry: Entry) -> str:
     from helpers.base import quarters
+    from helpers.tracking.issued_papers import ISSUED
 
-    base = "/".join(html.escape(part) for part in (entry.folder.parent.name, entry.folder.name))
+    kept = 3 if entry.folder.parent.parent.name == ISSUED else 2  # an issued paper whose report folder is gone
+    base = "/".join(html.escape(part) for part in entry.folder.parts[-kept:])
     which = f"{entry.quarter}: {entry.committee_text}" + (", selected reviews" if entry.selection else "")
     pdf = ""
     if (entry.folder / PDF_FILE).exists():
         hidden = f'<span class="visually-hidden"> of {html.escape(which)}, {html.escape(entry.council)}</span>'
         pdf = f' (<a href="{base}/{PDF_FILE}">PDF{hidden}</a>)'
-    as_at = quarters.long_date(quarters.end(quarters.parse_quarter(entry.quarter)))
+    as_at = "as at " + quarters.long_date(quarters.end(quarters.parse_quarter(entry.quarter)))
+    known_on = entry.summary.get("progress_known_on") if entry.summary.get("interim") else None
+    if isinstance(known_on, str):
+        as_at = f"interim report, progress known on {quarters.long_date(dt.date.fromisoformat(known_on))}"
+        which += " (interim)"
     return (
-        f'<li><a href="{base}/{REPORT_FILE}">{html.escape(which)}</a> &ndash; as at {html.escape(as_at)}{pdf}'
-        f"{_reviews_html(entry)}{_counts_html(entry.summary)}{_stale_html(entry)}</li>"
+        f'<li><a href="{base}/{REPORT_FILE}">{html.escape(which)}</a> &ndash; {html.escape(as_at)}{pdf}'
+        f"{_reviews_html(entry)}{_counts_html(entry.summary)}{_issued_html(entry)}{_stale_html(entry)}</li>"
     )
 
 
@@ -183,6 +241,7 @@ def page(out_root: Path) -> str:
     from helpers.base import quarters
 
     entries = [_entry(label, folder) for label, folder in report_folders(out_root)]
+    _add_issued(entries, out_root)
     problem = _check_data(entries) if entries else None
     by_council: dict[str, list[Entry]] = {}
     for entry in sorted(

@@ -31,7 +31,7 @@ class Job:
     def __init__(self, settings: Settings, workdir: Path, warn: Callable[[str], None]):
         self.settings, self.workdir, self.warn = settings, workdir, warn
         self.kernel = Kernel(workdir / "kernel", settings.kernel_name, settings.notebook.parent)
-        self.printing = Printing(workdir / "browser", warn, settings.pdf)
+        self.printing = Printing(workdir / "browser", warn, settings.pdf, settings.require_pdf)
         self.loop = event_loop()
         self._declared: set[str] | None = None
         self._exporter_warm = False
@@ -83,6 +83,9 @@ class Job:
         except DeadKernelError:
             self.kernel.shutdown()  # the next report starts a new one
             return notebook_run.failed(run, staged, None, out_root, name)
+        no_pdf = self.printing.failure()
+        if no_pdf:  # a committee pack without its PDF: nothing written
+            return Outcome(run, None, f"report for {run.name}: {no_pdf}")
         target, changed = notebook_run.write_folder(run, nb, staged, made, out_root, name)
         self.printing.page_written(target, changed)
         return Outcome(run, target)

@@ -21,7 +21,7 @@ from helpers.publishing.report_run import Outcome, Run, Settings
 # Cells the executed copy adds; not counted, so cell numbers match the notebook an analyst opens.
 _ADDED_TAGS = {"injected-parameters", "papermill-error-cell-tag"}
 # Given only when set, so a notebook need not declare them.
-_OPTIONAL = {"MEETING_DATE", "FORECAST"}
+_OPTIONAL = {"MEETING_DATE", "INTERIM", "REPORT_DATE"}
 
 
 def skip_slow_optional_imports() -> None:
@@ -46,7 +46,8 @@ def parameters(run: Run, settings: Settings, declared: set[str]) -> dict[str, An
         "COUNCIL": run.council,
         "REVIEWS": list(run.reviews),
         "MEETING_DATE": settings.meeting_date,
-        "FORECAST": settings.forecast,
+        "INTERIM": run.interim,
+        "REPORT_DATE": run.known_on,
     }
     return {k: v for k, v in values.items() if k in declared and (k not in _OPTIONAL or v)}
 
@@ -62,6 +63,7 @@ def made_from(run: Run) -> dict[str, Any]:
         "council": run.council,
         "committee": run.committee,
         "selection": list(run.reviews) if run.selection else None,
+        **({"interim": True, "progress_known_on": run.known_on} if run.interim else {}),
         "inputs": {"digest": digest(files), "files": files},
     }
 

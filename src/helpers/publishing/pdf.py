@@ -9,16 +9,21 @@ report as its HTML is written: A4, the report's title as a running header and
 Its Contents gives each section's page (helpers.publishing.contents_pages: printed twice).
 The PDF goes to a temporary file beside the HTML and is renamed into place when
 complete; a PDF that cannot be printed is removed, never left beside a newer HTML.
-Without Chromium the HTML is still written and one line says the PDF was skipped.
+When Chromium is missing or cannot start, the report fails with one line and no folder
+is written (a committee pack without its PDF is no pack); with REQUIRE_PDF=0 the HTML is
+written and one line says the PDF was skipped, as for a machine without Chromium.
 
 The browser and Playwright's driver keep their temporary files (profile, sockets,
-Chromium's Singleton files) in a folder of the job's own, removed with the job.
+Chromium's Singleton files) in a short folder of our own under /tmp, whatever TMPDIR is:
+a Unix socket's path may not pass 107 bytes, and Chromium does not start when TMPDIR is
+long. It is removed when the browser closes.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -83,33 +88,50 @@ def _temporary_files_in(folder: Path):
             os.environ["TMPDIR"] = before
 
 
-class Printer:
-    """One Chromium, kept for every PDF of a job; `workdir` holds its temporary files."""
+SHORT_TMP = "/tmp"  # noqa: S108 - mkdtemp makes a private folder of a random name there; where the browser's own folder goes: a short path on every Linux
 
-    def __init__(self, workdir: Path, warn: Callable[[str], None]):
-        self.workdir, self.warn = Path(workdir), warn
+
+def short_temporary_folder() -> Path:
+    """A new folder of our own with a short path (/tmp/prt-xxxxxxxx), for the browser's profile and sockets."""
+    base = SHORT_TMP if os.access(SHORT_TMP, os.W_OK | os.X_OK) else None
+    return Path(tempfile.mkdtemp(prefix="prt-", dir=base))
+
+
+class Printer:
+    """One Chromium, kept for every PDF of a job; its temporary files go to a short folder of its own."""
+
+    def __init__(self, workdir: Path, warn: Callable[[str], None], required: bool = False):
+        self.workdir, self.warn, self.required = Path(workdir), warn, required
         self.browser: Any = None
         self._pw: Any = None
+        self._own: Path | None = None
         self.available = True
+        self.failure: str | None = None  # why Chromium did not start, when PDFs are required
         self.closing = False  # set when the job stops: errors from a browser going away are expected
 
+    def _unavailable(self, why: str, fix: str) -> None:
+        """No PDFs: with PDFs required the reports fail with `why`; else one warning that they are skipped."""
+        self.available = False
+        if self.required:
+            self.failure = f"no PDF can be printed: {why}; {fix}, or REQUIRE_PDF=0 to write reports without PDFs"
+        elif not self.closing:
+            self.warn(f"PDF skipped: {why}")
+
     async def start(self) -> None:
-        """Launch Chromium; without it, mark the printer unavailable and say once that PDFs are skipped."""
+        """Launch Chromium; without it, mark the printer unavailable (and say so once, or fail the reports)."""
         if not Path(CHROMIUM).exists():
-            self.available = False
-            self.warn("PDF skipped: install Debian's chromium (`apt-get install chromium`), or pass --no-pdf")
+            self._unavailable(f"{CHROMIUM} is not installed", "install Debian's chromium (`apt-get install chromium`)")
             return
         try:
             from playwright.async_api import async_playwright
 
-            self.workdir.mkdir(parents=True, exist_ok=True)
-            with _temporary_files_in(self.workdir):
+            self._own = short_temporary_folder()
+            with _temporary_files_in(self._own):
                 self._pw = await async_playwright().start()
             self.browser = await self._pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         except Exception as err:
-            self.available = False
-            if not self.closing:
-                self.warn(f"PDF skipped: Chromium did not start ({str(err).strip().splitlines()[0]})")
+            first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+            self._unavailable(f"Chromium did not start ({first})", "check that `chromium --version` runs")
             await self.close()
 
     async def pdf(self, html_path: Path) -> Path | None:
@@ -152,6 +174,9 @@ class Printer:
         if pw is not None:
             with contextlib.suppress(Exception):
                 await pw.stop()
+        if self._own is not None:
+            shutil.rmtree(self._own, ignore_errors=True)
+            self._own = None
 
 
 def _write_whole(target: Path, data: bytes) -> None:

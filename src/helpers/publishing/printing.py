@@ -18,10 +18,10 @@ from helpers.publishing.kernel import event_loop
 class Printing:
     """The PDFs of one job: with `pdf`, one browser (helpers.publishing.pdf.Printer) kept for all of them."""
 
-    def __init__(self, workdir: Path, warn: Callable[[str], None], pdf: bool):
+    def __init__(self, workdir: Path, warn: Callable[[str], None], pdf: bool, required: bool = False):
         from helpers.publishing.pdf import Printer
 
-        self.printer = Printer(workdir, warn) if pdf else None
+        self.printer = Printer(workdir, warn, required) if pdf else None
         self.loop = event_loop()
         self._browser: asyncio.Task | None = None
         self._printing: list[asyncio.Task] = []
@@ -30,6 +30,15 @@ class Printing:
         """Launch the browser, if PDFs are wanted: it starts in a process of its own while the caller goes on."""
         if self.printer is not None:
             self._browser = self.loop.create_task(self.printer.start())
+
+    def failure(self) -> str | None:
+        """Why no PDF can be printed when PDFs are required (None if they can, or are not required): waits for
+        the browser's launch, so that no report folder is written without its PDF."""
+        if self.printer is None or not self.printer.required:
+            return None
+        if self._browser is not None and not self._browser.done():
+            self.loop.run_until_complete(asyncio.shield(self._browser))
+        return self.printer.failure
 
     def page_written(self, html_path: Path, changed: bool) -> None:
         """A report's page is written: print its PDF in the background if the page `changed` or the PDF is

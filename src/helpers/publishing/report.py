@@ -6,6 +6,8 @@
     python -m helpers.publishing.report --council "Vale District Council"          # one council's report(s)
     python -m helpers.publishing.report --all --jobs 2        # every quarter since the first action plan
     python -m helpers.publishing.report --reviews 2021-finance 2022-progress   # some of one council's reviews
+    QUARTER="2026/27 Q3" INTERIM=1 python -m helpers.publishing.report --from-env
+        # an interim report of a quarter not yet ended: the progress known today (REPORT_DATE=YYYY-MM-DD sets the day)
     python -m helpers.publishing.report --scheduled
         # the scheduled run: latest quarter, once its returns are due
     QUARTER="2023/24 Q4" COUNCIL="Vale District Council" REVIEWS="2021-finance" python -m helpers.publishing.report --from-env
@@ -18,8 +20,9 @@ quarter end; COUNCIL selects one council, REVIEWS some reviews within one counci
 committee (a selection that spans councils or committees is refused, saying what to
 choose). Each report goes to reports/<2023-24-Q4>/<Council>--<Committee>/ (a selection
 of reviews to a folder of its own beside it; helpers.publishing.report_folder): report.html,
-report.pdf printed from it by Chromium (skipped with a warning if Chromium is not
-installed; --no-pdf skips it silently), report.ipynb, the executed notebook papermill
+report.pdf printed from it by Chromium (a report whose PDF cannot be printed fails, and
+without Chromium none is written; REQUIRE_PDF=0 skips the PDF with a warning, --no-pdf
+silently), report.ipynb, the executed notebook papermill
 wrote, as the audit trail, and summary.json, its headline counts and the data it was
 made from. A notebook that fails writes no report: the executed notebook is kept in
 reports/_failed/ and the command exits 1. reports/index.html lists every report by
@@ -30,24 +33,21 @@ nothing half-written is left, and the index lists the reports that finished.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import os
-import re
 import sys
 from pathlib import Path
 
 from helpers.base import config
-from helpers.base.errors import ArgumentParser, InputError, run_cli
+from helpers.base.errors import InputError, run_cli
 from helpers.publishing.interrupts import Terminated, stopping_on_signals
 from helpers.publishing.kernel import KernelFailed
+from helpers.publishing.report_options import arguments, report_date
 from helpers.publishing.report_run import Outcome, ReportFailed, Run, Settings
 from helpers.publishing.runner import run_reports
 
 # pandas, papermill, nbconvert and playwright are imported where they are used: the
 # command starts the first kernel before anything else and imports them while it boots.
-
-MAX_JOBS = 32
 
 
 def runs(
@@ -55,7 +55,7 @@ def runs(
     run_all: bool,
     review_ids: list[str] | str | None,
     out_root: Path,
-    forecast: bool = False,
+    interim: bool = False,
     today: dt.date | None = None,
     council: str | None = None,
 ) -> list[Run]:
@@ -63,7 +63,8 @@ def runs(
 
     The quarter is the latest completed one unless given; `run_all` is every quarter from the first
     with an action plan. With no selection, every council and committee gets a report for each quarter
-    by whose end one of its reviews counts; `council` keeps one council's; `review_ids` (within one council
+    by whose end one of its reviews counts; `interim` allows a quarter not ended by `today` (default: today),
+    reported as the progress known that day; `council` keeps one council's; `review_ids` (within one council
     and committee, else refused) make one selected report per quarter. Checked with the notebooks' own
     rules (helpers.committee.parameters, helpers.committee.report_audiences), so a refusal reads the same here and
     in a notebook.
@@ -85,14 +86,15 @@ def runs(
         ]
     else:
         wanted = quarter if quarter is not None else quarters.label(quarters.latest_completed(today))
-        labels = [parameters.quarter(wanted, chosen, forecast, today)]
+        labels = [parameters.quarter(wanted, chosen, interim, today)]
+    known_on = (today or dt.date.today()).isoformat() if interim else None
     if whole is not None:
         kept = tuple(r for r in whole.reviews if not selected or r in selected)  # in reviews.csv order
         reports_for = [report_audiences.Audience(whole.council, whole.committee, kept)]
     else:
         reports_for = report_audiences.audiences(chosen)
     planned = [
-        _run(label, audience, bool(selected), out_root)
+        _run(label, audience, bool(selected), out_root, known_on if not run_all else None)
         for label in labels
         for audience in reports_for
         if report_audiences.counted_by(audience, quarters.end(quarters.parse_quarter(label)))
@@ -101,12 +103,13 @@ def runs(
     return planned
 
 
-def _run(label: str, audience, selection: bool, out_root: Path) -> Run:
+def _run(label: str, audience, selection: bool, out_root: Path, known_on: str | None = None) -> Run:
     from helpers.publishing.report_folder import report_folder
 
     reviews = audience.reviews
-    folder = report_folder(out_root, label, audience.council, audience.committee, reviews if selection else None)
-    return Run(label, audience.council, audience.committee, reviews, folder, selection)
+    chosen = reviews if selection else None
+    folder = report_folder(out_root, label, audience.council, audience.committee, chosen, known_on is not None)
+    return Run(label, audience.council, audience.committee, reviews, folder, selection, known_on)
 
 
 def _check_distinct_folders(planned: list[Run]) -> None:
@@ -209,90 +212,6 @@ def _warn(message: str, _seen: set[str] = set()) -> None:  # noqa: B006 - once p
         print(message, file=sys.stderr)
 
 
-def _arguments(argv: list[str] | None) -> argparse.Namespace:
-    """The command's arguments, checked; with --from-env, the quarter, council, reviews and meeting date are read
-    from the environment."""
-    args = _parser().parse_args(argv)
-    if not 1 <= args.jobs <= MAX_JOBS:
-        raise InputError(f"--jobs must be between 1 and {MAX_JOBS}")
-    if args.from_env:
-        _read_environment(args)
-    return args
-
-
-def _parser() -> ArgumentParser:
-    """The command's options: which quarters (one of --quarter, --all, --from-env, --scheduled), then whose
-    reports and how they are made."""
-    parser = ArgumentParser(
-        prog="python -m helpers.publishing.report",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    _add_which_quarters(parser)
-    parser.add_argument(
-        "--council",
-        metavar="NAME",
-        help="the council to report on, as named in the review metadata (default: every council, one report each)",
-    )
-    parser.add_argument(
-        "--reviews",
-        nargs="+",
-        metavar="ID",
-        help="review ids to include, all of one council and committee (default: all)",
-    )
-    parser.add_argument(
-        "--meeting-date",
-        metavar="YYYY-MM-DD",
-        help="the committee meeting's date (passed to notebooks that declare MEETING_DATE)",
-    )
-    parser.add_argument(
-        "--jobs",
-        type=int,
-        default=os.cpu_count() or 1,
-        help=f"reports to make at once, 1-{MAX_JOBS} (default: number of cores; never more than the cores, "
-        "nor than one job for each 4 reports: a job costs about as much to start as that)",
-    )
-    parser.add_argument("--no-pdf", action="store_true", help="write the HTML only, not report.pdf")
-    parser.add_argument(
-        "--forecast",
-        action="store_true",
-        help="allow a quarter that has not ended yet (the report is a forecast, not progress)",
-    )
-    return parser
-
-
-def _add_which_quarters(parser: ArgumentParser) -> None:
-    """--quarter, --all, --from-env and --scheduled: one way at most of choosing the quarters."""
-    which = parser.add_mutually_exclusive_group()
-    which.add_argument("--quarter", help='financial-year quarter, e.g. "2023/24 Q4" (default: latest completed)')
-    which.add_argument("--all", action="store_true", help="every quarter since the first action plan was approved")
-    which.add_argument(
-        "--from-env",
-        action="store_true",
-        help="read QUARTER, COUNCIL, REVIEWS (space- or comma-separated ids) and MEETING_DATE from the environment",
-    )
-    which.add_argument(
-        "--scheduled",
-        action="store_true",
-        help="the scheduled run: the latest completed quarter, refused until its returns are due; "
-        "says (in the report and here) if returns are not collected yet",
-    )
-
-
-def _read_environment(args: argparse.Namespace) -> None:
-    """--from-env: QUARTER, COUNCIL, REVIEWS (space- or comma-separated ids) and MEETING_DATE from the
-    environment, refused if also given as options."""
-    if args.reviews or args.meeting_date or args.council:
-        raise InputError(
-            "--from-env reads COUNCIL, REVIEWS and MEETING_DATE from the environment; "
-            "do not also pass --council, --reviews or --meeting-date"
-        )
-    args.quarter = os.environ.get("QUARTER", "").strip() or None
-    args.council = os.environ.get("COUNCIL", "").strip() or None
-    args.reviews = [r for r in re.split(r"[\s,]+", os.environ.get("REVIEWS", "")) if r] or None
-    args.meeting_date = os.environ.get("MEETING_DATE")
-
-
 def one_meeting(chosen: list[Run]) -> None:
     """A meeting date is one committee's meeting about one quarter: refused, saying what to choose, for a run
     that writes reports for several committees or quarters."""
@@ -313,18 +232,20 @@ def main(argv: list[str] | None = None) -> int:
     """The report command (`make report`): check the inputs, write each report folder and the index."""
     from helpers.committee import parameters
 
-    args = _arguments(argv)
+    args = arguments(argv, __doc__ or "")
     meeting_date = parameters.meeting_date(args.meeting_date)
+    today = report_date()
     out_root = config.reports_dir()
     _check_writable(out_root)
-    settings = Settings(config.REPORT_NOTEBOOK, out_root, meeting_date, args.forecast, pdf=not args.no_pdf)
+    require_pdf = not args.no_pdf and os.environ.get("REQUIRE_PDF", "").strip() != "0"
+    settings = Settings(config.REPORT_NOTEBOOK, out_root, meeting_date, not args.no_pdf, require_pdf)
     planned: list[Run] = []
 
     def plan() -> list[Run]:
         """Every parameter and input file checked before any notebook starts; runs while the first kernel boots."""
         if args.scheduled:
-            args.quarter = check_scheduled()
-        chosen = runs(args.quarter, args.all, args.reviews, out_root, args.forecast, council=args.council)
+            args.quarter = check_scheduled(today)
+        chosen = runs(args.quarter, args.all, args.reviews, out_root, args.interim, today, args.council)
         if meeting_date:
             one_meeting(chosen)
         check_inputs(sorted({r for run in chosen for r in run.reviews}) or None)
@@ -341,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
                 plan, settings, args.jobs, lambda o: bar.update(), lambda n: bar.reset(total=n), _warn
             )
             bar.close()
-            return _finish(out_root, planned, outcomes, scheduled=args.scheduled)
+            return _finish(out_root, planned, outcomes, args.scheduled, settings.require_pdf)
         except KeyboardInterrupt as stop:
             bar.close()
             _finish(out_root, planned, [])
@@ -353,18 +274,40 @@ def main(argv: list[str] | None = None) -> int:
             return 1
 
 
-def _finish(out_root: Path, planned: list[Run], outcomes: list[Outcome], scheduled: bool = False) -> int:
-    """Write the index (when the input was good enough to run anything) and say what happened."""
+def _with_pdf(outcome: Outcome, require_pdf: bool) -> Outcome:
+    """A report written without its PDF, when PDFs are required, is a failure (its page stays, and says so)."""
+    from helpers.publishing.pdf import pdf_path
+
+    if not require_pdf or outcome.error or outcome.path is None or pdf_path(outcome.path).exists():
+        return outcome
+    return Outcome(
+        outcome.run,
+        outcome.path,
+        f"report for {outcome.run.name}: its PDF was not printed (see above); run it again, or REQUIRE_PDF=0 to "
+        "accept a report without its PDF",
+    )
+
+
+def _finish(
+    out_root: Path, planned: list[Run], outcomes: list[Outcome], scheduled: bool = False, require_pdf: bool = False
+) -> int:
+    """Write the index (when the input was good enough to run anything) and say what happened (each report's
+    page and PDF)."""
     if not planned:
         return 1 if outcomes else 0
     from helpers.publishing.index import write_index
+    from helpers.publishing.pdf import pdf_path
 
     index = write_index(out_root)
     if not outcomes:
         return 0
+    outcomes = [_with_pdf(o, require_pdf) for o in outcomes]
     for outcome in outcomes:
         if outcome.path:
             print(f"{outcome.run.name}: {config.relative(outcome.path)}")
+            pdf = pdf_path(outcome.path)
+            if pdf.exists():
+                print(f"{outcome.run.name}: {config.relative(pdf)}")
     failures = [o for o in outcomes if o.error]
     for outcome in failures:
         print(f"error: {outcome.error}", file=sys.stderr)

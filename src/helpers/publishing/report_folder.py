@@ -7,6 +7,8 @@ Every report is for one council and one committee, as at one quarter end:
         Vale-District-Council--Audit-and-Governance-Committee--2021-finance/
                                                           a selection of its reviews (never over the full report)
         Test-Valley-Borough-Council--Cabinet/             another council's report for the same quarter
+        Vale-District-Council--Audit-and-Governance-Committee--interim/
+                                                          an interim report, made before the quarter ended
             report.html     the committee's page (helpers.publishing.html_export)
             report.pdf      the same page printed (helpers.publishing.pdf)
             report.ipynb    the executed notebook papermill wrote: the audit trail of every figure
@@ -39,6 +41,7 @@ NOTEBOOK_FILE = "report.ipynb"
 SUMMARY_FILE = "summary.json"
 FAILED = "_failed"
 SUMMARY_TAG = "summary"  # the notebook cell whose JSON output feeds the index
+INTERIM = "interim"  # the last part of an interim report's folder name
 UNNAMED_COMMITTEE = "committee-not-named"  # the folder name's part where no committee is named
 _QUARTER = re.compile(r"^(\d{4})-(\d{2})-Q([1-4])$")
 # Report folders of the layout before reports were per council: reports/2023-24-Q4/report.html (every review)
@@ -58,12 +61,16 @@ def quarter_folder_name(quarter_label: str) -> str:
     return quarter_label.replace("/", "-").replace(" ", "-")
 
 
-def folder_name(council: str, committee: str, selection: list[str] | tuple[str, ...] | None = None) -> str:
+def folder_name(
+    council: str, committee: str, selection: list[str] | tuple[str, ...] | None = None, interim: bool = False
+) -> str:
     """ "Vale-District-Council--Audit-and-Governance-Committee" for a council's report to a committee; with a selection
-    of its reviews, their ids follow ("...--2021-finance-2022-progress")."""
+    of its reviews, their ids follow ("...--2021-finance-2022-progress"); an interim report's ends "--interim"."""
     parts = [name_part(council) or "council", name_part(committee) or UNNAMED_COMMITTEE]
     if selection:
         parts.append("-".join(sorted(selection)))
+    if interim:
+        parts.append(INTERIM)
     return "--".join(parts)
 
 
@@ -73,9 +80,10 @@ def report_folder(
     council: str,
     committee: str,
     selection: list[str] | tuple[str, ...] | None = None,
+    interim: bool = False,
 ) -> Path:
-    """reports/<2023-24-Q4>/<Council>--<Committee>[--<review ids>]/"""
-    return out_root / quarter_folder_name(quarter_label) / folder_name(council, committee, selection)
+    """reports/<2023-24-Q4>/<Council>--<Committee>[--<review ids>][--interim]/"""
+    return out_root / quarter_folder_name(quarter_label) / folder_name(council, committee, selection, interim)
 
 
 def read_quarter_folder(name: str) -> str | None:

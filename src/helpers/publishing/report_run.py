@@ -29,12 +29,19 @@ class Run:
     reviews: tuple[str, ...]
     folder: Path
     selection: bool = False
+    known_on: str | None = None  # an interim report's day ("2026-12-07"): the quarter has not ended by then
+
+    @property
+    def interim(self) -> bool:
+        """Whether this is an interim report: a quarter not ended, reported as the progress known on a day."""
+        return self.known_on is not None
 
     @property
     def name(self) -> str:
         """ "2023/24 Q4, Vale District Council, Audit and Governance Committee" (as messages name a report)."""
         selected = f" (reviews {', '.join(self.reviews)})" if self.selection else ""
-        return f"{self.quarter}, {self.council}, {self.committee or 'committee not named'}{selected}"
+        interim = f" (interim, progress known on {self.known_on})" if self.interim else ""
+        return f"{self.quarter}, {self.council}, {self.committee or 'committee not named'}{selected}{interim}"
 
 
 @dataclass(frozen=True)
@@ -44,8 +51,8 @@ class Settings:
     notebook: Path
     out_root: Path
     meeting_date: str | None = None
-    forecast: bool = False
     pdf: bool = False
+    require_pdf: bool = False  # a PDF that cannot be printed fails its report (REQUIRE_PDF, on unless 0)
     kernel_name: str = KERNEL_NAME
 
 
