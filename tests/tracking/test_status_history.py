@@ -8,6 +8,10 @@ counts at the end of 2021/22 Q3, 31 December 2021). Targets from Appendix 1 of t
   5 "In progress", asking to move its target to June 2022.
 - 2021/22 Q4: the committee refuses 33's closure (15 Feb 2022); 4 gets a comment with no status (10 Feb 2022).
 - 2022/23 Q1: the committee agrees 5's revision (20 Apr 2022); 9 reported complete (20 May 2022).
+
+Mutations each of which fails tests here (checked by hand on the status rules and this history): a plan counted a
+quarter late or early, or a history starting a quarter after its plan counts; a revision applied a quarter before
+the meeting that agreed it; a closure the committee refused still counted as complete.
 """
 
 from __future__ import annotations
