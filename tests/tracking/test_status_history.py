@@ -29,12 +29,7 @@ from helpers.tracking import workspace
 from helpers.tracking.durations import Span
 from helpers.tracking.slippage import LATE, NOT_JUDGED, NOT_YET, ON_TIME, PAST, median_slip, slippage_summary
 from helpers.tracking.status_history import history_counts, quarters_past_target
-
-UPDATES = "review_id,action_ref,status,comment,updated_on,revised_target,revision_reason,evidence,lead\n"
-DECISIONS = "review_id,action_ref,kind,decision,decided_on,requested_on,lead,decided_by,minute,amended_target,note\n"
-FIN = "2021-finance"
-Q3, Q4, Q1 = "2021/22 Q3", "2021/22 Q4", "2022/23 Q1"
-SCRIPTED = ["3", "33", "5", "4", "9", "6"]
+from scripted_history import FIN, Q1, Q3, Q4, SCRIPTED, script
 
 # The status of each scripted action at each quarter end, worked out from the rules in docs/status-rules.md.
 EXPECTED = {
@@ -48,42 +43,9 @@ EXPECTED = {
 TARGETS_5 = [("2022-01-31", 0), ("2022-01-31", 0), ("2022-06-30", 1)]  # the revision counts from the meeting
 
 
-def _write(data: Path, folder: str, name: str, text: str) -> None:
-    (data / folder).mkdir(parents=True, exist_ok=True)
-    (data / folder / name).write_text(text, encoding="utf-8")
-
-
-def _script(data: Path) -> None:
-    """The three quarters of returns and the two meetings described in this module's docstring."""
-    _write(
-        data,
-        "updates",
-        "2021-22-Q3.csv",
-        UPDATES + f"{FIN},3,Complete,Framework agreed.,2021-12-10,,,,Executive Director Corporate Development\n"
-        f"{FIN},33,Complete,Training delivered.,2021-12-14,,,https://example.org/log,"
-        "Corporate Director Finance & Commercial\n"
-        f"{FIN},5,In progress,Consultation running late.,2021-12-16,June 2022,Consultation extended.,,Cabinet\n",
-    )
-    _write(data, "updates", "2021-22-Q4.csv", UPDATES + f"{FIN},4,,Draft with legal.,2022-02-10,,,,\n")
-    _write(data, "updates", "2022-23-Q1.csv", UPDATES + f"{FIN},9,Complete,Done.,2022-05-20,,,,\n")
-    _write(
-        data,
-        "decisions",
-        "2021-22-Q3.csv",
-        DECISIONS + f"{FIN},33,closure,refused,2022-02-15,2021-12-14,Corporate Director Finance & Commercial,"
-        ",12/22,,The log covers one directorate.\n",
-    )
-    _write(
-        data,
-        "decisions",
-        "2021-22-Q4.csv",
-        DECISIONS + f"{FIN},5,revision,agreed,2022-04-20,2021-12-16,Cabinet,,31/22,,\n",
-    )
-
-
 @pytest.fixture
 def ws(data_copy: Path) -> workspace.Workspace:
-    _script(data_copy)
+    script(data_copy)
     return workspace.load_workspace([FIN])
 
 

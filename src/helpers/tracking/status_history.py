@@ -69,34 +69,38 @@ def history_quarters(reviews: pd.DataFrame, first: pd.Period | None, last: pd.Pe
 def status_history(tracker: StatusTracker, span: list[pd.Period]) -> pd.DataFrame:
     """Every counted action's status, current target and revisions agreed at each quarter end of `span` (COLUMNS),
     oldest quarter first, each quarter in the actions' plan order."""
-    positions, codes, targets, revisions, which = [], [], [], [], []
+    parts: dict[str, list[np.ndarray]] = {"at": [], "quarter": [], "code": [], "target": [], "revisions": []}
     for n, quarter in enumerate(span):
         c = tracker.rule_arrays(quarter)
-        keep = np.nonzero(c["counted"])[0]
-        positions.append(keep)
-        codes.append(c["code"][keep])
-        targets.append(c["target"][keep])
-        revisions.append(c["revisions"][keep])
-        which.append(np.full(len(keep), n))
-    at = np.concatenate(positions) if positions else np.array([], int)
-    quarter_no = np.concatenate(which) if which else np.array([], int)
-    code = np.concatenate(codes) if codes else np.array([], np.int8)
-    labels = [quarters.label(q) for q in span]
+        keep = np.nonzero(c["counted"])[0].astype(np.int32)
+        parts["at"].append(keep)
+        parts["quarter"].append(np.full(len(keep), n, np.int8 if len(span) < 128 else np.int32))
+        parts["code"].append(c["code"][keep])
+        parts["target"].append(c["target"][keep])
+        parts["revisions"].append(c["revisions"][keep].astype(np.int32))
+    # Each column is joined and its parts dropped in turn, so a national history never holds two copies at once.
+    joined = {name: np.concatenate(parts.pop(name)) if span else np.array([], np.int32) for name in list(parts)}
+    at, quarter_no = joined["at"], joined["quarter"]
     ends = np.array([pd.Timestamp(quarters.end(q)) for q in span], "datetime64[ns]")
-    status = pd.Categorical.from_codes(code, categories=list(STATUS_IDS))
-    frame = pd.DataFrame(
-        {
-            "review_id": tracker.actions["review_id"].to_numpy()[at],
-            "action_ref": tracker.actions["action_ref"].to_numpy()[at],
-            "quarter": pd.Categorical.from_codes(quarter_no, categories=labels, ordered=True),
-            "quarter_end": ends[quarter_no] if len(ends) else np.array([], "datetime64[ns]"),
-            "status": status,
-            "status_label": status.rename_categories(status_labels()),
-            "current_target_date": np.concatenate(targets) if targets else np.array([], "datetime64[ns]"),
-            "target_revisions": np.concatenate(revisions) if revisions else np.array([], int),
-        }
-    )
-    return frame[COLUMNS]
+    status = pd.Categorical.from_codes(joined["code"], categories=list(STATUS_IDS))
+    columns = {
+        # Categories, not strings: a national corpus's history is over a million rows.
+        "review_id": _categories(tracker.actions["review_id"], at),
+        "action_ref": _categories(tracker.actions["action_ref"], at),
+        "quarter": pd.Categorical.from_codes(quarter_no, categories=[quarters.label(q) for q in span], ordered=True),
+        "quarter_end": ends[quarter_no] if span else np.array([], "datetime64[ns]"),
+        "status": status,
+        "status_label": status.rename_categories(status_labels()),
+        "current_target_date": joined["target"].astype("datetime64[ns]", copy=False),
+        "target_revisions": joined["revisions"],
+    }
+    return pd.DataFrame(columns, columns=COLUMNS, copy=False)
+
+
+def _categories(column: pd.Series, at: np.ndarray) -> pd.Categorical:
+    """column[at] as a categorical, its categories in order of first appearance."""
+    codes, uniques = pd.factorize(column)
+    return pd.Categorical.from_codes(codes[at], categories=uniques)
 
 
 def history_counts(history: pd.DataFrame) -> pd.DataFrame:
@@ -124,8 +128,8 @@ def quarters_past_target(history: pd.DataFrame) -> pd.Series:
     past = ordered["status"].astype(str).isin(PAST_TARGET)
     keys = [ordered["review_id"], ordered["action_ref"]]
     # A run of quarters past target ends at a quarter that is not: count the trailing run per action.
-    breaks = (~past).astype(int).groupby(keys).cumsum()
-    final_break = breaks.groupby(keys).transform("last")
-    streak = (past & (breaks == final_break)).groupby(keys).sum()
+    breaks = (~past).astype(int).groupby(keys, observed=True).cumsum()
+    final_break = breaks.groupby(keys, observed=True).transform("last")
+    streak = (past & (breaks == final_break)).groupby(keys, observed=True).sum()
     at_last = ordered[ordered["quarter"] == last].set_index(["review_id", "action_ref"]).index
     return streak.reindex(at_last).astype(int)

@@ -1,0 +1,102 @@
+"""The committee report's "Progress over time" (helpers.committee.history_chart), on the scripted history of
+tests/scripted_history.py (three quarters of returns and two meetings on the 2021 finance plan).
+
+By hand, for the report of 2022/23 Q2 (the four quarter ends 31 Dec 2021 to 30 Sep 2022; the plan first counts at
+31 December 2021):
+- complete: the plan's own 23 and 26, with 3 and 33 at 2021/22 Q3 (4); 33's closure refused in Q4 (3); 9 complete
+  in 2022/23 Q1 (4), and still 4 at Q2: "stayed at 4 of 48";
+- past target at all four quarter ends: 1, 2, 17 and 28 (October 2021), 24 (July 2021) and 40 (Autumn 2021 =
+  November 2021), none reported complete: 6. 33 (November 2021) was complete at 2021/22 Q3, so it is not.
+"""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from pathlib import Path
+
+import pytest
+from chart_checks import _fills, _table
+from matplotlib.colors import to_hex
+
+from helpers.committee import history_chart
+from helpers.committee.chart_style import STATUS_STYLES
+from helpers.tracking import workspace
+from helpers.tracking.status_history import HISTORY_RULES, history_counts
+from scripted_history import FIN, SCRIPTED, script
+
+Q2 = "2022/23 Q2"
+
+
+@pytest.fixture
+def ws(data_copy: Path) -> workspace.Workspace:
+    script(data_copy)
+    return workspace.load_workspace([FIN])
+
+
+def test_the_summary_sentence_gives_the_figures_worked_out_by_hand(ws):
+    history = history_chart.recent_history(ws, Q2)
+    assert list(history["quarter"].cat.categories) == ["2021/22 Q3", "2021/22 Q4", "2022/23 Q1", Q2]
+    assert history_chart.progress_sentence(history) == (
+        "Since 2021/22 Q3 the complete actions stayed at 4 of 48; 6 have been past target for four quarters or more."
+    )
+
+
+def test_the_chart_s_text_alternative_and_table_agree_with_the_history(ws):
+    history = history_chart.recent_history(ws, Q2)
+    chart = history_chart.progress_chart(history, ws.titles)
+    counts = history_counts(history).loc[FIN]
+    table = chart.data.set_index("Quarter")
+    assert list(table.index) == list(counts.index)
+    assert list(table["Complete"]) == list(counts["complete"]) == [4, 3, 4, 4]
+    assert list(table["Actions"]) == [48, 48, 48, 48]
+    past = counts["overdue"] + counts["not-reported"]
+    title = ws.titles[FIN]
+    assert (
+        f"{title}: complete stayed at 4 and past target rose from {past.iloc[0]} to {past.iloc[-1]} "
+        f"between 2021/22 Q3 and {Q2}, of 48 actions." in chart.alt
+    )
+    assert past.iloc[0] == 6  # 31 December 2021: the six above (33 was then complete)
+    assert _table(chart).rows[0][:2] == ["Review", "Quarter"]  # the table a reader can open under the chart
+
+
+def test_the_bars_use_the_status_colours_of_the_other_charts(ws):
+    chart = history_chart.progress_chart(history_chart.recent_history(ws, Q2), ws.titles)
+    [ax] = [a for a in chart.figure.axes if a.patches]
+    colours = {to_hex(p.get_facecolor()) for p in _fills(ax) if p.get_height() > 0}
+    assert colours <= {style.colour for style in STATUS_STYLES.values()}
+    assert STATUS_STYLES["complete"].colour in colours and STATUS_STYLES["overdue"].colour in colours
+
+
+def test_a_history_of_one_quarter_says_there_is_no_change_to_show_yet(ws):
+    sentence = history_chart.progress_sentence(ws.status_history(None, "2021/22 Q3"))
+    assert sentence.startswith("2021/22 Q3 is the first quarter end at which a plan counts")
+
+
+def test_the_slippage_table_counts_actions_and_states_its_median(ws):
+    table = ws.slippage("2022/23 Q1")
+    summary = table[table["action_ref"].isin(SCRIPTED)]
+    from helpers.tracking.slippage import slippage_summary
+
+    row = history_chart.slippage_table(slippage_summary(summary), ws.titles).iloc[0]
+    # Worked out in tests/tracking/test_status_history.py: 1 of 5 dated actions on time; slips 2m20d, 4, 5, 7 months.
+    assert row["Share complete by original target"] == "20% (1 of 5)"
+    assert row["Median slip"] == "4 months"
+    assert row["Targets moved (times)"] == "1 (1)"
+    assert row["No dated target or no action (counted apart)"] == 1
+
+
+def test_the_key_states_the_honesty_rules():
+    key = " ".join(history_chart.history_key())
+    for rule in HISTORY_RULES:
+        assert rule in key
+    assert "first counts at the end of that quarter" in key and "meeting that agreed it" in key
+    assert "as it was known at each quarter end" in key and "what the plan said" in key
+
+
+def test_with_no_plan_counted_the_chart_says_so(ws):
+    empty = ws.status_history("2019/20 Q1", "2019/20 Q2")
+    assert empty.empty
+    assert "Nothing to show" in history_chart.progress_chart(empty, ws.titles).alt
