@@ -100,3 +100,38 @@ def test_with_no_plan_counted_the_chart_says_so(ws):
     empty = ws.status_history("2019/20 Q1", "2019/20 Q2")
     assert empty.empty
     assert "Nothing to show" in history_chart.progress_chart(empty, ws.titles).alt
+
+
+def test_quarter_ends_before_any_action_counts_are_left_out(data_copy):
+    # The 2019 review's plan counts from 28 January 2020, but its action plan was never obtained: no actions. The
+    # history starts where the 2021 finance plan's actions first count (31 December 2021), not at 2019/20 Q4.
+    history = workspace.load_workspace(["2019-cpc", FIN]).status_history(None, "2021/22 Q4")
+    assert list(history["quarter"].cat.categories) == ["2021/22 Q3", "2021/22 Q4"]
+    assert history_chart.progress_sentence(history).startswith("Since 2021/22 Q3 ")
+
+
+def test_slippage_by_theme_counts_every_action_once(ws):
+    by_theme = ws.slippage("2022/23 Q1", by="theme")
+    assert by_theme["actions"].sum() == 48  # each action under its recommendation's primary theme
+    shown = history_chart.slippage_table(by_theme, ws.titles, by="theme")
+    assert shown.columns[0] == "Theme"
+
+
+@pytest.mark.parametrize(
+    "value, expected", [(None, None), ("", None), ("2021/22 Q4", "2021/22 Q4"), ("2021/2022 Q4", "2021/22 Q4")]
+)
+def test_from_quarter_is_none_or_a_quarter(value, expected):
+    from helpers.committee.parameters import from_quarter
+
+    assert from_quarter(value, "2023/24 Q4") == expected
+
+
+@pytest.mark.parametrize(
+    "value, message", [("2024/25 Q1", "is after QUARTER (2023/24 Q4)"), ("Q4 2021", "is not like '2023/24 Q4'")]
+)
+def test_a_from_quarter_the_rules_refuse_is_one_line_naming_it(value, message):
+    from helpers.committee.parameters import ParameterError, from_quarter
+
+    with pytest.raises(ParameterError, match="FROM_QUARTER") as err:
+        from_quarter(value, "2023/24 Q4")
+    assert message in str(err.value)

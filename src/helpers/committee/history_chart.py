@@ -160,21 +160,25 @@ def progress_sentence(history: pd.DataFrame) -> str:
         change = f"{_change(int(first[COMPLETE]), int(last[COMPLETE]))} of {_n(last['actions'])}"
     else:  # a plan joined (or left) on the way: each figure names its own total, so no rise is read from that
         change = (
-            f"{'rose' if last[COMPLETE] > first[COMPLETE] else 'went'} from {_n(first[COMPLETE])} of "
-            f"{_n(first['actions'])} to {_n(last[COMPLETE])} of {_n(last['actions'])}"
+            f"went from {_n(first[COMPLETE])} of {_n(first['actions'])} to {_n(last[COMPLETE])} of "
+            f"{_n(last['actions'])} (the actions tracked changed as plans came to count)"
         )
     return f"Since {span[0]} the complete actions {change}" + tail
 
 
-def slippage_table(summary: pd.DataFrame, titles: Mapping[str, str]) -> pd.DataFrame:
-    """helpers.tracking.slippage.slippage_summary by review, as the report shows it (every count is of actions)."""
+GROUPS = {"review_id": "Review", "lead": "Lead", "theme": "Theme"}
+
+
+def slippage_table(summary: pd.DataFrame, titles: Mapping[str, str], by: str = "review_id") -> pd.DataFrame:
+    """helpers.tracking.slippage.slippage_summary (by review, lead or theme) as the report shows it (every count is
+    of actions)."""
     rows = []
     for row in summary.to_dict("records"):
         dated = row["with a dated target"]
         share = f"{row[ON_TIME] / dated:.0%} ({row[ON_TIME]} of {dated})" if dated else "no dated targets"
         rows.append(
             {
-                "Review": titles.get(row["review_id"], row["review_id"]),
+                GROUPS[by]: titles.get(row[by], row[by]),
                 "Actions": row["actions"],
                 "Complete by original target": row[ON_TIME],
                 "Complete late": row[LATE],

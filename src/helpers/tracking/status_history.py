@@ -68,16 +68,21 @@ def history_quarters(reviews: pd.DataFrame, first: pd.Period | None, last: pd.Pe
 
 def status_history(tracker: StatusTracker, span: list[pd.Period]) -> pd.DataFrame:
     """Every counted action's status, current target and revisions agreed at each quarter end of `span` (COLUMNS),
-    oldest quarter first, each quarter in the actions' plan order."""
-    parts: dict[str, list[np.ndarray]] = {"at": [], "quarter": [], "code": [], "target": [], "revisions": []}
-    for n, quarter in enumerate(span):
+    oldest quarter first, each quarter in the actions' plan order. The quarter categories run from the first
+    quarter end at which any action counts to the last of `span`."""
+    parts: dict[str, list[np.ndarray]] = {"at": [], "code": [], "target": [], "revisions": []}
+    for quarter in span:
         c = tracker.rule_arrays(quarter)
         keep = np.nonzero(c["counted"])[0].astype(np.int32)
         parts["at"].append(keep)
-        parts["quarter"].append(np.full(len(keep), n, np.int8 if len(span) < 128 else np.int32))
         parts["code"].append(c["code"][keep])
         parts["target"].append(c["target"][keep])
         parts["revisions"].append(c["revisions"][keep].astype(np.int32))
+    # Quarter ends before any action counts (a plan with nothing transcribed yet) are left out: nothing to show.
+    first = next((n for n, keep in enumerate(parts["at"]) if len(keep)), len(span))
+    span = span[first:]
+    parts = {name: values[first:] for name, values in parts.items()}
+    parts["quarter"] = [np.full(len(keep), n, np.int32) for n, keep in enumerate(parts["at"])]
     # Each column is joined and its parts dropped in turn, so a national history never holds two copies at once.
     joined = {name: np.concatenate(parts.pop(name)) if span else np.array([], np.int32) for name in list(parts)}
     at, quarter_no = joined["at"], joined["quarter"]

@@ -184,13 +184,21 @@ class Workspace:
 
     def slippage(self, quarter: Quarter, by: str | None = None) -> pd.DataFrame:
         """Slippage and completion on time as at the quarter end (helpers.tracking.slippage): one row per action
-        (by=None), per review (by="review_id") or per lead doing the work (by="lead"; joint actions count for each)."""
+        (by=None), per review (by="review_id"), per lead doing the work (by="lead"; joint actions count for each)
+        or per primary theme of the action's recommendation (by="theme")."""
         from helpers.plans.leads import working_leads
         from helpers.tracking.slippage import slippage, slippage_summary
 
-        table = slippage(self.status(quarter), quarter)
+        status = self.status(quarter)
+        table = slippage(status, quarter)
         if by is None:
             return table
+        if by == "theme":
+            from helpers.plans.themes import theme_names
+
+            key = ["review_id", "rec_ref"]
+            primary = status[key].merge(self.themed()[[*key, "primary_theme"]], on=key, how="left")  # keeps order
+            table["theme"] = primary["primary_theme"].map(theme_names()).fillna("no theme recorded").to_numpy()
         return slippage_summary(table, by, working_leads(self.action_leads) if by == "lead" else None)
 
     def history(self, review_id: str, action_ref: str | int) -> pd.DataFrame:
