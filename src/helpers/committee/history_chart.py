@@ -50,12 +50,12 @@ def progress_chart(history: pd.DataFrame, titles: Mapping[str, str]) -> Chart:
     reviews = list(dict.fromkeys(counts.index.get_level_values(0)))
     title = _trend_title(counts, span)
     with matplotlib.rc_context(STYLE):
-        columns = 1 if len(reviews) <= 3 else 2  # one page at most: panels side by side beyond three reviews
+        columns = 1 if len(reviews) == 1 else 2  # side by side, so the section prints on one page
         rows = math.ceil(len(reviews) / columns)
-        fig = _figure(10, 2.3 * rows + 1.4)
+        fig = _figure(10, 2.1 * rows + 1.3)
         axes = np.atleast_1d(fig.subplots(rows, columns, squeeze=False).ravel())
         for ax, review in zip(axes, reviews, strict=False):
-            _panel(ax, counts.loc[review], span, shown, _wrap(titles.get(review, review), 50))
+            _panel(ax, counts.loc[review], span, shown, _wrap(titles.get(review, review), 60))
         for ax in axes[len(reviews) :]:
             ax.axis("off")
         _title(fig, title)
@@ -96,7 +96,7 @@ def _panel(ax: Axes, table: pd.DataFrame, span: list[str], shown: list[str], tit
             ax.text(i, bottom[i], _n(total), ha="center", va="bottom", fontsize=9, color=TEXT)
     ax.set_xticks(x, [label.replace(" ", "\n") for label in span], fontsize=8)
     ax.set_ylim(0, max(bottom.max(), 1) * 1.18)
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
     ax.set_ylabel("Actions", color=TEXT)
     ax.set_title(title, loc="left", fontsize=10, color=TEXT)
 
