@@ -45,3 +45,26 @@ def script(data: Path) -> None:
         "2021-22-Q4.csv",
         DECISIONS + f"{FIN},5,revision,agreed,2022-04-20,2021-12-16,Cabinet,,31/22,,\n",
     )
+
+
+def script_2024(data: Path) -> None:
+    """A scripted 2024/25 Q1 and Q2 (the report's "done when"): in Q1 the lead of 31 (target March 2022) asks to
+    move it to March 2025 and 33 (target November 2021) is reported complete; on 12 September 2024 (in Q2) the
+    committee agrees 31's revision and refuses 33's closure. In Q2, 2 gets a comment with no status."""
+    _write(
+        data,
+        "updates",
+        "2024-25-Q1.csv",
+        UPDATES + f"{FIN},31,In progress,Fieldwork delayed.,2024-06-20,March 2025,Restructure.,,"
+        "Corporate Services Leadership Team\n"
+        f"{FIN},33,Complete,Training delivered.,2024-06-14,,,https://example.org/log,"
+        "Corporate Director Finance & Commercial\n",
+    )
+    _write(data, "updates", "2024-25-Q2.csv", UPDATES + f"{FIN},2,,Awaiting the new system.,2024-08-01,,,,\n")
+    _write(
+        data,
+        "decisions",
+        "2024-25-Q1.csv",
+        DECISIONS + f"{FIN},31,revision,agreed,2024-09-12,2024-06-20,Corporate Services Leadership Team,,45/24,,\n"
+        f"{FIN},33,closure,refused,2024-09-12,2024-06-14,Corporate Director Finance & Commercial,,46/24,,\n",
+    )

@@ -135,3 +135,33 @@ def test_a_from_quarter_the_rules_refuse_is_one_line_naming_it(value, message):
     with pytest.raises(ParameterError, match="FROM_QUARTER") as err:
         from_quarter(value, "2023/24 Q4")
     assert message in str(err.value)
+
+
+@pytest.mark.slow  # a whole report
+def test_the_2024_25_q2_report_after_a_scripted_q1_and_q2_shows_the_hand_worked_progress(tmp_path, data_copy):
+    # The last eight quarter ends are 2022/23 Q3 (31 Dec 2022) to 2024/25 Q2. Complete at 2022/23 Q3: the 2021
+    # plan's own 23 and 26, of its 48 actions (the 2022 plan counts from 28 February 2023). At 2024/25 Q2: those two
+    # and the 2022 plan's 2 ("Complete" as its target), of 56; 33 was complete at Q1 but refused on 12 Sep 2024.
+    # Past target at each of the last four quarter ends (2023/24 Q3 to 2024/25 Q2): the 21 of the 2021 plan with
+    # nothing reported since it at 2023/24 Q4, less 31 (March 2025 agreed) and 33 (complete at 2024/25 Q1), and the
+    # 2022 plan's 4 (April 2023), 5 and 7 (October 2023): 19 + 3 = 22.
+    from bs4 import BeautifulSoup
+
+    from conftest import run_module
+    from scripted_history import script_2024
+
+    script_2024(data_copy)
+    reports = tmp_path / "reports"
+    council = "Dorset Council"  # the council whose documents these actions come from
+    result = run_module(
+        "helpers.publishing.report", "--quarter", "2024/25 Q2", "--council", council, "--no-pdf",
+        data=data_copy, reports=reports,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    [page] = reports.glob("2024-25-Q2/*/report.html")
+    text = " ".join(BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").get_text(" ").split())
+    assert "Progress over time" in text
+    assert (
+        "Since 2022/23 Q3 the complete actions went from 2 of 48 to 3 of 56 (the actions tracked changed as plans "
+        "came to count); 22 have been past target for four quarters or more."
+    ) in text
