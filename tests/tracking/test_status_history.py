@@ -175,3 +175,16 @@ def test_any_span_of_the_history_agrees_with_the_report_at_each_of_its_quarter_e
         report = finance.status(quarter)
         assert list(rows["status"].astype(str)) == list(report["status"])
         assert list(rows["target_revisions"]) == list(report["target_revisions"])
+
+
+def test_a_made_up_council_s_leads_are_named_with_their_council_and_its_plan_s_completion_is_on_time(data_copy):
+    from conftest import run_module
+    from made_up_reviews import COUNCIL, add_both_reviews
+
+    add_both_reviews(data_copy)
+    assert run_module("helpers.plans.extract", data=data_copy).returncode == 0
+    ws = workspace.load_workspace([FIN, "2024-wessex-cpc"])
+    by_lead = ws.slippage("2024/25 Q1", by="lead").set_index("lead")
+    assert all(lead.endswith(("(Dorset Council)", f"({COUNCIL})")) for lead in by_lead.index)
+    # R2 (Head of Finance responsible, target Dec 2024): the plan of 4 March 2024 says Complete, before its target.
+    assert by_lead.loc[f"Head of Finance ({COUNCIL})", ON_TIME] == 1

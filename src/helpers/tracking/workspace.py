@@ -199,7 +199,10 @@ class Workspace:
             key = ["review_id", "rec_ref"]
             primary = status[key].merge(self.themed()[[*key, "primary_theme"]], on=key, how="left")  # keeps order
             table["theme"] = primary["primary_theme"].map(theme_names()).fillna("no theme recorded").to_numpy()
-        return slippage_summary(table, by, working_leads(self.action_leads) if by == "lead" else None)
+        doing = working_leads(self.action_leads)
+        if doing["council"].nunique() > 1:  # leads at different councils are never merged
+            doing = doing.assign(lead=doing["lead"] + " (" + doing["council"] + ")")
+        return slippage_summary(table, by, doing if by == "lead" else None)
 
     def history(self, review_id: str, action_ref: str | int) -> pd.DataFrame:
         """Everything recorded on one action, oldest first: the plan, every update (with its lead and role),
