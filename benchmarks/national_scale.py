@@ -35,7 +35,8 @@ def _stage(fn: Callable[[], Any]) -> tuple[Any, float, float]:
 
 
 def scale_run(councils: int, data_dir: str) -> dict[str, Any]:
-    """One corpus size, in a fresh process: generate, load and validate, status, workload, recurring search."""
+    """One corpus size, in a fresh process: generate, load and validate, status, workload, the status history of
+    every quarter, recurring search."""
     from benchmarks import synthetic
     from helpers.plans.themes import recurring_pairs
     from helpers.tracking import workspace
@@ -60,6 +61,10 @@ def scale_run(councils: int, data_dir: str) -> dict[str, Any]:
             ws.workload(q)
 
     _, status_s, status_mib = _stage(all_quarters)
+    # The picture over time: every action's status at every quarter end, as one table (issue 28).
+    history, history_s, history_mib = _stage(lambda: ws.status_history(span[0], span[-1]))
+    history_rows = len(history)
+    del history
     council = recs["review_id"].map(reviews.set_index("review_id")["council"])
     pairs, recurring_s, recurring_mib = _stage(lambda: recurring_pairs(recs, within=council))
     return {
@@ -73,6 +78,10 @@ def scale_run(councils: int, data_dir: str) -> dict[str, Any]:
         "load_validate_s": load_s,
         "status_workload_all_quarters_s": status_s,
         "recurring_search_s": recurring_s,
+        "status_history_s": history_s,
+        "status_history_rows": history_rows,
+        "history_over_status_workload": history_s / status_s,
+        "rss_after_history_mib": history_mib,
         "rss_after_generate_mib": baseline,
         "rss_after_load_mib": load_mib,
         "rss_after_status_mib": status_mib,

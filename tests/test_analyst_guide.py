@@ -82,3 +82,9 @@ def test_every_example_in_the_guide_runs():
     # Each question's answer is a table (or tables) an analyst can read, not None or an error.
     shown = [r for r in results if isinstance(r, (pd.DataFrame, pd.Series, tuple, list, dict))]
     assert len(shown) == len(results)
+
+
+def test_the_guide_shows_the_picture_over_time():
+    text = GUIDE.read_text(encoding="utf-8")
+    for call in ("ws.status_history(", "ws.slippage(", "history_counts("):
+        assert call in text

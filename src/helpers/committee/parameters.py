@@ -208,6 +208,23 @@ def meeting_date(value: object) -> str | None:
         raise _refuse("MEETING_DATE", value, "is not a date like 2024-05-14", allowed) from None
 
 
+def from_quarter(value: object, last: str | None) -> str | None:
+    """FROM_QUARTER: None (from the first quarter end a chosen plan counts), or a quarter like "2021/22 Q4" no later
+    than QUARTER."""
+    from helpers.base import quarters
+
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    allowed = "None, or a quarter like '2021/22 Q4' no later than QUARTER"
+    try:
+        chosen = quarters.parse_quarter(str(value))
+    except quarters.BadQuarter:
+        raise _refuse("FROM_QUARTER", value, "is not like '2023/24 Q4' (financial year, then Q1-Q4)", allowed) from None
+    if last is not None and chosen > quarters.parse_quarter(last):
+        raise _refuse("FROM_QUARTER", value, f"is after QUARTER ({last})", allowed)
+    return quarters.label(chosen)
+
+
 def similarity(value: object) -> float:
     """SIMILARITY: how alike (0 to 1) two recommendations' wording must be to be listed as recurring."""
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
@@ -230,6 +247,7 @@ PARAMETERS: dict[str, Callable[[Any, dict[str, Any]], Any]] = {
         checked.get("INTERIM", False) or checked.get("FORECAST", False),
         dt.date.fromisoformat(checked["REPORT_DATE"]) if "REPORT_DATE" in checked else None,
     ),
+    "FROM_QUARTER": lambda value, checked: from_quarter(value, checked.get("QUARTER")),
     "MEETING_DATE": lambda value, checked: meeting_date(value),
     "SIMILARITY": lambda value, checked: similarity(value),
     "COUNCILS": lambda value, checked: council_list(value),

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from helpers.base import config
 from helpers.base.errors import InputError, run_cli
+from helpers.publishing.index_trend import trend_html
 from helpers.publishing.pdf import PDF_FILE
 from helpers.publishing.report_folder import (
     REPORT_FILE,
@@ -45,6 +46,8 @@ nav ul{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1.25rem}
 .issued{display:inline-block;margin-top:.2rem}
 .note{padding:.3rem .6rem;border-left:.3rem solid #8a5300;background:#fff4e0}
 code{font-size:.9rem;word-break:break-word}
+table.trend{border-collapse:collapse;font-size:.9rem;margin:.3rem 0} .trend caption{text-align:left;font-weight:bold}
+.trend th,.trend td{border:1px solid #767676;padding:.15rem .4rem;text-align:left} .trend-change{margin:.2rem 0 .8rem}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}"""
 
 
@@ -252,7 +255,7 @@ def page(out_root: Path) -> str:
     names = sorted(by_council, key=str.casefold)
     anchors = {name: f"council-{name_part(name).lower() or 'unnamed'}" for name in names}
     sections = "".join(
-        f'<h2 id="{html.escape(anchors[name])}">{html.escape(name)}</h2>'
+        f'<h2 id="{html.escape(anchors[name])}">{html.escape(name)}</h2>{trend_html(by_council[name])}'
         f'<ul class="reports">{"".join(_entry_html(e) for e in by_council[name])}</ul>'
         for name in names
     )

@@ -213,6 +213,11 @@ class StatusTracker:
         """Each action's status as a position in vocabulary.STATUS_IDS (-1 where not counted yet)."""
         return self._compute(quarter)["code"]
 
+    def rule_arrays(self, quarter: pd.Period) -> dict[str, np.ndarray]:
+        """The arrays the rules leave for `quarter` (status codes, current target, revisions agreed, ...), in
+        self.actions order: what the status table, the counts and the status history are all made from."""
+        return self._compute(quarter)
+
     def status(self, quarter: pd.Period) -> pd.DataFrame:
         """Every counted action with its status as at the end of `quarter` (rules in this module's docstring)."""
         return status_table(self, quarter, self._compute(quarter))

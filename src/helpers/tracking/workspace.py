@@ -172,6 +172,38 @@ class Workspace:
         end = pd.Timestamp(quarters.end(quarters.as_quarter(quarter)))
         return self.reviews[self.reviews["tracked_from"] <= end].reset_index(drop=True)
 
+    def status_history(self, first: Quarter | None, last: Quarter) -> pd.DataFrame:
+        """The status of every action at every quarter end from `first` (None: the first a chosen plan counts) to
+        `last`, one row each: review_id, action_ref, quarter, quarter_end, status, status_label,
+        current_target_date, target_revisions (helpers.tracking.status_history; same rules as every report)."""
+        from helpers.tracking.status_history import history_quarters, status_history
+
+        start = None if first is None else quarters.as_quarter(first)
+        span = history_quarters(self.reviews, start, quarters.as_quarter(last))
+        return status_history(self.tracker, span)
+
+    def slippage(self, quarter: Quarter, by: str | None = None) -> pd.DataFrame:
+        """Slippage and completion on time as at the quarter end (helpers.tracking.slippage): one row per action
+        (by=None), per review (by="review_id"), per lead doing the work (by="lead"; joint actions count for each)
+        or per primary theme of the action's recommendation (by="theme")."""
+        from helpers.plans.leads import working_leads
+        from helpers.tracking.slippage import slippage, slippage_summary
+
+        status = self.status(quarter)
+        table = slippage(status, quarter)
+        if by is None:
+            return table
+        if by == "theme":
+            from helpers.plans.themes import theme_names
+
+            key = ["review_id", "rec_ref"]
+            primary = status[key].merge(self.themed()[[*key, "primary_theme"]], on=key, how="left")  # keeps order
+            table["theme"] = primary["primary_theme"].map(theme_names()).fillna("no theme recorded").to_numpy()
+        doing = working_leads(self.action_leads)
+        if doing["council"].nunique() > 1:  # leads at different councils are never merged
+            doing = doing.assign(lead=doing["lead"] + " (" + doing["council"] + ")")
+        return slippage_summary(table, by, doing if by == "lead" else None)
+
     def history(self, review_id: str, action_ref: str | int) -> pd.DataFrame:
         """Everything recorded on one action, oldest first: the plan, every update (with its lead and role),
         each revision asked for, and every decision of the committee."""
