@@ -21,6 +21,7 @@ from matplotlib.ticker import MaxNLocator
 
 from helpers.committee.chart_style import (
     BACKGROUND,
+    CHAR_IN,
     CHART_TEXT_PT,
     GAP_EDGE,
     LINE_IN,
@@ -156,6 +157,9 @@ def _draw_stacked_barh(
     wrapped = [_wrap(name, label_width) for name in table.index]
     around = _title_height(title) + _legend_height([labels[c] for c in shown]) + 2.6 * LINE_IN + 0.35
     y, bars_in = _bar_rows(wrapped, PRINT_HEIGHT_IN - around)
+    if bars_in + around > PRINT_HEIGHT_IN:  # many rows: their names on fewer, longer lines, to fit the page
+        wrapped = [_wrap(name, label_width * 3 // 2) for name in table.index]
+        y, bars_in = _bar_rows(wrapped, PRINT_HEIGHT_IN - around)
     fig = _figure(PRINT_WIDTH_IN, bars_in + around)
     ax = fig.subplots()
     totals, segments = _draw_segments(ax, table, shown, styles, y)
@@ -223,7 +227,10 @@ def _bar_axes(ax: Axes, wrapped: list[str], totals: np.ndarray, xlabel: str, y: 
     ax.tick_params(axis="y", length=0)
     ax.set_xlim(0, max(totals.max(), 1) * 1.08)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel(xlabel, color=TEXT)
+    # Wrapped to the bars' width, what the row names leave of the chart's: centred under them, a longer line
+    # would run off the chart's edge.
+    names = max(len(line) for name in wrapped for line in name.split("\n"))
+    ax.set_xlabel(_wrap(xlabel, max(24, int(PRINT_WIDTH_IN / CHAR_IN) - names - 12)), color=TEXT)
 
 
 def _bar_ends(ax: Axes, totals: np.ndarray, end_labels: list[str] | None, y: np.ndarray) -> None:
