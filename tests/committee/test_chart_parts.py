@@ -1,8 +1,10 @@
-"""What every chart is built from: the chart that says there is nothing to show.
+"""What every chart is built from: the chart that says there is nothing to show, and the size it prints at.
 
 Check what the charts draw and say, not merely that they run. Expected values are worked out by hand from the
 frames built here.
 """
+
+import re
 
 import matplotlib
 
@@ -11,6 +13,7 @@ matplotlib.use("Agg")
 import pandas as pd
 import pytest
 from chart_checks import AS_AT, LABELS, TITLES, _counts, _svg_texts
+from matplotlib.text import Text
 
 from helpers.committee import status_charts, theme_charts, workload_chart
 
@@ -31,3 +34,50 @@ def test_an_empty_selection_says_so(make):
     assert "Nothing to show for this selection" in " ".join(_svg_texts(chart.svg()))
     page = chart._repr_html_()
     assert page.count("<img ") == 1 and "<details>" not in page
+
+
+# --- printed size (issue 27) -----------------------------------------------------------------------------------
+
+# The report's print CSS (publishing/templates/committee/index.html.j2): an A4 portrait page with 14 mm side
+# margins, and a chart at most 205 mm tall. A chart larger than that is scaled down to fit, its text with it.
+PRINTED_WIDTH_IN = (210 - 2 * 14) / 25.4
+PRINTED_HEIGHT_IN = 205 / 25.4
+PAGE_TEXT_PX = 15  # the report's text on screen
+
+
+def _leads(count: int) -> pd.DataFrame:
+    """`count` leads with names long enough to wrap (totals count, count - 1, ... 1)."""
+    names = [f"Service Manager for Democratic and Electoral Services {n}" for n in range(count)]
+    return pd.DataFrame({"open": range(count, 0, -1), "overdue": [1] * count}, index=names).assign(
+        open=lambda t: t["open"] - 1
+    )
+
+
+def _long_reviews(themes: int) -> pd.DataFrame:
+    reviews = ["Corporate peer challenge 2019", "Finance peer challenge 2021 (with the DSG / high needs block review)"]
+    index = [f"Transformation, savings and value for money {n}" for n in range(themes)]
+    return pd.DataFrame([[n % 3, (n + 1) % 4] for n in range(themes)], index=index, columns=reviews)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: status_charts.status_by_review(_counts(), TITLES, AS_AT, LABELS),
+        lambda: workload_chart.lead_workload(_leads(8), AS_AT),
+        lambda: workload_chart.lead_workload(_leads(25), AS_AT),  # more rows than fit as two lines each
+        lambda: theme_charts.theme_heatmap(_long_reviews(14), _long_reviews(14) == 0),
+        lambda: theme_charts.lead_theme_heatmap(_long_reviews(6).T),
+        lambda: theme_charts.theme_heatmap(pd.DataFrame(), pd.DataFrame()),
+    ],
+    ids=["status", "workload", "workload-crowded", "themes", "lead-themes", "empty"],
+)
+def test_chart_text_prints_at_9pt_or_more_and_reads_at_the_pages_size_on_screen(make):
+    chart = make()
+    width, height = chart.figure.get_size_inches()
+    printed = min(1.0, PRINTED_WIDTH_IN / width, PRINTED_HEIGHT_IN / height)  # how much the page scales it
+    texts = [t for t in chart.figure.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    smallest = min(t.get_fontsize() for t in texts)
+    assert smallest * printed >= 9, f"{smallest} pt text in a {width:.2f} x {height:.2f} in chart"
+    # On screen the SVG (width * 72 pt) is shown at its <img>'s width in CSS pixels.
+    shown = int(re.search(r'<img [^>]*width="(\d+)"', chart._repr_html_()).group(1))
+    assert smallest * shown / (width * 72) >= PAGE_TEXT_PX

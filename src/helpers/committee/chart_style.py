@@ -81,6 +81,19 @@ RECORDED_STYLE = Style("#e4e4e4", "//", "#1a1a1a", True)
 
 SVG_SALT = "peer-review-tracker"
 
+# Printed size. A chart is drawn at the width it prints at on a portrait page, so the page never scales it down
+# and its text prints at the size set here: never below 9 pt, the report's smallest text (issue 27).
+PRINT_WIDTH_IN = 7.0  # A4 portrait less the print CSS's 14 mm margins is 7.17 in: a little to spare
+PRINT_HEIGHT_IN = 8.0  # the print CSS caps a chart at 205 mm (8.07 in): a taller one would be shrunk
+CHART_TEXT_PT = 9.5  # row and column labels, ticks, axis labels, key, counts: 9 pt and a half-point to spare
+TITLE_PT = 11.5
+TITLE_CHARS = 66  # a title's line at TITLE_PT in bold, across PRINT_WIDTH_IN
+LINE_IN = CHART_TEXT_PT * 1.2 / 72  # a line of chart text, in inches
+CHAR_IN = 0.55 * CHART_TEXT_PT / 72  # an average letter of chart text (DejaVu Sans), in inches
+# On screen a chart shows larger than printed, since a screen's page is wider than paper's: its text then
+# reads at about 17 px, a little above the page's own 15 px.
+SCREEN_SCALE = 1.4
+
 STYLE = {
     "svg.fonttype": "none",  # text stays text
     "svg.hashsalt": SVG_SALT,  # deterministic ids
@@ -90,7 +103,7 @@ STYLE = {
     # Layout is measured with DejaVu Sans (shipped with matplotlib). A viewer without it
     # falls back to Arial or Helvetica, which are narrower, so text never overflows.
     "font.sans-serif": ["DejaVu Sans", "Arial", "Helvetica"],
-    "font.size": 11,
+    "font.size": CHART_TEXT_PT,
     "text.color": TEXT,
     "axes.labelcolor": TEXT,
     "axes.edgecolor": AXIS,

@@ -31,7 +31,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from helpers.committee.chart_style import BACKGROUND, STYLE, _n
+from helpers.committee.chart_style import BACKGROUND, SCREEN_SCALE, STYLE, _n
 
 
 def _html_table(data: pd.DataFrame, caption: str) -> str:
@@ -90,7 +90,8 @@ class Chart:
 
     def _repr_html_(self) -> str:
         esc = html.escape
-        width, height = round(self.width_pt * 4 / 3), round(self.height_pt * 4 / 3)
+        # Drawn at its printed size (which paper keeps: the print CSS sizes it by the SVG's own), shown larger.
+        width, height = (round(v * 4 / 3 * SCREEN_SCALE) for v in (self.width_pt, self.height_pt))
         parts = [
             '<figure class="chart" style="margin:1.2em 0">',
             f'<img src="{self.svg_data_uri()}" alt="{esc(self.alt, quote=True)}" width="{width}" '

@@ -14,11 +14,24 @@ from matplotlib.axes import Axes
 from matplotlib.colors import Normalize, to_hex
 from matplotlib.patches import Rectangle
 
-from helpers.committee.chart_parts import _empty, _figure, _legend, _legend_handle, _title
+from helpers.committee.chart_parts import (
+    _empty,
+    _figure,
+    _legend,
+    _legend_handle,
+    _legend_height,
+    _title,
+    _title_height,
+)
 from helpers.committee.chart_style import (
     BACKGROUND,
+    CHAR_IN,
+    CHART_TEXT_PT,
     EMPTY_CELL,
     HEATMAP,
+    LINE_IN,
+    PRINT_HEIGHT_IN,
+    PRINT_WIDTH_IN,
     RECORDED_STYLE,
     STYLE,
     TEXT,
@@ -62,14 +75,15 @@ def heatmap(
         return _empty(title, "Nothing to show for this selection.", f"Nothing to show. {title}.")
 
     with matplotlib.rc_context(STYLE):
-        layout = _heatmap_layout(matrix, title, bool(flags.any()), row_width, col_width)
+        key = [hatched_label or "Hatched"] if flags.any() else []
+        layout = _heatmap_layout(matrix, title, key, row_width, col_width)
         fig = _figure(layout.width, layout.height)
         ax = fig.subplots()
         _draw_cells(ax, values, flags, text)
         _heatmap_axes(ax, layout, xlabel, ylabel)
         _title(fig, title)
-        if flags.any():
-            _legend(fig, [_legend_handle(RECORDED_STYLE)], [hatched_label or "Hatched"])
+        if key:
+            _legend(fig, [_legend_handle(RECORDED_STYLE)], key)
         if alt is None:
             alt = _heatmap_alt(matrix, text, title, xlabel, ylabel)
     return Chart(fig, title=title, alt=alt, data=table, caption=caption, table_caption=table_caption or title)
@@ -103,27 +117,32 @@ class _Layout(NamedTuple):
     height: float
 
 
-def _heatmap_layout(matrix: pd.DataFrame, title: str, hatched: bool, row_width: int, col_width: int) -> _Layout:
-    """Cells wide enough for their column labels (slanted when there are too many columns), rows tall enough for
-    their wrapped names, room for the title and, with hatched cells, the key."""
+def _longest_line(labels: list[str]) -> int:
+    return max(len(line) for label in labels for line in label.split("\n"))
+
+
+def _heatmap_layout(matrix: pd.DataFrame, title: str, key: list[str], row_width: int, col_width: int) -> _Layout:
+    """Cells wide enough for their column labels (slanted when there are too many columns, after the row names
+    are wrapped narrower), rows tall enough for their wrapped names, room for the title and the key (if any),
+    across the printed width and no taller than a printed chart can be."""
     nrows, ncols = matrix.shape
-    ylabels = [_wrap(r, row_width) for r in matrix.index]
-    ylines = max(y.count("\n") + 1 for y in ylabels)
-    label_in = 0.082 * max(len(line) for y in ylabels for line in y.split("\n")) + 0.6
     xlabels = [_wrap(c, col_width) for c in matrix.columns]
-    cell_w = max(0.7, 0.082 * max(len(line) for x in xlabels for line in x.split("\n")) + 0.15)
-    rotate = ncols * cell_w + label_in > 11.5
+    cell_w = max(0.6, CHAR_IN * _longest_line(xlabels) + 0.15)
+    for width in sorted({row_width, min(row_width, 30), min(row_width, 24)}, reverse=True):
+        ylabels = [_wrap(r, width) for r in matrix.index]
+        label_in = CHAR_IN * _longest_line(ylabels) + 2 * LINE_IN + 0.2
+        rotate = ncols * cell_w + label_in > PRINT_WIDTH_IN
+        if not rotate:
+            break
+    ylines = max(y.count("\n") + 1 for y in ylabels)
     if rotate:  # too many columns for level labels: slant them, read bottom-left to top-right
         xlabels = [_wrap(c, 48) for c in matrix.columns]  # one line each, so slanted labels do not interleave
-        cell_w = min(0.95, max(0.55, (11.5 - label_in) / ncols))
-        longest = max(len(line) for x in xlabels for line in x.split("\n"))
-        xlabel_in = 0.082 * longest * 0.71 + 0.19 * max(x.count("\n") + 1 for x in xlabels) * 0.71
+        xlabel_in = CHAR_IN * _longest_line(xlabels) * 0.71 + LINE_IN * max(x.count("\n") + 1 for x in xlabels) * 0.71
     else:
-        xlabel_in = 0.19 * max(x.count("\n") + 1 for x in xlabels)
-    width = min(11.5, max(8.0, cell_w * ncols + label_in))
-    cell_h = max(0.34, 0.19 * ylines + 0.1)
-    height = cell_h * nrows + xlabel_in + 0.3 * (_wrap(title, 80).count("\n") + 1) + 1.2 + (0.35 if hatched else 0)
-    return _Layout(xlabels, ylabels, rotate, width, height)
+        xlabel_in = LINE_IN * max(x.count("\n") + 1 for x in xlabels)
+    around = _title_height(title) + xlabel_in + 2 * LINE_IN + 0.4 + (_legend_height(key) if key else 0)
+    cell_h = max(LINE_IN * ylines + 0.04, min(max(0.3, LINE_IN * ylines + 0.1), (PRINT_HEIGHT_IN - around) / nrows))
+    return _Layout(xlabels, ylabels, rotate, PRINT_WIDTH_IN, cell_h * nrows + around)
 
 
 def _draw_cells(ax: Axes, values: np.ndarray, flags: np.ndarray, text: pd.DataFrame) -> None:
@@ -173,7 +192,7 @@ def _draw_cell(ax: Axes, r: int, c: int, fill: str, hatch: str, label: str) -> N
             label,
             ha="center",
             va="center",
-            fontsize=10,
+            fontsize=CHART_TEXT_PT,
             color=text_colour_on(fill),
             clip_on=False,
             bbox={"boxstyle": "square,pad=0.15", "facecolor": fill, "edgecolor": "none"} if hatch else None,

@@ -3,15 +3,20 @@
 helpers.publishing.html_export calls `mark(soup)` on every exported page. The marks are
 print-only (the template's `@media print` rules read them; the screen ignores them):
 
-- A section (an h2 and everything up to the next h2) holding a table of
-  `WIDE_TABLE_COLUMNS` or more columns prints whole on landscape pages (class
-  `print-landscape`, CSS `page: wide`). A page only changes orientation at a section
-  boundary, so no page is left nearly empty before a table, heading and all.
-- Each such table gets print column widths (`<col style="--print-width: N%">`, class
-  `print-balanced`, CSS `table-layout: fixed`) chosen to make its rows as short as
-  possible: a row is as tall as its longest cell, so the width goes where it shortens
-  rows most. Chromium's automatic layout shares width out by each column's longest
-  text instead, so one long comment widens its column for every row.
+- A section (an h2 and everything up to the next h2) holding a table that needs a
+  landscape page prints whole on landscape pages (class `print-landscape`, CSS
+  `page: wide`). A page only changes orientation at a section boundary, so no page is
+  left nearly empty before a table, heading and all. A table of `WIDE_TABLE_COLUMNS`
+  or more columns needs landscape unless it fits a portrait page: its longest words
+  side by side fit the portrait width, and printed portrait it takes no more than a
+  page (a few requests for the committee's decision). Every switch to landscape is a
+  page break, so each one avoided is a half-empty page less (issue 27).
+- Each table of that many columns gets print column widths (`<col style="--print-width:
+  N%">`, class `print-balanced`, CSS `table-layout: fixed`) chosen, for the page it
+  prints on, to make its rows as short as possible: a row is as tall as its longest
+  cell, so the width goes where it shortens rows most. Chromium's automatic layout
+  shares width out by each column's longest text instead, so one long comment widens
+  its column for every row.
 
 Text is measured with the fonts the page prints in (DejaVu Sans, regular and bold,
 shipped with matplotlib) at the print size, and wrapped word by word as the browser
@@ -33,7 +38,7 @@ from bs4 import Comment
 from helpers.committee.presentation import GROUP_ROW_CLASS
 
 _SPACES = re.compile(r"\s+")
-WIDE_TABLE_COLUMNS = 7  # at 9 pt, six columns fit a portrait page's 182 mm; seven do not
+WIDE_TABLE_COLUMNS = 7  # at 9 pt, six columns fit a portrait page's 182 mm; seven only if their words are short
 LANDSCAPE_CLASS = "print-landscape"
 BALANCED_CLASS = "print-balanced"
 TABLE_WIDTH_PT = 773.9  # A4 landscape, 297 mm less the 12 mm side margins of `@page wide`
@@ -45,6 +50,8 @@ LOOKAHEAD_STEPS = 8  # how far past a column's first saving to look for a better
 LINE_PT = FONT_PT * 1.2  # the print CSS's line-height
 ROW_EXTRA_PT = 3.75  # a row's padding (2px above and below) and its 1px rule
 PAGE_HEIGHT_PT = 595.28 - 2 * 14 * 72 / 25.4  # A4 landscape less the 14 mm top and bottom margins of `@page wide`
+PORTRAIT_WIDTH_PT = (210 - 2 * 14) * 72 / 25.4  # A4 portrait less the 14 mm side margins of `@page`
+PORTRAIT_HEIGHT_PT = (297 - 2 * 18) * 72 / 25.4  # and less its 18 mm top and bottom margins
 
 
 @functools.cache
@@ -120,20 +127,24 @@ def _height(columns: list[_Column], widths: list[float]) -> int:
     return int(_row_lines(columns, widths).sum())
 
 
-def _extent(columns: list[_Column], widths: list[float]) -> float:
-    """How far the table reaches, in points, printed from the top of a page: every page but the last counts
-    whole, since a row that does not fit the foot of a page goes over with the header repeated above it."""
+def _extent(columns: list[_Column], widths: list[float], page: float = PAGE_HEIGHT_PT) -> float:
+    """How far the table reaches, in points, printed from the top of a page `page` points tall: every page but
+    the last counts whole, since a row that does not fit the foot of a page goes over with the header repeated
+    above it."""
     header, *rows = (float(lines) * LINE_PT + ROW_EXTRA_PT for lines in _row_lines(columns, widths))
     pages, used = 1, header
     for row in rows:
-        if used + row > PAGE_HEIGHT_PT and used > header:
+        if used + row > page and used > header:
             pages, used = pages + 1, header
         used += row
-    return (pages - 1) * PAGE_HEIGHT_PT + used
+    return (pages - 1) * page + used
 
 
-def column_widths(header: list[str], rows: list[list[str]], total: float = TABLE_WIDTH_PT) -> list[float]:
-    """Widths (points, summing to `total`) that make the table's rows, header included, as short as possible.
+def column_widths(
+    header: list[str], rows: list[list[str]], total: float = TABLE_WIDTH_PT, page: float = PAGE_HEIGHT_PT
+) -> list[float]:
+    """Widths (points, summing to `total`) that make the table's rows, header included, as short as possible,
+    then its pages (each `page` points tall) as few as possible.
 
     From each column's minimum (its longest word), width is given a few steps at a time to the column
     that shortens the table most per step; then single steps are moved between columns while that helps.
@@ -168,9 +179,25 @@ def column_widths(header: list[str], rows: list[list[str]], total: float = TABLE
         height = _height(columns, widths)
     # Width no step can use goes to every column alike.
     widths = [w + spare / len(widths) for w in widths]
-    for measure in (_height, _extent):  # shortest rows first, then fewest pages
+    for measure in (_height, functools.partial(_extent, page=page)):  # shortest rows first, then fewest pages
         widths = _improve(columns, widths, measure)
     return widths
+
+
+def portrait_widths(header: list[str], rows: list[list[str]]) -> list[float] | None:
+    """The table's column widths on a portrait page, or None if it needs a landscape one: its longest words do not
+    fit side by side, or printed portrait it would take more than a page."""
+    columns = [_Column(h, [r[i] if i < len(r) else "" for r in rows]) for i, h in enumerate(header)]
+    if sum(c.minimum for c in columns) > PORTRAIT_WIDTH_PT:
+        return None
+    widths = column_widths(header, rows, PORTRAIT_WIDTH_PT, PORTRAIT_HEIGHT_PT)
+    return widths if _extent(columns, widths, PORTRAIT_HEIGHT_PT) <= PORTRAIT_HEIGHT_PT else None
+
+
+def needs_landscape(table: Any) -> bool:
+    """Whether a table prints on landscape pages: it has WIDE_TABLE_COLUMNS or more columns and does not fit a
+    portrait page (portrait_widths)."""
+    return len(table_columns(table)) >= WIDE_TABLE_COLUMNS and portrait_widths(*_cells(table)) is None
 
 
 def _improve(columns: list[_Column], widths: list[float], measure) -> list[float]:
@@ -230,12 +257,13 @@ def mark(soup: Any) -> None:
         return
     for section in _sections(main):
         wide = [t for block in section for t in _printed_tables(block) if len(table_columns(t)) >= WIDE_TABLE_COLUMNS]
-        if not wide:
-            continue
-        for block in section:
-            block["class"] = [*block.get("class", []), LANDSCAPE_CLASS]
-        for table in wide:
-            _balance(soup, table)
+        portrait = [portrait_widths(*_cells(t)) for t in wide]
+        if wide and any(widths is None for widths in portrait):
+            for block in section:
+                block["class"] = [*block.get("class", []), LANDSCAPE_CLASS]
+            portrait = [None] * len(wide)
+        for table, widths in zip(wide, portrait, strict=True):
+            _balance(soup, table, widths)
 
 
 def _tidy_headings(soup: Any) -> None:
@@ -254,20 +282,26 @@ def _tidy_headings(soup: Any) -> None:
                 text.replace_with(tidy)
 
 
-def _balance(soup: Any, table: Any) -> None:
-    if table.find("colgroup") is not None or table.find("tbody") is None:
-        return
-    header = table_columns(table)
+def _cells(table: Any) -> tuple[list[str], list[list[str]]]:
+    """A table's header texts and its rows' cell texts (a cell spanning columns repeated)."""
+    body = table.find("tbody")
     rows = [
         [
             cell.get_text(" ", strip=True)
             for cell in tr.find_all(["th", "td"])
             for _ in range(int(cell.get("colspan", 1) or 1))
         ]
-        for tr in table.find("tbody").find_all("tr")
+        for tr in (body.find_all("tr") if body is not None else [])
         if GROUP_ROW_CLASS not in tr.get("class", [])  # a review's name across the table sets no column's width
     ]
-    widths = column_widths(header, rows)
+    return table_columns(table), rows
+
+
+def _balance(soup: Any, table: Any, widths: list[float] | None = None) -> None:
+    """Print column widths for a table: `widths` (points), or else those of a landscape page."""
+    if table.find("colgroup") is not None or table.find("tbody") is None:
+        return
+    widths = widths or column_widths(*_cells(table))
     group = soup.new_tag("colgroup")
     for width in widths:
         group.append(soup.new_tag("col", attrs={"style": f"--print-width: {100 * width / sum(widths):.1f}%"}))
