@@ -73,6 +73,9 @@ def test_an_interim_report_issued_then_refreshed(tmp_path, monkeypatch, long_tmp
     assert f"interim progress report {QUARTER}" in page
     assert "Progress known on" in page
     assert "7 March 2024 (interim report: the quarter ends on 31 March 2024)" in page
+    # Its figures are as at the day it is made, said once, and the headline counts as at that day.
+    assert page.count("Figures are as at 7 March 2024, the day this interim report was made.") == 1
+    assert "As at 7 March 2024, " in page and "As at 31 March 2024, " not in page
     summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
     assert summary["interim"] is True and summary["progress_known_on"] == "2024-03-07"
     with pdfplumber.open(folder / "report.pdf") as pdf:

@@ -59,6 +59,14 @@ def end(quarter: pd.Period) -> dt.date:
     return quarter.end_time.date()
 
 
+def as_at(quarter: pd.Period, as_of: dt.date | None = None) -> dt.date:
+    """The day a report's figures are as at: the quarter's end, or `as_of` (the day an interim report is made)
+    where that is earlier. The one rule for an interim report's day, wherever a status, a count, a duration or a
+    window of updates and decisions is worked out."""
+    last = end(quarter)
+    return min(last, as_of) if as_of is not None else last
+
+
 def quarter_of(day: dt.date | pd.Timestamp) -> pd.Period:
     """The financial-year quarter a date falls in."""
     return pd.Period(pd.Timestamp(day), freq=FREQ)

@@ -24,6 +24,7 @@ from helpers.tracking.durations import Span, finished_late
 from helpers.tracking.history import reported_by
 from helpers.tracking.status import DUE_AT_QUARTER_END
 from helpers.tracking.status_counts import due_next_quarter
+from helpers.tracking.status_table import as_at_day
 from helpers.tracking.updates import PLAN
 from helpers.tracking.workspace import Workspace
 
@@ -175,7 +176,7 @@ def action_notes(ws: Workspace, status: pd.DataFrame) -> pd.DataFrame:
     if status.empty:
         return pd.DataFrame(columns=columns)
     quarter = quarters.parse_quarter(status["quarter"].iloc[0])
-    end = pd.Timestamp(quarters.end(quarter))
+    end = as_at_day(status, quarter)
     keys = set(zip(status["review_id"], status["action_ref"], strict=True))
     log = ws.updates[(ws.updates["origin"] != PLAN) & (ws.updates["updated_on"] <= end)]
     # A boolean array, not a list: an empty list would select no columns rather than no rows.

@@ -8,6 +8,7 @@ reviews the report covers, from data/raw/manifest.csv. Text is escaped here.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 
 import pandas as pd
@@ -43,18 +44,21 @@ def _counted(n: int) -> dict[str, str]:
     return {"actions": f"the {n} actions", "dates": f"the {n} revised target dates", "are": "are"}
 
 
-def recommendation_parts(settings: dict, requests: Requests, quarter: pd.Period, transcribed: bool = True) -> list[str]:
+def recommendation_parts(
+    settings: dict, requests: Requests, quarter: pd.Period, transcribed: bool = True, as_at: dt.date | None = None
+) -> list[str]:
     """The parts of the recommendation for decision: one per kind of decision asked for, then `notes` (or
-    `nothing_transcribed` where the reviews covered have no action transcribed, so no progress to note)."""
+    `nothing_transcribed` where the reviews covered have no action transcribed, so no progress to note). `as_at`:
+    the day the figures are as at where not the quarter end (an interim report's day)."""
     wording = settings["recommendation"]
     letters = table_letters(requests)
     counts = requests.counts()
-    as_at = quarters.long_date(quarters.end(quarter))
+    as_at_text = quarters.long_date(as_at or quarters.end(quarter))
     parts = [
         str(wording[WORDING[kind]]).format(
             count=counts[kind],
             table=letters[kind],
-            as_at=as_at,
+            as_at=as_at_text,
             quarter=quarters.label(quarter),
             **_counted(counts[kind]),
         )
@@ -62,7 +66,7 @@ def recommendation_parts(settings: dict, requests: Requests, quarter: pd.Period,
         if counts[kind]
     ]
     last = wording["notes" if transcribed else "nothing_transcribed"]
-    parts.append(str(last).format(as_at=as_at, quarter=quarters.label(quarter), count=0, table=""))
+    parts.append(str(last).format(as_at=as_at_text, quarter=quarters.label(quarter), count=0, table=""))
     return parts
 
 

@@ -62,7 +62,7 @@ def _earlier(ws: Workspace, frame: pd.DataFrame, kind: str, end: pd.Timestamp) -
 
 def revision_table(ws: Workspace, frame: pd.DataFrame, quarter: pd.Period) -> pd.DataFrame:
     """The revised targets the committee is asked to agree or refuse."""
-    end = pd.Timestamp(quarters.end(quarter))
+    end = pd.Timestamp(ws.as_at(quarter))
     records = frame.to_dict("records")
     return pd.DataFrame(
         {
@@ -88,7 +88,7 @@ def revision_table(ws: Workspace, frame: pd.DataFrame, quarter: pd.Period) -> pd
 
 def closure_table(ws: Workspace, frame: pd.DataFrame, quarter: pd.Period) -> pd.DataFrame:
     """The completions the committee is asked to agree on their evidence."""
-    end = pd.Timestamp(quarters.end(quarter))
+    end = pd.Timestamp(ws.as_at(quarter))
     return pd.DataFrame(
         {
             "Review": frame["review_id"].map(ws.titles),
@@ -124,9 +124,10 @@ def escalation_table(ws: Workspace, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def decisions_made(ws: Workspace, quarter: pd.Period) -> pd.DataFrame:
-    """Decisions recorded with a date in this quarter (after the previous quarter end, up to this one)."""
+    """Decisions recorded with a date in this quarter (after the previous quarter end, up to this one, or up to an
+    interim report's day)."""
     made = ws.decisions if ws.decisions is not None else pd.DataFrame(columns=decisions.COLUMNS)
-    return decisions.made_between(made, quarters.end(quarter - 1), quarters.end(quarter))
+    return decisions.made_between(made, quarters.end(quarter - 1), ws.as_at(quarter))
 
 
 def decisions_made_table(ws: Workspace, made: pd.DataFrame) -> pd.DataFrame:
@@ -282,7 +283,7 @@ def compact(table: pd.DataFrame) -> pd.DataFrame:
 def decision_history(ws: Workspace, quarter: pd.Period) -> pd.DataFrame:
     """Every decision recorded up to the quarter end on the counted actions, action by action, oldest first."""
     made = ws.decisions if ws.decisions is not None else pd.DataFrame(columns=decisions.COLUMNS)
-    made = decisions.made_between(made, None, quarters.end(quarter))
+    made = decisions.made_between(made, None, ws.as_at(quarter))
     order = ws.status(quarter).set_index(["review_id", "action_ref"])["action_order"]
     index = pd.MultiIndex.from_frame(made[["review_id", "action_ref"]])
     made = made.assign(_order=order.reindex(index).to_numpy()).dropna(subset=["_order"])
@@ -297,7 +298,7 @@ def decision_history_html(ws: Workspace, quarter: pd.Period) -> HTML:
             ws,
             made,
             lambda f: compact(decisions_made_table(ws, f)),
-            f"Decisions recorded up to {quarters.long_date(quarters.end(quarter))}",
+            f"Decisions recorded up to {quarters.long_date(ws.as_at(quarter))}",
             empty="No decision of the committee on these actions is recorded yet.",
         )
     )

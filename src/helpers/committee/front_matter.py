@@ -78,6 +78,19 @@ def as_at_row(quarter: pd.Period, known_on: str | None = None) -> tuple[str, str
     return "Progress known on", f"{made} (interim report: the quarter ends on {as_at})"
 
 
+def _as_at(ws: Workspace, quarter: pd.Period) -> dt.date | None:
+    """The day the figures are as at where it is not the quarter end (an interim report's day), else None."""
+    day = ws.as_at(quarter)
+    return day if day != quarters.end(quarter) else None
+
+
+def figures_note(ws: Workspace, quarter: pd.Period) -> str:
+    """The one sentence an interim report gives on the day its figures are as at ("" for a report as at the
+    quarter end): "Figures are as at 7 December 2026, the day this interim report was made"."""
+    day = _as_at(ws, quarter)
+    return f"Figures are as at {quarters.long_date(day)}, the day this interim report was made." if day else ""
+
+
 def front_matter(
     ws: Workspace, quarter: pd.Period, meeting_date: str | None = None, known_on: str | None = None
 ) -> HTML:
@@ -101,12 +114,13 @@ def front_matter(
         rows.append(("Report settings", defaults_note(ws, quarter)))
     facts = "".join(f"<tr><th scope='row'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in rows)
     asked = asked_of_committee.for_quarter(ws, quarter)
-    parts = covering.recommendation_parts(chosen, asked, quarter, transcribed(ws, quarter))
+    parts = covering.recommendation_parts(chosen, asked, quarter, transcribed(ws, quarter), _as_at(ws, quarter))
     reason = covering.covering_text(chosen, "reason", named)
     return HTML(
         f"<h1>{html.escape(report_title(quarter, chosen['title'], council, committee, bool(known_on)))}</h1>"
         f"<table class='front-matter'><caption>About this report</caption>{facts}</table>"
-        f"<h2 id='recommendation'>Recommendation</h2>{covering.recommendation_html(named or None, parts)}"
+        + (f"<p class='figures-as-at'>{html.escape(note)}</p>" if (note := figures_note(ws, quarter)) else "")
+        + f"<h2 id='recommendation'>Recommendation</h2>{covering.recommendation_html(named or None, parts)}"
         + (f"<h2 id='reason'>Reason for the recommendation</h2><p>{html.escape(reason)}</p>" if reason else "")
     )
 
@@ -114,7 +128,9 @@ def front_matter(
 def recommendation(ws: Workspace, quarter: pd.Period) -> str:
     """The recommendation for decision as one plain sentence (for the index, notebooks and tests)."""
     asked = asked_of_committee.for_quarter(ws, quarter)
-    parts = covering.recommendation_parts(settings(ws, quarter), asked, quarter, transcribed(ws, quarter))
+    parts = covering.recommendation_parts(
+        settings(ws, quarter), asked, quarter, transcribed(ws, quarter), _as_at(ws, quarter)
+    )
     return covering.recommendation_text(", ".join(council_settings.committees(ws, quarter)) or None, parts)
 
 

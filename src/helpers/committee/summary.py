@@ -25,6 +25,7 @@ from helpers.tracking import council_settings
 from helpers.tracking.durations import Span, calendar_span
 from helpers.tracking.status import RULES
 from helpers.tracking.status_counts import following_counts, last_reported
+from helpers.tracking.status_table import as_at_day
 from helpers.tracking.workspace import Workspace
 
 # LGA guidance on the peer challenge cycle, in months after the visit.
@@ -37,9 +38,10 @@ def headline(counts: pd.DataFrame, quarter: pd.Period, status: pd.DataFrame | No
     """One sentence with every status's count of actions; the parts add up to the total of actions.
 
     Untranscribed recommendations follow in a sentence of their own, never added to the actions. Given the
-    quarter's `status` frame, a count says how many moved only by following another recommendation.
+    quarter's `status` frame, a count says how many moved only by following another recommendation, and the
+    sentence gives the day its statuses are as at (an interim report's day, before the quarter end).
     """
-    as_at = quarters.long_date(quarters.end(quarter))
+    as_at = quarters.long_date(as_at_day(status if status is not None else pd.DataFrame(), quarter).date())
     labels = status_labels()
     followed = following_counts(status) if status is not None else {}
     action_ids = [s for s in counts.columns if s in STATUS_IDS and s != NOT_TRANSCRIBED]

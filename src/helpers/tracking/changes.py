@@ -9,6 +9,7 @@ import pandas as pd
 
 from helpers.base import quarters
 from helpers.base.vocabulary import COMPLETE, NOT_REPORTED, OVERDUE, status_order
+from helpers.tracking.status_table import as_at_day
 from helpers.tracking.updates import PLAN
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ def changes_since(
         (now["target_revisions"] > before["target_revisions"].reindex(now.index).fillna(0))
         | (now["current_target_date"].ne(moved) & moved.notna())
     ].reset_index()
-    start, end = pd.Timestamp(quarters.start(quarter)), pd.Timestamp(quarters.end(quarter))
+    start, end = pd.Timestamp(quarters.start(quarter)), as_at_day(current, quarter)
     comments = updates[
         (updates["updated_on"] >= start)
         & (updates["updated_on"] <= end)
@@ -51,8 +52,9 @@ def changes_since(
 
 
 def updates_reported(ws: Workspace, quarter: pd.Period) -> pd.DataFrame:
-    """Every update reported in the quarter (not the plans' own statements), each with its lead: oldest first."""
-    start, end = pd.Timestamp(quarters.start(quarter)), pd.Timestamp(quarters.end(quarter))
+    """Every update reported in the quarter (up to an interim report's day; not the plans' own statements), each
+    with its lead: oldest first."""
+    start, end = pd.Timestamp(quarters.start(quarter)), pd.Timestamp(ws.as_at(quarter))
     log = ws.updates
     found = log[(log["updated_on"] >= start) & (log["updated_on"] <= end) & (log["origin"] != PLAN)]
     counted = ws.status(quarter).set_index(["review_id", "action_ref"]).index

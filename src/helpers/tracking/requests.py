@@ -16,6 +16,7 @@ import pandas as pd
 from helpers.base import quarters
 from helpers.tracking import council_settings
 from helpers.tracking.decisions import CLOSURE, ESCALATION, REVISION, DecisionRules, closing_statuses
+from helpers.tracking.status_table import as_at_day
 
 if TYPE_CHECKING:
     from helpers.tracking.workspace import Workspace
@@ -26,16 +27,18 @@ def _decided_by(log: pd.DataFrame, end: pd.Timestamp, on: str) -> np.ndarray:
 
 
 def revision_requests(log: pd.DataFrame, status: pd.DataFrame, quarter: pd.Period) -> pd.DataFrame:
-    """Revised targets asked for on or before the quarter end and not agreed or refused by then (oldest first)."""
-    end = pd.Timestamp(quarters.end(quarter))
+    """Revised targets asked for on or before the quarter end (or an interim report's day) and not agreed or
+    refused by then (oldest first)."""
+    end = as_at_day(status, quarter)
     asked = log[(log["revised_target"] != "") & (log["origin"] != "plan") & (log["updated_on"] <= end)]
     open_ = asked[~_decided_by(asked, end, "revision_approved_on") & ~_decided_by(asked, end, "revision_refused_on")]
     return _with_action(open_, status)
 
 
 def closure_requests(log: pd.DataFrame, status: pd.DataFrame, quarter: pd.Period) -> pd.DataFrame:
-    """Completions reported by the quarter end, not yet agreed or refused, on actions complete by the rules."""
-    end = pd.Timestamp(quarters.end(quarter))
+    """Completions reported by the quarter end (or an interim report's day), not yet agreed or refused, on actions
+    complete by the rules."""
+    end = as_at_day(status, quarter)
     claimed = log[log["status"].isin(closing_statuses()) & (log["origin"] != "plan") & (log["updated_on"] <= end)]
     open_ = claimed[~_decided_by(claimed, end, "closure_agreed_on") & ~_decided_by(claimed, end, "closure_refused_on")]
     frame = _with_action(open_, status)
@@ -62,10 +65,12 @@ def _with_action(requests: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
 
 
 def quarters_silent(status: pd.DataFrame, quarter: pd.Period) -> pd.Series:
-    """Whole quarters, up to this one, since the target passed or the last report (whichever is later)."""
+    """Whole quarters, up to this one, since the target passed or the last report (whichever is later). In an
+    interim report, up to the last quarter ended by its day: the quarter under way is not yet whole."""
     since = pd.concat([status["current_target_date"], status["last_reported_on"]], axis=1).max(axis=1)
     periods = since.dt.to_period(quarters.FREQ)
-    silent = [(quarter - p).n if pd.notna(p) else np.nan for p in periods]
+    through = quarters.quarter_of(as_at_day(status, quarter) + pd.Timedelta(days=1)) - 1
+    silent = [(through - p).n if pd.notna(p) else np.nan for p in periods]
     return pd.Series(silent, index=status.index, dtype="float64")
 
 

@@ -25,8 +25,10 @@ applies decides (ids from helpers.base.vocabulary; labels in data/vocabulary.yam
    not a date).
 
 The current target is the plan's, or the latest revision agreed (approved) on or
-before the quarter end. How long (past target, finished late) is counted in
-calendar months by `helpers.tracking.durations.calendar_span` (DURATION_RULE).
+before the quarter end. An interim report's tracker (`as_of`, the day it is made, before the quarter end)
+applies every rule as at that day instead (`helpers.base.quarters.as_at`): targets after it are not yet due,
+updates and decisions after it do not count, and durations run to it. How long (past target, finished
+late) is counted in calendar months by `helpers.tracking.durations.calendar_span` (DURATION_RULE).
 Recommendations the documents count but nobody has transcribed appear as
 not-transcribed in the counts (`helpers.tracking.status_counts`), beside the
 actions and never added to them. A quarter's status table is laid out by
@@ -34,6 +36,8 @@ actions and never added to them. A quarter's status table is laid out by
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 import numpy as np
 import pandas as pd
@@ -108,9 +112,16 @@ class StatusTracker:
     """
 
     def __init__(
-        self, actions: pd.DataFrame, reviews: pd.DataFrame, updates: pd.DataFrame, has_lead: np.ndarray | None = None
+        self,
+        actions: pd.DataFrame,
+        reviews: pd.DataFrame,
+        updates: pd.DataFrame,
+        has_lead: np.ndarray | None = None,
+        as_of: dt.date | None = None,
     ):
         self.actions = actions.reset_index(drop=True)
+        # An interim report's day: every quarter's statuses are as at it where it comes before the quarter end.
+        self.as_of = as_of
         self._last: tuple[pd.Period, dict[str, np.ndarray]] | None = None
         keys = pd.MultiIndex.from_arrays([self.actions["review_id"], self.actions["action_ref"]])
         tracked = reviews.set_index("review_id")["tracked_from"]
@@ -277,8 +288,9 @@ class StatusTracker:
         }
 
     def _apply_rules(self, quarter: pd.Period) -> dict[str, np.ndarray]:
-        """Every action's status as at the end of `quarter` (as codes and ids), and the arrays that decided it."""
-        end = np.datetime64(pd.Timestamp(quarters.end(quarter)), "ns")
+        """Every action's status as at the end of `quarter` (or the tracker's earlier `as_of` day), as codes and
+        ids, and the arrays that decided it."""
+        end = np.datetime64(pd.Timestamp(quarters.as_at(quarter, self.as_of)), "ns")
         start = np.datetime64(pd.Timestamp(quarters.start(quarter)), "ns")
         n = int(np.searchsorted(self.update_on, end, side="right"))
         latest = self.latest_positions(self.update_on, self.update_action, n)
@@ -303,6 +315,7 @@ class StatusTracker:
         code = np.where(counted, code, -1).astype(np.int8)
         return {
             "end": end,
+            "quarter_end": np.datetime64(pd.Timestamp(quarters.end(quarter)), "ns"),
             "start": start,
             "n": n,
             "code": code,

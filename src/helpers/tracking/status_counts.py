@@ -8,6 +8,7 @@ import pandas as pd
 
 from helpers.base import quarters
 from helpers.base.vocabulary import NOT_TRANSCRIBED, NOT_YET_DUE, STATUS_IDS, TOTAL_ACTIONS, status_order
+from helpers.tracking.status_table import as_at_day
 
 
 def status_counts(status: pd.DataFrame, reviews: pd.DataFrame, quarter: pd.Period) -> pd.DataFrame:
@@ -62,9 +63,10 @@ def following_counts(status: pd.DataFrame) -> dict[str, dict[str, int]]:
 
 
 def due_next_quarter(status: pd.DataFrame, quarter: pd.Period) -> pd.DataFrame:
-    """Open actions due at this quarter's end (DUE_RULE) or during the next quarter, soonest first."""
+    """Open actions due at this quarter's end (DUE_RULE) or during the next quarter, soonest first; in an interim
+    report, also those due from its day to the quarter end (not yet due on that day)."""
     nxt = quarter + 1
-    start, end = pd.Timestamp(quarters.end(quarter)), pd.Timestamp(quarters.end(nxt))
+    start, end = as_at_day(status, quarter), pd.Timestamp(quarters.end(nxt))
     mask = (status["status"] == NOT_YET_DUE) & status["current_target_date"].between(start, end)
     return status[mask].sort_values(["current_target_date", "review_id", "action_order"]).reset_index(drop=True)
 

@@ -60,12 +60,22 @@ def status_table(tracker: StatusTracker, quarter: pd.Period, c: dict[str, np.nda
     frame["days_overdue"] = np.where(late, days, np.nan)[counted]
     frame["months_past_target"] = pd.array([s.months if s else pd.NA for s in span], dtype="Int64")[counted]
     frame["days_past_target"] = pd.array([s.days if s else pd.NA for s in span], dtype="Int64")[counted]
-    frame["due_at_quarter_end"] = ((status == NOT_YET_DUE) & (target == c["end"]))[counted]
+    frame["due_at_quarter_end"] = ((status == NOT_YET_DUE) & (target == c["quarter_end"]))[counted]
     frame["completed_on"] = completed_on[counted]
     frame["target_at_completion"] = target_then[counted]
     frame["update_note"] = np.where(np.isin(status, OPEN) & ~this_quarter, NO_UPDATE, "")[counted]
     frame["quarter"] = quarters.label(quarter)
+    # The day these statuses are as at: the quarter end, or an interim report's day (as_at_day reads it).
+    frame["as_at"] = pd.Timestamp(c["end"])
     return frame.reset_index(drop=True)
+
+
+def as_at_day(status: pd.DataFrame, quarter: pd.Period) -> pd.Timestamp:
+    """The day a status frame's statuses are as at (its as_at column, set by the status rules); the quarter end
+    for a frame without one or without rows."""
+    if "as_at" in status and len(status):
+        return pd.Timestamp(status["as_at"].iloc[0])
+    return pd.Timestamp(quarters.end(quarter))
 
 
 def _basis(tracker: StatusTracker, c: dict[str, np.ndarray]) -> np.ndarray:

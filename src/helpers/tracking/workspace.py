@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -57,7 +58,9 @@ FIRST_COLUMNS = [
 class Workspace:
     """The processed tables, update log and committee decisions for the chosen reviews.
 
-    Every method that takes a quarter accepts its label ("2023/24 Q4") or a pandas period.
+    Every method that takes a quarter accepts its label ("2023/24 Q4") or a pandas period. With `as_of` (an
+    interim report's day) every status, count and window is as at that day where it comes before the quarter
+    end (`as_at`), and the updates and decisions are those known by it (load_workspace).
     """
 
     reviews: pd.DataFrame
@@ -66,6 +69,12 @@ class Workspace:
     action_leads: pd.DataFrame
     updates: pd.DataFrame
     decisions: pd.DataFrame | None = None
+    as_of: dt.date | None = None
+
+    def as_at(self, quarter: Quarter) -> dt.date:
+        """The day this workspace's figures for `quarter` are as at: its end, or the earlier `as_of` day of an
+        interim report (helpers.base.quarters.as_at)."""
+        return quarters.as_at(quarters.as_quarter(quarter), self.as_of)
 
     @property
     def review_ids(self) -> list[str]:
@@ -109,7 +118,8 @@ class Workspace:
     def tracker(self) -> StatusTracker:
         """The status rules (helpers.tracking.status) applied to these actions and updates, for any quarter end."""
         frame = self.tracked
-        return StatusTracker(frame, self.reviews, self.updates, has_lead=(frame["lead"] != "").to_numpy())
+        has_lead = (frame["lead"] != "").to_numpy()
+        return StatusTracker(frame, self.reviews, self.updates, has_lead=has_lead, as_of=self.as_of)
 
     @cached_property
     def workload_counter(self) -> WorkloadCounter:
@@ -134,7 +144,8 @@ class Workspace:
         """Review x status counts as at the quarter end (from status codes: no display table is built)."""
         quarter = quarters.as_quarter(quarter)
         codes, ids = self._review_codes
-        return counts_from_codes(codes, ids, self.tracker.status_codes(quarter), self.reviews, quarter)
+        counted = self.counted_reviews(quarter)  # as at an interim report's day too
+        return counts_from_codes(codes, ids, self.tracker.status_codes(quarter), counted, quarter)
 
     def workload(self, quarter: Quarter) -> pd.DataFrame:
         """Actions per lead doing the work (see leads.WorkloadCounter), indexed by a display name."""
@@ -168,8 +179,8 @@ class Workspace:
         return requests.for_quarter(self, quarters.as_quarter(quarter))
 
     def counted_reviews(self, quarter: Quarter) -> pd.DataFrame:
-        """Reviews whose actions count by the quarter end (tracked from on or before it)."""
-        end = pd.Timestamp(quarters.end(quarters.as_quarter(quarter)))
+        """Reviews whose actions count by the quarter end, or an interim report's day (tracked from on or before it)."""
+        end = pd.Timestamp(self.as_at(quarter))
         return self.reviews[self.reviews["tracked_from"] <= end].reset_index(drop=True)
 
     def status_history(self, first: Quarter | None, last: Quarter) -> pd.DataFrame:
@@ -212,9 +223,14 @@ class Workspace:
         return action_history(self, review_id, str(action_ref))
 
 
-def load_workspace(review_ids: list[str] | str | None = None, councils: list[str] | str | None = None) -> Workspace:
+def load_workspace(
+    review_ids: list[str] | str | None = None,
+    councils: list[str] | str | None = None,
+    as_of: dt.date | str | None = None,
+) -> Workspace:
     """Read the processed tables, updates and decisions for some reviews (None = all), or all the reviews of
-    some councils; every id and council must be known."""
+    some councils; every id and council must be known. `as_of` (a date or "YYYY-MM-DD"): an interim report's
+    day, by which its figures are (Workspace.as_at); updates and decisions dated after it are left out."""
     all_reviews = tables.read("reviews")
     known = list(all_reviews["review_id"])
     review_ids = [review_ids] if isinstance(review_ids, str) else review_ids
@@ -239,6 +255,9 @@ def load_workspace(review_ids: list[str] | str | None = None, councils: list[str
     # Every update and decision file is checked against every review, so a bad row is caught whatever the selection.
     updates = load_updates(all_actions, all_reviews)
     decided = load_decisions(updates, all_actions)
+    day = dt.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
+    if day is not None:
+        updates, decided = known_by(updates, decided, day)
     return Workspace(
         reviews=chosen(all_reviews),
         recommendations=chosen(tables.read("recommendations")),
@@ -246,4 +265,15 @@ def load_workspace(review_ids: list[str] | str | None = None, councils: list[str
         action_leads=chosen(tables.read("action_leads")),
         updates=chosen(apply_decisions(updates, decided)),
         decisions=chosen(decided),
+        as_of=day,
+    )
+
+
+def known_by(updates: pd.DataFrame, decided: pd.DataFrame, day: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The updates and the committee's decisions dated on or before `day` (an interim report's): nothing later
+    can be known when the report is made, so an update or decision dated after it never counts."""
+    last = pd.Timestamp(day)
+    return (
+        updates[updates["updated_on"] <= last].reset_index(drop=True),
+        decided[pd.to_datetime(decided["decided_on"]) <= last].reset_index(drop=True),
     )
