@@ -111,3 +111,24 @@ def _table(chart):
 def _fills(ax):
     """Filled bar segments (the hatch overlays have no face colour)."""
     return [p for p in ax.patches if p.get_facecolor()[3] > 0 and p.get_width() > 0]
+
+
+# The page the report prints on: A4 portrait less the print CSS's 14 mm margins, a chart at most 205 mm tall.
+PRINTED_WIDTH_IN = (210 - 2 * 14) / 25.4
+PRINTED_HEIGHT_IN = 205 / 25.4
+PAGE_TEXT_PX = 15  # the report's text on screen
+
+
+def assert_readable_printed_and_on_screen(chart) -> None:
+    """Every text of the chart prints at 9 pt or more (after the page scales the chart to fit) and shows on
+    screen at least as large as the report's own text."""
+    from matplotlib.text import Text
+
+    width, height = chart.figure.get_size_inches()
+    printed = min(1.0, PRINTED_WIDTH_IN / width, PRINTED_HEIGHT_IN / height)  # how much the page scales it
+    texts = [t for t in chart.figure.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    smallest = min(t.get_fontsize() for t in texts)
+    assert smallest * printed >= 9, f"{smallest} pt text in a {width:.2f} x {height:.2f} in chart"
+    # On screen the SVG (width * 72 pt) is shown at its <img>'s width in CSS pixels.
+    shown = int(re.search(r'<img [^>]*width="(\d+)"', chart._repr_html_()).group(1))
+    assert smallest * shown / (width * 72) >= PAGE_TEXT_PX

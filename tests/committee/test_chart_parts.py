@@ -12,7 +12,7 @@ matplotlib.use("Agg")
 
 import pandas as pd
 import pytest
-from chart_checks import AS_AT, LABELS, TITLES, _counts, _svg_texts
+from chart_checks import AS_AT, LABELS, TITLES, _counts, _svg_texts, assert_readable_printed_and_on_screen
 from matplotlib.text import Text
 
 from helpers.committee import status_charts, theme_charts, workload_chart
@@ -40,9 +40,6 @@ def test_an_empty_selection_says_so(make):
 
 # The report's print CSS (publishing/templates/committee/index.html.j2): an A4 portrait page with 14 mm side
 # margins, and a chart at most 205 mm tall. A chart larger than that is scaled down to fit, its text with it.
-PRINTED_WIDTH_IN = (210 - 2 * 14) / 25.4
-PRINTED_HEIGHT_IN = 205 / 25.4
-PAGE_TEXT_PX = 15  # the report's text on screen
 
 
 def _leads(count: int) -> pd.DataFrame:
@@ -72,12 +69,4 @@ def _long_reviews(themes: int) -> pd.DataFrame:
     ids=["status", "workload", "workload-crowded", "themes", "lead-themes", "empty"],
 )
 def test_chart_text_prints_at_9pt_or_more_and_reads_at_the_pages_size_on_screen(make):
-    chart = make()
-    width, height = chart.figure.get_size_inches()
-    printed = min(1.0, PRINTED_WIDTH_IN / width, PRINTED_HEIGHT_IN / height)  # how much the page scales it
-    texts = [t for t in chart.figure.findobj(Text) if t.get_visible() and t.get_text().strip()]
-    smallest = min(t.get_fontsize() for t in texts)
-    assert smallest * printed >= 9, f"{smallest} pt text in a {width:.2f} x {height:.2f} in chart"
-    # On screen the SVG (width * 72 pt) is shown at its <img>'s width in CSS pixels.
-    shown = int(re.search(r'<img [^>]*width="(\d+)"', chart._repr_html_()).group(1))
-    assert smallest * shown / (width * 72) >= PAGE_TEXT_PX
+    assert_readable_printed_and_on_screen(make())

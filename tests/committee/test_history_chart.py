@@ -18,7 +18,7 @@ matplotlib.use("Agg")
 from pathlib import Path
 
 import pytest
-from chart_checks import _fills, _table
+from chart_checks import _fills, _table, assert_readable_printed_and_on_screen
 from matplotlib.colors import to_hex
 
 from helpers.committee import history_chart
@@ -60,6 +60,15 @@ def test_the_chart_s_text_alternative_and_table_agree_with_the_history(ws):
     )
     assert past.iloc[0] == 6  # 31 December 2021: the six above (33 was then complete)
     assert _table(chart).rows[0][:2] == ["Review", "Quarter"]  # the table a reader can open under the chart
+
+
+@pytest.mark.parametrize("reviews", [[FIN], ["2019-cpc", FIN, "2022-progress"]], ids=["one review", "three reviews"])
+def test_the_chart_prints_its_text_at_9pt_or_more(data_copy, reviews):
+    script(data_copy)
+    chosen = workspace.load_workspace(reviews)
+    assert_readable_printed_and_on_screen(
+        history_chart.progress_chart(chosen.status_history(None, "2023/24 Q4"), chosen.titles)
+    )
 
 
 def test_the_bars_use_the_status_colours_of_the_other_charts(ws):

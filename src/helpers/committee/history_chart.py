@@ -19,12 +19,26 @@ from matplotlib.ticker import MaxNLocator
 from helpers.base import quarters
 from helpers.base.vocabulary import COMPLETE, status_labels
 from helpers.committee.chart_parts import _empty, _figure, _legend, _legend_handle, _title
-from helpers.committee.chart_style import BACKGROUND, GAP_EDGE, STATUS_STYLES, STYLE, TEXT, _n, _series, _wrap
+from helpers.committee.chart_style import (
+    BACKGROUND,
+    CHART_TEXT_PT,
+    GAP_EDGE,
+    PRINT_HEIGHT_IN,
+    PRINT_WIDTH_IN,
+    STATUS_STYLES,
+    STYLE,
+    TEXT,
+    _n,
+    _series,
+    _wrap,
+)
 from helpers.committee.svg import Chart
 from helpers.tracking.slippage import LATE, NOT_JUDGED, ON_TIME, PAST, SLIPPAGE_RULE
 from helpers.tracking.status_history import HISTORY_RULES, PAST_TARGET, history_counts, quarters_past_target
 
 QUARTERS_SHOWN = 8  # the last two years, or since the plan if shorter
+PANEL_IN = 1.9  # a review's panel, at most: its bars, quarter labels and title
+FRAME_IN = 1.5  # the chart's title and key
 LONG_PAST = 4  # "past target for four quarters or more"
 
 
@@ -50,9 +64,10 @@ def progress_chart(history: pd.DataFrame, titles: Mapping[str, str]) -> Chart:
     reviews = list(dict.fromkeys(counts.index.get_level_values(0)))
     title = _trend_title(counts, span)
     with matplotlib.rc_context(STYLE):
-        columns = 1 if len(reviews) == 1 else 2  # side by side, so the section prints on one page
+        # One column at the printed width: eight quarter labels side by side stay at the report's text size.
+        columns = 1
         rows = math.ceil(len(reviews) / columns)
-        fig = _figure(10, 2.1 * rows + 1.3)
+        fig = _figure(PRINT_WIDTH_IN, min(PRINT_HEIGHT_IN, PANEL_IN * rows + FRAME_IN))
         axes = np.atleast_1d(fig.subplots(rows, columns, squeeze=False).ravel())
         for ax, review in zip(axes, reviews, strict=False):
             _panel(ax, counts.loc[review], span, shown, _wrap(titles.get(review, review), 60))
@@ -93,12 +108,12 @@ def _panel(ax: Axes, table: pd.DataFrame, span: list[str], shown: list[str], tit
         bottom = bottom + values
     for i, total in enumerate(table["actions"]):
         if pd.notna(total):
-            ax.text(i, bottom[i], _n(total), ha="center", va="bottom", fontsize=9, color=TEXT)
-    ax.set_xticks(x, [label.replace(" ", "\n") for label in span], fontsize=8)
+            ax.text(i, bottom[i], _n(total), ha="center", va="bottom", fontsize=CHART_TEXT_PT, color=TEXT)
+    ax.set_xticks(x, [label.replace(" ", "\n") for label in span], fontsize=CHART_TEXT_PT)
     ax.set_ylim(0, max(bottom.max(), 1) * 1.18)
     ax.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
     ax.set_ylabel("Actions", color=TEXT)
-    ax.set_title(title, loc="left", fontsize=10, color=TEXT)
+    ax.set_title(title, loc="left", fontsize=CHART_TEXT_PT, color=TEXT)
 
 
 def _past(row: pd.Series) -> int:
