@@ -4,8 +4,6 @@ Check what the charts draw and say, not merely that they run. Expected values ar
 frames built here.
 """
 
-import re
-
 import matplotlib
 
 matplotlib.use("Agg")
@@ -13,7 +11,6 @@ matplotlib.use("Agg")
 import pandas as pd
 import pytest
 from chart_checks import AS_AT, LABELS, TITLES, _counts, _svg_texts, assert_readable_printed_and_on_screen
-from matplotlib.text import Text
 
 from helpers.committee import status_charts, theme_charts, workload_chart
 
