@@ -36,6 +36,16 @@ def test_a_stopped_run_leaves_nothing_running_nothing_half_written(tmp_path: Pat
     runtime.mkdir()
     env = dict(os.environ, PEER_REVIEW_REPORTS=str(reports), TMPDIR=str(tmp), JUPYTER_RUNTIME_DIR=str(runtime))
     args = ["--all", "--jobs", "2"] if backfill else ["--quarter", "2023/24 Q4"]  # with the PDF, if Chromium is here
+    # The browser keeps its profile and sockets in a short folder of its own, /tmp/prt-* (helpers.publishing.pdf).
+    browser_folders_before = set(Path("/tmp").glob("prt-*"))
+    browser: list[Path] = []
+
+    def browser_started() -> bool:
+        browser[:] = [
+            d for d in set(Path("/tmp").glob("prt-*")) - browser_folders_before if list(d.glob("playwright*"))
+        ]
+        return bool(browser)
+
     proc = subprocess.Popen(
         [sys.executable, "-m", "helpers.publishing.report", *args],
         cwd=PROJECT,
@@ -49,7 +59,7 @@ def test_a_stopped_run_leaves_nothing_running_nothing_half_written(tmp_path: Pat
         if backfill:  # some quarters written, others under way in both jobs
             _wait_for(lambda: list(reports.glob("*/*/report.html")), proc)
         elif Path("/usr/bin/chromium").exists():  # the browser started while the kernel runs the notebook
-            _wait_for(lambda: list(tmp.glob("peer-review-report-*/job-0/browser/playwright*")), proc)
+            _wait_for(browser_started, proc)
             time.sleep(0.5)
         else:
             _wait_for(lambda: list(tmp.glob("peer-review-report-*/job-0/kernel/kernel.json")), proc)
@@ -69,10 +79,10 @@ def test_a_stopped_run_leaves_nothing_running_nothing_half_written(tmp_path: Pat
     assert said == [STOPPED], stderr
     assert stopped_in < 20, stopped_in
     time.sleep(0.5)
-    running = [
-        subprocess.run(["pgrep", "-f", str(d)], capture_output=True, text=True).stdout.split() for d in (tmp_path, tmp)
-    ]
-    assert running == [[], []], "kernels or browsers still running"
+    watched = (tmp_path, tmp, *browser)
+    running = [subprocess.run(["pgrep", "-f", str(d)], capture_output=True, text=True).stdout.split() for d in watched]
+    assert running == [[] for _ in watched], "kernels or browsers still running"
+    assert not [d for d in browser if d.exists()], "the browser's own folder is left behind"
     assert list(tmp.iterdir()) == [] and list(runtime.rglob("*.json")) == []
     tmp.rmdir()
     finished = sorted(p.parent.relative_to(reports).as_posix() for p in reports.glob("*/*/report.html"))
