@@ -37,7 +37,7 @@ from helpers.tracking.slippage import LATE, NOT_JUDGED, ON_TIME, PAST, SLIPPAGE_
 from helpers.tracking.status_history import HISTORY_RULES, PAST_TARGET, history_counts, quarters_past_target
 
 QUARTERS_SHOWN = 8  # the last two years, or since the plan if shorter
-PANEL_IN = 1.9  # a review's panel, at most: its bars, quarter labels and title
+PANEL_IN = 1.6  # a review's panel, at most: its bars, quarter labels and title
 FRAME_IN = 1.5  # the chart's title and key
 LONG_PAST = 4  # "past target for four quarters or more"
 
