@@ -84,9 +84,8 @@ def progress_chart(history: pd.DataFrame, titles: Mapping[str, str]) -> Chart:
         alt=_alt(counts, span, titles, title),
         data=data,
         caption=(
-            "One panel per review, one bar per quarter end; each segment is a status with its own colour and "
-            "pattern (see the key), the number of actions above each bar. Each bar is the status the report for "
-            "that quarter would show, by the rules in the key."
+            "One panel per review, one bar per quarter end: the statuses that quarter's report showed (colours and "
+            "patterns as in the key), the number of actions above each bar."
         ),
         table_caption=f"Actions by status at each quarter end, {span[0]} to {span[-1]}",
     )
