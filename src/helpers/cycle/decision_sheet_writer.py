@@ -7,8 +7,6 @@ About sheet keeps a hash of each request row, which the reader (helpers.cycle.de
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +29,7 @@ from helpers.cycle.decision_sheet_layout import (
 )
 from helpers.cycle.form_layout import check
 from helpers.cycle.workbook_cells import put, write_about
+from helpers.plans.tables import folder_replaced
 from helpers.tracking.decisions import CLOSURE, ESCALATION, KIND_LABELS, OUTCOMES, REVISION
 
 GREY, YELLOW = "EDEDED", "FFF7D6"  # request cells, and the cells the analyst fills in
@@ -230,13 +229,10 @@ def issued_paper(quarter: pd.Period, meeting: Meeting) -> str:
 def make_sheets(quarter: pd.Period) -> list[tuple[Path, int]]:
     """Write one decision sheet per meeting with something to decide (the folder replaced as a whole);
     [(path, requests)], where 0 requests means the meeting has nothing to decide and no sheet was written."""
-    import shutil
 
     target = sheets_out_dir(quarter)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".decisions-", dir=target.parent))
     written = []
-    try:
+    with folder_replaced(target) as staging:
         for meeting in meetings(quarter):
             rows = sheet_rows(quarter, meeting)
             name = sheet_name(meeting.council, meeting.committee, quarter)
@@ -244,17 +240,5 @@ def make_sheets(quarter: pd.Period) -> list[tuple[Path, int]]:
                 written.append((target / name, 0))
                 continue
             write_sheet(staging / name, quarter, meeting, rows)
-            os.chmod(staging / name, 0o644)
             written.append((target / name, len(rows)))
-        os.chmod(staging, 0o755)  # noqa: S103 - mkdtemp makes it private; sheets are for everyone to read
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=".decisions-old-", dir=target.parent))
-            os.replace(target, old / "decisions")
-            os.replace(staging, target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(staging, target)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
     return written

@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
 from helpers.base import config, quarters
+from helpers.base.dates import day_given
 from helpers.base.errors import ArgumentParser, InputError, run_cli
 from helpers.cycle.email_messages import (
     DECISIONS,
@@ -38,6 +37,7 @@ from helpers.cycle.email_messages import (
 from helpers.cycle.email_notices import Recipients, due_date, notices
 from helpers.cycle.form_layout import form_file_name
 from helpers.cycle.quarter_returns import quarter_from_args
+from helpers.plans.tables import folder_replaced
 
 
 def make_drafts(
@@ -78,23 +78,9 @@ def make_drafts(
 
 def _replace_folder(folder: Path, files: dict[str, bytes]) -> None:
     """Write the files to a new folder beside `folder`, then swap it in: a failure leaves the old drafts whole."""
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
-    try:
+    with folder_replaced(folder) as staging:
         for name, content in files.items():
             (staging / name).write_bytes(content)
-            os.chmod(staging / name, 0o644)
-        os.chmod(staging, 0o755)  # noqa: S103 - mkdtemp makes it private; drafts are for the team to read
-        old = None
-        if folder.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{folder.name}-old-", dir=folder.parent))
-            os.replace(folder, old / folder.name)
-        os.replace(staging, folder)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
 
 
 def drafts_readme(quarter: pd.Period, kind: str, table: pd.DataFrame, picked: Recipients) -> str:
@@ -158,12 +144,7 @@ def _options(argv: list[str] | None):
 
 def _day(text: str | None) -> dt.date:
     """The day given (YYYY-MM-DD), or today."""
-    if not text:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InputError(f"EMAIL_DATE / --on {text!r} is not a date like 2024-07-19") from None
+    return day_given(text, "EMAIL_DATE / --on")
 
 
 def main(argv: list[str] | None = None) -> int:

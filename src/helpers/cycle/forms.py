@@ -30,9 +30,6 @@ list from helpers.cycle.chase_list.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -44,7 +41,7 @@ from helpers.cycle.form_rows import decision_window, lead_forms
 from helpers.cycle.form_workbook import write_form
 from helpers.cycle.forms_sent import date_from_args, load_forms_sent, record_file, record_text, with_quarter
 from helpers.cycle.quarter_returns import forms_dir, quarter_from_args, return_by
-from helpers.plans.tables import write_atomically
+from helpers.plans.tables import folder_replaced, write_atomically
 
 
 def make_forms(
@@ -57,27 +54,12 @@ def make_forms(
     record = load_forms_sent()  # checked before anything is written
     _, forms, unled = lead_forms(quarter, record=record, until=sent_on)
     target = forms_dir(quarter)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".forms-", dir=target.parent))
-    try:
+    with folder_replaced(target) as staging:
         for lead, (name, rows) in forms.items():
             write_form(staging / name, lead, quarter, rows, due, decision_window(quarter, lead, record, sent_on))
-        for path in staging.iterdir():
-            os.chmod(path, 0o644)
         chase = write_chase_list(quarter, forms, unled, due, staging)
-        os.chmod(staging, 0o755)  # noqa: S103 - mkdtemp makes it private; forms are for everyone to read
         sent = {(lead.council, lead.lead): name for lead, (name, _) in forms.items()}
         write_atomically({record_file(): record_text(with_quarter(record, quarter, sent, sent_on))})
-        old = None
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=".forms-old-", dir=target.parent))
-            os.replace(target, old / "forms")
-        os.replace(staging, target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
     return target, chase
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.base import config, quarters
+from helpers.base.dates import day_given
 from helpers.base.errors import InputError
 
 COLUMNS = ["quarter", "council", "lead", "sent_on", "form_file"]
@@ -130,11 +131,5 @@ def date_from_args(given: str | None, from_env: bool, variable: str, option: str
     """The day a command counts as today: `option`'s value, or `variable` with --from-env; blank: today.
 
     make passes FORMS_DATE / COLLECT_DATE as environment variables only (a typed value never reaches a shell)."""
-    value = (os.environ.get(variable, "") if from_env else given) or ""
-    if not value.strip():
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        name = variable if from_env else option
-        raise InputError(f"{name} {value!r} is not a date like 2026-12-07") from None
+    value = os.environ.get(variable, "") if from_env else given
+    return day_given(value, variable if from_env else option)

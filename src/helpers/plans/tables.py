@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -262,3 +265,27 @@ def write_atomically(files: dict[Path, str]) -> None:
         for _, previous in kept:
             if previous is not None:
                 previous.unlink(missing_ok=True)
+
+
+@contextmanager
+def folder_replaced(target: Path) -> Iterator[Path]:
+    """A new, empty folder to fill in place of `target` (forms, decision sheets, e-mail drafts): when the block
+    ends without an error it is swapped in whole, its files readable by everyone; an error leaves `target` as it
+    was and no half-written folder behind."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        yield staging
+        for path in staging.iterdir():
+            os.chmod(path, 0o644)
+        os.chmod(staging, 0o755)  # noqa: S103 - mkdtemp makes it private; these files are for everyone to read
+        old = None
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
+            os.replace(target, old / target.name)
+        os.replace(staging, target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
