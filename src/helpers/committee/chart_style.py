@@ -21,6 +21,7 @@ House style:
 
 from __future__ import annotations
 
+import logging
 import textwrap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -94,6 +95,20 @@ CHAR_IN = 0.55 * CHART_TEXT_PT / 72  # an average letter of chart text (DejaVu S
 # reads at about 17 px, a little above the page's own 15 px.
 SCREEN_SCALE = 1.4
 
+FALLBACK_FONTS = ("Arial", "Helvetica")  # named in the SVG for viewers without DejaVu Sans; not needed to draw
+
+
+class _FallbackFontsNotWarned(logging.Filter):
+    """matplotlib warns once per chart that a fallback font is not installed: expected here (DejaVu Sans draws
+    every chart), so the warning would only be noise in every report's and notebook's output."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not (message.startswith("findfont: Font family") and any(f"'{f}'" in message for f in FALLBACK_FONTS))
+
+
+logging.getLogger("matplotlib.font_manager").addFilter(_FallbackFontsNotWarned())
+
 STYLE = {
     "svg.fonttype": "none",  # text stays text
     "svg.hashsalt": SVG_SALT,  # deterministic ids
@@ -102,7 +117,7 @@ STYLE = {
     "font.family": "sans-serif",
     # Layout is measured with DejaVu Sans (shipped with matplotlib). A viewer without it
     # falls back to Arial or Helvetica, which are narrower, so text never overflows.
-    "font.sans-serif": ["DejaVu Sans", "Arial", "Helvetica"],
+    "font.sans-serif": ["DejaVu Sans", *FALLBACK_FONTS],
     "font.size": CHART_TEXT_PT,
     "text.color": TEXT,
     "axes.labelcolor": TEXT,
