@@ -26,7 +26,13 @@ _REVIEW_ID = re.compile(r"^[0-9]{4}-[a-z0-9-]+$")
 def settings(file: str, review: str, table: str) -> tuple[Path, str, int | None]:
     """FILE, REVIEW and TABLE checked: the document's path, the review id and the table chosen (or None)."""
     if not file.strip():
-        raise InputError("give the document: make import-plan FILE=path/to/plan.pdf REVIEW=2025-example-cpc")
+        raise InputError(
+            "FILE is missing: give the document, e.g. make import-plan FILE=path/to/plan.pdf REVIEW=2025-example-cpc"
+        )
+    if not review.strip():
+        raise InputError(
+            f"REVIEW is missing: give the review id, e.g. make import-plan FILE={file.strip()} REVIEW=2025-example-cpc"
+        )
     if not _REVIEW_ID.match(review.strip()):
         raise InputError(f"REVIEW={review!r} is not a review id like 2025-example-cpc (year, then a-z, 0-9, -)")
     number = None
