@@ -52,7 +52,7 @@ def import_plan(path: Path, review_id: str, number: int | None) -> str:
     read = read_document(path, metadata.import_columns(existing) if existing else {})
     shaped = choose(read, path, number)
     name, manifest = filing.manifest_with(path, review_id, f"Action plan imported by make import-plan ({path.name})")
-    numbered = "rec_ref" in shaped.fields
+    numbered = "rec_ref" in shaped.fields or any(a.cells.get("rec_ref") for a in shaped.actions)
     rows = writing.transcription_rows(shaped.actions, numbered)
     cells = writing.provenance_rows(shaped.actions)
     relative = f"transcriptions/{review_id}.csv"
@@ -100,6 +100,7 @@ def summary(
             f"  unmatched: {', '.join(unmatched)}: map one with a line in data/reviews/{review_id}.yaml, "
             f'import_columns: {{"{unmatched[0]}": lead}}, and import again'
         )
+    lines += [f"  {line}" for line in shaped.numbers]
     lines.append(f"Rows joined across page breaks: {len(shaped.joined)}")
     lines += [f"  {j}" for j in shaped.joined[:8]] + (
         [f"  and {len(shaped.joined) - 8} more"] if len(shaped.joined) > 8 else []
