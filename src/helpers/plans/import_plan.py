@@ -114,7 +114,7 @@ def summary(
     lines.append(
         f"Wrote data/transcriptions/{review_id}.csv ({len(shaped.actions)} rows), {review_id}.provenance.csv "
         f"({cells} cells), data/reviews/{review_id}.yaml ("
-        + ("a draft: check every unknown and note" if new else "now reads the imported plan")
+        + ("a draft: check every unknown and # check: line" if new else "now reads the imported plan")
         + ")"
     )
     lines.append(
