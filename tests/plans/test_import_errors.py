@@ -119,7 +119,10 @@ def test_the_command_prints_one_line_and_exits_1(tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     ("values", "says"),
     [
-        (("", REVIEW, ""), "give the document"),
+        (("", REVIEW, ""), "FILE is missing: give the document, e.g. make import-plan FILE="),
+        (("plan.pdf", "", ""), "REVIEW is missing: give the review id, e.g. make import-plan FILE=plan.pdf REVIEW="),
+        (("plan.pdf", "  ", ""), "REVIEW is missing"),
+        (("", "", ""), "FILE is missing"),
         (("plan.pdf", "Example", ""), "is not a review id"),
         (("plan.pdf", REVIEW, "two"), "is not a table number"),
     ],

@@ -87,11 +87,19 @@ def test_the_draft_metadata_says_what_the_document_states_and_leaves_the_rest_un
     import yaml
 
     import_plan(merged_plan(tmp_path / "Plan.docx"), REVIEW, None)
-    meta = yaml.safe_load((data_copy / "reviews" / f"{REVIEW}.yaml").read_text(encoding="utf-8"))
+    text = (data_copy / "reviews" / f"{REVIEW}.yaml").read_text(encoding="utf-8")
+    meta = yaml.safe_load(text)
     assert meta["council"] == "Wessex Vale District Council"
-    assert meta["action_plan"]["approved_on"] == "unknown"
-    assert "Cabinet" in meta["action_plan"]["note"] and "4 March 2024" in meta["action_plan"]["note"]
-    assert meta["recommendations_expected"] == "unknown" and "2 recommendations" in meta["recommendations_note"]
+    assert meta["action_plan"] == {"approved_on": "unknown", "approved_by": "unknown"}
+    assert meta["recommendations_expected"] == "unknown"
+    # What the analyst should check is a comment above the value it is about, never a note: notes are printed
+    # in the committee paper (recommendations_note in its summary), so the draft writes none.
+    lines = text.splitlines()
+    above = {lines[n + 1].split(":")[0]: line for n, line in enumerate(lines[:-1]) if line.startswith("# check: ")}
+    assert "Cabinet" in above["action_plan"] and "4 March 2024" in above["action_plan"]
+    assert "2 recommendations" in above["recommendations_expected"] and "feedback report" in above["visit"]
+    assert not [k for k in meta if k.endswith("note")] and "note" not in meta["visit"]
+    assert "draft" not in meta["title"] and "give" not in meta["title"]  # the title heads the paper's columns
     assert meta["transcription"] == {"file": f"transcriptions/{REVIEW}.csv", "document": "plan.docx", "imported": True}
     manifest = (data_copy / "raw" / "manifest.csv").read_text(encoding="utf-8")
     assert f"plan.docx,Plan.docx,{REVIEW},source," in manifest

@@ -26,7 +26,13 @@ _REVIEW_ID = re.compile(r"^[0-9]{4}-[a-z0-9-]+$")
 def settings(file: str, review: str, table: str) -> tuple[Path, str, int | None]:
     """FILE, REVIEW and TABLE checked: the document's path, the review id and the table chosen (or None)."""
     if not file.strip():
-        raise InputError("give the document: make import-plan FILE=path/to/plan.pdf REVIEW=2025-example-cpc")
+        raise InputError(
+            "FILE is missing: give the document, e.g. make import-plan FILE=path/to/plan.pdf REVIEW=2025-example-cpc"
+        )
+    if not review.strip():
+        raise InputError(
+            f"REVIEW is missing: give the review id, e.g. make import-plan FILE={file.strip()} REVIEW=2025-example-cpc"
+        )
     if not _REVIEW_ID.match(review.strip()):
         raise InputError(f"REVIEW={review!r} is not a review id like 2025-example-cpc (year, then a-z, 0-9, -)")
     number = None
@@ -46,7 +52,7 @@ def import_plan(path: Path, review_id: str, number: int | None) -> str:
     read = read_document(path, metadata.import_columns(existing) if existing else {})
     shaped = choose(read, path, number)
     name, manifest = filing.manifest_with(path, review_id, f"Action plan imported by make import-plan ({path.name})")
-    numbered = "rec_ref" in shaped.fields
+    numbered = "rec_ref" in shaped.fields or any(a.cells.get("rec_ref") for a in shaped.actions)
     rows = writing.transcription_rows(shaped.actions, numbered)
     cells = writing.provenance_rows(shaped.actions)
     relative = f"transcriptions/{review_id}.csv"
@@ -94,6 +100,7 @@ def summary(
             f"  unmatched: {', '.join(unmatched)}: map one with a line in data/reviews/{review_id}.yaml, "
             f'import_columns: {{"{unmatched[0]}": lead}}, and import again'
         )
+    lines += [f"  {line}" for line in shaped.numbers]
     lines.append(f"Rows joined across page breaks: {len(shaped.joined)}")
     lines += [f"  {j}" for j in shaped.joined[:8]] + (
         [f"  and {len(shaped.joined) - 8} more"] if len(shaped.joined) > 8 else []
@@ -107,7 +114,7 @@ def summary(
     lines.append(
         f"Wrote data/transcriptions/{review_id}.csv ({len(shaped.actions)} rows), {review_id}.provenance.csv "
         f"({cells} cells), data/reviews/{review_id}.yaml ("
-        + ("a draft: check every unknown and note" if new else "now reads the imported plan")
+        + ("a draft: check every unknown and # check: line" if new else "now reads the imported plan")
         + ")"
     )
     lines.append(

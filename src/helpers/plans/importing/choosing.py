@@ -10,6 +10,7 @@ from helpers.base.errors import InputError
 from helpers.plans.importing.cells import Table
 from helpers.plans.importing.document import kind_of
 from helpers.plans.importing.headers import find_header_fields, note_words, spellings
+from helpers.plans.importing.numbering import take_numbers
 from helpers.plans.importing.shape import Shaped, shape
 
 
@@ -74,4 +75,5 @@ def choose(read: Read, path: Path, number: int | None) -> Shaped:
     shaped = shape(table, at, fields, note_words())
     if not shaped.actions:
         raise InputError(f"{table.label}: the heading row was found but no action rows follow it", path)
+    shaped.numbers = take_numbers(shaped)
     return shaped

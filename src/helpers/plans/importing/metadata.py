@@ -35,34 +35,43 @@ def plan_block(transcription: str, document: str) -> dict:
 
 
 def draft(review_id: str, document: str, original: str, transcription: str, found: dict[str, str], recs: int) -> str:
-    """A draft metadata file: what the document states, and `unknown` with a note for the analyst elsewhere."""
-    said = f"The document names {found['meetings'] or 'no meeting'} and gives {found['dates'] or 'no full date'}"
-    check = f"{said}: check which meeting approved the plan, and when, and give approved_on (or tracked_from)."
+    """A draft metadata file: what the document states, `unknown` elsewhere, and what to check as a YAML comment
+    above each value. Comments, not notes: a note is printed in the committee paper (recommendations_note in
+    its summary), so it says why a value is unknown in the analyst's words, never what the analyst should do."""
+    said = f"the document names {found['meetings'] or 'no meeting'} and gives {found['dates'] or 'no full date'}"
+    checks = {
+        "title": "give the review's title as the feedback report does",
+        "visit": "the feedback report gives the dates of the visit",
+        "action_plan": f"{said}: which meeting approved the plan, and when? Give approved_on (or tracked_from)",
+        "source_date": "the date the plan's statements (its progress and status cells) speak as of",
+        "recommendations_expected": f"the plan's table has {recs} recommendations: check the feedback report's count",
+    }
     meta = {
         "id": review_id,
-        "title": f"Peer review {review_id[:4]} (draft: give the review's title)",
+        "title": f"Peer review {review_id[:4]}",
         "council": found["council"] or "unknown",
         "kind": "other peer review",
-        "visit": {
-            "start": "unknown",
-            "end": "unknown",
-            "note": "Check the feedback report for the dates of the visit.",
-        },
-        "action_plan": {"approved_on": "unknown", "approved_by": "unknown", "note": check},
+        "visit": {"start": "unknown", "end": "unknown"},
+        "action_plan": {"approved_on": "unknown", "approved_by": "unknown"},
         "source_date": "unknown",
-        "source_date_note": "Check the date the plan's statements (its progress and status cells) speak as of.",
         "recommendations_expected": "unknown",
-        "recommendations_note": f"The plan's table has {recs} recommendations: check the feedback report's count.",
         "documents": [{"file": document, "describes": f"Action plan, imported from {original}"}],
         **plan_block(transcription, document),
     }
     head = (
         f"# Draft written by make import-plan on {dt.date.today().isoformat()} from {original}.\n"
-        "# Check every `unknown` and note against the documents (council: the one the document names most),\n"
-        "# set kind, then delete these lines. A heading the import listed as unmatched is mapped by a line\n"
-        '# under import_columns, e.g.  import_columns: {"Sponsor": lead}\n'
+        "# Check every `unknown` and `# check:` against the documents (council: the one the document names most),\n"
+        "# set kind, then delete these comments. A value the documents do not give stays `unknown` with a note\n"
+        "# saying why (visit.note, action_plan.note, source_date_note, recommendations_note); make extract asks\n"
+        "# for each one missing. Notes are printed in the committee paper: write them for its readers.\n"
+        "# A heading the import listed as unmatched is mapped by a line under import_columns,\n"
+        '# e.g.  import_columns: {"Sponsor": lead}\n'
     )
-    return head + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=110)
+    text = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=110)
+    for key, check in checks.items():
+        comment = "# check: " + " ".join(check.split())
+        text = re.sub(rf"^{key}:", lambda m, c=comment: f"{c}\n{m.group(0)}", text, count=1, flags=re.MULTILINE)
+    return head + text
 
 
 def pointed(text: str, transcription: str, document: str) -> str:

@@ -34,6 +34,7 @@ class Shaped:
     joined: list[str] = field(default_factory=list)  # "p. 3 row 12 joined to p. 2 row 11"
     not_placed: list[str] = field(default_factory=list)  # "p. 4, table 1, row 20: 'Total: 48'"
     dropped: dict[str, int] = field(default_factory=dict)  # blank rows, repeated headers
+    numbers: list[str] = field(default_factory=list)  # references taken from the start of cells (numbering)
 
     def count(self, what: str) -> None:
         """Count one row set aside for a reason that needs no listing."""

@@ -19,7 +19,8 @@ _PER_ACTION = ("lead", "accountable", "responsible", "target", "status", "progre
 def transcription_rows(actions: list[Action], numbered: bool) -> list[dict[str, str]]:
     """One transcription row per action. A response column gives the recommendation's response (first row)
     and, where the plan has no action column, each action's text; a further action leaves the
-    recommendation's text blank. `numbered`: the plan has a reference column (else rec_ref stays blank)."""
+    recommendation's text blank. `numbered`: the plan numbers its recommendations, in a reference column or
+    at the start of each recommendation's cell (else rec_ref stays blank)."""
     rows = []
     for action in actions:
         cells = action.cells
@@ -33,6 +34,7 @@ def transcription_rows(actions: list[Action], numbered: bool) -> list[dict[str, 
                 section=action.section,
             )
         row["action"] = cells.get("action", cells.get("response", ""))
+        row["action_ref"] = normalise_ref(cells.get("action_ref", ""))
         row.update({k: cells.get(k, "") for k in _PER_ACTION})
         row["source"] = _source(action)
         rows.append(row)
