@@ -9,7 +9,11 @@ from collections import Counter
 
 import yaml
 
-_COUNCIL = re.compile(r"\b((?:[A-Z][a-z]+ ){1,3}(?:Borough |District |County |City |Metropolitan )?Council)\b")
+# A word of a council's name: capitalised, perhaps hyphenated or with an apostrophe (Stoke-on-Trent, King's Lynn);
+# names join words with "and" or "upon" (Bath and North East Somerset, Newcastle upon Tyne).
+_NAME_WORD = r"[A-Z][A-Za-z'\u2019]*(?:-[A-Za-z]+)*"
+_KIND = r"(?:Borough |District |County |City |Metropolitan )?"
+_COUNCIL = re.compile(rf"(?<![\w-])((?:{_NAME_WORD} (?:(?:and|upon) )?){{1,5}}{_KIND}Council)\b")
 _DATE = re.compile(
     r"\b(\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|November|December) \d{4})\b"
 )
