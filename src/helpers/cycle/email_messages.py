@@ -197,6 +197,13 @@ def draft_bytes(msg: EmailMessage) -> bytes:
     return msg.as_bytes(policy=policy.SMTP)
 
 
+def header_text(msg: EmailMessage, name: str) -> str:
+    """A header's value as one line, unfolded and stripped ("" where it is missing). A header longer than 78
+    characters is folded when the draft is written (Message-ID: a line break and a space before its `<...>`) and
+    reads back with that space, so headers are compared by this, never as read."""
+    return " ".join(str(msg.get(name, "")).split())
+
+
 def read_draft(path: Path) -> EmailMessage:
     """An .eml draft read back as a message (email.parser, the default policy)."""
     from email.parser import BytesParser

@@ -25,7 +25,7 @@ import pandas as pd
 
 from helpers.base import config, quarters
 from helpers.base.errors import InputError
-from helpers.cycle.email_messages import DRAFT_COLUMNS, DRAFT_HEADER, drafts_dir, read_draft
+from helpers.cycle.email_messages import DRAFT_COLUMNS, DRAFT_HEADER, drafts_dir, header_text, read_draft
 
 LOG_COLUMNS = ["sent_at", "council", "quarter", "kind", "lead", "to", "message_id"]
 
@@ -75,7 +75,8 @@ def _drafts(quarter: pd.Period, kind: str, council: str | None) -> list[dict[str
     for row in rows:
         msg = read_draft(listing.parent / row["file"])
         to = [a.addr_spec for a in msg["To"].addresses] if msg["To"] else []
-        if msg["Message-ID"] != row["message_id"] or to != [row["to"]]:
+        listed = (row["message_id"].strip(), " ".join(row["subject"].split()), [row["to"]])
+        if (header_text(msg, "Message-ID"), header_text(msg, "Subject"), to) != listed:
             raise InputError(
                 f"{row['file']} is not the draft listed for {row['lead']}: run make emails again", listing, row["_row"]
             )
