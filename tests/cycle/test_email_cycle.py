@@ -16,6 +16,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 from decided_forms import DECISIONS_Q1, UPDATES
 from email_space import (
@@ -361,3 +362,36 @@ def test_every_kind_goes_with_a_long_domain_and_long_lead_names(space: Path, mon
             assert arrived == sorted(d["message_id"] for d in drafts)
     logged = [row["message_id"] for row in sent_log(space / "data")]
     assert len(logged) == len(set(logged)) and all(i.endswith(f"@{LONG_DOMAIN}>") for i in logged)
+
+
+def only_addresses(data: Path, **block: str) -> None:
+    """The council's `email` block with only the given keys (no relay at all)."""
+    point_at(data, 0)
+    path = data / "report.yaml"
+    settings = yaml.safe_load(path.read_text(encoding="utf-8"))
+    settings["councils"][COUNCIL]["email"] = block
+    path.write_text(yaml.safe_dump(settings, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def test_drafts_need_only_the_addresses_and_sending_the_relay(space: Path, monkeypatch: pytest.MonkeyPatch):
+    # docs/email.md: from and reply_to before the drafts; host, port, starttls only for sending.
+    only_addresses(space / "data", **{"from": SENDER, "reply_to": REPLY_TO})
+    made = emails(monkeypatch, space, "forms")
+    assert made.returncode == 0, made.stderr
+    drafts = list((space / f"reports/{SLUG}/emails/forms").glob("*.eml"))
+    assert drafts
+    dry = emails(monkeypatch, space, "forms", send=True)
+    assert dry.returncode == 0, dry.stderr
+    assert dry.stdout.count("would send: forms to ") == len(drafts)
+    sent = emails(monkeypatch, space, "forms", send=True, real=True)
+    assert sent.returncode == 1
+    [line] = sent.stderr.strip().splitlines()
+    assert line.startswith(f"error: {space / 'data' / 'report.yaml'}: email.host is not set for {COUNCIL}: ")
+    assert sent_log(space / "data") == []
+    # Without reply_to (or from), no drafts: one line naming the key; the drafts made before are left whole.
+    only_addresses(space / "data", **{"from": SENDER})
+    refused = emails(monkeypatch, space, "forms")
+    assert refused.returncode == 1
+    [line] = refused.stderr.strip().splitlines()
+    assert f"email.reply_to is not set for {COUNCIL}: drafts need the council's from and reply_to" in line
+    assert sorted((space / f"reports/{SLUG}/emails/forms").glob("*.eml")) == sorted(drafts)

@@ -169,7 +169,8 @@ def build_message(kind: str, notice: Notice, sender: dict, when: dt.datetime) ->
     for key in ("from", "reply_to"):
         if not sender.get(key):
             raise InputError(
-                f"email.{key} is not set for {notice.council}: add it to the `email` block (see docs/email.md)",
+                f"email.{key} is not set for {notice.council}: drafts need the council's from and reply_to "
+                "addresses in the `email` block (the relay's host and port only for sending; see docs/email.md)",
                 settings_file(),
             )
     who = f"lead at {notice.council}:"

@@ -116,13 +116,18 @@ def send_drafts(quarter: pd.Period, kind: str, for_real: bool, council: str | No
 
 
 def _relay(council: str) -> tuple[dict, str | None]:
-    """The council's relay settings and password (None where no login is set), checked."""
+    """The council's relay settings and password (None where no login is set), checked: only sending needs
+    them (the drafts and the dry run need only the addresses)."""
     from helpers.tracking.council_settings import email_settings, settings_file
 
     relay = email_settings(council)
     for key in ("host", "from"):
         if not relay.get(key):
-            raise InputError(f"email.{key} is not set for {council}: see docs/email.md", settings_file())
+            raise InputError(
+                f"email.{key} is not set for {council}: sending needs the relay (host, port, starttls; "
+                "see docs/email.md)",
+                settings_file(),
+            )
     password = None
     if relay.get("password_env"):
         password = os.environ.get(relay["password_env"], "")
