@@ -85,7 +85,7 @@ extract: $(STAMP) ## Read the raw documents into data/processed tables
 report: $(STAMP) ## Write the quarter's reports, one per council and committee (QUARTER="2023/24 Q4", COUNCIL="Dorset Council", REVIEWS="2021-finance 2022-progress", MEETING_DATE=2024-05-14; default: latest completed quarter, every council; INTERIM=1 for a quarter not yet ended; REQUIRE_PDF=0 without Chromium)
 	$(PY) -m helpers.publishing.report --from-env
 
-issue: $(STAMP) ## Keep the report issued to a committee in reports/issued/, never overwritten (QUARTER=... COUNCIL=... MEETING_DATE=...; INTERIM=1 for an interim report)
+issue: $(STAMP) ## Keep the report issued to a committee in reports/issued/, never overwritten (QUARTER=... COUNCIL=... MEETING_DATE=...; INTERIM=1 REPORT_DATE=<the day it was made> for an interim report)
 	$(PY) -m helpers.publishing.issue --from-env
 
 report-all: $(STAMP) ## Backfill every council's reports for every quarter since the first action plan

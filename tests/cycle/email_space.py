@@ -26,12 +26,12 @@ REPLY_TO = "policy-team@example.gov.uk"
 NO_ADDRESS = ("Cabinet", "Chief Executive")
 
 
-def made_up_address(lead: str) -> str:
+def made_up_address(lead: str, domain: str = "example.gov.uk") -> str:
     """ "senior.leadership.team.slt@example.gov.uk" for "Senior Leadership Team (SLT)"."""
-    return re.sub(r"[^a-z0-9]+", ".", lead.casefold()).strip(".") + "@example.gov.uk"
+    return re.sub(r"[^a-z0-9]+", ".", lead.casefold()).strip(".") + "@" + domain
 
 
-def give_addresses(data: Path, skip: tuple[str, ...] = NO_ADDRESS) -> dict[str, str]:
+def give_addresses(data: Path, skip: tuple[str, ...] = NO_ADDRESS, domain: str = "example.gov.uk") -> dict[str, str]:
     """Add a made-up address to each lead's declaring row in data/leads.csv (not to `skip`); {lead: address}."""
     path = data / "leads.csv"
     with path.open(encoding="utf-8", newline="") as f:
@@ -39,7 +39,7 @@ def give_addresses(data: Path, skip: tuple[str, ...] = NO_ADDRESS) -> dict[str, 
     given: dict[str, str] = {}
     for row in rows:
         if row["council"] == COUNCIL and row["lead"] not in skip and row["lead"] not in given:
-            row["email"] = given[row["lead"]] = made_up_address(row["lead"])
+            row["email"] = given[row["lead"]] = made_up_address(row["lead"], domain)
     with path.open("w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=["council", "lead", "alias", "note", "email"], lineterminator="\n")
         writer.writeheader()
@@ -52,7 +52,8 @@ def point_at(data: Path, port: int, **extra: object) -> None:
     path = data / "report.yaml"
     settings = yaml.safe_load(path.read_text(encoding="utf-8"))
     council = settings.setdefault("councils", {}).setdefault(COUNCIL, {})
-    council["email"] = {"from": SENDER, "reply_to": REPLY_TO, "host": "127.0.0.1", "port": port, **extra}
+    council["email"] = {"from": SENDER, "reply_to": REPLY_TO, "host": "127.0.0.1", "port": port}
+    council["email"].update(extra)
     path.write_text(yaml.safe_dump(settings, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
 

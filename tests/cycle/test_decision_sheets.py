@@ -266,6 +266,74 @@ def test_the_decision_sheet_lists_the_reports_requests(cycle: Path):
     assert [(r[0], r[3]) for r in rows] == expected
 
 
+def _sheet_refs(path: Path) -> list[tuple[str, str]]:
+    """(table letter, action ref) of each request row of a decision sheet, in order."""
+    sheet = openpyxl.load_workbook(path)["Decisions"]
+    return [(row[0].value, row[3].value) for row in sheet.iter_rows(min_row=7) if row[0].value]
+
+
+@pytest.mark.slow  # a whole (interim) report
+def test_the_decision_sheet_on_an_issued_interim_paper_lists_what_that_paper_asked(
+    cycle: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # The interim report made on 25 June 2024 knows the returns dated up to then: 33's completion (14 June) and
+    # 31's revision request (20 June), not 41's (28 June); issued for the meeting on 2 July 2024.
+    for name in ("data", "reports"):
+        shutil.copytree(cycle / name, tmp_path / name)
+    council = _about(openpyxl.load_workbook(_sheet_for(tmp_path, "2021-finance")))["council"]
+    for name, value in (("QUARTER", Q1), ("COUNCIL", council), ("MEETING_DATE", "2024-07-02"), ("INTERIM", "1")):
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("REPORT_DATE", "2024-06-25")
+    for name in ("REPLACE", "REVIEWS"):
+        monkeypatch.delenv(name, raising=False)
+    made = run(tmp_path, "helpers.publishing.report", "--from-env", "--no-pdf")
+    assert made.returncode == 0, made.stderr
+    [folder] = [p for p in (tmp_path / "reports" / SLUG1).iterdir() if p.name.endswith("--interim")]
+    (folder / "report.pdf").write_bytes(b"%PDF-1.7 not printed in this test")  # make issue copies it as it is
+    issued = run(tmp_path, "helpers.publishing.issue", "--from-env")
+    assert issued.returncode == 0, issued.stderr
+    sheets = run(tmp_path, "helpers.cycle.decision_sheets", "--quarter", Q1)
+    assert sheets.returncode == 0, sheets.stderr
+
+    path = _sheet_for(tmp_path, "2021-finance")
+    paper = tmp_path / "reports" / "issued" / SLUG1 / folder.name
+    page = BeautifulSoup((paper / "report.html").read_text(encoding="utf-8"), "html.parser")
+    tables = {letter: [r["Ref"] for r in _table(page, f"Table {letter}")] for letter in "AB"}
+    assert tables == {"A": ["31"], "B": ["33"]}
+    expected = [(letter, ref) for letter in "ABC" for ref in [r["Ref"] for r in _table(page, f"Table {letter}")]]
+    assert _sheet_refs(path) == expected
+    sheet = openpyxl.load_workbook(path)["Decisions"]
+    assert sheet["B3"].value == "2 July 2024"
+    named = str(sheet["A2"].value)
+    assert "interim report " in named and f"issued/{SLUG1}/{folder.name}/report.pdf" in named
+    assert named.endswith("for its meeting on 2 July 2024")
+
+
+def test_the_decision_sheet_on_an_issued_final_paper_lists_the_quarters_requests_and_its_meeting(
+    cycle: Path, tmp_path: Path
+):
+    import json
+
+    for name in ("data", "reports"):
+        shutil.copytree(cycle / name, tmp_path / name)
+    before = _sheet_for(tmp_path, "2021-finance")
+    about = _about(openpyxl.load_workbook(before))
+    paper = tmp_path / "reports" / "issued" / SLUG1 / "final-paper"
+    paper.mkdir(parents=True)
+    manifest = {"quarter": Q1, "council": about["council"], "committee": about["committee"], "interim": False}
+    manifest |= {"issued_on": "2024-09-02", "meeting_date": "2024-09-12", "progress_known_on": None}
+    (paper / "issued.json").write_text(json.dumps(manifest), encoding="utf-8")
+    asked = _sheet_refs(before)
+    sheets = run(tmp_path, "helpers.cycle.decision_sheets", "--quarter", Q1)
+    assert sheets.returncode == 0, sheets.stderr
+    after = _sheet_for(tmp_path, "2021-finance")
+    assert _sheet_refs(after) == asked  # as at the quarter end: 41's request of 28 June is there
+    assert ("A", "41") in asked
+    sheet = openpyxl.load_workbook(after)["Decisions"]
+    assert sheet["B3"].value == MEETING  # 12 September 2024, the paper's meeting
+    assert str(sheet["A2"].value).endswith("for its meeting on 12 September 2024")
+
+
 @pytest.fixture(scope="module")
 def decided(cycle: Path) -> Path:
     """The meeting on 12 September 2024 agrees 31, refuses 41, agrees 33's closure and notes one escalation."""

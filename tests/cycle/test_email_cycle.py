@@ -16,6 +16,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 from decided_forms import DECISIONS_Q1, UPDATES
 from email_space import (
@@ -312,3 +313,85 @@ def test_the_password_comes_only_from_the_variable_settings_name(space: Path, mo
     [line] = sent.stderr.strip().splitlines()
     assert line == "error: the environment variable PEER_REVIEW_TEST_SMTP_PASSWORD (email.password_env) is not set"
     assert sent_log(space / "data") == []
+
+
+LONG_DOMAIN = "dorsetcouncil.example.gov.uk"
+
+
+def header_lines(eml: bytes, name: str) -> list[str]:
+    """The header `name` as written in the .eml: its first line and any folded lines after it."""
+    head = eml.split(b"\r\n\r\n", 1)[0].decode("ascii").split("\r\n")
+    at = next(n for n, line in enumerate(head) if line.startswith(f"{name}:"))
+    rest = head[at + 1 :]
+    return [head[at], *rest[: next((n for n, line in enumerate(rest) if not line.startswith(" ")), len(rest))]]
+
+
+def test_every_kind_goes_with_a_long_domain_and_long_lead_names(space: Path, monkeypatch: pytest.MonkeyPatch):
+    # Worked out by hand: "Message-ID: <" + 24 hex digits + ".2024-25-Q1." + kind + "@" + the domain + ">" is
+    # 51 characters plus the kind's and the domain's: 84 for forms with dorsetcouncil.example.gov.uk (28), past
+    # the 78 at which a header is folded; so every draft's Message-ID is written on a second line. The longest
+    # lead name (over 50 characters) with its address makes a To header past 78 characters too.
+    give_addresses(space / "data", domain=LONG_DOMAIN)
+    inbox = Inbox()
+    with smtp_server(inbox) as port:
+        point_at(space / "data", port, **{"from": f"peer-reviews@{LONG_DOMAIN}", "reply_to": f"policy@{LONG_DOMAIN}"})
+        for kind, on in (("forms", ""), ("reminder", "2024-07-15"), ("decisions", "")):
+            if kind == "decisions":
+                (space / "data" / "updates" / f"{SLUG}.csv").write_text(UPDATES, encoding="utf-8")
+                (space / "data" / "decisions" / f"{SLUG}.csv").write_text(DECISIONS_Q1, encoding="utf-8")
+            made = emails(monkeypatch, space, kind, on=on)
+            assert made.returncode == 0, made.stderr
+            folder = space / f"reports/{SLUG}/emails/{kind}"
+            with (folder / "drafts.csv").open(encoding="utf-8", newline="") as f:
+                drafts = list(csv.DictReader(f))
+            assert drafts, kind
+            for draft in drafts:
+                eml = (folder / draft["file"]).read_bytes()
+                assert header_lines(eml, "Message-ID") == ["Message-ID:", f" {draft['message_id']}"]
+                assert draft["message_id"].endswith(f".2024-25-Q1.{kind}@{LONG_DOMAIN}>")
+            longest = max(drafts, key=lambda d: len(d["lead"]))
+            assert len("".join(header_lines((folder / longest["file"]).read_bytes(), "To"))) > 78
+            dry = emails(monkeypatch, space, kind, send=True)
+            assert dry.returncode == 0, dry.stderr
+            assert dry.stdout.count(f"would send: {kind} to ") == len(drafts)
+            inbox.envelopes.clear()
+            sent = emails(monkeypatch, space, kind, send=True, real=True)
+            assert sent.returncode == 0, sent.stderr
+            assert sorted(inbox.recipients()) == sorted(d["to"] for d in drafts)
+            arrived = sorted(" ".join(str(msg["Message-ID"]).split()) for msg in inbox.messages())
+            assert arrived == sorted(d["message_id"] for d in drafts)
+    logged = [row["message_id"] for row in sent_log(space / "data")]
+    assert len(logged) == len(set(logged)) and all(i.endswith(f"@{LONG_DOMAIN}>") for i in logged)
+
+
+def only_addresses(data: Path, **block: str) -> None:
+    """The council's `email` block with only the given keys (no relay at all)."""
+    point_at(data, 0)
+    path = data / "report.yaml"
+    settings = yaml.safe_load(path.read_text(encoding="utf-8"))
+    settings["councils"][COUNCIL]["email"] = block
+    path.write_text(yaml.safe_dump(settings, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def test_drafts_need_only_the_addresses_and_sending_the_relay(space: Path, monkeypatch: pytest.MonkeyPatch):
+    # docs/email.md: from and reply_to before the drafts; host, port, starttls only for sending.
+    only_addresses(space / "data", **{"from": SENDER, "reply_to": REPLY_TO})
+    made = emails(monkeypatch, space, "forms")
+    assert made.returncode == 0, made.stderr
+    drafts = list((space / f"reports/{SLUG}/emails/forms").glob("*.eml"))
+    assert drafts
+    dry = emails(monkeypatch, space, "forms", send=True)
+    assert dry.returncode == 0, dry.stderr
+    assert dry.stdout.count("would send: forms to ") == len(drafts)
+    sent = emails(monkeypatch, space, "forms", send=True, real=True)
+    assert sent.returncode == 1
+    [line] = sent.stderr.strip().splitlines()
+    assert line.startswith(f"error: {space / 'data' / 'report.yaml'}: email.host is not set for {COUNCIL}: ")
+    assert sent_log(space / "data") == []
+    # Without reply_to (or from), no drafts: one line naming the key; the drafts made before are left whole.
+    only_addresses(space / "data", **{"from": SENDER})
+    refused = emails(monkeypatch, space, "forms")
+    assert refused.returncode == 1
+    [line] = refused.stderr.strip().splitlines()
+    assert f"email.reply_to is not set for {COUNCIL}: drafts need the council's from and reply_to" in line
+    assert sorted((space / f"reports/{SLUG}/emails/forms").glob("*.eml")) == sorted(drafts)

@@ -3,12 +3,13 @@ printed under a 60-character TMPDIR.
 
 Dates worked out by hand: 2023/24 Q4 runs January to March 2024, so on 7 March 2024 (REPORT_DATE) it has not
 ended: the report is refused without INTERIM=1, and with it says "progress known on 7 March 2024" and that the
-quarter ends on 31 March 2024. The paper issued on 7 March is left exactly as it was by a report refreshed on
-8 March and by every attempt to issue it again.
+quarter ends on 31 March 2024. The paper made on 7 March (and issued today, the day the test runs) is left
+exactly as it was by a report refreshed on 8 March and by every attempt to issue it again.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import shutil
@@ -96,7 +97,9 @@ def test_an_interim_report_issued_then_refreshed(tmp_path, monkeypatch, long_tmp
     assert issued.returncode == 0, issued.stderr
     kept = reports / "issued" / "2023-24-Q4" / folder.name
     manifest = json.loads((kept / "issued.json").read_text(encoding="utf-8"))
-    assert manifest["issued_on"] == "2024-03-07" and manifest["interim"] is True
+    # Issued today (the day make issue runs), of the report made as of 7 March.
+    assert manifest["issued_on"] == dt.date.today().isoformat() and manifest["interim"] is True
+    assert manifest["progress_known_on"] == "2024-03-07"
     for name in ("report.html", "report.pdf", "report.ipynb", "summary.json"):
         assert (kept / name).read_bytes() == (folder / name).read_bytes()
         assert manifest["files"][name] == hashlib.sha256((kept / name).read_bytes()).hexdigest()
@@ -115,7 +118,8 @@ def test_an_interim_report_issued_then_refreshed(tmp_path, monkeypatch, long_tmp
     assert "8 March 2024 (interim report" in (folder / "report.html").read_text(encoding="utf-8")
     assert _files(kept) == before
     index = (reports / "index.html").read_text(encoding="utf-8")
-    assert "Issued to " in index and "on 7 March 2024" in index and "refreshed since" in index
+    today = dt.date.today()  # issued with no meeting date: the index gives the day it was issued
+    assert "Issued to " in index and f"on {today.day} {today:%B %Y}" in index and "refreshed since" in index
 
     # The decision sheet names the issued paper its decisions are on.
     from openpyxl import load_workbook

@@ -117,3 +117,59 @@ def test_make_issue_refuses_a_report_not_made_yet(tmp_path, monkeypatch):
     assert "has no report.html, report.pdf, report.ipynb, summary.json to issue" in result.stderr
     assert f'run `make report QUARTER="2023/24 Q4" COUNCIL="{council}"` first' in result.stderr
     assert not (tmp_path / "issued").exists()
+
+
+def _interim_issue_env(monkeypatch, reports: Path) -> str:
+    """make issue's environment for the interim 2024/25 Q1 paper made on 25 June 2024, for a meeting on 2 July."""
+    council = council_of("2021-finance")
+    for name, value in (
+        ("QUARTER", "2024/25 Q1"),
+        ("COUNCIL", council),
+        ("MEETING_DATE", "2024-07-02"),
+        ("INTERIM", "1"),
+        ("REPORT_DATE", "2024-06-25"),
+        ("PEER_REVIEW_REPORTS", str(reports)),
+    ):
+        monkeypatch.setenv(name, value)
+    for name in ("REPLACE", "REVIEWS"):
+        monkeypatch.delenv(name, raising=False)
+    return council
+
+
+def test_make_issue_of_an_interim_report_not_made_names_a_command_that_works(tmp_path, monkeypatch):
+    # 2024/25 Q1 ends on 30 June 2024: on 1 July an interim report of it is refused unless made as of a day
+    # before, so the command named must carry the report's own day (REPORT_DATE=2024-06-25).
+    from helpers.publishing.report import runs
+
+    council = _interim_issue_env(monkeypatch, tmp_path)
+    result = run_module("helpers.publishing.issue", "--from-env", reports=tmp_path)
+    assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    command = (
+        f'make report QUARTER="2024/25 Q1" COUNCIL="{council}" MEETING_DATE=2024-07-02 INTERIM=1 REPORT_DATE=2024-06-25'
+    )
+    assert f"run `{command}` first" in result.stderr
+    [run] = runs("2024/25 Q1", False, None, tmp_path, True, dt.date(2024, 6, 25), council)  # what it makes
+    assert run.known_on == "2024-06-25"
+    with pytest.raises(InputError, match="has ended"):
+        runs("2024/25 Q1", False, None, tmp_path, True, dt.date(2024, 7, 1), council)  # without REPORT_DATE
+
+
+def test_an_interim_paper_is_recorded_as_issued_on_the_day_make_issue_runs(tmp_path, monkeypatch):
+    council = _interim_issue_env(monkeypatch, tmp_path)
+    run = issue.plan("2024/25 Q1", council, None, True, dt.date(2024, 6, 25))
+    summary = {"quarter": "2024/25 Q1", "council": council, "interim": True, "progress_known_on": "2024-06-25"}
+    _report(tmp_path, run.folder.parent.name, run.folder.name, "<h1>interim</h1>", summary)
+    # The report is made up here, so the data check is left out; the real commands: test_interim_cycle.py.
+    monkeypatch.setattr(issue, "check_ready", lambda run, meeting: meeting)
+    before = dt.date.today()
+    assert issue.main(["--from-env"]) == 0
+    manifest = json.loads((tmp_path / "issued" / "2024-25-Q1" / run.folder.name / "issued.json").read_text())
+    assert manifest["issued_on"] in {before.isoformat(), dt.date.today().isoformat()}
+    assert manifest["issued_on"] != "2024-06-25"
+    assert (manifest["progress_known_on"], manifest["meeting_date"], manifest["interim"]) == (
+        "2024-06-25",
+        "2024-07-02",
+        True,
+    )
+    paper = read_manifest(tmp_path / "issued" / "2024-25-Q1" / run.folder.name)
+    assert paper.progress_known_on == "2024-06-25" and paper.interim

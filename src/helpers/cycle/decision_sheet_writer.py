@@ -3,10 +3,15 @@
 The request cells are locked; the analyst fills the meeting date once, and for each request the decision (a
 drop-down), a minute reference, an amended target where the committee set another date, and a note. A hidden
 About sheet keeps a hash of each request row, which the reader (helpers.cycle.decision_sheet_reader) checks.
+
+Where a paper has been issued to the committee for the quarter (helpers.tracking.issued_papers), the sheet lists
+exactly what that paper asked (an interim paper's requests as at its "progress known on" day) and gives its
+meeting date.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +36,7 @@ from helpers.cycle.form_layout import check
 from helpers.cycle.workbook_cells import put, write_about
 from helpers.plans.tables import folder_replaced
 from helpers.tracking.decisions import CLOSURE, ESCALATION, KIND_LABELS, OUTCOMES, REVISION
+from helpers.tracking.issued_papers import IssuedPaper
 
 GREY, YELLOW = "EDEDED", "FFF7D6"  # request cells, and the cells the analyst fills in
 
@@ -53,13 +59,16 @@ def meetings(quarter: pd.Period) -> list[Meeting]:
     return [Meeting(council, committee, tuple(ids)) for (council, committee), ids in audiences(counted).items()]
 
 
-def sheet_rows(quarter: pd.Period, meeting: Meeting) -> pd.DataFrame:
-    """One row per request the meeting's report asks it to decide, in table order (as the report shows them)."""
+def sheet_rows(quarter: pd.Period, meeting: Meeting, paper: IssuedPaper | None = None) -> pd.DataFrame:
+    """One row per request the meeting's report asks it to decide, in table order (as the report shows them).
+    With the paper issued to it: exactly what that paper asked (an interim one's, as at its "progress known on"
+    day, as notebook 04 made it)."""
     from helpers.base.dates import show_date
     from helpers.tracking.requests import for_quarter, table_letters
     from helpers.tracking.workspace import load_workspace
 
-    ws = load_workspace(list(meeting.review_ids))
+    as_of = paper.progress_known_on if paper is not None and paper.interim else None
+    ws = load_workspace(list(meeting.review_ids), as_of=as_of)
     asked = for_quarter(ws, quarter)
     letters = table_letters(asked)
     rows = []
@@ -94,15 +103,18 @@ def sheet_rows(quarter: pd.Period, meeting: Meeting) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def write_sheet(path: Path, quarter: pd.Period, meeting: Meeting, rows: pd.DataFrame) -> None:
-    """One meeting's decision sheet: Decisions (protected but for the fill-in cells) and a hidden About sheet."""
+def write_sheet(
+    path: Path, quarter: pd.Period, meeting: Meeting, rows: pd.DataFrame, paper: IssuedPaper | None = None
+) -> None:
+    """One meeting's decision sheet: Decisions (protected but for the fill-in cells) and a hidden About sheet;
+    the meeting date is the issued paper's, where it names one."""
     from openpyxl import Workbook
     from openpyxl.workbook.protection import WorkbookProtection
 
     book = Workbook()
     sheet = book.active
     sheet.title = DECISIONS_SHEET
-    _write_meeting_cells(sheet, quarter, meeting)
+    _write_meeting_cells(sheet, quarter, meeting, paper.meeting_date if paper is not None else None)
     put(sheet["A2"], f"Records decisions on the paper: {issued_paper(quarter, meeting)}")
     _write_headers(sheet)
     checks = _write_request_rows(sheet, rows)
@@ -114,8 +126,9 @@ def write_sheet(path: Path, quarter: pd.Period, meeting: Meeting, rows: pd.DataF
     book.save(path)
 
 
-def _write_meeting_cells(sheet, quarter: pd.Period, meeting: Meeting) -> None:
-    """The title, and the meeting date and who decided, which the analyst fills in once."""
+def _write_meeting_cells(sheet, quarter: pd.Period, meeting: Meeting, meeting_date: str | None = None) -> None:
+    """The title, and the meeting date and who decided, which the analyst fills in once (the meeting date given
+    where the issued paper names it: "2 July 2024")."""
     from openpyxl.styles import Font, PatternFill, Protection
 
     yellow = PatternFill("solid", fgColor=YELLOW)
@@ -125,7 +138,8 @@ def _write_meeting_cells(sheet, quarter: pd.Period, meeting: Meeting) -> None:
     sheet["A1"].font = Font(bold=True, size=13)
     put(sheet["A3"], "Meeting date")
     put(sheet["A4"], "Decided by")
-    for ref, value in ((MEETING_CELL, ""), (DECIDED_BY_CELL, meeting.committee)):
+    day = quarters.long_date(dt.date.fromisoformat(meeting_date)) if meeting_date else ""
+    for ref, value in ((MEETING_CELL, day), (DECIDED_BY_CELL, meeting.committee)):
         put(sheet[ref], value)
         sheet[ref].number_format = "@"  # typed as text and read by our rules: "12/09/2024" is never a US date
         sheet[ref].protection = Protection(locked=False)
@@ -218,12 +232,18 @@ def _write_about(about, quarter: pd.Period, meeting: Meeting, checks: list[list[
 def issued_paper(quarter: pd.Period, meeting: Meeting) -> str:
     """The paper the committee's decisions are on (helpers.tracking.issued_papers), or why none is named: a paper
     issued later is not this sheet's (an interim and a final one: the latest issued)."""
+    paper = paper_issued(quarter, meeting)
+    if paper is None:
+        return f'none issued yet (make issue QUARTER="{quarters.label(quarter)}" COUNCIL="{meeting.council}")'
+    return paper.describe()
+
+
+def paper_issued(quarter: pd.Period, meeting: Meeting) -> IssuedPaper | None:
+    """The paper issued to the meeting for the quarter (of an interim and a final one, the latest issued)."""
     from helpers.tracking.issued_papers import issued_to
 
     papers = issued_to(quarters.label(quarter), meeting.council, meeting.committee)
-    if not papers:
-        return f'none issued yet (make issue QUARTER="{quarters.label(quarter)}" COUNCIL="{meeting.council}")'
-    return max(papers, key=lambda p: p.issued_on).describe()
+    return max(papers, key=lambda p: p.issued_on) if papers else None
 
 
 def make_sheets(quarter: pd.Period) -> list[tuple[Path, int]]:
@@ -234,11 +254,12 @@ def make_sheets(quarter: pd.Period) -> list[tuple[Path, int]]:
     written = []
     with folder_replaced(target) as staging:
         for meeting in meetings(quarter):
-            rows = sheet_rows(quarter, meeting)
+            paper = paper_issued(quarter, meeting)
+            rows = sheet_rows(quarter, meeting, paper)
             name = sheet_name(meeting.council, meeting.committee, quarter)
             if rows.empty:  # an empty sheet would ask the clerk to record decisions nobody is asked to make
                 written.append((target / name, 0))
                 continue
-            write_sheet(staging / name, quarter, meeting, rows)
+            write_sheet(staging / name, quarter, meeting, rows, paper)
             written.append((target / name, len(rows)))
     return written

@@ -169,7 +169,8 @@ def build_message(kind: str, notice: Notice, sender: dict, when: dt.datetime) ->
     for key in ("from", "reply_to"):
         if not sender.get(key):
             raise InputError(
-                f"email.{key} is not set for {notice.council}: add it to the `email` block (see docs/email.md)",
+                f"email.{key} is not set for {notice.council}: drafts need the council's from and reply_to "
+                "addresses in the `email` block (the relay's host and port only for sending; see docs/email.md)",
                 settings_file(),
             )
     who = f"lead at {notice.council}:"
@@ -195,6 +196,13 @@ def build_message(kind: str, notice: Notice, sender: dict, when: dt.datetime) ->
 def draft_bytes(msg: EmailMessage) -> bytes:
     """The .eml file: the message as sent, CRLF line ends (what mail programs expect of an .eml)."""
     return msg.as_bytes(policy=policy.SMTP)
+
+
+def header_text(msg: EmailMessage, name: str) -> str:
+    """A header's value as one line, unfolded and stripped ("" where it is missing). A header longer than 78
+    characters is folded when the draft is written (Message-ID: a line break and a space before its `<...>`) and
+    reads back with that space, so headers are compared by this, never as read."""
+    return " ".join(str(msg.get(name, "")).split())
 
 
 def read_draft(path: Path) -> EmailMessage:

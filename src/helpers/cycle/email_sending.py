@@ -25,7 +25,7 @@ import pandas as pd
 
 from helpers.base import config, quarters
 from helpers.base.errors import InputError
-from helpers.cycle.email_messages import DRAFT_COLUMNS, DRAFT_HEADER, drafts_dir, read_draft
+from helpers.cycle.email_messages import DRAFT_COLUMNS, DRAFT_HEADER, drafts_dir, header_text, read_draft
 
 LOG_COLUMNS = ["sent_at", "council", "quarter", "kind", "lead", "to", "message_id"]
 
@@ -75,7 +75,8 @@ def _drafts(quarter: pd.Period, kind: str, council: str | None) -> list[dict[str
     for row in rows:
         msg = read_draft(listing.parent / row["file"])
         to = [a.addr_spec for a in msg["To"].addresses] if msg["To"] else []
-        if msg["Message-ID"] != row["message_id"] or to != [row["to"]]:
+        listed = (row["message_id"].strip(), " ".join(row["subject"].split()), [row["to"]])
+        if (header_text(msg, "Message-ID"), header_text(msg, "Subject"), to) != listed:
             raise InputError(
                 f"{row['file']} is not the draft listed for {row['lead']}: run make emails again", listing, row["_row"]
             )
@@ -115,13 +116,18 @@ def send_drafts(quarter: pd.Period, kind: str, for_real: bool, council: str | No
 
 
 def _relay(council: str) -> tuple[dict, str | None]:
-    """The council's relay settings and password (None where no login is set), checked."""
+    """The council's relay settings and password (None where no login is set), checked: only sending needs
+    them (the drafts and the dry run need only the addresses)."""
     from helpers.tracking.council_settings import email_settings, settings_file
 
     relay = email_settings(council)
     for key in ("host", "from"):
         if not relay.get(key):
-            raise InputError(f"email.{key} is not set for {council}: see docs/email.md", settings_file())
+            raise InputError(
+                f"email.{key} is not set for {council}: sending needs the relay (host, port, starttls; "
+                "see docs/email.md)",
+                settings_file(),
+            )
     password = None
     if relay.get("password_env"):
         password = os.environ.get(relay["password_env"], "")

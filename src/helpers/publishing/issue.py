@@ -1,10 +1,12 @@
 """Issuing a report to its committee: a copy, as the committee receives it, that no later command overwrites.
 
-    make issue QUARTER="2026/27 Q3" COUNCIL="Vale District Council" MEETING_DATE=2026-12-10 [INTERIM=1] [REVIEWS=...]
+    make issue QUARTER="2026/27 Q3" COUNCIL="Vale District Council" MEETING_DATE=2026-12-10 [REVIEWS=...]
+    make issue QUARTER="2026/27 Q3" COUNCIL="..." MEETING_DATE=2026-12-10 INTERIM=1 REPORT_DATE=2026-12-07
     python -m helpers.publishing.issue --from-env        # what `make issue` runs: the values above, from the environment
 
-The report must have been made (`make report` with the same QUARTER, COUNCIL, REVIEWS and INTERIM), with its PDF,
-from the data as it is now. Its HTML, PDF, executed notebook and summary are copied, with a manifest (the
+The report must have been made (`make report` with the same QUARTER, COUNCIL, REVIEWS and INTERIM, and for an
+interim report the same REPORT_DATE: the day it was made), with its PDF, from the data as it is now. The manifest's
+issued_on is the day `make issue` runs. Its HTML, PDF, executed notebook and summary are copied, with a manifest (the
 meeting, the day it was issued, each file's SHA-256, the digest of the data it was made from), into
 reports/issued/ (helpers.tracking.issued_papers), all at once, read-only. A later `make report` writes a refreshed
 report to the usual folder beside it; the index shows both. An issued paper is never replaced: issuing the same
@@ -39,8 +41,8 @@ def _command(run: Run, meeting_date: str | None) -> str:
         parts.append(f'REVIEWS="{" ".join(run.reviews)}"')
     if meeting_date:
         parts.append(f"MEETING_DATE={meeting_date}")
-    if run.interim:
-        parts.append("INTERIM=1")
+    if run.interim:  # made as of its own day: without REPORT_DATE a quarter ended since is refused
+        parts += ["INTERIM=1", f"REPORT_DATE={run.known_on}"]
     return " ".join(parts)
 
 
@@ -106,7 +108,8 @@ def _sha256(path: Path) -> str:
 
 
 def issue(run: Run, meeting_date: str | None, today: dt.date) -> Path:
-    """Copy the run's report into reports/issued/, with its manifest, all at once and read-only; its folder."""
+    """Copy the run's report into reports/issued/, with its manifest, all at once and read-only; its folder.
+    `today` is the day it is issued (the manifest's issued_on), not the day an interim report was made."""
     target = issued_root() / run.folder.parent.name / run.folder.name
     refuse_replacing(target)
     meeting = check_ready(run, meeting_date)
@@ -149,11 +152,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.parse_args(argv)
     if os.environ.get("REPLACE", "").strip() not in {"", "0"}:
         raise InputError("make issue takes no REPLACE: an issued paper is never replaced (a public record)")
-    today = report_date() or dt.date.today()
+    made_on = report_date() or dt.date.today()  # the day the report was made (an interim one's REPORT_DATE)
     reviews = [r for r in re.split(r"[\s,]+", os.environ.get("REVIEWS", "")) if r] or None
     run = plan(os.environ.get("QUARTER", "").strip(), os.environ.get("COUNCIL", "").strip() or None, reviews,
-               flag("INTERIM"), today)  # fmt: skip
-    target = issue(run, parameters.meeting_date(os.environ.get("MEETING_DATE")), today)
+               flag("INTERIM"), made_on)  # fmt: skip
+    target = issue(run, parameters.meeting_date(os.environ.get("MEETING_DATE")), dt.date.today())
     paper = read_manifest(target)
     print(f"issued: {paper.describe() if paper else config.relative(target)}")
     print("commit it: git add reports/issued && git commit -m 'Issued papers'")

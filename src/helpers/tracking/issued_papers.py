@@ -42,6 +42,7 @@ class IssuedPaper:
     meeting_date: str | None = None
     interim: bool = False
     selection: tuple[str, ...] = ()
+    progress_known_on: str | None = None  # an interim paper's day, "2026-12-07": its figures are as at then
 
     @property
     def considered_on(self) -> str:
@@ -70,6 +71,7 @@ def read_manifest(folder: Path) -> IssuedPaper | None:
             data.get("meeting_date") or None,
             bool(data.get("interim")),
             tuple(data.get("selection") or ()),
+            data.get("progress_known_on") or None,
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
