@@ -106,9 +106,11 @@ def send_drafts(quarter: pd.Period, kind: str, for_real: bool, council: str | No
         )
         return 0
     failed = sent = 0
-    for name in dict.fromkeys(row["council"] for row in waiting):
+    councils = list(dict.fromkeys(row["council"] for row in waiting))
+    relays = {name: _relay(name) for name in councils}  # every council's settings checked before any message goes
+    for name in councils:
         mine = [row for row in waiting if row["council"] == name]
-        n_sent, n_failed = _send_council(name, mine)
+        n_sent, n_failed = _send_council(name, mine, *relays[name])
         sent, failed = sent + n_sent, failed + n_failed
     label, log = quarters.label(quarter), config.relative(sent_log())
     print(f"Sent {sent} {kind} message(s) for {label}; {failed} not sent; log: {log}")
@@ -136,11 +138,10 @@ def _relay(council: str) -> tuple[dict, str | None]:
     return relay, password
 
 
-def _send_council(council: str, rows: list[dict]) -> tuple[int, int]:
-    """Send one council's messages over one connection to its relay: (sent, refused)."""
+def _send_council(council: str, rows: list[dict], relay: dict, password: str | None) -> tuple[int, int]:
+    """Send one council's messages over one connection to its relay (`_relay`): (sent, refused)."""
     import ssl
 
-    relay, password = _relay(council)
     sent = failed = 0
     try:
         with smtplib.SMTP(relay["host"], int(relay.get("port") or 25), timeout=60) as smtp:
