@@ -115,7 +115,7 @@ def test_an_interim_report_issued_then_refreshed(tmp_path, monkeypatch, long_tmp
     assert "8 March 2024 (interim report" in (folder / "report.html").read_text(encoding="utf-8")
     assert _files(kept) == before
     index = (reports / "index.html").read_text(encoding="utf-8")
-    assert "Issued to " in index and "on 7 March 2024" in index and "refreshed since" in index
+    assert "Issued to " in index and "on 7 March 2024" in index and "made again since, from the same data" in index
 
     # The decision sheet names the issued paper its decisions are on.
     from openpyxl import load_workbook
