@@ -483,3 +483,17 @@ def test_a_meeting_date_is_for_one_committees_report_on_one_quarter(tmp_path: Pa
     later = Run("2024/25 Q2", "Alpha Council", "Audit Committee", ("a",), tmp_path / "c")
     with pytest.raises(ParameterError, match="one meeting about one quarter"):
         one_meeting([alpha, later])
+
+
+def test_the_command_not_the_paper_tells_the_analyst_which_settings_a_council_lacks(tmp_path: Path, capsys):
+    from helpers.publishing.report import _note_settings_gaps
+    from helpers.publishing.report_run import Run
+
+    # data/report.yaml gives Dorset Council an author_role and implications; Test Valley no block: defaults,
+    # which give neither.
+    _note_settings_gaps(Run("2024/25 Q1", "Dorset Council", "Audit and Governance Committee", ("a",), tmp_path))
+    assert capsys.readouterr().out == ""
+    _note_settings_gaps(Run("2024/25 Q1", "Test Valley Borough Council", "", ("b",), tmp_path))
+    said = capsys.readouterr().out
+    assert said.startswith("note: 2024/25 Q1, Test Valley Borough Council, committee not named: data/report.yaml ")
+    assert "gives no author_role or covering.implications for Test Valley Borough Council" in said
