@@ -117,15 +117,13 @@ def test_a_milestone_without_a_visit_date_or_with_the_visits_month_only():
     month = (dt.date(2020, 1, 1), dt.date(2020, 1, 31), "January 2020")
     # 31 January to 28 June is 4 months and 28 days; 1 January to 28 June 5 months and 27 days: 4 to 6 months.
     assert summary._judge(month, "2020-06-28", 5, "action plan") == (
-        "not known (28 Jun 2020; the visit's day is not recorded, so 4 to 6 months after the visit, "
-        "against 5 months)"
+        "not known (28 Jun 2020; the visit's day is not recorded, so 4 to 6 months after the visit, against 5 months)"
     )
     # A September 2022 visit, the plan approved on 28 February 2023: from 30 September exactly 5 months (the
     # month's last day to the month's last day), from 1 September 5 months and 27 days: 5 to 6 months.
     september = (dt.date(2022, 9, 1), dt.date(2022, 9, 30), "September 2022")
     assert summary._judge(september, "2023-02-28", 5, "action plan") == (
-        "not known (28 Feb 2023; the visit's day is not recorded, so 5 to 6 months after the visit, "
-        "against 5 months)"
+        "not known (28 Feb 2023; the visit's day is not recorded, so 5 to 6 months after the visit, against 5 months)"
     )
     assert summary._judge(month, "2020-05-31", 5, "action plan") == (
         "met (31 May 2020, about 4 months after the visit)"
