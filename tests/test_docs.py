@@ -210,3 +210,19 @@ def test_the_architecture_page_lists_every_module_of_every_stage():
             f"docs/architecture.md, {stage}: not listed {sorted(present - listed[stage])}, "
             f"gone {sorted(listed[stage] - present)}"
         )
+
+
+def test_the_readme_names_every_notebook_and_how_many_there_are():
+    row = next(line for line in README.read_text(encoding="utf-8").splitlines() if line.startswith("| `notebooks/`"))
+    found = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+    words = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+    assert f"the {words[len(found)]} notebooks" in row
+    missing = [s for s in found if s.split("-", 1)[1].replace("-", " ") not in row.casefold()]
+    assert not missing, f"README's notebooks row does not name {missing}"
+
+
+def test_the_readme_says_a_report_without_chromium_needs_require_pdf_0():
+    # make report refuses without its PDF (helpers.publishing.pdf); only REQUIRE_PDF=0 writes the HTML alone
+    text = " ".join(README.read_text(encoding="utf-8").split())
+    said = text[text.index("Without Chromium") :].split(". ")[0]
+    assert "REQUIRE_PDF=0" in said and "fails" in said

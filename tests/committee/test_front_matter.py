@@ -116,16 +116,15 @@ def test_a_council_without_settings_of_its_own_is_reported_in_neutral_words_and_
     import html
 
     page = html.unescape(front_matter.front_matter(nothing_transcribed, Q4).data)
-    assert "<th scope='row'>Report of</th><td>Not set (give the council's author_role in data/report.yaml)</td>" in page
+    assert "<th scope='row'>Report of</th><td>Not set</td>" in page  # the analyst's instructions are not the paper's
     assert (
         "<th scope='row'>Report settings</th><td>This council has no settings of its own in data/report.yaml: "
         "defaults used</td>" in page
     )
     covering = html.unescape(front_matter.covering_html(nothing_transcribed, Q4).data)
     # No implications are assessed for it: the section says so rather than borrowing another council's.
-    assert (
-        "<h2 id='implications'>Implications</h2><p>Not assessed: give the council's covering.implications" in covering
-    )
+    assert "<h2 id='implications'>Implications</h2><p>Not assessed for this report.</p>" in covering
+    assert "give the council" not in page + covering  # what to give is the report command's note, not the paper's
     assert "<h2 id='options'>Options considered</h2><p>The Cabinet may agree, refuse or defer" in covering
 
 

@@ -93,8 +93,14 @@ def test_the_slippage_table_counts_actions_and_states_its_median(ws):
     # Worked out in tests/tracking/test_status_history.py: 1 of 5 dated actions on time; slips 2m20d, 4, 5, 7 months.
     assert row["Share complete by original target"] == "20% (1 of 5)"
     assert row["Median slip"] == "4 months"
-    assert row["Targets moved (times)"] == "1 (1)"
+    assert row["Targets moved"] == "1 action, 1 move"
     assert row["No dated target or no action (counted apart)"] == 1
+
+
+def test_the_targets_moved_cell_says_what_each_number_counts():
+    assert history_chart.moved_text(0, 0) == "none"
+    assert history_chart.moved_text(1, 1) == "1 action, 1 move"
+    assert history_chart.moved_text(2, 3) == "2 actions, 3 moves"  # one action's target moved twice
 
 
 def test_the_key_states_the_honesty_rules():

@@ -75,10 +75,11 @@ def test_a_milestone_date_is_a_day_or_a_month():
         ("2020-09", "missed (September 2020, about 8 months after the visit)"),
         ("2020-05", "met (May 2020, about 4 months after the visit)"),
         # June: 1 June is 4 months and 4 days after, 30 June 5 months and 2 days: the day decides, and is unknown.
+        # In whole months, the shorter rounded down and the longer up: 4 to 6 months.
         (
             "2020-06",
-            "not known (June 2020; the action plan's day is not recorded, so between 4 months and 4 days and "
-            "5 months and 2 days after the visit, against 5 months)",
+            "not known (June 2020; the action plan's day is not recorded, so 4 to 6 months after the visit, "
+            "against 5 months)",
         ),
         (None, "not known (action plan date not recorded)"),
     ],
@@ -114,10 +115,15 @@ def test_a_milestone_within_its_limit_but_surely_later_than_expected_says_so(don
 def test_a_milestone_without_a_visit_date_or_with_the_visits_month_only():
     assert summary._judge(None, "2020-06-28", 5, "action plan") == "not known (visit date unknown)"
     month = (dt.date(2020, 1, 1), dt.date(2020, 1, 31), "January 2020")
-    # 31 January to 28 June is 4 months and 28 days; 1 January to 28 June 5 months and 27 days.
+    # 31 January to 28 June is 4 months and 28 days; 1 January to 28 June 5 months and 27 days: 4 to 6 months.
     assert summary._judge(month, "2020-06-28", 5, "action plan") == (
-        "not known (28 Jun 2020; the visit's day is not recorded, so between 4 months and 28 days and "
-        "5 months and 27 days after the visit, against 5 months)"
+        "not known (28 Jun 2020; the visit's day is not recorded, so 4 to 6 months after the visit, against 5 months)"
+    )
+    # A September 2022 visit, the plan approved on 28 February 2023: from 30 September exactly 5 months (the
+    # month's last day to the month's last day), from 1 September 5 months and 27 days: 5 to 6 months.
+    september = (dt.date(2022, 9, 1), dt.date(2022, 9, 30), "September 2022")
+    assert summary._judge(september, "2023-02-28", 5, "action plan") == (
+        "not known (28 Feb 2023; the visit's day is not recorded, so 5 to 6 months after the visit, against 5 months)"
     )
     assert summary._judge(month, "2020-05-31", 5, "action plan") == (
         "met (31 May 2020, about 4 months after the visit)"

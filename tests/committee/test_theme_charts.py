@@ -69,3 +69,14 @@ def test_lead_theme_heatmap_title_and_alt():
     assert chart.title == "Cabinet leads actions across 3 themes"
     assert "Cabinet: Finance 1; Housing 2; Culture 1." in chart.alt
     assert "SLT: Finance 3." in chart.alt
+
+
+def test_unclassified_recommendations_are_not_a_theme_in_the_finding():
+    reviews = ["Corporate peer challenge 2019", "Finance peer challenge 2021"]
+    index = ["Financial management", "Local plan and housing", "Unclassified"]
+    # Financial management is in both reviews; Local plan in one; the Unclassified row in both, and not a theme.
+    matrix = pd.DataFrame([[3, 2], [0, 1], [4, 5]], index=index, columns=reviews)
+    chart = theme_charts.theme_heatmap(matrix, matrix > 100)
+    assert chart.title == "1 of 2 themes recur in more than one review"
+    only = pd.DataFrame([[4, 5]], index=["Unclassified"], columns=reviews)
+    assert theme_charts.theme_heatmap(only, only > 100).title == "No recommendation fits a theme"

@@ -206,10 +206,11 @@ def test_a_council_without_settings_of_its_own_has_neutral_words_and_no_other_co
     ):
         page = (made / SLUG / folder / "report.html").read_text(encoding="utf-8")
         about = _about(page)
-        assert about["Report of"].startswith("Not set")
+        assert about["Report of"] == "Not set"  # the paper's words; what to give is the command's note
         assert about["Report settings"] == "This council has no settings of its own in data/report.yaml: defaults used"
         text = " ".join(BeautifulSoup(page, "html.parser").get_text(" ").split())
         assert [words for words in others if words in text] == []
+        assert "Implications Not assessed for this report." in text and "give the council" not in text
     fenland = (made / SLUG / f"{folder_part(FENLAND)}--{folder_part(FENLAND_COMMITTEE)}" / "report.html").read_text()
     reason = BeautifulSoup(fenland, "html.parser").find(id="reason").find_next("p").get_text()
     assert reason.startswith(f"The {FENLAND_COMMITTEE} monitors the council's response")  # its own body, by name

@@ -12,8 +12,11 @@ COUNCIL = "Wessex Vale District Council"  # made up
 COMMITTEE = "Audit and Governance Committee"
 
 
-def _report(root: Path, quarter: str, counts: dict[str, int], selection: list[str] | None = None) -> None:
-    folder = root / quarter.replace("/", "-").replace(" ", "-") / f"Wessex-Vale--Audit{'--sel' if selection else ''}"
+def _report(
+    root: Path, quarter: str, counts: dict[str, int], selection: list[str] | None = None, known_on: str = ""
+) -> None:
+    name = f"Wessex-Vale--Audit{'--sel' if selection else ''}{'--interim' if known_on else ''}"
+    folder = root / quarter.replace("/", "-").replace(" ", "-") / name
     folder.mkdir(parents=True)
     (folder / "report.html").write_text("<html></html>", encoding="utf-8")
     summary = {
@@ -26,6 +29,8 @@ def _report(root: Path, quarter: str, counts: dict[str, int], selection: list[st
     }
     if selection:
         summary["selection"] = selection
+    if known_on:
+        summary.update(interim=True, progress_known_on=known_on)
     (folder / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
 
 
@@ -56,3 +61,16 @@ def test_a_status_missing_from_one_report_counts_as_none_there_and_one_report_ha
 
 def test_no_reports_means_no_trend(tmp_path):
     assert 'class="trend"' not in index.page(tmp_path)
+
+
+def test_a_quarter_s_interim_report_has_its_own_row_marked_with_its_day_before_the_final_one(tmp_path):
+    _report(tmp_path, "2023/24 Q4", {"Complete": 3, "Ongoing": 5})
+    _report(tmp_path, "2024/25 Q1", {"Complete": 5, "Ongoing": 3})  # the final report, as at 30 June 2024
+    _report(tmp_path, "2024/25 Q1", {"Complete": 4, "Ongoing": 4}, known_on="2024-06-25")
+    page = index.page(tmp_path)
+    trend = page[page.index('<table class="trend">') : page.index("</table>")]
+    interim = '<th scope="row">2024/25 Q1 (interim, 25 June 2024)</th><td>4</td><td>4</td><td>8</td>'
+    final = '<th scope="row">2024/25 Q1</th><td>5</td><td>3</td><td>8</td>'
+    assert interim in trend and final in trend and trend.index(interim) < trend.index(final)
+    assert trend.count('<th scope="row">2024/25 Q1</th>') == 1
+    assert "Since the previous report (2024/25 Q1 (interim, 25 June 2024)): Complete 4 to 5 (+1)" in page

@@ -119,7 +119,8 @@ def test_an_interim_report_issued_then_refreshed(tmp_path, monkeypatch, long_tmp
     assert _files(kept) == before
     index = (reports / "index.html").read_text(encoding="utf-8")
     today = dt.date.today()  # issued with no meeting date: the index gives the day it was issued
-    assert "Issued to " in index and f"on {today.day} {today:%B %Y}" in index and "refreshed since" in index
+    assert "Issued to " in index and f"on {today.day} {today:%B %Y}" in index
+    assert "made again since, from the same data" in index
 
     # The decision sheet names the issued paper its decisions are on.
     from openpyxl import load_workbook

@@ -63,7 +63,7 @@ def test_the_index_marks_an_interim_report_and_the_paper_the_committee_considere
     assert "interim report, progress known on 7 December 2026" in text
     assert "Issued to Audit and Governance Committee for its meeting on 10 December 2026" in text
     assert f'href="issued/2026-27-Q3/{FOLDER}--interim/report.html"' in text
-    assert "refreshed since" in text
+    assert "made again since." in text  # neither records its data: no claim about it
 
 
 def test_an_issued_paper_whose_page_is_unchanged_is_the_report_beside_it(tmp_path):

@@ -483,3 +483,55 @@ def test_a_meeting_date_is_for_one_committees_report_on_one_quarter(tmp_path: Pa
     later = Run("2024/25 Q2", "Alpha Council", "Audit Committee", ("a",), tmp_path / "c")
     with pytest.raises(ParameterError, match="one meeting about one quarter"):
         one_meeting([alpha, later])
+
+
+def test_the_command_not_the_paper_tells_the_analyst_which_settings_a_council_lacks(tmp_path: Path, capsys):
+    from helpers.publishing.report import _note_settings_gaps
+    from helpers.publishing.report_run import Run
+
+    # data/report.yaml gives Dorset Council an author_role and implications; Test Valley no block: defaults,
+    # which give neither.
+    _note_settings_gaps(Run("2024/25 Q1", "Dorset Council", "Audit and Governance Committee", ("a",), tmp_path))
+    assert capsys.readouterr().out == ""
+    _note_settings_gaps(Run("2024/25 Q1", "Test Valley Borough Council", "", ("b",), tmp_path))
+    said = capsys.readouterr().out
+    assert said.startswith("note: 2024/25 Q1, Test Valley Borough Council, committee not named: data/report.yaml ")
+    assert "gives no author_role or covering.implications for Test Valley Borough Council" in said
+
+
+def test_before_the_return_by_date_leads_yet_to_return_are_not_said_to_have_failed(
+    data_copy: Path, tmp_path, monkeypatch
+):
+    """2024/25 Q1's forms are due back by Friday 12 July 2024 (ten working days after 30 June). An interim report
+    made on 25 June, or a report made on 11 July, counts the returns so far; from 12 July those missing are named."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from helpers.cycle.collection_status import sentence
+
+    monkeypatch.setenv("PEER_REVIEW_REPORTS", str(tmp_path / "reports"))
+    forms = tmp_path / "reports" / "2024-25-Q1" / "forms"
+    forms.mkdir(parents=True)
+    (forms / "chase-list.csv").write_text(
+        "council,lead,open_actions,form,returned,return_file,rows_collected,note\n"
+        + "".join(f"Alpha Council,{lead},1,{lead}--Alpha-Council--2024-25-Q1.xlsx,no,,0,\n" for lead in "ABC"),
+        encoding="utf-8",
+    )
+    returns = data_copy / "updates" / "returns" / "2024-25-Q1"
+    returns.mkdir(parents=True)
+    (returns / "A--Alpha-Council--2024-25-Q1.xlsx").write_bytes(b"")  # one of three back, not collected
+    reviews = pd.DataFrame({"council": ["Alpha Council"]})
+    interim = SimpleNamespace(review_ids=["alpha-cpc"], reviews=reviews, as_of=dt.date(2024, 6, 25))
+    so_far = (
+        "Update forms: 1 of 3 leads sent a form returned it so far; not collected yet, so this report has none of "
+        "their updates; returns are due by 12 July 2024."
+    )
+    assert sentence("2024/25 Q1", interim) == so_far
+    final = SimpleNamespace(review_ids=["alpha-cpc"], reviews=reviews, as_of=None)
+    assert sentence("2024/25 Q1", final, today=dt.date(2024, 7, 11)) == so_far
+    assert sentence("2024/25 Q1", final, today=dt.date(2024, 7, 12)) == (
+        "Update forms: 1 of 3 leads sent a form returned it (due back by 12 July 2024); not collected yet, so this "
+        "report has none of their updates. 2 have not returned theirs: their actions show no update from this "
+        "quarter's forms."
+    )

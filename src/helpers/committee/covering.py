@@ -109,8 +109,16 @@ def background_papers(documents: pd.Series) -> pd.DataFrame:
     return pd.DataFrame(rows).drop_duplicates(ignore_index=True) if rows else pd.DataFrame(rows)
 
 
-# What the covering report says where data/report.yaml gives no implications for the council.
-IMPLICATIONS_NOT_SET = "Not assessed: give the council's covering.implications in data/report.yaml."
+# What the covering report says where data/report.yaml gives no implications for the council: words for the
+# committee; the analyst is told what to give by the report command (settings_gaps) and docs/adding-a-review.md.
+IMPLICATIONS_NOT_SET = "Not assessed for this report."
+
+
+def settings_gaps(settings: dict) -> list[str]:
+    """The settings a committee paper needs that data/report.yaml does not give for this council and committee
+    ("author_role", "covering.implications"), for the report command to name; the paper says "Not set"."""
+    gaps = [] if author_text(settings) else ["author_role"]
+    return gaps + ([] if (settings.get("covering") or {}).get("implications") else ["covering.implications"])
 
 
 def covering_text(settings: dict, key: str, committee: str | None) -> str:

@@ -33,8 +33,9 @@ COMMITTEE_NOT_NAMED = (
     "Not named in the review metadata (name it in the review's action_plan.monitored_by in data/reviews/, "
     "or as the council's committee in data/report.yaml)"
 )
-# What the front matter says where data/report.yaml names no author for this council.
-AUTHOR_NOT_SET = "Not set (give the council's author_role in data/report.yaml)"
+# What the front matter says where data/report.yaml names no author for this council (the report command tells the
+# analyst what to give: helpers.committee.covering.settings_gaps).
+AUTHOR_NOT_SET = "Not set"
 
 
 def defaults_note(ws: Workspace, quarter: pd.Period) -> str:

@@ -199,11 +199,18 @@ def slippage_table(summary: pd.DataFrame, titles: Mapping[str, str], by: str = "
                 "Past original target, not complete": row[PAST],
                 "Share complete by original target": share,
                 "Median slip": str(row["median slip"]) if row["median slip"] else "none",
-                "Targets moved (times)": f"{row['targets moved']} ({row['moves agreed']})",
+                "Targets moved": moved_text(row["targets moved"], row["moves agreed"]),
                 "No dated target or no action (counted apart)": row[NOT_JUDGED],
             }
         )
     return pd.DataFrame(rows)
+
+
+def moved_text(actions: int, moves: int) -> str:
+    """ "none", or "2 actions, 3 moves": how many actions had their target moved, and how many moves in all."""
+    if not actions:
+        return "none"
+    return f"{actions} action{'s' if actions != 1 else ''}, {moves} move{'s' if moves != 1 else ''}"
 
 
 def history_key() -> list[str]:

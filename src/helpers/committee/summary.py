@@ -125,9 +125,16 @@ def _judge(
         return f"{verdict} ({when[2]}, about {months} months after the visit)"
     day_unknown = "the visit's day" if visit[0] != visit[1] else f"the {what}'s day"
     return (
-        f"not known ({when[2]}; {day_unknown} is not recorded, so between {shortest} and {longest} after the "
+        f"not known ({when[2]}; {day_unknown} is not recorded, so {_months_range(shortest, longest)} after the "
         f"visit, against {limit} months)"
     )
+
+
+def _months_range(shortest: Span, longest: Span) -> str:
+    """ "5 to 6 months": a span known only between two lengths, in whole months, the shorter rounded down and the
+    longer up (so the true span is inside it: 5 months to 5 months and 27 days reads "5 to 6 months")."""
+    up = longest.months + (1 if longest.days else 0)
+    return f"{shortest.months} to {up} months" if up != shortest.months else str(Span(up, 0))
 
 
 def milestones(review: pd.Series) -> dict[str, str]:

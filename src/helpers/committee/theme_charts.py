@@ -279,12 +279,16 @@ def theme_heatmap(
 
 
 def _theme_title(matrix: pd.DataFrame, per_theme: pd.Series, per: str) -> str:
-    """The finding: how many themes recur in more than one review (or council)."""
-    recurring = int((per_theme > 1).sum())
+    """The finding: how many themes recur in more than one review (or council). The "Unclassified" row is
+    recommendations no theme fits, not a theme: it is counted neither among the themes nor as recurring."""
+    from helpers.plans.themes import UNCLASSIFIED_NAME
+
+    themes = per_theme[[name != UNCLASSIFIED_NAME for name in matrix.index]]
+    if themes.empty:
+        return "No themes to show for this selection" if matrix.empty else "No recommendation fits a theme"
+    recurring = int((themes > 1).sum())
     return (
-        f"{recurring} of {_plural(len(matrix), 'theme')} recur{'s' if len(matrix) == 1 else ''} in more than one {per}"
-        if len(matrix)
-        else "No themes to show for this selection"
+        f"{recurring} of {_plural(len(themes), 'theme')} recur{'s' if len(themes) == 1 else ''} in more than one {per}"
     )
 
 

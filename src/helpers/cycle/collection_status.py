@@ -99,10 +99,13 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def sentence(quarter_label: str, ws: Workspace | None = None) -> str:
+def sentence(quarter_label: str, ws: Workspace | None = None, today: dt.date | None = None) -> str:
     """One sentence for the report: how many of the leads sent a form returned it, what was collected from the
     returns and when; where no forms were made for the quarter (no chase list) and none came back, that none were
-    made. With a workspace, only its reviews' updates and its councils' leads count."""
+    made. With a workspace, only its reviews' updates and its councils' leads count. Before the return-by date (the
+    day an interim workspace is as of, else `today`, default today) a lead yet to return is not late: it says how
+    many have returned so far and when returns are due."""
+    day = getattr(ws, "as_of", None) or today or dt.date.today()
     if ws is None:
         c = collection(quarter_label)
     else:
@@ -112,13 +115,17 @@ def sentence(quarter_label: str, ws: Workspace | None = None) -> str:
     if c.sent is not None:
         if not c.sent:
             return f"Update forms: none were sent for {c.quarter}, as no lead had an open action.{typed}"
-        back = f"{c.returned} of {c.sent} {'lead' if c.sent == 1 else 'leads'} sent a form returned it ({due})"
+        early = day < c.return_by and c.returned < c.sent  # leads still to return are not late yet
+        so_far = " so far" if early else f" ({due})"
+        back = f"{c.returned} of {c.sent} {'lead' if c.sent == 1 else 'leads'} sent a form returned it{so_far}"
         if c.collected_rows:
             got = f"; {_plural(c.collected_rows, 'update')} collected from them{_days(c.collected_on)}"
         elif c.returned:
             got = "; not collected yet, so this report has none of their updates"
         else:
             got = ""
+        if early:
+            return f"Update forms: {back}{got}; returns are due by {quarters.long_date(c.return_by)}.{typed}"
         missing = c.sent - c.returned
         waiting = (
             f" {missing} {'has' if missing == 1 else 'have'} not returned {'theirs' if missing > 1 else 'it'}: "

@@ -20,6 +20,7 @@ from helpers.base.errors import InputError
 
 MAX_THEMES = 3
 UNCLASSIFIED = "unclassified"
+UNCLASSIFIED_NAME = "Unclassified"  # its row in the theme tables: recommendations no theme fits, not a theme
 # The one word for a theme only a review's decision record names (no recommendation is transcribed to count):
 # charts mark such cells with it and the notebooks' text uses it.
 RECORDED = "recorded"
@@ -57,7 +58,7 @@ def taxonomy() -> pd.DataFrame:
 
 def theme_names() -> dict[str, str]:
     """{theme_id: readable name}, in taxonomy order."""
-    return dict(zip(taxonomy()["theme_id"], taxonomy()["theme"], strict=False)) | {UNCLASSIFIED: "Unclassified"}
+    return dict(zip(taxonomy()["theme_id"], taxonomy()["theme"], strict=False)) | {UNCLASSIFIED: UNCLASSIFIED_NAME}
 
 
 def _pattern(term: str) -> re.Pattern[str]:

@@ -12,7 +12,8 @@ beside them, never added in. A report whose data has changed since it was writte
 marked, naming what changed and the command that brings it up to date (with INTERIM=1 while its quarter
 has not ended: the index never suggests a command that refuses). An interim report says so, and the day it was
 made. A paper issued to its committee (`make issue`, reports/issued/) is listed with the report made since:
-"Issued to <committee> for its meeting on <date>", and the current one as refreshed since.
+"Issued to <committee> for its meeting on <date>", and what the current one is: that paper, made again from the
+same data (another meeting date, say), or refreshed from later data (the digests in the two summary.json files).
 """
 
 from __future__ import annotations
@@ -144,9 +145,28 @@ def _issued_html(entry: Entry) -> str:
             f'<strong>Issued to {who} {html.escape(when)}</strong>: <a href="{base}/{REPORT_FILE}">the paper the '
             f'committee considered</a> (<a href="{base}/{PDF_FILE}">PDF</a>)'
         )
-    same = _same_page(entry)
-    now = "the report above is that paper" if same else "the report above was refreshed since, from later data"
-    return f'<br><span class="issued">{"; ".join(items)}; {now}.</span>'
+    return f'<br><span class="issued">{"; ".join(items)}; {_since_issued(entry)}.</span>'
+
+
+def _since_issued(entry: Entry) -> str:
+    """What the report beside the last issued paper is: that paper, the same data made again (another meeting
+    date or day made, say), or later data; "made again" alone when either does not record its data."""
+    if _same_page(entry):
+        return "the report above is that paper"
+    then = _data_digest(read_summary(entry.issued[-1].folder))
+    now = _data_digest(entry.summary)
+    if then is None or now is None:
+        return "the report above was made again since"
+    if then == now:
+        return "the report above was made again since, from the same data"
+    return "the report above was refreshed since, from later data"
+
+
+def _data_digest(summary: dict) -> str | None:
+    """The digest of the data a report was made from (its summary.json `inputs`), None if it does not say."""
+    inputs = summary.get("inputs") if isinstance(summary, dict) else None
+    found = inputs.get("digest") if isinstance(inputs, dict) else None
+    return found if isinstance(found, str) else None
 
 
 def _same_page(entry: Entry) -> bool:

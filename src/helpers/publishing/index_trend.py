@@ -3,11 +3,14 @@ changed since its previous report (helpers.publishing.index calls trend_html und
 
 Made from the reports' own summary.json files (the counts each report showed, in its units: actions by status), so
 the trend is exactly what the committee was told quarter by quarter. Only whole reports of the same committee are
-compared (a report for selected reviews covers a different set of actions).
+compared (a report for selected reviews covers a different set of actions). A quarter with an interim report and
+a final one has a row for each, the interim one marked with the day its progress was known on
+("2024/25 Q1 (interim, 25 June 2024)") and placed before the final one.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from collections.abc import Sequence
 from typing import Protocol
@@ -44,8 +47,22 @@ def trend_series(entries: Sequence[ReportEntry]) -> list[ReportEntry]:
         and isinstance(e.summary.get("counts"), dict)
         and e.summary.get("total_unit") == "actions"
     ]
-    ordered = sorted(same, key=lambda e: quarters.parse_quarter(e.quarter))
+    ordered = sorted(same, key=lambda e: (quarters.parse_quarter(e.quarter), _known_on(e) is None, _known_on(e) or ""))
     return ordered[-TREND_QUARTERS:]
+
+
+def _known_on(entry: ReportEntry) -> str | None:
+    """The day an interim report's progress is known on ("2024-06-25"); None for a report as at its quarter end."""
+    day = entry.summary.get("progress_known_on") if entry.summary.get("interim") else None
+    return day if isinstance(day, str) else None
+
+
+def row_label(entry: ReportEntry) -> str:
+    """ "2024/25 Q1", or for an interim report "2024/25 Q1 (interim, 25 June 2024)": a quarter can have both."""
+    from helpers.base import quarters
+
+    day = _known_on(entry)
+    return f"{entry.quarter} (interim, {quarters.long_date(dt.date.fromisoformat(day))})" if day else entry.quarter
 
 
 def _labels(series: Sequence[ReportEntry]) -> list[str]:
@@ -67,7 +84,7 @@ def change_sentence(series: Sequence[ReportEntry]) -> str:
     if before.get("total") == after.get("total"):
         total = f"actions {after.get('total', 0)} (unchanged)"
     changes = "; ".join(moved) if moved else "no status count changed"
-    return f"Since the previous report ({series[-2].quarter}): {changes}; {total}."
+    return f"Since the previous report ({row_label(series[-2])}): {changes}; {total}."
 
 
 def trend_html(entries: Sequence[ReportEntry]) -> str:
@@ -80,7 +97,7 @@ def trend_html(entries: Sequence[ReportEntry]) -> str:
     esc = html.escape
     head = "".join(f'<th scope="col">{esc(label)}</th>' for label in labels)
     rows = "".join(
-        f'<tr><th scope="row">{esc(e.quarter)}</th>'
+        f'<tr><th scope="row">{esc(row_label(e))}</th>'
         + "".join(f"<td>{int(e.summary['counts'].get(label, 0))}</td>" for label in labels)
         + f"<td>{esc(str(e.summary.get('total', '')))}</td></tr>"
         for e in series

@@ -16,7 +16,8 @@ print-only (the template's `@media print` rules read them; the screen ignores th
   prints on, to make its rows as short as possible: a row is as tall as its longest
   cell, so the width goes where it shortens rows most. Chromium's automatic layout
   shares width out by each column's longest text instead, so one long comment widens
-  its column for every row.
+  its column for every row. A column is never narrower than its header's longest word
+  at the header's bold font (so "Recommendation" never prints as "Recommendatio / n").
 
 Text is measured with the fonts the page prints in (DejaVu Sans, regular and bold,
 shipped with matplotlib) at the print size, and wrapped word by word as the browser
@@ -106,8 +107,11 @@ class _Column:
             ([text_width(w, bold) for w in text.split()], text_width(" ", bold))
             for text, bold in [(header, True)] + [(c, False) for c in cells]
         ]
-        longest = max((w for words, _ in self.cells for w in words), default=0.0)
-        self.minimum = min(longest, LONGEST_UNBROKEN_PT) + CELL_PADDING_PT + 1.0
+        longest = max((w for words, _ in self.cells[1:] for w in words), default=0.0)
+        # The header's longest word, at its bold font, is never broken ("Recommendatio / n"), however long; a
+        # cell's word longer than LONGEST_UNBROKEN_PT (a web address) may be.
+        self.header_minimum = max(self.cells[0][0], default=0.0) + CELL_PADDING_PT + 1.0
+        self.minimum = max(min(longest, LONGEST_UNBROKEN_PT) + CELL_PADDING_PT + 1.0, self.header_minimum)
         self._lines: dict[float, np.ndarray] = {}
 
     def lines(self, width: float) -> np.ndarray:
@@ -152,7 +156,7 @@ def column_widths(
     columns = [_Column(h, [r[i] if i < len(r) else "" for r in rows]) for i, h in enumerate(header)]
     widths = [c.minimum for c in columns]
     if sum(widths) >= total:
-        return [w * total / sum(widths) for w in widths]
+        return _squeezed(columns, widths, total)
     spare = total - sum(widths)
     height = _height(columns, widths)
     while spare >= STEP_PT:
@@ -182,6 +186,17 @@ def column_widths(
     for measure in (_height, functools.partial(_extent, page=page)):  # shortest rows first, then fewest pages
         widths = _improve(columns, widths, measure)
     return widths
+
+
+def _squeezed(columns: list[_Column], widths: list[float], total: float) -> list[float]:
+    """Widths for a table whose longest words do not fit side by side: each header's longest word still fits,
+    and the rest of `total` is shared out in proportion to what the cells' words want beyond it (if not even the
+    headers' words fit, every minimum is scaled down alike)."""
+    floor = [c.header_minimum for c in columns]
+    room, extra = total - sum(floor), [w - f for w, f in zip(widths, floor, strict=True)]
+    if room < 0 or not sum(extra):
+        return [w * total / sum(widths) for w in widths]
+    return [f + e * room / sum(extra) for f, e in zip(floor, extra, strict=True)]
 
 
 def portrait_widths(header: list[str], rows: list[list[str]]) -> list[float] | None:

@@ -288,6 +288,20 @@ def _with_pdf(outcome: Outcome, require_pdf: bool) -> Outcome:
     )
 
 
+def _note_settings_gaps(run: Run) -> None:
+    """Tell the analyst (not the committee) which settings the paper lacks: it says "Not set" where they are."""
+    from helpers.committee.covering import settings_gaps
+    from helpers.tracking.council_settings import settings
+
+    gaps = settings_gaps(settings(run.council, run.committee or None))
+    if gaps:
+        print(
+            f"note: {run.name}: {config.relative(config.rules_file('report.yaml'))} gives no {' or '.join(gaps)} "
+            f'for {run.council or "this council"}, so the paper says "Not set" or "Not assessed"; give them under '
+            "councils: in that file"
+        )
+
+
 def _finish(
     out_root: Path, planned: list[Run], outcomes: list[Outcome], scheduled: bool = False, require_pdf: bool = False
 ) -> int:
@@ -308,6 +322,7 @@ def _finish(
             pdf = pdf_path(outcome.path)
             if pdf.exists():
                 print(f"{outcome.run.name}: {config.relative(pdf)}")
+            _note_settings_gaps(outcome.run)
     failures = [o for o in outcomes if o.error]
     for outcome in failures:
         print(f"error: {outcome.error}", file=sys.stderr)

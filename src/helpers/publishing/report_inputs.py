@@ -12,7 +12,8 @@ council's reviews for that committee counted by the quarter end, or a selection 
 - data/decisions/*.csv: those reviews' decisions dated on or before the quarter end;
 - data/theme_overrides.csv: those reviews' rows; data/raw/manifest.csv: their documents' rows;
 - data/vocabulary.yaml and data/themes.csv whole; data/report.yaml as it applies to this council
-  and committee (helpers.tracking.council_settings.settings);
+  and committee (helpers.tracking.council_settings.settings), less its `email` block, which only
+  `make emails` reads (so adding the council's SMTP settings marks no report);
 - and which reviews it covers: a review added to the council's committee that counts by the quarter
   end changes the report.
 
@@ -37,6 +38,8 @@ from helpers.base import config
 REVIEWS_COVERED = "reviews covered"  # the digest's entry for which reviews a report covers
 PROCESSED = ("reviews", "recommendations", "actions", "action_leads")
 RETURN_SUFFIX = ".xlsx"
+# data/report.yaml's blocks that no report reads: `email` is for `make emails` alone (helpers.cycle.emails)
+NOT_REPORTED = ("email",)
 
 
 def _sha(value: object) -> str:
@@ -143,7 +146,8 @@ class Inputs:
 
         if (council, committee) not in self._settings:
             try:
-                self._settings[council, committee] = _sha(report_settings.settings(council, committee))
+                read = report_settings.settings(council, committee)
+                self._settings[council, committee] = _sha({k: v for k, v in read.items() if k not in NOT_REPORTED})
             except InputError:
                 self._settings[council, committee] = self.whole(report_settings.settings_file())
         return self._settings[council, committee]

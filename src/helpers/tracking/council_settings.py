@@ -249,9 +249,11 @@ def _merge(base: dict, extra: dict) -> dict:
 
 
 def own_settings(council: str | None) -> bool:
-    """True when data/report.yaml gives this council settings of its own (else the report uses the defaults)."""
+    """True when data/report.yaml gives this council settings of its own (else the report uses the defaults); a
+    block with only the council's `email` settings (for `make emails`) is none of the report's."""
     data, _ = _load(settings_file())
-    return bool(council) and council in (data.get("councils") or {})
+    councils = data.get("councils") or {}
+    return bool(council) and council in councils and set(councils[council] or {}) != {"email"}
 
 
 def decision_rules(council: str | None = None, committee: str | None = None) -> DecisionRules:
