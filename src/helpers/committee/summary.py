@@ -309,6 +309,10 @@ class _IndexSummary:
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
         return {"application/json": self.data}
 
+    def __repr__(self) -> str:
+        # The notebook stores this as the output's plain text: no memory address, so it is the same every run.
+        return "<summary for the reports index>"
+
 
 def index_summary(ws: Workspace, counts: pd.DataFrame, quarter: pd.Period) -> _IndexSummary:
     """Who the report is for and its headline counts, as a JSON output (cell tagged "summary") for
