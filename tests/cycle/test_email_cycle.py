@@ -62,24 +62,37 @@ def space(made: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def lead_of(workbook: bytes | Path, tmp: Path) -> str:
-    """The lead a form is for, from its About sheet."""
+def _about(workbook: bytes | Path, tmp: Path) -> dict[str, str]:
+    """A form's About sheet as {key: value}."""
     if isinstance(workbook, bytes):
         (tmp / "attached.xlsx").write_bytes(workbook)
         workbook = tmp / "attached.xlsx"
     about = openpyxl.load_workbook(workbook)["About"]
-    return next(str(row[1].value) for row in about.iter_rows() if row[0].value == "lead")
+    return {str(row[0].value): str(row[1].value) for row in about.iter_rows() if row[0].value}
+
+
+def lead_of(workbook: bytes | Path, tmp: Path) -> str:
+    """The lead a form is for, from its About sheet."""
+    return _about(workbook, tmp)["lead"]
 
 
 def forms_by_lead(root: Path) -> dict[str, Path]:
-    """{lead: their form} from each form's About sheet."""
-    return {lead_of(path, root): path for path in sorted((root / FORMS).glob("*.xlsx"))}
+    """{lead: their form} for the council whose leads have addresses here (another council's forms, in a copy
+    with more councils, are not this test's)."""
+    forms = {}
+    for path in sorted((root / FORMS).glob("*.xlsx")):
+        about = _about(path, root)
+        if about.get("council", COUNCIL) == COUNCIL:
+            forms[about["lead"]] = path
+    return forms
 
 
 def addresses(root: Path) -> dict[str, str]:
-    """{lead: address} as the copied data/leads.csv gives them (blank ones left out)."""
+    """{lead: address} of the council's leads as the copied data/leads.csv gives them (blank ones left out)."""
     with (root / "data" / "leads.csv").open(encoding="utf-8", newline="") as f:
-        return {row["lead"]: row["email"] for row in csv.DictReader(f) if row.get("email")}
+        return {
+            row["lead"]: row["email"] for row in csv.DictReader(f) if row.get("email") and row["council"] == COUNCIL
+        }
 
 
 def emails(monkeypatch: pytest.MonkeyPatch, root: Path, kind: str, *, send: bool = False, real: bool = False, on=""):
