@@ -204,3 +204,26 @@ def test_the_email_settings_merge_a_councils_block_over_the_defaults_and_are_che
     err = error(council_settings.email_settings, "Dorset Council")
     assert "email: unknown setting 'password'" in str(err)
     council_settings._load.cache_clear()
+
+
+@pytest.mark.parametrize("kind", em.KINDS)
+def test_the_html_body_says_what_the_plain_text_says_under_the_subject_as_its_title(tmp_path: Path, kind: str):
+    # The module's rule: a plain-text and an HTML body saying the same. Read the HTML as a browser shows it (its text,
+    # lines and bullets aside) and compare word for word; its title is the subject.
+    import lxml.html
+
+    msg = em.build_message(kind, notice(tmp_path), SENDER, WHEN)
+    text, html = bodies(msg)
+    page = lxml.html.document_fromstring(html)
+    assert page.findtext(".//title") == msg["Subject"]
+    shown = " ".join(page.find("body").text_content().split())
+    assert shown == " ".join(text.replace("\n- ", "\n").split())
+
+
+def test_a_message_id_is_the_same_for_the_same_lead_and_names_the_sender_s_domain():
+    first = em.message_id("2024/25 Q1", em.FORMS, "Vale District Council", "Café Team", "peer-reviews@example.gov.uk")
+    assert first == em.message_id("2024/25 Q1", em.FORMS, "Vale District Council", "Café Team", "x@example.gov.uk")
+    assert first.startswith("<") and first.endswith(".2024-25-Q1.forms@example.gov.uk>")
+    assert first != em.message_id("2024/25 Q1", em.REMINDER, "Vale District Council", "Café Team", "x@example.gov.uk")
+    # A sender with no domain (never in settings, which check the address) still gives a well-formed identifier.
+    assert em.message_id("2024/25 Q1", em.FORMS, "Vale District Council", "Café Team", "").endswith("@localhost>")
