@@ -4,10 +4,13 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import error
+from helpers.base import vocabulary
 from helpers.plans.importing.cells import Cell, Row
 from helpers.plans.importing.headers import IGNORE, field_of, fold, match_header, spellings
 
@@ -54,3 +57,16 @@ def test_a_field_is_taken_once_by_its_leftmost_column_and_a_longer_spelling_wins
     )
     # "Action owner" holds "action" and "owner" (lead): the longer spelling names the field; "Lead" comes second.
     assert match_header(row, KNOWN, {}) == ["rec_ref", "recommendation", "action", "lead", None, None, "target"]
+
+
+def test_a_vocabulary_without_the_headings_or_with_an_unknown_field_is_one_line_naming_the_file(data_copy: Path):
+    path = data_copy / "vocabulary.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("plan_headers:", "plan_headings:"), encoding="utf-8")
+    err = error(spellings)
+    assert err.file == path
+    assert err.message == "plan_headers must list the spellings of each column heading, recommendation among them"
+    path.write_text(text.replace("  rec_ref: [Rec,", "  reference: [Rec,"), encoding="utf-8")
+    vocabulary._load.cache_clear()  # read once per run: read the changed file again
+    err = error(spellings)
+    assert err.file == path and err.message.startswith("plan_headers: 'reference' is not a field (fields: ")
