@@ -63,7 +63,6 @@ def test_each_line_of_a_form_s_decision_cell_is_one_line_of_the_e_mail_and_a_bla
             "committee_decision": [
                 "Committee, 12 September 2024: agreed\nCommittee, 3 October 2024: refused",
                 "",
-                None,
             ],
         }
     )
