@@ -153,3 +153,11 @@ def test_make_hands_file_review_and_table_to_python_verbatim(tmp_path):
     seen = json.loads(result.stdout.strip().splitlines()[-1])
     assert seen == {"argv": ["-m", "helpers.plans.import_plan", "--from-env"], "env": values}
     assert not list(tmp_path.glob("pwned*"))
+
+
+def test_a_document_that_is_not_there_is_one_line_naming_it(tmp_path: Path):
+    from helpers.plans.importing.document import kind_of
+
+    missing = tmp_path / "plan.docx"
+    err = error(kind_of, missing)
+    assert (err.file, err.message) == (missing, "document not found")
