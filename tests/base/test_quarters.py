@@ -189,3 +189,27 @@ def test_quarters_between_counts_every_quarter_once_in_order(first, extra):
     span = quarters.quarters_between(first, last)
     assert len(span) == extra + 1 and span[0] == first and span[-1] == last
     assert all(later == earlier + 1 for earlier, later in itertools.pairwise(span))
+
+
+@given(periods, days)
+def test_a_quarter_has_ended_on_a_day_exactly_when_that_day_falls_in_a_later_quarter(q, day):
+    # has_ended compares with the quarter's last day; quarter_of places the day by pandas' own calendar.
+    assert quarters.has_ended(q, day) == (quarters.quarter_of(day) > q)
+    assert quarters.has_ended(quarters.label(q), day) == quarters.has_ended(q, day)  # a label reads the same
+
+
+@given(periods, st.one_of(st.none(), days))
+def test_a_report_is_as_at_its_quarter_end_or_an_earlier_day_it_is_made(q, made):
+    # An interim report made inside (or before) its quarter is as at that day; one made after, at the quarter end.
+    day = quarters.as_at(q, made)
+    if made is None or quarters.has_ended(q, made):
+        assert day == quarters.end(q)
+    else:
+        assert day == made and quarters.quarter_of(day) <= q
+
+
+@given(st.lists(days, min_size=1, max_size=6))
+def test_the_first_reportable_quarter_holds_the_earliest_plan_and_none_is_earlier(tracked_from):
+    first = quarters.first_reportable(tracked_from)
+    assert any(quarters.start(first) <= day <= quarters.end(first) for day in tracked_from)
+    assert all(quarters.quarter_of(day) >= first for day in tracked_from)

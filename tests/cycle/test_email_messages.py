@@ -204,3 +204,50 @@ def test_the_email_settings_merge_a_councils_block_over_the_defaults_and_are_che
     err = error(council_settings.email_settings, "Dorset Council")
     assert "email: unknown setting 'password'" in str(err)
     council_settings._load.cache_clear()
+
+
+@pytest.mark.parametrize("kind", em.KINDS)
+def test_the_html_body_says_what_the_plain_text_says_under_the_subject_as_its_title(tmp_path: Path, kind: str):
+    # The module's rule: a plain-text and an HTML body saying the same. Read the HTML as a browser shows it (its text,
+    # lines and bullets aside) and compare word for word; its title is the subject.
+    import lxml.html
+
+    msg = em.build_message(kind, notice(tmp_path), SENDER, WHEN)
+    text, html = bodies(msg)
+    page = lxml.html.document_fromstring(html)
+    assert page.findtext(".//title") == msg["Subject"]
+    shown = " ".join(page.find("body").text_content().split())
+    assert shown == " ".join(text.replace("\n- ", "\n").split())
+
+
+def test_a_message_id_is_the_same_for_the_same_lead_and_names_the_sender_s_domain():
+    first = em.message_id("2024/25 Q1", em.FORMS, "Vale District Council", "Café Team", "peer-reviews@example.gov.uk")
+    assert first == em.message_id("2024/25 Q1", em.FORMS, "Vale District Council", "Café Team", "x@example.gov.uk")
+    assert first.startswith("<") and first.endswith(".2024-25-Q1.forms@example.gov.uk>")
+    assert first != em.message_id("2024/25 Q1", em.REMINDER, "Vale District Council", "Café Team", "x@example.gov.uk")
+    # A sender with no domain (never in settings, which check the address) still gives a well-formed identifier.
+    assert em.message_id("2024/25 Q1", em.FORMS, "Vale District Council", "Café Team", "").endswith("@localhost>")
+
+
+def test_a_draft_that_is_not_the_one_listed_is_refused_naming_the_list_and_its_row(tmp_path, monkeypatch):
+    # drafts.csv lists the Café Team's draft under another Message-ID (the draft was made again, or edited by hand):
+    # sending is refused in one line naming drafts.csv and the row (row 2, the first after the header).
+    import pandas as pd
+
+    from helpers.cycle import email_sending
+
+    monkeypatch.setenv("PEER_REVIEW_REPORTS", str(tmp_path / "reports"))
+    quarter = pd.Period(year=2025, quarter=1, freq="Q-MAR")
+    folder = em.drafts_dir(quarter, em.FORMS)
+    folder.mkdir(parents=True)
+    (folder / "cafe.eml").write_bytes(em.draft_bytes(em.build_message(em.FORMS, notice(tmp_path), SENDER, WHEN)))
+    listing = folder / "drafts.csv"
+    listing.write_text(
+        ",".join(em.DRAFT_COLUMNS) + "\n"
+        "Vale District Council,Café Team,cafe.team@example.gov.uk,forms,2024/25 Q1,cafe.eml,<other@example.gov.uk>,"
+        "Update form,form.xlsx\n",
+        encoding="utf-8",
+    )
+    err = error(email_sending.send_drafts, quarter, em.FORMS, False)
+    assert (err.file, err.line) == (listing, 2)
+    assert err.message == "cafe.eml is not the draft listed for Café Team: run make emails again"

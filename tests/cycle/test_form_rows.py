@@ -4,8 +4,11 @@ lead what the committee decided on requests about their actions.
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import openpyxl
 import pandas as pd
@@ -21,14 +24,18 @@ from decided_forms import (
     forms_by_lead,
     slug,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from made_up_form import Q, reference_row
 
 from conftest import PROJECT
+from helpers.base import quarters
 from helpers.cycle import form_rows, forms
 from helpers.cycle.form_layout import (
     HEADER_ROW,
     column_letter,
 )
+from helpers.cycle.forms_sent import COLUMNS as RECORD_COLUMNS
 
 
 def test_two_leads_whose_names_make_the_same_file_name_get_two_files(monkeypatch):
@@ -155,3 +162,98 @@ def test_an_approval_typed_into_an_update_file_is_told_as_an_agreed_revision(tmp
     assert forms.main(["--quarter", Q2]) == 0
     cells = decision_cells(forms_by_lead(tmp_path, Q2)["Corporate Services Leadership Team"])
     assert cells["31"][0] == (f"{MEETING}: revised target 31 March 2025 agreed. Approval recorded in the update file")
+
+
+# --- Any calendar (Hypothesis): each decision reaches each lead of its action once, on the lead's first form made on
+# or after the day it was recorded; a lead's first form starts from the council's previous forms (or, with none
+# recorded, from the previous quarter's end), so what was known before that is never told (decision_window).
+
+COUNCIL, OTHER = "Made-up Council", "Other Council"
+LEAD_NAMES = ("Cabinet", "Finance Team", "Housing Board")
+ACTION_REFS = ("1", "2", "3", "4")
+FIRST_FORMS = pd.Period(year=2027, quarter=1, freq="Q-MAR")  # 2026/27 Q1, April-June 2026
+
+
+@st.composite
+def calendars(draw):
+    """(record, action leads, decisions): up to five quarters of forms (each lead's form for a quarter sent on a
+    day from 45 to 135 days after the quarter starts, so a lead's forms go out in quarter order, some before the
+    quarter ends and some after), a lead skipping quarters at random; joint actions; decisions on days over the
+    whole span, recorded from five days before the meeting (counted from the meeting) to twenty days after, or
+    on a day forms were sent."""
+    rounds = draw(st.integers(1, 5))
+    record = []
+    for lead in LEAD_NAMES:
+        given = draw(st.lists(st.booleans(), min_size=rounds, max_size=rounds))
+        for n in (k for k in range(rounds) if given[k]):
+            quarter = FIRST_FORMS + n
+            day = quarters.start(quarter) + dt.timedelta(days=draw(st.integers(45, 135)))
+            record.append({"quarter": quarter, "council": COUNCIL, "lead": lead, "sent_on": day, "form_file": "x"})
+    leads = [
+        {"council": COUNCIL, "lead": lead, "review_id": "made-up", "action_ref": ref}
+        for ref in ACTION_REFS
+        for lead in draw(st.sets(st.sampled_from(LEAD_NAMES), min_size=1, max_size=2))
+    ]
+    # The same lead's name at another council, on action 1: never told this council's decisions.
+    leads.append({"council": OTHER, "lead": LEAD_NAMES[0], "review_id": "made-up", "action_ref": "1"})
+    first_day = quarters.end(FIRST_FORMS - 1) - dt.timedelta(days=30)
+    decisions = []
+    form_days = sorted({row["sent_on"] for row in record})
+    for n in range(draw(st.integers(0, 12))):
+        decided = first_day + dt.timedelta(days=draw(st.integers(0, 92 * (rounds + 1))))
+        recorded = decided + dt.timedelta(days=draw(st.integers(-5, 20)))
+        if form_days and draw(st.booleans()):  # recorded on a day forms went out: on that day's form, not the next
+            recorded = draw(st.sampled_from(form_days))
+            decided = recorded - dt.timedelta(days=draw(st.integers(0, 20)))
+        decisions.append(
+            {
+                "review_id": draw(st.sampled_from(["made-up", "other-review"])),
+                "action_ref": draw(st.sampled_from(ACTION_REFS)),
+                "decided_on": pd.Timestamp(decided),
+                "recorded_on": pd.Timestamp(recorded),
+                "minute": f"{n}/27",
+            }
+        )
+    frame = pd.DataFrame(decisions, columns=["review_id", "action_ref", "decided_on", "recorded_on", "minute"])
+    return pd.DataFrame(record, columns=RECORD_COLUMNS), pd.DataFrame(leads), frame
+
+
+def _window_start(record: pd.DataFrame, lead: str, quarter: pd.Period) -> dt.date:
+    """Worked out from the rule as decision_window's docstring states it, from the record's rows."""
+    own = record[(record["lead"] == lead) & (record["quarter"] < quarter)]
+    if len(own):
+        return own.loc[own["quarter"].idxmax(), "sent_on"]
+    earlier = record[record["quarter"] < quarter]
+    if len(earlier):
+        return max(earlier.loc[earlier["quarter"] == earlier["quarter"].max(), "sent_on"])
+    return quarters.end(quarter - 1)
+
+
+# Under `make mutants` the cases are the same every run, so a mutant is killed or not for what it does.
+@settings(max_examples=60, deadline=None, derandomize="MUTANT_UNDER_TEST" in os.environ)
+@given(calendars())
+def test_over_any_calendar_each_decision_reaches_each_lead_of_its_action_once(calendar):
+    record, leads, decisions = calendar
+    ws = SimpleNamespace(decisions=decisions, action_leads=leads)
+    for lead in LEAD_NAMES:
+        mine = record[record["lead"] == lead].sort_values("quarter")
+        if mine.empty:
+            continue
+        told = {
+            row["quarter"]: list(
+                form_rows.decisions_since_last_form(ws, row["quarter"], form_rows.Lead(COUNCIL, lead), record)["minute"]
+            )
+            for row in mine.to_dict("records")
+        }
+        theirs = set(leads.loc[(leads["council"] == COUNCIL) & (leads["lead"] == lead), "action_ref"])
+        start = _window_start(record, lead, mine["quarter"].iloc[0])
+        for d in decisions.to_dict("records"):
+            known = max(d["decided_on"], d["recorded_on"]).date()
+            on = [q for q, minutes in told.items() for m in minutes if m == d["minute"]]
+            if d["review_id"] != "made-up" or d["action_ref"] not in theirs:
+                assert on == [], d  # not this lead's action (another review's action 1 is not theirs)
+            elif start < known <= max(mine["sent_on"]):
+                first = min(q for q, day in zip(mine["quarter"], mine["sent_on"], strict=True) if day >= known)
+                assert on == [first], d
+            else:
+                assert on == [], d  # known before the lead's first window opened, or after their last form

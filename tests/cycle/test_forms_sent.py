@@ -9,16 +9,26 @@ below is worked out by hand from the dates in each test.
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from decided_forms import COMMITTEE, decision_cells, forms_by_lead, slug
 
 from conftest import PROJECT, error, write
 from helpers.base import quarters
 from helpers.cycle import forms
-from helpers.cycle.forms_sent import load_forms_sent, record_file
+from helpers.cycle.forms_sent import (
+    COLUMNS,
+    load_forms_sent,
+    previous_form,
+    previous_round,
+    record_file,
+    sent_on,
+    with_quarter,
+)
 
 LEADS = {"39": ("Children's Services", "Finance Team"), "31": ("Corporate Services Leadership Team",)}
 HEADER = "review_id,action_ref,kind,decision,decided_on,decided_by,minute,recorded_on\n"
@@ -183,3 +193,39 @@ def test_the_day_comes_from_forms_date_with_from_env(root: Path, monkeypatch: py
     assert set(load_forms_sent()["sent_on"].map(str)) == {"2027-04-01"}
     monkeypatch.setenv("FORMS_DATE", "1 April")
     assert "FORMS_DATE '1 April' is not a date" in error(forms.main, ["--from-env"]).message
+
+
+def test_each_lead_s_form_day_is_their_own_and_the_previous_ones_are_by_quarter():
+    # Two leads' 2026/27 Q3 forms went out on different days (7 and 9 December 2026), Cabinet's Q2 form on
+    # 21 September; Housing Board had no Q2 form. Worked by hand from the rows below.
+    q2, q3, q4 = (quarters.parse_quarter(f"2026/27 Q{n}") for n in (2, 3, 4))
+    record = pd.DataFrame(
+        [
+            {"quarter": q2, "council": "Vale", "lead": "Cabinet", "sent_on": dt.date(2026, 9, 21), "form_file": "a"},
+            {"quarter": q3, "council": "Vale", "lead": "Cabinet", "sent_on": dt.date(2026, 12, 7), "form_file": "b"},
+            {
+                "quarter": q3,
+                "council": "Vale",
+                "lead": "Housing Board",
+                "sent_on": dt.date(2026, 12, 9),
+                "form_file": "c",
+            },
+            {"quarter": q3, "council": "Wold", "lead": "Cabinet", "sent_on": dt.date(2026, 12, 1), "form_file": "d"},
+        ],
+        columns=COLUMNS,
+    )
+    assert sent_on(record, q3, "Vale", "Housing Board") == dt.date(2026, 12, 9)
+    assert sent_on(record, q3, "Vale", "Cabinet") == dt.date(2026, 12, 7)
+    assert sent_on(record, q4, "Vale", "Cabinet") is None
+    assert previous_form(record, q4, "Vale", "Housing Board")["sent_on"] == dt.date(2026, 12, 9)
+    assert previous_form(record, q3, "Vale", "Housing Board") is None  # none before Q3 for this lead
+    assert previous_form(record, q3, "Wold", "Cabinet") is None  # Vale's Cabinet is another lead
+    assert previous_round(record, q4, "Vale") == dt.date(2026, 12, 9)  # the last of Vale's Q3 forms
+    assert previous_round(record, q3, "Vale") == dt.date(2026, 9, 21)
+    assert previous_round(record, q3, "Wold") is None
+    # Making Q3 again keeps Q2 and replaces Q3's rows, in quarter, council and lead order.
+    again = with_quarter(record, q3, {("Vale", "Cabinet"): "e"}, dt.date(2026, 12, 10))
+    assert list(zip(again["quarter"], again["lead"], again["form_file"], strict=True)) == [
+        (q2, "Cabinet", "a"),
+        (q3, "Cabinet", "e"),
+    ]

@@ -78,6 +78,7 @@ def test_a_document_already_in_the_manifest_under_another_name_is_refused(data_c
     before = manifest(data_copy)
     err = error(import_plan, again, "2025-other", None)
     assert err.message == f"this document is already in data/raw/manifest.csv as plan.docx (review {REVIEW})"
+    assert err.file == again  # the line names the document given
     assert manifest(data_copy) == before
 
 
@@ -156,3 +157,23 @@ def test_make_hands_file_review_and_table_to_python_verbatim(tmp_path):
     seen = json.loads(result.stdout.strip().splitlines()[-1])
     assert seen == {"argv": ["-m", "helpers.plans.import_plan", "--from-env"], "env": values}
     assert not list(tmp_path.glob("pwned*"))
+
+
+def test_a_document_that_is_not_there_is_one_line_naming_it(tmp_path: Path):
+    from helpers.plans.importing.document import kind_of
+
+    missing = tmp_path / "plan.docx"
+    err = error(kind_of, missing)
+    assert (err.file, err.message) == (missing, "document not found")
+
+
+def test_a_draft_metadata_says_unknown_for_every_fact_the_document_does_not_state():
+    import yaml
+
+    from helpers.plans.importing.metadata import draft
+
+    found = {"council": "", "meetings": "", "dates": ""}
+    meta = yaml.safe_load(draft("2025-x", "plan.docx", "Plan.docx", "2025-x.csv", found, 4))
+    facts = [meta["council"], meta["visit"]["start"], meta["visit"]["end"], meta["source_date"]]
+    facts += [meta["action_plan"]["approved_on"], meta["action_plan"]["approved_by"], meta["recommendations_expected"]]
+    assert facts == ["unknown"] * 7

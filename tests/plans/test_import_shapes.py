@@ -251,3 +251,15 @@ def test_a_further_action_at_the_top_of_a_page_is_not_joined_to_the_row_before()
         ("1.", "Brief members", True),
     ]
     assert shaped.joined == []
+
+
+def test_an_action_holds_only_text_read_under_a_field_s_heading():
+    # A blank Action cell gives the action no text (not an empty one), and text under an unmatched heading is no
+    # field's: it is listed as not placed, and the provenance names only the cells read.
+    header = Row([Cell("Ref"), Cell("Recommendation"), Cell("Action"), Cell("Notes")], 1, 1)
+    row = Row([Cell("R1"), Cell("Improve the budget"), Cell(""), Cell("stray")], 1, 2)
+    shaped = shape(Table(1, [header, row], "table 1"), 0, ["rec_ref", "recommendation", "action", None], [])
+    [action] = shaped.actions
+    assert action.cells == {"rec_ref": "R1", "recommendation": "Improve the budget"}
+    assert set(action.where) == {"rec_ref", "recommendation"}
+    assert shaped.not_placed == [f"{row.where(3)} (under 'Notes'): 'stray'"]

@@ -84,6 +84,9 @@ def test_issued_papers_are_read_from_their_manifests(tmp_path):
     assert len(issued_papers("2026/27 Q3", tmp_path)) == 2 and issued_papers("2026/27 Q4", tmp_path) == []
     paper = read_manifest(folder)
     assert paper.describe().endswith("report.pdf, issued to Audit and Governance Committee on 7 December 2026")
+    assert (paper.quarter, paper.council, paper.interim) == ("2026/27 Q3", COUNCIL, False)
+    interim = _issued(tmp_path, "2026-27-Q3", "Interim--Cabinet", "<h1>p</h1>", {**manifest, "interim": True})
+    assert read_manifest(interim).interim  # an interim paper is known as one from its manifest
 
 
 def test_issuing_again_is_refused_in_one_line(tmp_path):

@@ -188,3 +188,19 @@ def test_a_made_up_council_s_leads_are_named_with_their_council_and_its_plan_s_c
     assert all(lead.endswith(("(Dorset Council)", f"({COUNCIL})")) for lead in by_lead.index)
     # R2 (Head of Finance responsible, target Dec 2024): the plan of 4 March 2024 says Complete, before its target.
     assert by_lead.loc[f"Head of Finance ({COUNCIL})", ON_TIME] == 1
+
+
+def test_quarters_past_target_counts_only_the_actions_at_the_last_quarter_end():
+    # Made up: action 1 overdue at both quarter ends, 2 not reported at the first and complete at the last, 3 overdue
+    # at the first only and not counted at the last (its plan withdrawn). Only actions at the last end are counted.
+    ends = pd.Categorical(["2024/25 Q1", "2024/25 Q1", "2024/25 Q1", "2024/25 Q2", "2024/25 Q2"], ordered=True)
+    history = pd.DataFrame(
+        {
+            "review_id": "made-up",
+            "action_ref": ["1", "2", "3", "1", "2"],
+            "quarter": ends,
+            "status": ["overdue", "not-reported", "overdue", "overdue", "complete"],
+        }
+    )
+    counts = quarters_past_target(history)
+    assert counts.to_dict() == {("made-up", "1"): 2, ("made-up", "2"): 0}
