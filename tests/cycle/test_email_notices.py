@@ -70,3 +70,5 @@ def test_each_line_of_a_form_s_decision_cell_is_one_line_of_the_e_mail_and_a_bla
         "r action 3: Committee, 12 September 2024: agreed",
         "r action 3: Committee, 3 October 2024: refused",
     )
+    # A blank cell read by pandas as NaN (or None) is no decision either, never the word "nan".
+    assert _decision_lines(rows.assign(committee_decision=[float("nan"), None])) == ()

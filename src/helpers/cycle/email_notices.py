@@ -129,7 +129,8 @@ def _decision_lines(rows: pd.DataFrame) -> tuple[str, ...]:
     """The form's committee-decision cells as lines: "2021-finance action 31: <decision>", one per decision."""
     lines = []
     for review, ref, text in zip(rows["review_id"], rows["action_ref"], rows["committee_decision"], strict=True):
-        lines += [f"{review} action {ref}: {line}" for line in str(text or "").splitlines() if line.strip()]
+        cell = "" if text is None or pd.isna(text) else str(text)  # a blank cell read as NaN is no decision
+        lines += [f"{review} action {ref}: {line}" for line in cell.splitlines() if line.strip()]
     return tuple(lines)
 
 
