@@ -50,7 +50,7 @@ STEP_PT = 4.0  # widths move in steps of about one character
 LOOKAHEAD_STEPS = 8  # how far past a column's first saving to look for a better one
 LINE_PT = FONT_PT * 1.2  # the print CSS's line-height
 ROW_EXTRA_PT = 3.75  # a row's padding (2px above and below) and its 1px rule
-PAGE_HEIGHT_PT = 595.28 - 2 * 14 * 72 / 25.4  # A4 landscape less the 14 mm top and bottom margins of `@page wide`
+PAGE_HEIGHT_PT = 595.28 - 2 * 9 * 72 / 25.4  # A4 landscape less the 9 mm top and bottom margins of `@page wide`
 PORTRAIT_WIDTH_PT = (210 - 2 * 14) * 72 / 25.4  # A4 portrait less the 14 mm side margins of `@page`
 PORTRAIT_HEIGHT_PT = (297 - 2 * 18) * 72 / 25.4  # and less its 18 mm top and bottom margins
 
