@@ -106,3 +106,35 @@ def test_a_stopped_run_leaves_nothing_running_nothing_half_written(tmp_path: Pat
         from helpers.publishing.report import runs
 
         assert 0 < len(finished) < len(runs(None, True, None, reports))  # stopped part-way
+
+
+def test_an_interrupt_python_could_not_raise_is_not_printed_and_is_taken_at_the_next_check():
+    import gc
+    import weakref
+
+    from helpers.publishing.interrupts import STOP, Terminated, stopping_on_signals
+
+    printed: list[object] = []
+    before = sys.unraisablehook
+    sys.unraisablehook = printed.append  # stands for Python's own printing of "Exception ignored in ..."
+
+    class Held:
+        pass
+
+    try:
+        with stopping_on_signals():
+            held = Held()
+            # A SIGTERM's interrupt raised from inside a weak reference's callback, as the signal handler does
+            # when the signal lands there: Python cannot raise it, and hands it to sys.unraisablehook.
+            watcher = weakref.ref(held, lambda _: STOP.handler(signal.SIGTERM, None))
+            del held
+            gc.collect()
+            assert watcher() is None and STOP.signum == signal.SIGTERM  # the callback ran, the signal kept
+            assert printed == []  # ours: not printed
+            with pytest.raises(Terminated):
+                STOP.raise_if_stopped()  # and not lost
+        # Outside the block, another unraisable exception is printed as before.
+        sys.unraisablehook(type("U", (), {"exc_value": KeyboardInterrupt()})())
+        assert len(printed) == 1
+    finally:
+        sys.unraisablehook = before

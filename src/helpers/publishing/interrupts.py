@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,12 @@ class _Stop:
     def exception(self) -> KeyboardInterrupt:
         return Terminated() if self.signum == signal.SIGTERM else KeyboardInterrupt()
 
+    def raise_if_stopped(self) -> None:
+        """Raise the interrupt if a signal came and was lost: raised inside a callback Python cannot raise from
+        (a weak reference's, a finaliser's), it was only printed as "Exception ignored"."""
+        if self.signum is not None:
+            raise self.exception()
+
     def check(self, err: BaseException) -> None:
         """Re-raise `err` as the interrupt if it is the loop stopped by a signal (or the interrupt itself)."""
         if self.signum is not None and not isinstance(err, KeyboardInterrupt):
@@ -59,12 +66,23 @@ def stopping_on_signals(signals: tuple[int, ...] = (signal.SIGINT, signal.SIGTER
     """In this block Ctrl-C and SIGTERM stop the run at a safe point, as KeyboardInterrupt or Terminated."""
     STOP.signum = None
     before = {s: signal.signal(s, STOP.handler) for s in signals}
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda unraisable: _quiet_when_ours(unraisable, hook)
     try:
         yield
     finally:
         for s, handler in before.items():
             signal.signal(s, handler)
+        sys.unraisablehook = hook
         STOP.signum = None
+
+
+def _quiet_when_ours(unraisable: Any, hook: Any) -> None:
+    """Python prints an exception raised where it cannot be raised ("Exception ignored in ..."). Ours, the
+    interrupt, is not lost (STOP keeps the signal and the run stops at its next check): say nothing of it."""
+    if isinstance(unraisable.exc_value, KeyboardInterrupt) and STOP.signum is not None:
+        return
+    hook(unraisable)
 
 
 @contextlib.contextmanager

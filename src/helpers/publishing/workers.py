@@ -98,6 +98,7 @@ class Workers:
             try:
                 kind, value = self.done.get(timeout=0.5) if wait else self.done.get_nowait()
             except queue.Empty:
+                STOP.raise_if_stopped()  # a Ctrl-C raised where Python could not raise it is taken here
                 if not wait or self.finished + self._dead() >= len(self.processes):
                     return
                 continue
