@@ -25,6 +25,7 @@ import openpyxl
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
+from real_forms import L
 
 from conftest import PROJECT
 from conftest import run_on as run
@@ -79,19 +80,6 @@ def _fill_returns(root: Path) -> None:
     """Each lead fills their own form as FILL says, and saves it in the returns folder."""
     returns = root / "data" / "updates" / "returns" / SLUG1
     returns.mkdir(parents=True, exist_ok=True)
-    letters = {
-        k: column_letter(k)
-        for k in (
-            "review_id",
-            "action_ref",
-            "status",
-            "comment",
-            "updated_on",
-            "revised_target",
-            "revision_reason",
-            "evidence",
-        )
-    }
     leads = {lead for lead, _ in FILL}
     for path in sorted((root / "reports" / SLUG1 / "forms").glob("*.xlsx")):
         book = openpyxl.load_workbook(path)
@@ -100,8 +88,8 @@ def _fill_returns(root: Path) -> None:
             continue
         sheet = book["Updates"]
         for r in range(2, sheet.max_row + 1):
-            key = (lead, str(sheet[f"{letters['action_ref']}{r}"].value))
-            if sheet[f"{letters['review_id']}{r}"].value != "2021-finance" or key not in FILL:
+            key = (lead, str(sheet[f"{L['action_ref']}{r}"].value))
+            if sheet[f"{L['review_id']}{r}"].value != "2021-finance" or key not in FILL:
                 continue
             for column, value in zip(
                 ("status", "comment", "updated_on", "revised_target", "revision_reason", "evidence"),
@@ -109,7 +97,7 @@ def _fill_returns(root: Path) -> None:
                 strict=True,
             ):
                 if value:
-                    sheet[f"{letters[column]}{r}"] = value
+                    sheet[f"{L[column]}{r}"] = value
         book.save(returns / path.name)
 
 

@@ -60,6 +60,14 @@ def _earlier(ws: Workspace, frame: pd.DataFrame, kind: str, end: pd.Timestamp) -
     return out
 
 
+def _who_and_when(ws: Workspace, frame: pd.DataFrame) -> list[str]:
+    """Who made each request, with their role, and the day: "Finance Team (lead), 20 Jun 2024"."""
+    return [
+        f"{who}, {show_date(d)}"
+        for who, d in zip(reported_by(ws, frame, "requested_by"), frame["updated_on"], strict=True)
+    ]
+
+
 def revision_table(ws: Workspace, frame: pd.DataFrame, quarter: pd.Period) -> pd.DataFrame:
     """The revised targets the committee is asked to agree or refuse."""
     end = pd.Timestamp(ws.as_at(quarter))
@@ -68,11 +76,8 @@ def revision_table(ws: Workspace, frame: pd.DataFrame, quarter: pd.Period) -> pd
         {
             "Review": frame["review_id"].map(ws.titles),
             "Ref": frame["action_ref"],
-            "Action": [short_title(r) for r in frame.to_dict("records")],
-            "Asked by": [
-                f"{who}, {show_date(d)}"
-                for who, d in zip(reported_by(ws, frame, "requested_by"), frame["updated_on"], strict=True)
-            ],
+            "Action": [short_title(r) for r in records],
+            "Asked by": _who_and_when(ws, frame),
             "Original target": [_target(r) for r in records],
             "Current target": [
                 show_date(r["current_target_date"]) or ("ongoing" if r["target_kind"] == "ongoing" else "none")
@@ -94,10 +99,7 @@ def closure_table(ws: Workspace, frame: pd.DataFrame, quarter: pd.Period) -> pd.
             "Review": frame["review_id"].map(ws.titles),
             "Ref": frame["action_ref"],
             "Action": [short_title(r) for r in frame.to_dict("records")],
-            "Reported complete by": [
-                f"{who}, {show_date(d)}"
-                for who, d in zip(reported_by(ws, frame, "requested_by"), frame["updated_on"], strict=True)
-            ],
+            "Reported complete by": _who_and_when(ws, frame),
             "Evidence": frame["evidence"].replace("", "none given"),
             "Comment": frame["comment"],
             "Target in force": [show_date(d) or "none" for d in frame["current_target_date"]],
